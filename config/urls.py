@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hotline.api.api import urls as api_urls
+
+urlpatterns = [
+    path("", include("hotline.core.urls")),
+    path("", include("hotline.accounts.urls")),
+    path("directory/", include("hotline.directory.urls")),
+    path("api/", api_urls()),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

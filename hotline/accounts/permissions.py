@@ -1,0 +1,84 @@
+"""Who may do what: the one module that answers it (design rule 5).
+
+Roles map to capabilities as data; views, services and the API ask `can` or
+`require`, never compare roles themselves.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from hotline.accounts.models import Role
+from hotline.core.errors import PermissionDenied
+
+
+class Capability(StrEnum):
+    INTAKE = "intake"  # 受理: record calls, answer now, create tickets
+    DISPATCH = "dispatch"  # 派单: dispatch, review send-backs, extensions, completions
+    HANDLE = "handle"  # 承办: sign, handle, reply for the user's unit
+    APPROVE_REPLY = "approve_reply"  # 单位负责人 approves the unit's reply (R-UN-5)
+    VISIT = "visit"  # 回访
+    SUPERVISE = "supervise"  # 督办
+    REPORTS = "reports"  # 统计
+    MANAGE = "manage"  # 管理: directory, users, policies
+    VIEW_DIRECTORY = "view_directory"
+    VIEW_PERSONAL_DATA = "view_personal_data"  # citizens' names and phones unmasked
+
+
+_STAFF = {Capability.VIEW_DIRECTORY}
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.OPERATOR: frozenset(_STAFF | {Capability.INTAKE, Capability.VIEW_PERSONAL_DATA}),
+    Role.DISPATCHER: frozenset(_STAFF | {Capability.DISPATCH, Capability.VIEW_PERSONAL_DATA}),
+    Role.UNIT_CLERK: frozenset(_STAFF | {Capability.HANDLE, Capability.VIEW_PERSONAL_DATA}),
+    Role.UNIT_LEADER: frozenset(
+        _STAFF | {Capability.HANDLE, Capability.APPROVE_REPLY, Capability.VIEW_PERSONAL_DATA}
+    ),
+    Role.VISITOR: frozenset(_STAFF | {Capability.VISIT, Capability.VIEW_PERSONAL_DATA}),
+    Role.SUPERVISOR: frozenset(_STAFF | {Capability.SUPERVISE, Capability.REPORTS}),
+    Role.ANALYST: frozenset(_STAFF | {Capability.REPORTS}),
+    Role.CITY_LEADER: frozenset(_STAFF | {Capability.REPORTS}),
+    Role.ADMIN: frozenset(_STAFF | {Capability.MANAGE}),
+}
+
+# The section each role lands on after login (core.navigation.SECTIONS keys).
+ROLE_HOME: dict[str, str] = {
+    Role.OPERATOR: "intake",
+    Role.DISPATCHER: "dispatch",
+    Role.UNIT_CLERK: "inbox",
+    Role.UNIT_LEADER: "inbox",
+    Role.VISITOR: "visits",
+    Role.SUPERVISOR: "supervision",
+    Role.ANALYST: "reports",
+    Role.CITY_LEADER: "reports",
+    Role.ADMIN: "manage",
+}
+
+
+def capabilities(user: Any) -> frozenset[Capability]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Capability)
+    return ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def can(user: Any, capability: Capability) -> bool:
+    return capability in capabilities(user)
+
+
+def require(user: Any, capability: Capability) -> None:
+    """Raise PermissionDenied with a message naming what is missing."""
+    if not can(user, capability):
+        raise PermissionDenied(
+            _("Your role may not do this (%(capability)s).") % {"capability": capability.value}
+        )
+
+
+def home_section(user: Any) -> str:
+    if getattr(user, "is_superuser", False) and user.role not in ROLE_HOME:
+        return "manage"
+    return ROLE_HOME.get(user.role, "manage")

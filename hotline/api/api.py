@@ -1,0 +1,54 @@
+"""The JSON API (django-ninja): OpenAPI at /api/docs. Errors are structured JSON."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from hotline.accounts.models import User
+from hotline.accounts.permissions import capabilities
+from hotline.api import directory as directory_api
+from hotline.api.schemas import MeOut
+from hotline.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Hotline API",
+    version="1",
+    auth=django_auth,
+    urls_namespace="api",
+    description="12345 hotline platform. Session login; every list is scoped to the user.",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError):
+    return api.create_response(
+        request, {"error": {"code": exc.code, "message": exc.message}}, status=exc.status
+    )
+
+
+@api.get("/me", response=MeOut, tags=["accounts"])
+def me(request: HttpRequest):
+    user = cast(User, request.user)  # django_auth let only a logged-in user through
+    return {
+        "username": user.username,
+        "full_name": user.get_full_name(),
+        "role": user.role,
+        "unit_code": user.unit.code if user.unit else None,
+        "unit_name": user.unit.name if user.unit else None,
+        "capabilities": sorted(c.value for c in capabilities(user)),
+    }
+
+
+api.add_router("/units", directory_api.router)
+
+
+def urls():
+    """The API's URL patterns, exempt from the login redirect: the API answers 401 itself."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback.login_required = False  # type: ignore[union-attr]
+    return patterns, app_name, namespace

@@ -1,0 +1,113 @@
+"""The `hotline` command: `serve`, `demo-city`, and every Django management command.
+
+Configuration problems and an unreachable database end in one line on stderr and a
+non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+EXIT_CONFIG = 2
+EXIT_DATABASE = 3
+
+USAGE = """usage: hotline COMMAND [options]
+
+  serve [--bind HOST:PORT] [--workers N]   migrate, collect static files, serve with gunicorn
+  demo-city                                build the demo city (idempotent), print accounts
+  import-units FILE                        import units from .xlsx or .csv
+  createsuperuser, migrate, shell, ...     any Django management command
+
+Settings come from the environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
+HOTLINE_DATA_DIR (see README).
+"""
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"hotline: {message}", file=sys.stderr)
+    return code
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def _check_database() -> None:
+    from django.db import connection
+
+    connection.ensure_connection()
+
+
+def _serve(args: list[str]) -> None:
+    import argparse
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    parser = argparse.ArgumentParser(prog="hotline serve")
+    parser.add_argument("--bind", default=os.environ.get("HOTLINE_BIND", "127.0.0.1:8000"))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("HOTLINE_WORKERS", "2")))
+    options = parser.parse_args(args)
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"hotline: serving on http://{options.bind} (data in {settings.DATA_DIR})", flush=True)
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn",
+        "--bind", options.bind,
+        "--workers", str(options.workers),
+        "--access-logfile", "-",
+        "--timeout", "60",
+        "config.wsgi:application",
+    ]  # fmt: skip
+    run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+
+    from config.env import ConfigError
+
+    try:
+        _setup()
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db.utils import OperationalError
+
+    try:
+        if command == "serve":
+            _check_database()
+            _serve(rest)
+            return 0
+        from django.core.management import execute_from_command_line
+
+        if command not in ("help", "version", "--version"):
+            _check_database()
+        execute_from_command_line(["hotline", command.replace("-", "_"), *rest])
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+    except ImproperlyConfigured as exc:
+        return _fail(f"configuration error: {exc}", EXIT_CONFIG)
+    except OperationalError as exc:
+        from config.env import redact_url
+
+        url = redact_url(os.environ.get("DATABASE_URL", "") or "sqlite (default)")
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return _fail(f"cannot use the database {url}: {reason}", EXIT_DATABASE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

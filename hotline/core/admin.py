@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from hotline.core.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "actor", "object_type", "object_id"]
+    list_filter = ["kind"]
+    search_fields = ["object_id", "kind"]
+    readonly_fields = ["kind", "at", "actor", "object_type", "object_id", "data"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

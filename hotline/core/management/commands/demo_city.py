@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from hotline.accounts.models import Role
+from hotline.core.demo import build_demo_city
+
+
+class Command(BaseCommand):
+    help = "Build (or refresh) the demo city 青溪市 and print its accounts. Safe to run again."
+
+    def handle(self, *args, **options):
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+        accounts = build_demo_city()
+        self.stdout.write("Demo city 青溪市 is ready. Accounts (username / password / role):")
+        with translation.override("zh-hans"):
+            for account in accounts:
+                label = Role(account.role).label
+                self.stdout.write(f"  {account.username:<12} {account.password:<22} {label}")

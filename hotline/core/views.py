@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from hotline.accounts.models import Role, User
+from hotline.accounts.permissions import Capability, can, home_section
+from hotline.core.navigation import SECTION_BY_KEY
+from hotline.directory import selectors as directory
+from hotline.directory.models import Unit, UnitKind
+
+
+def capability_required(capability: Capability) -> Callable:
+    """A view decorator: 403 page unless the user has the capability."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not can(request.user, capability):
+                raise DjangoPermissionDenied(capability.value)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def home(request):
+    """Each role lands on its own workbench section."""
+    return redirect(f"section-{home_section(request.user)}")
+
+
+def section(request, key: str):
+    item = SECTION_BY_KEY.get(key)
+    if item is None:
+        raise Http404
+    if not can(request.user, item.capability):
+        raise DjangoPermissionDenied(key)
+    context = {"section": item, **SECTION_CONTEXT[key](request)}
+    return render(request, f"core/sections/{key}.html", context)
+
+
+KIND_ORDER = {kind: index for index, kind in enumerate(UnitKind.values)}
+
+
+def _by_kind(units) -> list[Unit]:
+    """Units in the order people read the directory: departments, towns, ..., communities."""
+    return sorted(units, key=lambda u: (KIND_ORDER[u.kind], u.sort_order, u.code))
+
+
+def _intake(request):
+    query = request.GET.get("q", "").strip()
+    return {"query": query, "units": directory.unit_search(query=query) if query else []}
+
+
+def _dispatch(request):
+    units = Unit.objects.active().exclude(kind__in=[UnitKind.GOVERNMENT, UnitKind.CENTER])
+    return {"dispatch_units": _by_kind(units.select_related("parent"))}
+
+
+def _inbox(request):
+    unit = request.user.unit
+    return {"unit": unit, "children": unit.children.all() if unit else []}
+
+
+def _visits(request):
+    return {}
+
+
+def _supervision(request):
+    units = Unit.objects.active().exclude(kind__in=[UnitKind.GOVERNMENT, UnitKind.COMMUNITY])
+    return {"ladder_units": _by_kind(units)}
+
+
+def _reports(request):
+    counts = directory.unit_kind_counts()
+    return {"kind_counts": [(label, counts.get(value, 0)) for value, label in UnitKind.choices]}
+
+
+def _manage(request):
+    role_counts = {r: 0 for r in Role.values}
+    for role in User.objects.filter(is_active=True).values_list("role", flat=True):
+        role_counts[role] = role_counts.get(role, 0) + 1
+    return {
+        "role_counts": [(label, role_counts.get(value, 0)) for value, label in Role.choices],
+        "unit_count": Unit.objects.count(),
+    }
+
+
+SECTION_CONTEXT = {
+    "intake": _intake,
+    "dispatch": _dispatch,
+    "inbox": _inbox,
+    "visits": _visits,
+    "supervision": _supervision,
+    "reports": _reports,
+    "manage": _manage,
+}
+
+
+@login_not_required
+@never_cache
+def health(request):
+    """For load balancers and administrators: is the database answering?"""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # the point is to report, not to crash
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+    )

@@ -1,0 +1,378 @@
+"""Reading and validating a unit list from Excel (.xlsx) or CSV.
+
+Pure: takes bytes and the units already in the database, returns clean rows or every
+error found, with its row number. The service decides whether to write.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from hotline.directory.models import ALLOWED_PARENT_KINDS, UnitKind
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # the Chinese header written in templates and files
+    required: bool = False
+    max_length: int = 64
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("code", "编码", required=True, max_length=32),
+    Column("name", "名称", required=True, max_length=100),
+    Column("kind", "类型", required=True),
+    Column("parent_code", "上级编码", max_length=32),
+    Column("active", "启用"),
+    Column("sort_order", "排序"),
+    Column("service_hours", "服务时间", max_length=100),
+    Column("public_phone", "对外电话"),
+    Column("liaison_name", "联络员", max_length=50),
+    Column("liaison_phone", "联络员电话"),
+    Column("deputy_head_name", "分管负责人", max_length=50),
+    Column("deputy_head_phone", "分管负责人电话"),
+    Column("head_name", "主要负责人", max_length=50),
+    Column("head_phone", "主要负责人电话"),
+)
+HEADER_TO_FIELD = {c.header: c.field for c in COLUMNS} | {c.field: c.field for c in COLUMNS}
+COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
+
+# Kind names as written in files: the Chinese term or the code value.
+KIND_NAMES: dict[str, str] = {
+    "人民政府": UnitKind.GOVERNMENT,
+    "政府": UnitKind.GOVERNMENT,
+    "热线中心": UnitKind.CENTER,
+    "市直部门": UnitKind.DEPARTMENT,
+    "部门": UnitKind.DEPARTMENT,
+    "区县": UnitKind.DISTRICT,
+    "开发区": UnitKind.DISTRICT,
+    "镇街": UnitKind.TOWN,
+    "镇": UnitKind.TOWN,
+    "街道": UnitKind.TOWN,
+    "村居": UnitKind.COMMUNITY,
+    "社区": UnitKind.COMMUNITY,
+    "村": UnitKind.COMMUNITY,
+    "下属机构": UnitKind.OFFICE,
+    "公用事业": UnitKind.UTILITY,
+} | {k.value: k.value for k in UnitKind}
+KIND_HEADER_NAME: dict[str, str] = {
+    UnitKind.GOVERNMENT: "人民政府",
+    UnitKind.CENTER: "热线中心",
+    UnitKind.DEPARTMENT: "市直部门",
+    UnitKind.DISTRICT: "区县",
+    UnitKind.TOWN: "镇街",
+    UnitKind.COMMUNITY: "村居",
+    UnitKind.OFFICE: "下属机构",
+    UnitKind.UTILITY: "公用事业",
+}
+TRUE_WORDS = {"是", "启用", "1", "true", "yes", "y", "t"}
+FALSE_WORDS = {"否", "停用", "0", "false", "no", "n", "f"}
+CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+PHONE_RE = re.compile(r"^[0-9+\-() ,，、/转]*$")
+MAX_ROWS = 20000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as the user sees it in the file: the header is row 1
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("Row %(row)s") % {"row": self.row} if self.row else _("File")
+        return (
+            f"{where} {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class UnitRow:
+    row: int
+    values: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return str(self.values["code"])
+
+    @property
+    def parent_code(self) -> str:
+        return str(self.values.get("parent_code") or "")
+
+
+@dataclass(frozen=True)
+class ExistingUnit:
+    code: str
+    kind: str
+    parent_code: str
+
+
+class FileUnreadable(Exception):
+    pass
+
+
+def read_table(file_name: str, content: bytes) -> list[list[str]]:
+    """The file's cells as text, first row the header. Raises FileUnreadable."""
+    name = file_name.lower()
+    if name.endswith(".xlsx"):
+        return _read_xlsx(content)
+    if name.endswith(".csv") or name.endswith(".txt"):
+        return _read_csv(content)
+    raise FileUnreadable(_("Only .xlsx and .csv files can be imported."))
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise FileUnreadable(
+            _("The Excel file cannot be read: %(error)s") % {"error": exc}
+        ) from None
+    sheet = workbook.worksheets[0]
+    table = [
+        ["" if cell is None else _cell_text(cell) for cell in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    workbook.close()
+    return table
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    # Excel in China saves CSV as GBK unless told otherwise; accept both.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte sequence
+        raise FileUnreadable(_("The CSV file is neither UTF-8 nor GBK."))
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise FileUnreadable(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
+
+
+def parse_rows(table: list[list[str]]) -> tuple[list[UnitRow], list[RowError]]:
+    """Map the header to fields and check each row on its own."""
+    errors: list[RowError] = []
+    rows = [r for r in table if any(cell for cell in r)]
+    if not rows:
+        return [], [RowError(0, "", _("The file is empty."))]
+    header = rows[0]
+    fields: list[str | None] = []
+    for header_cell in header:
+        name = header_cell.strip()
+        if not name:
+            fields.append(None)
+            continue
+        field_name = HEADER_TO_FIELD.get(name)
+        if field_name is None:
+            errors.append(RowError(1, name, _("Unknown column.")))
+        fields.append(field_name)
+    for column in COLUMNS:
+        if column.required and column.field not in fields:
+            errors.append(RowError(1, column.header, _("Required column is missing.")))
+    if errors:
+        return [], errors
+    if len(rows) - 1 > MAX_ROWS:
+        return [], [RowError(0, "", _("At most %(n)s rows per file.") % {"n": MAX_ROWS})]
+
+    parsed: list[UnitRow] = []
+    for index, cells in enumerate(table[1:], start=2):
+        if not any(cells):
+            continue
+        raw = {f: (cells[i] if i < len(cells) else "") for i, f in enumerate(fields) if f}
+        row, row_errors = _clean_row(index, raw)
+        errors.extend(row_errors)
+        if row is not None:
+            parsed.append(row)
+    return parsed, errors
+
+
+def _clean_row(index: int, raw: Mapping[str, str]) -> tuple[UnitRow | None, list[RowError]]:
+    errors: list[RowError] = []
+    values: dict[str, object] = {}
+
+    def fail(field_name: str, message: str) -> None:
+        errors.append(RowError(index, COLUMN_BY_FIELD[field_name].header, message))
+
+    for column in COLUMNS:
+        text = raw.get(column.field, "").strip()
+        if column.required and not text:
+            fail(column.field, _("Required."))
+            continue
+        if len(text) > column.max_length:
+            fail(column.field, _("At most %(n)s characters.") % {"n": column.max_length})
+            continue
+        values[column.field] = text
+
+    code = str(values.get("code", ""))
+    if code and not CODE_RE.match(code):
+        fail("code", _("Use letters, digits, '-', '_' or '.' only."))
+    parent_code = str(values.get("parent_code", ""))
+    if parent_code and not CODE_RE.match(parent_code):
+        fail("parent_code", _("Use letters, digits, '-', '_' or '.' only."))
+    kind_text = str(values.get("kind", ""))
+    if kind_text:
+        kind = KIND_NAMES.get(kind_text)
+        if kind is None:
+            fail(
+                "kind",
+                _("Unknown kind %(kind)s; use one of: %(choices)s.")
+                % {"kind": kind_text, "choices": "、".join(KIND_HEADER_NAME.values())},
+            )
+        values["kind"] = kind
+    active_text = str(values.get("active", "")).lower()
+    if active_text in TRUE_WORDS or active_text == "":
+        values["active"] = True
+    elif active_text in FALSE_WORDS:
+        values["active"] = False
+    else:
+        fail("active", _("Write 是 or 否."))
+    order_text = str(values.get("sort_order", ""))
+    try:
+        values["sort_order"] = int(order_text) if order_text else 0
+        if int(values["sort_order"]) < 0:  # type: ignore[call-overload]
+            raise ValueError
+    except ValueError:
+        fail("sort_order", _("Must be a whole number of 0 or more."))
+    for phone_field in ("public_phone", "liaison_phone", "deputy_head_phone", "head_phone"):
+        if not PHONE_RE.match(str(values.get(phone_field, ""))):
+            fail(
+                phone_field, _("A phone number may hold digits, spaces, '-', '+', '()' and commas.")
+            )
+    if errors:
+        return None, errors
+    return UnitRow(row=index, values=values), []
+
+
+def check_tree(rows: list[UnitRow], existing: Iterable[ExistingUnit]) -> list[RowError]:
+    """Checks across rows: duplicate codes, parents that exist, allowed kinds, no cycles."""
+    errors: list[RowError] = []
+    parent_header = COLUMN_BY_FIELD["parent_code"].header
+    code_header = COLUMN_BY_FIELD["code"].header
+    kind_of = {u.code: u.kind for u in existing}
+    parent_of = {u.code: u.parent_code for u in existing}
+    first_row: dict[str, int] = {}
+    for row in rows:
+        if row.code in first_row:
+            errors.append(
+                RowError(
+                    row.row,
+                    code_header,
+                    _("Code %(code)s already appears in row %(first)s.")
+                    % {"code": row.code, "first": first_row[row.code]},
+                )
+            )
+            continue
+        first_row[row.code] = row.row
+        kind_of[row.code] = str(row.values["kind"])
+        parent_of[row.code] = row.parent_code
+    for row in rows:
+        parent = row.parent_code
+        kind = str(row.values["kind"])
+        if parent == row.code:
+            errors.append(RowError(row.row, parent_header, _("A unit cannot be its own parent.")))
+            continue
+        if parent and parent not in kind_of:
+            errors.append(
+                RowError(
+                    row.row,
+                    parent_header,
+                    _("Parent unit %(code)s is neither in the file nor in the directory.")
+                    % {"code": parent},
+                )
+            )
+            continue
+        parent_kind = kind_of.get(parent) if parent else None
+        if parent_kind not in ALLOWED_PARENT_KINDS[kind]:
+            errors.append(
+                RowError(
+                    row.row,
+                    parent_header,
+                    _("A unit of kind %(kind)s cannot sit under %(parent)s.")
+                    % {
+                        "kind": KIND_HEADER_NAME[kind],
+                        "parent": KIND_HEADER_NAME.get(parent_kind or "", _("the top level")),
+                    },
+                )
+            )
+    if errors:
+        return errors
+    for row in rows:
+        seen = {row.code}
+        current = parent_of.get(row.code, "")
+        while current:
+            if current in seen:
+                errors.append(
+                    RowError(
+                        row.row,
+                        parent_header,
+                        _("The parent chain loops back to %(code)s.") % {"code": current},
+                    )
+                )
+                break
+            seen.add(current)
+            current = parent_of.get(current, "")
+    return errors
+
+
+def parents_first(rows: list[UnitRow]) -> list[UnitRow]:
+    """Order rows so a parent in the file is written before its children."""
+    by_code = {r.code: r for r in rows}
+    ordered: list[UnitRow] = []
+    done: set[str] = set()
+
+    def visit(row: UnitRow) -> None:
+        if row.code in done:
+            return
+        parent = by_code.get(row.parent_code)
+        if parent is not None:
+            visit(parent)
+        done.add(row.code)
+        ordered.append(row)
+
+    for row in rows:
+        visit(row)
+    return ordered
+
+
+def template_csv() -> bytes:
+    """An import template: the header and one example row, UTF-8 with BOM for Excel."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.header for c in COLUMNS])
+    writer.writerow(
+        [
+            "ZJJ",
+            "市住房和城乡建设局",
+            "市直部门",
+            "GOV",
+            "是",
+            "10",
+            "工作日 8:30-17:30",
+            "0570-1234567",
+            "张三",
+            "13800000000",
+            "李四",
+            "13900000000",
+            "王五",
+            "13700000000",
+        ]
+    )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
