@@ -50,11 +50,10 @@ def units_import(*, actor, file_name: str, content: bytes) -> ImportResult:
     with transaction.atomic():
         # Lock the directory's rows we compare against, so a concurrent import cannot
         # slip a conflicting parent change in between the check and the write.
-        existing_units = {
-            u.code: u for u in Unit.objects.select_for_update().select_related("parent")
-        }
+        existing_units = {u.code: u for u in Unit.objects.select_for_update()}
+        code_of = {u.pk: u.code for u in existing_units.values()}
         existing = [
-            importing.ExistingUnit(u.code, u.kind, u.parent.code if u.parent else "")
+            importing.ExistingUnit(u.code, u.kind, code_of.get(u.parent_id, ""))
             for u in existing_units.values()
         ]
         errors = importing.check_tree(rows, existing)

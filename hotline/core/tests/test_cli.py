@@ -8,8 +8,10 @@ import pytest
 
 
 def run(*args, **env):
-    environment = {**os.environ, "HOTLINE_DATA_DIR": env.pop("data_dir"), **env}
+    environment = {**os.environ, "HOTLINE_DATA_DIR": env.pop("data_dir")}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.pop("DATABASE_URL", None)  # the SQLite file in data_dir unless given
+    environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "hotline.cli", *args],
         capture_output=True,
