@@ -53,7 +53,7 @@ def units_import(*, actor, file_name: str, content: bytes) -> ImportResult:
         existing_units = {u.code: u for u in Unit.objects.select_for_update()}
         code_of = {u.pk: u.code for u in existing_units.values()}
         existing = [
-            importing.ExistingUnit(u.code, u.kind, code_of.get(u.parent_id, ""))
+            importing.ExistingUnit(u.code, u.kind, code_of.get(u.parent_id or 0, ""))
             for u in existing_units.values()
         ]
         errors = importing.check_tree(rows, existing)
