@@ -25,10 +25,11 @@ class Capability(StrEnum):
     REPORTS = "reports"  # 统计
     MANAGE = "manage"  # 管理: directory, users, policies
     VIEW_DIRECTORY = "view_directory"
+    VIEW_POLICIES = "view_policies"  # deadline policies, the calendar, the calculator
     VIEW_PERSONAL_DATA = "view_personal_data"  # citizens' names and phones unmasked
 
 
-_STAFF = {Capability.VIEW_DIRECTORY}
+_STAFF = {Capability.VIEW_DIRECTORY, Capability.VIEW_POLICIES}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OPERATOR: frozenset(_STAFF | {Capability.INTAKE, Capability.VIEW_PERSONAL_DATA}),

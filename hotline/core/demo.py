@@ -153,5 +153,18 @@ def build_demo_city() -> list[DemoAccount]:
         user.is_staff = user.is_superuser = account.role == Role.ADMIN
         user.set_password(account.password)
         user.save()
+    _install_policies(User.objects.get(username="admin"))
     audit(kind="demo_city_built", actor=None, units=len(UNITS), accounts=len(ACCOUNTS))
     return list(ACCOUNTS)
+
+
+def _install_policies(admin: User) -> None:
+    """The presets whose numbers the regulations give; KJ is the default (SR needs numbers)."""
+    from hotline.sla.models import Policy
+    from hotline.sla.services import policy_install_preset, policy_set_default
+
+    for code in ("KJ", "LX", "KM", "ZS"):
+        if not Policy.objects.filter(code=code).exists():
+            policy_install_preset(actor=admin, code=code)
+    if not Policy.objects.filter(is_default=True).exists():
+        policy_set_default(actor=admin, policy=Policy.objects.get(code="KJ"))

@@ -34,7 +34,9 @@ class AuditEvent(models.Model):
         return f"{self.kind} {self.object_type}:{self.object_id}"
 
 
-def audit(*, kind: str, actor, object_type: str = "", object_id: str = "", **data) -> AuditEvent:
+def audit(
+    *, kind: str, actor, object_type: str = "", object_id: str | int = "", **data
+) -> AuditEvent:
     """Append one audit row; call it inside the service's transaction."""
     return AuditEvent.objects.create(
         kind=kind,

@@ -64,3 +64,15 @@ def test_health_reports_database(client, db):
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_domain_error_escaping_a_view_is_a_clear_page(rf, users):
+    from hotline.core.errors import Conflict
+    from hotline.core.middleware import DomainErrorMiddleware
+
+    request = rf.get("/")
+    request.user = users[Role.OPERATOR]
+    response = DomainErrorMiddleware(lambda r: None).process_exception(
+        request, Conflict("已被他人处理")
+    )
+    assert response.status_code == 409 and "已被他人处理" in response.content.decode()

@@ -1,0 +1,497 @@
+from __future__ import annotations
+
+import calendar as month_calendar
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from hotline.accounts.permissions import Capability, can
+from hotline.core import clock
+from hotline.core.errors import DomainError
+from hotline.core.views import capability_required
+from hotline.sla import compute, policies, presets, selectors, services
+from hotline.sla.calendar import WorkCalendar
+from hotline.sla.forms import CalculatorForm, OfficialYearForm, OverrideForm
+from hotline.sla.policies import (
+    CLOCK_START_LABELS,
+    KIND_LABELS,
+    MODE_LABELS,
+    URGENCY_LABELS,
+    Kind,
+    Mode,
+    Period,
+    PeriodUnit,
+    Urgency,
+)
+
+# --- calendar -------------------------------------------------------------------------
+
+
+def _covers(cal: WorkCalendar, year: int) -> bool:
+    return cal.first_day.year <= year <= cal.last_day.year
+
+
+def _month(cal: WorkCalendar, year: int, month: int) -> dict[str, Any]:
+    weeks = []
+    for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        cells: list[dict[str, Any] | None] = []
+        for day in week:
+            if day.month != month:
+                cells.append(None)
+                continue
+            mark = cal.mark(day)
+            cells.append(
+                {
+                    "day": day,
+                    "workday": cal.is_workday(day),
+                    "mark": mark,
+                    "weekend": day.weekday() >= 5,
+                    "today": day == timezone.localdate(clock.now()),
+                }
+            )
+        weeks.append(cells)
+    return {"number": month, "weeks": weeks}
+
+
+@capability_required(Capability.VIEW_POLICIES)
+def calendar_year(request, year: int | None = None):
+    year = year or timezone.localdate(clock.now()).year
+    cal = selectors.work_calendar()
+    if not _covers(cal, year):
+        raise Http404
+    override_form = OverrideForm()
+    if request.method == "POST":
+        if not can(request.user, Capability.MANAGE):
+            raise DjangoPermissionDenied(Capability.MANAGE.value)
+        override_form = OverrideForm(request.POST)
+        if override_form.is_valid():
+            data = override_form.cleaned_data
+            try:
+                services.calendar_override_set(
+                    actor=request.user,
+                    day=data["day"],
+                    workday=data["kind"] == "work",
+                    reason=data["reason"],
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"已保存 {data['day']} 的本地调整，立即生效")
+                return redirect("sla:calendar-year", year=data["day"].year)
+    year_marks = cal.marks_between(date(year - 1, 12, 31), date(year, 12, 31))
+    return render(
+        request,
+        "sla/calendar.html",
+        {
+            "year": year,
+            "official": cal.has_official_schedule(year),
+            "months": [_month(cal, year, m) for m in range(1, 13)],
+            "marks": year_marks,
+            "overrides": [o for o in selectors.overrides() if o.day.year == year],
+            "override_form": override_form,
+            "can_manage": can(request.user, Capability.MANAGE),
+            "years": [y for y in range(year - 2, year + 3) if _covers(cal, y)],
+        },
+        status=400 if override_form.errors else 200,
+    )
+
+
+@require_POST
+@capability_required(Capability.MANAGE)
+def override_remove(request, day: str):
+    try:
+        parsed = date.fromisoformat(day)
+        services.calendar_override_remove(actor=request.user, day=parsed)
+    except ValueError:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("sla:calendar")
+    messages.success(request, f"已删除 {parsed} 的本地调整")
+    return redirect("sla:calendar-year", year=parsed.year)
+
+
+@capability_required(Capability.MANAGE)
+def official_year(request, year: int):
+    errors = []
+    from hotline.sla.models import OfficialYear
+    from hotline.sla.schedule import format_schedule
+
+    entered = OfficialYear.objects.filter(year=year).first()
+    cal = selectors.work_calendar()
+    if request.method == "POST":
+        form = OfficialYearForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.official_year_enter(
+                    actor=request.user,
+                    year=year,
+                    text=form.cleaned_data["text"],
+                    notice=form.cleaned_data["notice"],
+                )
+            except services.ScheduleRejected as exc:
+                errors = exc.errors
+                messages.error(request, exc.message)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"{year} 年节假日安排已保存，立即生效")
+                return redirect("sla:calendar-year", year=year)
+    else:
+        marks = [
+            m
+            for m in cal.marks_between(date(year - 1, 12, 31), date(year, 12, 31))
+            if m.source == "official"
+        ]
+        form = OfficialYearForm(
+            initial={
+                "notice": entered.notice if entered else "",
+                "text": format_schedule(marks) if marks else "开始日期,结束日期,类型,名称\n",
+            }
+        )
+    return render(
+        request,
+        "sla/official_year.html",
+        {
+            "year": year,
+            "form": form,
+            "errors": errors,
+            "entered": entered,
+            "official": cal.has_official_schedule(year),
+        },
+        status=400 if errors or form.errors else 200,
+    )
+
+
+# --- policies --------------------------------------------------------------------------
+
+
+def _period(period: Period | None, policy: policies.Policy) -> str:
+    return period.describe(policy.parameter_values) if period else "—"
+
+
+def _rule_rows(policy: policies.Policy) -> list[dict[str, Any]]:
+    rows = []
+    for rule in policy.rules:
+        rows.append(
+            {
+                "rule": rule,
+                "kinds": "、".join(KIND_LABELS[k] for k in rule.kinds) or "全部",
+                "modes": "、".join(MODE_LABELS[m] for m in rule.modes) or "全部",
+                "urgencies": "、".join(URGENCY_LABELS[u] for u in rule.urgencies) or "全部",
+                "sign": _period(rule.sign, policy),
+                "reply": _period(rule.reply, policy),
+                "reminders": "、".join(
+                    f"提前{policies.format_number(x)}个工作日" for x in rule.reminder_leads
+                )
+                or "—",
+                "return_window": _period(rule.return_window, policy)
+                if rule.return_window
+                else "办理期限内",
+                "extension": (
+                    "可申请"
+                    + (f"，最长{_period(rule.extension_max, policy)}" if rule.extension_max else "")
+                )
+                if rule.extension_allowed
+                else "原则上不得延期",
+            }
+        )
+    return rows
+
+
+def _clock_rows(policy: policies.Policy) -> list[tuple[str, str]]:
+    clock_policy = policy.clock
+    return [
+        ("受理当日", "计入" if clock_policy.count_receipt_day else "不计入，次日起算"),
+        ("截止受理时刻", clock_policy.cutoff.strftime("%H:%M") if clock_policy.cutoff else "—"),
+        ("工作时间", f"{clock_policy.day_start:%H:%M}–{clock_policy.day_end:%H:%M}"),
+        ("同意退回后（新单位）", CLOCK_START_LABELS[clock_policy.on_return_approved]),
+        ("不同意退回", CLOCK_START_LABELS[clock_policy.on_return_refused]),
+        ("办结审核不通过", CLOCK_START_LABELS[clock_policy.on_completion_refused]),
+        ("重办", CLOCK_START_LABELS[clock_policy.on_redo]),
+        ("热线审核时间", "计入办理期限" if clock_policy.review_time_counted else "不计入办理期限"),
+    ]
+
+
+@capability_required(Capability.VIEW_POLICIES)
+def policy_list(request):
+    installed = selectors.policy_list()
+    codes = {p.code for p in installed}
+    rows = [(p, selectors.policy_latest_version(p)) for p in installed]
+    return render(
+        request,
+        "sla/policy_list.html",
+        {
+            "rows": rows,
+            "available": [p for code, p in presets.PRESETS.items() if code not in codes],
+            "can_manage": can(request.user, Capability.MANAGE),
+        },
+    )
+
+
+@capability_required(Capability.VIEW_POLICIES)
+def policy_detail(request, code: str):
+    stored = selectors.policy_get(code=code)
+    version = None
+    if stored is not None:
+        versions = list(stored.versions.all())
+        wanted = request.GET.get("version")
+        version = next((v for v in versions if str(v.number) == wanted), None) or (
+            versions[0] if versions else None
+        )
+        if version is None:
+            raise Http404
+        policy = version.as_policy()
+    elif code in presets.PRESETS:
+        policy, versions = presets.PRESETS[code], []
+    else:
+        raise Http404
+    return render(
+        request,
+        "sla/policy_detail.html",
+        {
+            "policy": policy,
+            "stored": stored,
+            "version": version,
+            "versions": versions,
+            "rules": _rule_rows(policy),
+            "clock_rows": _clock_rows(policy),
+            "can_manage": can(request.user, Capability.MANAGE),
+        },
+    )
+
+
+@require_POST
+@capability_required(Capability.MANAGE)
+def policy_install(request, code: str):
+    preset = presets.PRESETS.get(code)
+    if preset is None:
+        raise Http404
+    values: dict[str, float | None] = {}
+    for parameter in preset.parameters:
+        raw = request.POST.get(parameter.name, "").strip()
+        try:
+            values[parameter.name] = float(raw) if raw else None
+        except ValueError:
+            messages.error(request, f"参数「{parameter.label}」应为数字")
+            return redirect("sla:policy-list")
+    try:
+        services.policy_install_preset(actor=request.user, code=code, parameters=values)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("sla:policy-list")
+    messages.success(request, f"已启用政策 {code}")
+    return redirect("sla:policy-detail", code=code)
+
+
+@require_POST
+@capability_required(Capability.MANAGE)
+def policy_make_default(request, code: str):
+    stored = selectors.policy_get(code=code)
+    if stored is None:
+        raise Http404
+    services.policy_set_default(actor=request.user, policy=stored)
+    messages.success(request, f"新工单将默认使用政策 {code}")
+    return redirect("sla:policy-detail", code=code)
+
+
+class PolicyEditForm(forms.Form):
+    """The numbers of every rule, the clock and the parameters; saving makes a version."""
+
+    note = forms.CharField(label="修改原因", max_length=200)
+
+    def __init__(self, *args, policy: policies.Policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policy = policy
+        clock_policy = policy.clock
+        self.fields["count_receipt_day"] = forms.BooleanField(
+            label="受理当日计入", required=False, initial=clock_policy.count_receipt_day
+        )
+        self.fields["day_start"] = forms.TimeField(label="上班", initial=clock_policy.day_start)
+        self.fields["day_end"] = forms.TimeField(label="下班", initial=clock_policy.day_end)
+        self.fields["cutoff"] = forms.TimeField(
+            label="截止受理时刻", required=False, initial=clock_policy.cutoff
+        )
+        for parameter in policy.parameters:
+            self.fields[f"param_{parameter.name}"] = forms.FloatField(
+                label=parameter.label,
+                min_value=0,
+                initial=parameter.value,
+                required=parameter.required,
+            )
+        for index, rule in enumerate(policy.rules):
+            prefix = f"r{index}_"
+            reply_fixed = rule.reply.unit != PeriodUnit.CATALOG and not rule.reply.parameter
+            if reply_fixed:
+                self.fields[prefix + "reply"] = forms.FloatField(
+                    label="办结时限", min_value=0, initial=rule.reply.amount
+                )
+                self.fields[prefix + "reply_unit"] = forms.ChoiceField(
+                    label="单位",
+                    initial=rule.reply.unit.value,
+                    choices=[
+                        (u.value, policies.UNIT_LABELS[u])
+                        for u in PeriodUnit
+                        if u != PeriodUnit.CATALOG
+                    ],
+                )
+            self.fields[prefix + "sign"] = forms.FloatField(
+                label="签收（工作日）",
+                min_value=0,
+                required=False,
+                initial=rule.sign.amount if rule.sign else None,
+            )
+            self.fields[prefix + "leads"] = forms.CharField(
+                label="催办提前（工作日，逗号分隔）",
+                required=False,
+                initial=",".join(policies.format_number(x) for x in rule.reminder_leads),
+            )
+            self.fields[prefix + "return"] = forms.FloatField(
+                label="退回时限（工作日）",
+                min_value=0,
+                required=False,
+                initial=rule.return_window.amount if rule.return_window else None,
+            )
+            self.fields[prefix + "extension"] = forms.BooleanField(
+                label="允许延期", required=False, initial=rule.extension_allowed
+            )
+            self.fields[prefix + "note"] = forms.CharField(
+                label="说明", required=False, max_length=300, initial=rule.note
+            )
+
+    def rule_fields(self):
+        for index, rule in enumerate(self.policy.rules):
+            yield rule, [self[name] for name in self.fields if name.startswith(f"r{index}_")]
+
+    def to_data(self) -> dict[str, Any]:
+        data = policies.to_dict(self.policy)
+        values = self.cleaned_data
+        data["clock"].update(
+            count_receipt_day=values["count_receipt_day"],
+            day_start=values["day_start"].strftime("%H:%M"),
+            day_end=values["day_end"].strftime("%H:%M"),
+            cutoff=values["cutoff"].strftime("%H:%M") if values["cutoff"] else None,
+        )
+        for parameter in data["parameters"]:
+            parameter["value"] = values.get(f"param_{parameter['name']}")
+        for index, rule in enumerate(data["rules"]):
+            prefix = f"r{index}_"
+            if prefix + "reply" in values:
+                rule["reply"] = {
+                    "unit": values[prefix + "reply_unit"],
+                    "amount": values[prefix + "reply"],
+                }
+            sign = values[prefix + "sign"]
+            rule["sign"] = None if sign is None else {"unit": "working_days", "amount": sign}
+            back = values[prefix + "return"]
+            rule["return_window"] = (
+                None if back is None else {"unit": "working_days", "amount": back}
+            )
+            rule["extension_allowed"] = values[prefix + "extension"]
+            rule["note"] = values[prefix + "note"]
+            try:
+                leads = [
+                    float(x)
+                    for x in values[prefix + "leads"].replace("，", ",").split(",")
+                    if x.strip()
+                ]
+            except ValueError:
+                raise forms.ValidationError(f"「{rule['label']}」的催办提前量应为数字") from None
+            rule["reminder_leads"] = leads
+        return data
+
+
+@capability_required(Capability.MANAGE)
+def policy_edit(request, code: str):
+    stored = selectors.policy_get(code=code)
+    latest = selectors.policy_latest_version(stored) if stored else None
+    if stored is None or latest is None:
+        raise Http404
+    form = PolicyEditForm(request.POST or None, policy=latest.as_policy())
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.policy_version_create(
+                actor=request.user,
+                policy=stored,
+                data=form.to_data(),
+                note=form.cleaned_data["note"],
+                based_on=int(request.POST.get("based_on", latest.number)),
+            )
+        except forms.ValidationError as exc:
+            form.add_error(None, exc)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已保存为第 {version.number} 版；已使用旧版本的工单不受影响")
+            return redirect("sla:policy-detail", code=code)
+    return render(
+        request,
+        "sla/policy_edit.html",
+        {
+            "form": form,
+            "stored": stored,
+            "latest": latest,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- calculator ----------------------------------------------------------------------
+
+
+def calculator_policy(code: str) -> policies.Policy | None:
+    stored = selectors.policy_get(code=code)
+    if stored is not None:
+        latest = selectors.policy_latest_version(stored)
+        return latest.as_policy() if latest else None
+    return presets.PRESETS.get(code)
+
+
+def _policy_choices() -> list[tuple[str, str]]:
+    installed = selectors.policy_list()
+    codes = {p.code for p in installed}
+    return [(p.code, f"{p.code} {p.name}") for p in installed] + [
+        (code, f"{code} {p.name}（预设）")
+        for code, p in presets.PRESETS.items()
+        if code not in codes
+    ]
+
+
+@capability_required(Capability.VIEW_POLICIES)
+def calculator(request):
+    form = CalculatorForm(request.GET or None, policy_choices=_policy_choices())
+    result: Any = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        start = data["start"]
+        cal = selectors.work_calendar()
+        try:
+            if data.get("policy"):
+                policy = calculator_policy(data["policy"])
+                if policy is None:
+                    raise DomainError("没有这个政策")
+                result = compute.ticket_deadlines(
+                    cal,
+                    policy,
+                    kind=Kind(data["kind"] or "consult"),
+                    mode=Mode(data["mode"] or "written"),
+                    urgency=Urgency(data["urgency"] or "normal"),
+                    start=start,
+                    catalog_days=data.get("catalog_days"),
+                )
+            else:
+                period = Period(PeriodUnit(data["unit"] or "working_days"), data["amount"])
+                result = {"reply": compute.period_deadline(cal, start, period)}
+        except (DomainError, policies.PolicyError, ValueError) as exc:
+            form.add_error(None, getattr(exc, "message", str(exc)))
+    template = "sla/_calculator_result.html" if request.htmx else "sla/calculator.html"
+    return render(
+        request, template, {"form": form, "result": result}, status=400 if form.errors else 200
+    )
