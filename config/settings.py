@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "hotline.directory",
     "hotline.accounts",
     "hotline.sla",
+    "hotline.tickets",
 ]
 
 MIDDLEWARE = [

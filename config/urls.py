@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("hotline.accounts.urls")),
     path("directory/", include("hotline.directory.urls")),
     path("sla/", include("hotline.sla.urls")),
+    path("tickets/", include("hotline.tickets.urls")),
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

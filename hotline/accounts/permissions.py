@@ -60,10 +60,10 @@ ROLE_HOME: dict[str, str] = {
 
 
 def capabilities(user: Any) -> frozenset[Capability]:
+    # The role alone decides, superusers included: Django's superuser flag opens the
+    # admin site, not the hotline's work (separation of duties).
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    if user.is_superuser:
-        return frozenset(Capability)
     return ROLE_CAPABILITIES.get(user.role, frozenset())
 
 

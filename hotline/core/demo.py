@@ -13,6 +13,7 @@ from django.db import transaction
 
 from hotline.accounts.models import Role, User
 from hotline.core.models import audit
+from hotline.directory.demo_data import build_demo_catalog
 from hotline.directory.models import Unit, UnitKind
 
 K = UnitKind
@@ -154,6 +155,7 @@ def build_demo_city() -> list[DemoAccount]:
         user.set_password(account.password)
         user.save()
     _install_policies(User.objects.get(username="admin"))
+    build_demo_catalog()
     audit(kind="demo_city_built", actor=None, units=len(UNITS), accounts=len(ACCOUNTS))
     return list(ACCOUNTS)
 

@@ -6,24 +6,38 @@ error found, with its row number. The service decides whether to write.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from hotline.directory import tables
 from hotline.directory.models import ALLOWED_PARENT_KINDS, UnitKind
+from hotline.directory.tables import (  # re-exported: the shared reading helpers
+    CODE_RE,
+    MAX_ROWS,
+    Column,
+    FileUnreadable,
+    RowError,
+    read_table,
+)
 
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # the Chinese header written in templates and files
-    required: bool = False
-    max_length: int = 64
-
+__all__ = [
+    "CODE_RE",
+    "COLUMNS",
+    "MAX_ROWS",
+    "Column",
+    "ExistingUnit",
+    "FileUnreadable",
+    "RowError",
+    "UnitRow",
+    "check_tree",
+    "parents_first",
+    "parse_rows",
+    "read_table",
+    "template_csv",
+]
 
 COLUMNS: tuple[Column, ...] = (
     Column("code", "编码", required=True, max_length=32),
@@ -41,7 +55,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("head_name", "主要负责人", max_length=50),
     Column("head_phone", "主要负责人电话"),
 )
-HEADER_TO_FIELD = {c.header: c.field for c in COLUMNS} | {c.field: c.field for c in COLUMNS}
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
 
 # Kind names as written in files: the Chinese term or the code value.
@@ -74,22 +87,7 @@ KIND_HEADER_NAME: dict[str, str] = {
 }
 TRUE_WORDS = {"是", "启用", "1", "true", "yes", "y", "t"}
 FALSE_WORDS = {"否", "停用", "0", "false", "no", "n", "f"}
-CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 PHONE_RE = re.compile(r"^[0-9+\-() ,，、/转]*$")
-MAX_ROWS = 20000
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as the user sees it in the file: the header is row 1
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = _("Row %(row)s") % {"row": self.row} if self.row else _("File")
-        return (
-            f"{where} {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-        )
 
 
 @dataclass
@@ -113,91 +111,22 @@ class ExistingUnit:
     parent_code: str
 
 
-class FileUnreadable(Exception):
-    pass
-
-
-def read_table(file_name: str, content: bytes) -> list[list[str]]:
-    """The file's cells as text, first row the header. Raises FileUnreadable."""
-    name = file_name.lower()
-    if name.endswith(".xlsx"):
-        return _read_xlsx(content)
-    if name.endswith(".csv") or name.endswith(".txt"):
-        return _read_csv(content)
-    raise FileUnreadable(_("Only .xlsx and .csv files can be imported."))
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileUnreadable(
-            _("The Excel file cannot be read: %(error)s") % {"error": exc}
-        ) from None
-    sheet = workbook.worksheets[0]
-    table = [
-        ["" if cell is None else _cell_text(cell) for cell in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
-    workbook.close()
-    return table
-
-
-def _cell_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    # Excel in China saves CSV as GBK unless told otherwise; accept both.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte sequence
-        raise FileUnreadable(_("The CSV file is neither UTF-8 nor GBK."))
-    try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    except csv.Error as exc:
-        raise FileUnreadable(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
-
-
 def parse_rows(table: list[list[str]]) -> tuple[list[UnitRow], list[RowError]]:
     """Map the header to fields and check each row on its own."""
-    errors: list[RowError] = []
-    rows = [r for r in table if any(cell for cell in r)]
-    if not rows:
+    split = tables.split_table(table)
+    if split is None:
         return [], [RowError(0, "", _("The file is empty."))]
-    header = rows[0]
-    fields: list[str | None] = []
-    for header_cell in header:
-        name = header_cell.strip()
-        if not name:
-            fields.append(None)
-            continue
-        field_name = HEADER_TO_FIELD.get(name)
-        if field_name is None:
-            errors.append(RowError(1, name, _("Unknown column.")))
-        fields.append(field_name)
-    for column in COLUMNS:
-        if column.required and column.field not in fields:
-            errors.append(RowError(1, column.header, _("Required column is missing.")))
+    header, body = split
+    fields, errors = tables.map_header(header, COLUMNS)
     if errors:
         return [], errors
-    if len(rows) - 1 > MAX_ROWS:
-        return [], [RowError(0, "", _("At most %(n)s rows per file.") % {"n": MAX_ROWS})]
+    errors = tables.too_many_rows(body)
+    if errors:
+        return [], errors
 
     parsed: list[UnitRow] = []
-    for index, cells in enumerate(table[1:], start=2):
-        if not any(cells):
-            continue
-        raw = {f: (cells[i] if i < len(cells) else "") for i, f in enumerate(fields) if f}
-        row, row_errors = _clean_row(index, raw)
+    for index, cells in body:
+        row, row_errors = _clean_row(index, tables.row_values(cells, fields))
         errors.extend(row_errors)
         if row is not None:
             parsed.append(row)
@@ -205,21 +134,11 @@ def parse_rows(table: list[list[str]]) -> tuple[list[UnitRow], list[RowError]]:
 
 
 def _clean_row(index: int, raw: Mapping[str, str]) -> tuple[UnitRow | None, list[RowError]]:
-    errors: list[RowError] = []
-    values: dict[str, object] = {}
+    text_values, errors = tables.check_text(index, raw, COLUMNS)
+    values: dict[str, object] = dict(text_values)
 
     def fail(field_name: str, message: str) -> None:
         errors.append(RowError(index, COLUMN_BY_FIELD[field_name].header, message))
-
-    for column in COLUMNS:
-        text = raw.get(column.field, "").strip()
-        if column.required and not text:
-            fail(column.field, _("Required."))
-            continue
-        if len(text) > column.max_length:
-            fail(column.field, _("At most %(n)s characters.") % {"n": column.max_length})
-            continue
-        values[column.field] = text
 
     code = str(values.get("code", ""))
     if code and not CODE_RE.match(code):
@@ -354,10 +273,8 @@ def parents_first(rows: list[UnitRow]) -> list[UnitRow]:
 
 def template_csv() -> bytes:
     """An import template: the header and one example row, UTF-8 with BOM for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.header for c in COLUMNS])
-    writer.writerow(
+    return tables.template_csv(
+        [c.header for c in COLUMNS],
         [
             "ZJJ",
             "市住房和城乡建设局",
@@ -373,6 +290,5 @@ def template_csv() -> bytes:
             "13900000000",
             "王五",
             "13700000000",
-        ]
+        ],
     )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from hotline.directory.models import Unit
+from hotline.core import clock
+from hotline.directory.models import (
+    CatalogItem,
+    CatalogItemQuerySet,
+    Topic,
+    Unit,
+    normalize_text,
+)
 
 
 @dataclass
@@ -75,3 +84,129 @@ def unit_kind_counts() -> dict[str, int]:
     for kind in Unit.objects.active().values_list("kind", flat=True):
         counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def today() -> date:
+    """The local date (Asia/Shanghai) of `clock.now()`: the default day for the catalog."""
+    return timezone.localdate(clock.now())
+
+
+# --- topics (诉求分类, R-IN-3) ------------------------------------------------------------
+
+
+@dataclass
+class TopicNode:
+    topic: Topic
+    children: list[TopicNode] = field(default_factory=list)
+    matched: bool = True
+
+
+def topic_tree(*, query: str = "", include_inactive: bool = True) -> list[TopicNode]:
+    """The whole tree from one query. With `query`, only matching topics (by code, name
+    or description) and their ancestors; the children of a match are kept too."""
+    topics = list(Topic.objects.all() if include_inactive else Topic.objects.active())
+    nodes = {t.pk: TopicNode(t) for t in topics}
+    roots: list[TopicNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.topic.parent_id) if node.topic.parent_id else None
+        (parent.children if parent else roots).append(node)
+    needle = normalize_text(query.strip())
+    if not needle:
+        return roots
+
+    def mark(node: TopicNode) -> None:
+        topic = node.topic
+        node.matched = needle in normalize_text(f"{topic.code} {topic.name} {topic.description}")
+        for child in node.children:
+            mark(child)
+
+    def keep(node: TopicNode) -> bool:
+        if node.matched:
+            return True  # a matching class shows what it holds
+        node.children = [child for child in node.children if keep(child)]
+        return bool(node.children)
+
+    for root in roots:
+        mark(root)
+    return [root for root in roots if keep(root)]
+
+
+def topic_count() -> int:
+    return Topic.objects.count()
+
+
+def topic_get(*, code: str) -> Topic | None:
+    return Topic.objects.with_path().filter(code=code).first()
+
+
+# --- the dispatch catalog (派单目录, R-HM-9) -----------------------------------------------
+
+
+def _catalog() -> CatalogItemQuerySet:
+    return CatalogItem.objects.select_related("unit", "topic__parent__parent")
+
+
+def catalog_in_force(*, on: date) -> QuerySet[CatalogItem]:
+    """The active versions in force on the day `on`, one per code at most."""
+    return _catalog().in_force(on).order_by("code")
+
+
+def catalog_search(
+    *, query: str = "", unit_code: str = "", on: date | None = None
+) -> QuerySet[CatalogItem]:
+    """The catalog page's list: the versions in force on `on` (every version when None),
+    filtered by text (code, matter, keywords, legal basis, office, topic) and unit."""
+    items = catalog_in_force(on=on) if on else _catalog().order_by("code", "-effective_from")
+    query = query.strip()
+    if query:
+        items = items.filter(
+            Q(code__icontains=query)
+            | Q(matter__icontains=query)
+            | Q(keywords__icontains=query)
+            | Q(legal_basis__icontains=query)
+            | Q(internal_office__icontains=query)
+            | Q(topic__name__icontains=query)
+        )
+    if unit_code:
+        items = items.filter(unit__code=unit_code)
+    return items
+
+
+def catalog_units() -> list[Unit]:
+    """The units that handle at least one catalog item (for the catalog's unit filter)."""
+    return list(
+        Unit.objects.filter(catalog_items__isnull=False).distinct().order_by("sort_order", "code")
+    )
+
+
+def catalog_versions(*, code: str) -> list[CatalogItem]:
+    """Every version of one catalog code, newest first."""
+    return list(_catalog().filter(code=code).order_by("-effective_from"))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    item: CatalogItem
+    matched: tuple[str, ...]  # the item's keywords found in the text, as the item writes them
+    score: int
+
+
+def catalog_suggest(*, text: str, on: date, limit: int = 5) -> list[Suggestion]:
+    """Catalog items in force on `on` whose keywords occur in `text`, best first (R-HM-9).
+
+    Deterministic and explainable: a keyword counts once if it occurs in the text
+    (full-width/half-width and case ignored); the score is the sum of the matched
+    keywords' lengths in characters, so longer, more specific keywords weigh more.
+    Ties go to the item with more matched keywords, then to the lower code.
+    """
+    needle = normalize_text(text)
+    if not needle.strip():
+        return []
+    found: list[Suggestion] = []
+    for item in catalog_in_force(on=on):
+        matched = tuple(k for k in item.keyword_list if normalize_text(k) in needle)
+        if matched:
+            score = sum(len(normalize_text(k)) for k in matched)
+            found.append(Suggestion(item=item, matched=matched, score=score))
+    found.sort(key=lambda s: (-s.score, -len(s.matched), s.item.code))
+    return found[:limit]

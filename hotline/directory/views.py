@@ -1,12 +1,24 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, can
 from hotline.core.views import capability_required
-from hotline.directory import importing, selectors, services
-from hotline.directory.forms import UnitImportForm
+from hotline.directory import (
+    catalog_importing,
+    importing,
+    selectors,
+    services,
+    tables,
+    topic_importing,
+)
+from hotline.directory.forms import CatalogFilterForm, ImportForm
+
+CATALOG_PAGE_SIZE = 50
+
+# --- units ----------------------------------------------------------------------------
 
 
 @capability_required(Capability.VIEW_DIRECTORY)
@@ -39,38 +51,167 @@ def unit_detail(request, code: str):
 
 @capability_required(Capability.MANAGE)
 def unit_import(request):
-    errors = []
-    if request.method == "POST":
-        form = UnitImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = services.units_import(
-                    actor=request.user, file_name=upload.name, content=upload.read()
-                )
-            except services.ImportRejected as exc:
-                errors = exc.errors
-                messages.error(request, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _("Imported: %(created)s created, %(updated)s updated.")
-                    % {"created": result.created, "updated": result.updated},
-                )
-                return redirect("directory:unit-list")
-    else:
-        form = UnitImportForm()
-    status = 400 if errors or form.errors else 200
-    return render(
+    return _import_page(
         request,
-        "directory/unit_import.html",
-        {"form": form, "errors": errors, "columns": importing.COLUMNS},
-        status=status,
+        service=services.units_import,
+        template="directory/unit_import.html",
+        done="directory:unit-list",
+        context={"columns": importing.COLUMNS},
     )
 
 
 @capability_required(Capability.MANAGE)
 def unit_import_template(request):
-    response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="units-template.csv"'
+    return _csv_download(importing.template_csv(), "units-template.csv")
+
+
+# --- topics (诉求分类, R-IN-3) -------------------------------------------------------------
+
+
+@capability_required(Capability.VIEW_DIRECTORY)
+def topic_list(request):
+    query = request.GET.get("q", "").strip()
+    context = {
+        "tree": selectors.topic_tree(query=query),
+        "query": query,
+        "can_manage": can(request.user, Capability.MANAGE),
+    }
+    template = "directory/_topic_tree.html" if request.htmx else "directory/topic_list.html"
+    return render(request, template, context)
+
+
+@capability_required(Capability.MANAGE)
+def topic_import(request):
+    return _import_page(
+        request,
+        service=services.topics_import,
+        template="directory/topic_import.html",
+        done="directory:topic-list",
+        context={},
+    )
+
+
+@capability_required(Capability.MANAGE)
+def topic_import_template(request):
+    return _csv_download(topic_importing.template_csv(), "topics-template.csv")
+
+
+# --- the dispatch catalog (派单目录, R-HM-9) -----------------------------------------------
+
+
+@capability_required(Capability.VIEW_DIRECTORY)
+def catalog_list(request):
+    units = selectors.catalog_units()
+    day = selectors.today()
+    query = unit_code = ""
+    all_versions = False
+    if request.GET:
+        form = CatalogFilterForm(request.GET, units=units)
+        form.is_valid()  # a bad field shows its error; the valid ones still filter
+        data = form.cleaned_data
+        query, unit_code = data.get("q") or "", data.get("unit") or ""
+        day = data.get("on") or day
+        all_versions = bool(data.get("all_versions"))
+    else:
+        form = CatalogFilterForm(initial={"on": day}, units=units)
+    items = selectors.catalog_search(
+        query=query, unit_code=unit_code, on=None if all_versions else day
+    )
+    page = Paginator(items, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "day": day,
+        "all_versions": all_versions,
+        "can_manage": can(request.user, Capability.MANAGE),
+    }
+    template = "directory/_catalog_results.html" if request.htmx else "directory/catalog_list.html"
+    return render(request, template, context)
+
+
+@capability_required(Capability.VIEW_DIRECTORY)
+def catalog_detail(request, code: str):
+    versions = selectors.catalog_versions(code=code)
+    if not versions:
+        raise Http404(_("No such catalog item."))
+    day = selectors.today()
+    current = next((v for v in versions if v.in_force_on(day)), None)
+    return render(
+        request,
+        "directory/catalog_detail.html",
+        {"item": current or versions[0], "current": current, "versions": versions, "day": day},
+    )
+
+
+@capability_required(Capability.VIEW_DIRECTORY)
+def catalog_suggest(request):
+    """An htmx partial: the catalog items whose keywords occur in `text` (R-HM-9)."""
+    text = request.GET.get("text", "")[:2000]
+    day = tables.parse_date(request.GET.get("on", "")) or selectors.today()
+    return render(
+        request,
+        "directory/_catalog_suggest.html",
+        {
+            "text": text.strip(),
+            "day": day,
+            "suggestions": selectors.catalog_suggest(text=text, on=day),
+        },
+    )
+
+
+@capability_required(Capability.MANAGE)
+def catalog_import(request):
+    return _import_page(
+        request,
+        service=services.catalog_import,
+        template="directory/catalog_import.html",
+        done="directory:catalog-list",
+        context={"columns": catalog_importing.COLUMNS},
+    )
+
+
+@capability_required(Capability.MANAGE)
+def catalog_import_template(request):
+    return _csv_download(catalog_importing.template_csv(), "catalog-template.csv")
+
+
+# --- shared ---------------------------------------------------------------------------
+
+
+def _import_page(request, *, service, template: str, done: str, context: dict):
+    """Upload, all-or-nothing import, every error listed; the same for every import."""
+    errors: list[tables.RowError] = []
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = service(actor=request.user, file_name=upload.name, content=upload.read())
+            except services.ImportRejected as exc:
+                errors = exc.errors
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _imported(result))
+                return redirect(done)
+    else:
+        form = ImportForm()
+    status = 400 if errors or form.errors else 200
+    return render(request, template, {"form": form, "errors": errors, **context}, status=status)
+
+
+def _imported(result: services.ImportResult) -> str:
+    text = _("Imported: %(created)s created, %(updated)s updated.") % {
+        "created": result.created,
+        "updated": result.updated,
+    }
+    if result.unchanged:
+        text += " " + _("%(n)s unchanged.") % {"n": result.unchanged}
+    if result.closed:
+        text += " " + _("%(n)s earlier version(s) closed.") % {"n": result.closed}
+    return text
+
+
+def _csv_download(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response

@@ -50,7 +50,7 @@ def test_unreachable_database_is_one_line_and_hides_password(tmp_path):
 
 
 def test_demo_city_through_the_command(tmp_path):
-    result = run("demo-city", data_dir=str(tmp_path))
+    result = run("demo-city", "--tickets", "30", data_dir=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "admin@12345" in result.stdout
     assert (tmp_path / "hotline.sqlite3").exists()

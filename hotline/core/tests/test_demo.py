@@ -14,9 +14,9 @@ def depth(unit):
 
 
 def test_demo_city_is_idempotent(db, capsys):
-    call_command("demo_city")
+    call_command("demo_city", "--tickets", "30")
     first = (Unit.objects.count(), User.objects.count())
-    call_command("demo_city")
+    call_command("demo_city", "--tickets", "30")
     assert (Unit.objects.count(), User.objects.count()) == first
     out = capsys.readouterr().out
     assert "operator1@12345" in out and "话务员" in out
@@ -39,3 +39,21 @@ def test_demo_city_has_about_forty_units_on_three_levels_and_every_role(demo):
         user = User.objects.get(username=account.username)
         assert user.check_password(account.password)
         user.full_clean()
+
+
+def test_demo_tickets_cover_every_state_and_are_idempotent(demo):
+    from hotline.tickets.demo import build_demo_tickets
+    from hotline.tickets.models import Ticket
+    from hotline.tickets.states import Status
+
+    assert build_demo_tickets(count=120) == 120
+    assert build_demo_tickets(count=120) == 0
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert statuses >= {
+        Status.PENDING_DISPATCH,
+        Status.DISPATCHED,
+        Status.HANDLING,
+        Status.REPLIED,
+        Status.COMPLETED,
+        Status.CLOSED,
+    }

@@ -1,6 +1,6 @@
 // Keyboard help for people who work all day on these pages.
 //  "/"        focuses the page's search box (unless typing in a field)
-//  Alt+1..9   opens a workbench; browsers differ on accesskey modifiers, so handle it here
+//  Alt+0..9   opens a workbench; browsers differ on accesskey modifiers, so handle it here
 document.addEventListener("keydown", function (event) {
   var target = event.target;
   var typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));

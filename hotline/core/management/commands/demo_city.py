@@ -8,11 +8,24 @@ from hotline.core.demo import build_demo_city
 class Command(BaseCommand):
     help = "Build (or refresh) the demo city 青溪市 and print its accounts. Safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--tickets",
+            type=int,
+            default=500,
+            help="top the demo up to this many tickets (0: none)",
+        )
+
     def handle(self, *args, **options):
         from django.core.management import call_command
 
+        from hotline.tickets.demo import build_demo_tickets
+
         call_command("migrate", interactive=False, verbosity=0)
         accounts = build_demo_city()
+        made = build_demo_tickets(count=options["tickets"])
+        if made:
+            self.stdout.write(f"Made {made} demo tickets.")
         self.stdout.write("Demo city 青溪市 is ready. Accounts (username / password / role):")
         with translation.override("zh-hans"):
             for account in accounts:

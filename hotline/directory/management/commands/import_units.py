@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if username:
             actor = users.filter(username=username).first()
         else:
-            actor = users.filter(is_superuser=True).first() or users.filter(role=Role.ADMIN).first()
+            actor = users.filter(role=Role.ADMIN).first()
         if actor is None:
             raise CommandError(
                 "no administrator account: create one with `hotline createsuperuser`"

@@ -1,0 +1,387 @@
+"""Tickets over JSON: the same services as the pages, scoped by visible_to (R-SE)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from hotline.accounts.permissions import Capability, require
+from hotline.core.errors import DomainError, NotFound
+from hotline.directory.models import Unit
+from hotline.tickets import selectors
+from hotline.tickets import services as s
+from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
+
+router = Router(tags=["tickets"])
+
+
+class AssignmentOut(Schema):
+    id: int
+    unit_code: str
+    unit_name: str
+    role: str
+    state: str
+    active: bool
+    sign_due: datetime | None
+    reply_due: datetime | None
+    return_until: datetime | None
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    actor: str | None
+    unit_code: str | None
+    data: dict[str, Any]
+
+
+class TicketSummaryOut(Schema):
+    number: str
+    status: str
+    kind: str
+    channel: str
+    summary: str
+    received_at: datetime
+
+
+class TicketOut(TicketSummaryOut):
+    detail: str
+    address: str
+    urgency: str
+    confidential: bool
+    citizen: dict[str, str]
+    policy: str
+    assignments: list[AssignmentOut]
+    events: list[EventOut]
+
+
+class TicketIn(Schema):
+    phone: str
+    summary: str
+    kind: str
+    channel: str = "phone"
+    name: str = ""
+    detail: str = ""
+    address: str = ""
+    urgency: str = "normal"
+    confidential: bool = False
+    handling: str = "dispatch"
+    answer: str = ""
+    decline_reason: str = ""
+    forward_to: str | None = None
+    related_to: str | None = None
+
+
+class DispatchIn(Schema):
+    lead: str
+    assists: list[str] = []
+    mode: str = "written"
+    catalog_days: int | None = None
+    instruction: str = ""
+    instruction_days: int | None = None
+    coordinated: bool = False
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+    days: int | None = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class SendBackIn(Schema):
+    reason: str
+    legal_basis: str
+    suggested_unit: str | None = None
+
+
+class ExtensionIn(Schema):
+    reason: str
+    days: int
+
+
+class ReplyIn(Schema):
+    text: str
+    points: list[str] = []
+    citizen_view: str = ""
+
+
+class VisitIn(Schema):
+    satisfaction: str
+    resolved: bool
+    channel: str = "phone"
+    note: str = ""
+
+
+class MergeIn(Schema):
+    into: str
+    reason: str = ""
+
+
+class TextIn(Schema):
+    text: str
+
+
+class Done(Schema):
+    ok: bool = True
+    id: int | None = None
+
+
+def _unit(code: str | None) -> Unit | None:
+    if not code:
+        return None
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None:
+        raise DomainError(f"没有编码为 {code} 的单位", code="unknown_unit")
+    return unit
+
+
+def _ticket(request: HttpRequest, number: str) -> Ticket:
+    ticket = Ticket.objects.visible_to(request.user).filter(number=number).first()
+    if ticket is None:
+        raise NotFound(f"没有工单 {number}，或无权查看")
+    return ticket
+
+
+def _assignment(request: HttpRequest, pk: int) -> Assignment:
+    visible = Ticket.objects.visible_to(request.user)
+    return get_object_or_404(Assignment.objects.filter(ticket__in=visible), pk=pk)
+
+
+def _out(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "kind": ticket.kind,
+        "channel": ticket.channel,
+        "summary": ticket.summary,
+        "received_at": ticket.received_at,
+        "detail": ticket.detail,
+        "address": ticket.address,
+        "urgency": ticket.urgency,
+        "confidential": ticket.confidential,
+        "citizen": selectors.citizen_for(request.user, ticket),
+        "policy": str(ticket.policy_version),
+        "assignments": [
+            {
+                "id": a.pk,
+                "unit_code": a.unit.code,
+                "unit_name": a.unit.name,
+                "role": a.role,
+                "state": a.state,
+                "active": a.active,
+                "sign_due": a.sign_due,
+                "reply_due": a.reply_due,
+                "return_until": a.return_until,
+            }
+            for a in ticket.assignments.all()
+        ],
+        "events": [
+            {
+                "kind": e.kind,
+                "at": e.at,
+                "actor": e.actor.get_full_name() if e.actor else None,
+                "unit_code": e.unit.code if e.unit else None,
+                "data": e.data,
+            }
+            for e in ticket.events.all()
+        ],
+    }
+
+
+def _detail(request: HttpRequest, number: str) -> dict[str, Any]:
+    ticket = selectors.ticket_get(user=request.user, number=number)
+    if ticket is None:
+        raise NotFound(f"没有工单 {number}，或无权查看")
+    return _out(request, ticket)
+
+
+@router.get("", response=list[TicketSummaryOut])
+@paginate(LimitOffsetPagination)
+def ticket_list(request: HttpRequest, status: str = "", phone: str = "", q: str = ""):
+    tickets = Ticket.objects.visible_to(request.user).order_by("-received_at", "-id")
+    if status:
+        tickets = tickets.filter(status=status)
+    if phone:
+        require(request.user, Capability.VIEW_PERSONAL_DATA)
+        tickets = tickets.filter(citizen__phone=phone)
+    if q:
+        tickets = tickets.filter(summary__icontains=q)
+    return tickets
+
+
+@router.post("", response={201: TicketOut})
+def ticket_create(request: HttpRequest, payload: TicketIn):
+    data = payload.dict()
+    forward_to = _unit(data.pop("forward_to"))
+    related = data.pop("related_to")
+    related_to = _ticket(request, related) if related else None
+    ticket = s.ticket_create(
+        actor=request.user, forward_to=forward_to, related_to=related_to, **data
+    )
+    return 201, _detail(request, ticket.number)
+
+
+@router.get("/{number}", response=TicketOut)
+def ticket_detail(request: HttpRequest, number: str):
+    return _detail(request, number)
+
+
+@router.post("/{number}/dispatch", response=TicketOut)
+def ticket_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
+    lead = _unit(payload.lead)
+    assert lead is not None
+    assists = [u for u in (_unit(code) for code in payload.assists) if u is not None]
+    s.ticket_dispatch(
+        actor=request.user,
+        ticket=_ticket(request, number),
+        lead=lead,
+        assists=assists,
+        mode=payload.mode,
+        catalog_days=payload.catalog_days,
+        instruction=payload.instruction,
+        instruction_days=payload.instruction_days,
+        coordinated=payload.coordinated,
+    )
+    return _detail(request, number)
+
+
+@router.post("/assignments/{pk}/sign", response=Done)
+def assignment_sign(request: HttpRequest, pk: int):
+    s.assignment_sign(actor=request.user, assignment=_assignment(request, pk))
+    return {"id": pk}
+
+
+@router.post("/assignments/{pk}/send-back", response=Done)
+def send_back(request: HttpRequest, pk: int, payload: SendBackIn):
+    made = s.send_back_request(
+        actor=request.user,
+        assignment=_assignment(request, pk),
+        reason=payload.reason,
+        legal_basis=payload.legal_basis,
+        suggested_unit=_unit(payload.suggested_unit),
+    )
+    return {"id": made.pk}
+
+
+@router.post("/assignments/{pk}/extension", response=Done)
+def extension(request: HttpRequest, pk: int, payload: ExtensionIn):
+    made = s.extension_request(
+        actor=request.user,
+        assignment=_assignment(request, pk),
+        reason=payload.reason,
+        days=payload.days,
+    )
+    return {"id": made.pk}
+
+
+@router.post("/assignments/{pk}/assist-report", response=Done)
+def assist_report(request: HttpRequest, pk: int, payload: TextIn):
+    s.assist_report(actor=request.user, assignment=_assignment(request, pk), text=payload.text)
+    return {"id": pk}
+
+
+@router.post("/assignments/{pk}/reply", response=Done)
+def reply_submit(request: HttpRequest, pk: int, payload: ReplyIn):
+    made = s.reply_submit(
+        actor=request.user,
+        assignment=_assignment(request, pk),
+        text=payload.text,
+        points=payload.points,
+        citizen_view=payload.citizen_view,
+    )
+    return {"id": made.pk}
+
+
+@router.post("/replies/{pk}/decide", response=Done)
+def reply_decide(request: HttpRequest, pk: int, payload: DecisionIn):
+    visible = Ticket.objects.visible_to(request.user)
+    reply = get_object_or_404(Reply.objects.filter(assignment__ticket__in=visible), pk=pk)
+    s.reply_decide(actor=request.user, reply=reply, approve=payload.approve, note=payload.note)
+    return {"id": pk}
+
+
+@router.post("/requests/{pk}/decide", response=Done)
+def request_decide(request: HttpRequest, pk: int, payload: DecisionIn):
+    visible = Ticket.objects.visible_to(request.user)
+    unit_request = get_object_or_404(
+        UnitRequest.objects.filter(assignment__ticket__in=visible), pk=pk
+    )
+    if unit_request.kind == UnitRequest.Kind.SEND_BACK:
+        s.send_back_decide(
+            actor=request.user, request=unit_request, approve=payload.approve, note=payload.note
+        )
+    else:
+        s.extension_decide(
+            actor=request.user,
+            request=unit_request,
+            approve=payload.approve,
+            note=payload.note,
+            days=payload.days,
+        )
+    return {"id": pk}
+
+
+@router.post("/{number}/completion", response=TicketOut)
+def completion(request: HttpRequest, number: str, payload: DecisionIn):
+    s.completion_decide(
+        actor=request.user,
+        ticket=_ticket(request, number),
+        approve=payload.approve,
+        note=payload.note,
+    )
+    return _detail(request, number)
+
+
+@router.post("/{number}/visit", response=TicketOut)
+def visit(request: HttpRequest, number: str, payload: VisitIn):
+    s.visit_record(
+        actor=request.user,
+        ticket=_ticket(request, number),
+        satisfaction=payload.satisfaction,
+        resolved=payload.resolved,
+        channel=payload.channel,
+        note=payload.note,
+    )
+    return _detail(request, number)
+
+
+@router.post("/{number}/redo", response=TicketOut)
+def redo(request: HttpRequest, number: str, payload: ReasonIn):
+    s.ticket_redo(actor=request.user, ticket=_ticket(request, number), reason=payload.reason)
+    return _detail(request, number)
+
+
+@router.post("/{number}/screen", response=TicketOut)
+def screen(request: HttpRequest, number: str, payload: ReasonIn):
+    s.ticket_screen(actor=request.user, ticket=_ticket(request, number), reason=payload.reason)
+    return _detail(request, number)
+
+
+@router.post("/{number}/merge", response=TicketOut)
+def merge(request: HttpRequest, number: str, payload: MergeIn):
+    with transaction.atomic():
+        s.ticket_merge(
+            actor=request.user,
+            ticket=_ticket(request, number),
+            into=_ticket(request, payload.into),
+            reason=payload.reason,
+        )
+    return _detail(request, number)
+
+
+@router.post("/{number}/annotate", response=Done)
+def annotate(request: HttpRequest, number: str, payload: TextIn):
+    event = s.ticket_annotate(
+        actor=request.user, ticket=_ticket(request, number), text=payload.text
+    )
+    return {"id": event.pk}

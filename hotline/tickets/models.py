@@ -1,0 +1,475 @@
+"""Tickets, the people who ask, each unit's part, and the append-only event log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core import clock
+from hotline.sla.policies import Kind, Mode, Urgency
+from hotline.tickets.states import Status
+
+USER = settings.AUTH_USER_MODEL
+
+
+KIND_CHOICES = [
+    (Kind.CONSULT.value, _("Consultation")),
+    (Kind.HELP.value, _("Help")),
+    (Kind.COMPLAINT.value, _("Complaint")),
+    (Kind.REPORT.value, _("Report")),
+    (Kind.SUGGEST.value, _("Suggestion")),
+]
+MODE_CHOICES = [
+    (Mode.PHONE.value, _("Phone assignment")),
+    (Mode.WRITTEN.value, _("Written assignment")),
+    (Mode.INSTRUCTION.value, _("Leader instruction")),
+]
+URGENCY_CHOICES = [(Urgency.NORMAL.value, _("Normal")), (Urgency.URGENT.value, _("Urgent"))]
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone 12345")
+    MAILBOX = "mailbox", _("Mayor's mailbox")
+    WEB = "web", _("Web portal")
+    WECHAT = "wechat", _("WeChat")
+    APP = "app", _("Mobile app")
+    FAX = "fax", _("Fax")
+    VOICEMAIL = "voicemail", _("Voice mailbox")
+    SMS = "sms", _("SMS")
+    TRANSFER = "transfer", _("Transferred from another hotline")
+
+
+class Handling(models.TextChoices):
+    """What the operator did with the request at intake (R-HM-1 to R-HM-5)."""
+
+    ANSWER_NOW = "answer_now", _("Answered now")
+    GUIDE = "guide", _("Guided to the responsible unit")
+    FORWARD = "forward", _("Forwarded for information")
+    DECLINE = "decline", _("Not accepted")
+    DISPATCH = "dispatch", _("To be dispatched")
+
+
+class DeclineReason(models.TextChoices):
+    """Out of scope, each with its own guidance (R-IN-4, ZS 13, LX 三, KM 6, ZS 24)."""
+
+    EMERGENCY = "emergency", _("Emergency: 110 / 119 / 120 / 122")
+    LEGAL_PROCEDURE = "legal_procedure", _("In or due for a legal procedure")
+    PETITION = "petition", _("Already handled by the petitions bureau")
+    REPEAT = "repeat", _("Repeat of a matter in progress or completed")
+    ILLEGAL = "illegal", _("Illegal or against public order")
+    OTHER_ORGAN = "other_organ", _("Party, congress, CPPCC, armed forces, court, procuratorate")
+    OTHER_CITY = "other_city", _("Outside this city")
+
+
+# What the operator tells the caller for each reason (R-IN-4; ZS 13, 24; LX 三; KM 6).
+DECLINE_GUIDANCE: dict[str, str] = {
+    DeclineReason.EMERGENCY: (
+        "紧急情况请立即拨打 110（治安）、119（火警）、120（急救）、"
+        "122（交通事故），或由话务员直接转接。"
+    ),
+    DeclineReason.LEGAL_PROCEDURE: (
+        "该事项已进入或应当通过诉讼、仲裁、纪检监察、行政复议、信访、"
+        "政府信息公开等法定途径解决，请向相应机关提出。"
+    ),
+    DeclineReason.PETITION: (
+        "信访部门已处理或正在处理该事项，热线不重复受理，请向信访部门了解进展。"
+    ),
+    DeclineReason.REPEAT: (
+        "该诉求与在办或已办结的工单事实、理由相同，已告知原工单的办理进度或结果。"
+    ),
+    DeclineReason.ILLEGAL: "该诉求违反法律法规或公序良俗，已劝阻并告知可能承担的法律后果。",
+    DeclineReason.OTHER_ORGAN: (
+        "该事项属党委、人大、政协、人武部、法院、检察院职责范围，已告知向相关机关反映或转送。"
+    ),
+    DeclineReason.OTHER_CITY: "该事项不属于本市管辖，已告知或转至省内相应城市的 12345 热线。",
+}
+
+
+class Citizen(models.Model):
+    """The person or organisation asking (诉求人)."""
+
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, db_index=True)
+    address = models.CharField(_("address or work unit"), max_length=200, blank=True)
+    prefers_confidential = models.BooleanField(_("asks for confidentiality"), default=False)
+    created_at = models.DateTimeField(_("first contact"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+
+    def __str__(self) -> str:
+        return self.name or self.phone
+
+
+class AbuseRecord(models.Model):
+    """False reports, harassment, threats, repeated malicious calls (R-IN-5, KM 25-26)."""
+
+    class Kind(models.TextChoices):
+        FALSE_REPORT = "false_report", _("Deliberately false report")
+        HARASSMENT = "harassment", _("Harassment")
+        INSULT = "insult", _("Insults or threats to staff")
+        REPEATED = "repeated", _("Repeated calls on an answered matter")
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="abuse_records")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=clock.now)
+    by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("abuse record")
+        verbose_name_plural = _("abuse records")
+
+    def __str__(self) -> str:
+        return f"{self.citizen} {self.kind}"
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def visible_to(self, user) -> TicketQuerySet:
+        from hotline.tickets.selectors import visible_filter
+
+        return visible_filter(self, user)  # type: ignore[return-value]
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES)
+    urgency = models.CharField(
+        _("urgency"), max_length=8, choices=URGENCY_CHOICES, default=Urgency.NORMAL.value
+    )
+    summary = models.CharField(_("summary"), max_length=200)
+    detail = models.TextField(_("detail"), blank=True)
+    address = models.CharField(_("place"), max_length=200, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    region = models.ForeignKey(
+        "directory.Unit",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confidential = models.BooleanField(_("confidential"), default=False)
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    operator = models.ForeignKey(
+        USER, verbose_name=_("operator"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received at"), default=clock.now, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    handling = models.CharField(
+        _("handling"), max_length=16, choices=Handling.choices, default=Handling.DISPATCH
+    )
+    decline_reason = models.CharField(
+        _("reason not accepted"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    answer = models.TextField(_("answer given at intake"), blank=True)
+    policy_version = models.ForeignKey(
+        "sla.PolicyVersion",
+        verbose_name=_("policy version"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mode = models.CharField(_("handling mode"), max_length=16, choices=MODE_CHOICES, blank=True)
+    catalog_days = models.PositiveSmallIntegerField(
+        _("catalog deadline (working days)"), null=True, blank=True
+    )
+    instruction = models.TextField(_("leader's instruction"), blank=True)
+    instruction_days = models.PositiveSmallIntegerField(
+        _("instruction deadline (working days)"), null=True, blank=True
+    )
+    related_to = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    screened = models.BooleanField(_("ruled validly completed"), default=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)  # bumped by every service write
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def lead(self) -> Assignment | None:
+        return next(
+            (a for a in self.assignments.all() if a.role == Assignment.Role.LEAD and a.active),
+            None,
+        )
+
+
+class TicketCounter(models.Model):
+    """Per-day sequence for human-readable numbers like 2026112300017."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.last}"
+
+
+class Assignment(models.Model):
+    """One unit's part in one ticket, with its own deadlines (派单记录)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        ASSIST = "assist", _("Assist")
+        SUB = "sub", _("Sub-assignment")
+
+    class State(models.TextChoices):
+        DISPATCHED = "dispatched", _("Awaiting signature")
+        HANDLING = "handling", _("Handling")
+        RETURN_REVIEW = "return_review", _("Send-back under review")
+        REPLIED = "replied", _("Replied")
+        RETURNED = "returned", _("Sent back")
+        CLOSED = "closed", _("Closed")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(
+        "directory.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subs"
+    )
+    mode = models.CharField(_("handling mode"), max_length=16, choices=MODE_CHOICES)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.DISPATCHED, db_index=True
+    )
+    active = models.BooleanField(default=True)
+    coordinated = models.BooleanField(
+        _("named by coordination"),
+        default=False,
+        help_text=_("After a coordination decision the unit may not send it back (R-UN-2)."),
+    )
+    dispatched_at = models.DateTimeField(_("dispatched at"), default=clock.now)
+    first_received_at = models.DateTimeField(_("first received at"), default=clock.now)
+    clock_start = models.DateTimeField(_("deadline counts from"), default=clock.now)
+    extra_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    handler = models.ForeignKey(
+        USER,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sign_due = models.DateTimeField(_("sign by"), null=True, blank=True)
+    reply_due = models.DateTimeField(_("reply by"), null=True, blank=True)
+    return_until = models.DateTimeField(_("send back until"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["dispatched_at", "id"]
+        indexes = [
+            models.Index(fields=["active", "reply_due"]),
+            models.Index(fields=["unit", "active", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}→{self.unit_id} ({self.role})"
+
+
+class Pause(models.Model):
+    """Time that does not count against the unit: the hotline's review (R-DL-3, ZS 17)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="pauses")
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.start:%Y-%m-%d %H:%M}"
+
+
+class UnitRequest(models.Model):
+    """A unit asks the hotline: send back (退回, R-UN-2) or more time (延期, R-UN-3)."""
+
+    class Kind(models.TextChoices):
+        SEND_BACK = "send_back", _("Send back")
+        EXTENSION = "extension", _("Extension")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="requests")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("reason"))
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    suggested_unit = models.ForeignKey(
+        "directory.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    days = models.PositiveSmallIntegerField(_("extra working days"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+        db_index=True,
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    requested_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=clock.now)
+    decided_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "kind"],
+                condition=models.Q(decision="pending"),
+                name="tickets_one_pending_request_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.decision}"
+
+
+class Reply(models.Model):
+    """The unit's written answer; its leader approves it before it goes out (R-UN-5)."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting the unit leader")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected by the unit leader")
+        REFUSED = "refused", _("Refused by the hotline")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField(_("reply"))
+    points = models.JSONField(_("points answered"), default=list, blank=True)
+    citizen_view = models.TextField(_("citizen's satisfaction or why none"), blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
+    written_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    written_at = models.DateTimeField(default=clock.now)
+    approved_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["written_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.state}"
+
+
+class Visit(models.Model):
+    """A return visit (回访, R-FB-2)."""
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASIC = "basic", _("Basically satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        SMS = "sms", _("SMS")
+        WEB = "web", _("Web")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="visits")
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.PHONE)
+    satisfaction = models.CharField(max_length=12, choices=Satisfaction.choices)
+    resolved = models.BooleanField()
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.satisfaction}"
+
+
+EVENT_LABELS = {
+    "received": _("Received"),
+    "dispatched": _("Dispatched"),
+    "signed": _("Signed"),
+    "send_back_requested": _("Send-back requested"),
+    "send_back_approved": _("Send-back approved"),
+    "send_back_refused": _("Send-back refused"),
+    "extension_requested": _("Extension requested"),
+    "extension_approved": _("Extension approved"),
+    "extension_refused": _("Extension refused"),
+    "assist_reported": _("Co-unit reported"),
+    "passed_down": _("Passed down to a sub-unit"),
+    "sub_accepted": _("Sub-unit result accepted"),
+    "sub_refused": _("Sub-unit result sent back"),
+    "reply_submitted": _("Reply written"),
+    "reply_approved": _("Reply approved by the unit leader"),
+    "reply_rejected": _("Reply returned by the unit leader"),
+    "completion_approved": _("Completion approved"),
+    "completion_refused": _("Completion refused"),
+    "visited": _("Return visit"),
+    "redo": _("Redo ordered"),
+    "screened": _("Ruled validly completed"),
+    "merged": _("Merged"),
+    "annotated": _("Note"),
+}
+
+
+class TicketEvent(models.Model):
+    """Append-only: the truth for time (design rule 3). Services add one row per action."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, db_index=True)
+    at = models.DateTimeField(default=clock.now)
+    actor = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "directory.Unit", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assignment = models.ForeignKey(
+        Assignment, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))

@@ -1,0 +1,97 @@
+"""Every read of tickets a page or the API needs; `visible_filter` decides who sees what."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from hotline.accounts.models import UNIT_ROLES
+from hotline.accounts.permissions import Capability, can
+from hotline.directory.models import Unit
+from hotline.tickets.models import Assignment, Ticket
+
+
+def unit_and_descendants(unit_id: int) -> list[int]:
+    """The unit and every unit below it (a unit sees its sub-units' work, R-HM-11)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, stack = [], [unit_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def visible_filter(queryset: QuerySet, user) -> QuerySet:
+    """Hotline staff see every ticket; a unit sees tickets assigned to it or its sub-units."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.role in UNIT_ROLES:
+        if not user.unit_id:
+            return queryset.none()
+        units = unit_and_descendants(user.unit_id)
+        return queryset.filter(assignments__unit_id__in=units).distinct()
+    return queryset
+
+
+def ticket_get(*, user, number: str) -> Ticket | None:
+    return (
+        Ticket.objects.visible_to(user)
+        .select_related("citizen", "operator", "policy_version__policy", "region")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit", "handler").prefetch_related(
+                    "pauses", "requests", "replies"
+                ),
+            ),
+            "events__actor",
+            "events__unit",
+            "visits",
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+def citizen_for(user, ticket: Ticket) -> dict[str, str]:
+    """The caller as this user may see them (R-IN-6, R-SE).
+
+    A confidential ticket hides the caller from every unit: the hotline relays the
+    result (LX 四3). Roles without personal-data access see a masked phone.
+    """
+    citizen = ticket.citizen
+    if ticket.confidential and user.role in UNIT_ROLES:
+        return {"name": "（保密）", "phone": "（保密，由热线转达）", "address": ""}
+    if not can(user, Capability.VIEW_PERSONAL_DATA):
+        return {
+            "name": (citizen.name[:1] + "**") if citizen.name else "",
+            "phone": mask_phone(citizen.phone),
+            "address": "",
+        }
+    return {"name": citizen.name, "phone": citizen.phone, "address": citizen.address}
+
+
+def citizen_history(*, user, phone: str, limit: int = 20) -> list[Ticket]:
+    """The caller's earlier tickets, newest first (repeats and abuse, R-IN-4, R-IN-5)."""
+    return list(
+        Ticket.objects.visible_to(user)
+        .filter(citizen__phone=phone)
+        .select_related("citizen")
+        .order_by("-received_at")[:limit]
+    )
+
+
+def abuse_summary(*, phone: str) -> dict[str, int]:
+    """How often this number was recorded as abusive, by kind (shown during the call)."""
+    from hotline.tickets.models import AbuseRecord
+
+    counts: dict[str, int] = {}
+    for kind in AbuseRecord.objects.filter(citizen__phone=phone).values_list("kind", flat=True):
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts

@@ -1,0 +1,46 @@
+"""Detail and list reads take a constant number of queries, however big the ticket."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hotline.tickets import selectors
+from hotline.tickets import services as s
+from hotline.tickets.models import Ticket
+
+
+def count(callable_):
+    with CaptureQueriesContext(connection) as ctx:
+        callable_()
+    return len(ctx.captured_queries)
+
+
+def read_detail(user, number):
+    ticket = selectors.ticket_get(user=user, number=number)
+    for assignment in ticket.assignments.all():
+        list(assignment.pauses.all()), list(assignment.requests.all())
+        list(assignment.replies.all()), assignment.unit.name
+    for event in ticket.events.all():
+        _ = event.actor, event.unit
+    return selectors.citizen_for(user, ticket)
+
+
+def test_detail_queries_do_not_grow_with_the_ticket(flow, people):
+    small = flow.to("dispatched", assists=())
+    big = flow.to("handling", assists=("QX-CD", "QX-CGJ"))
+    for _ in range(15):
+        s.ticket_annotate(actor=people["supervisor1"], ticket=big, text="备注")
+    supervisor = people["supervisor1"]
+    assert count(lambda: read_detail(supervisor, small.number)) == count(
+        lambda: read_detail(supervisor, big.number)
+    )
+
+
+def test_list_queries_do_not_grow_with_the_page(flow, people):
+    for _ in range(3):
+        flow.to("dispatched", assists=())
+
+    def read(n):
+        rows = Ticket.objects.visible_to(people["zjj_clerk"]).select_related("citizen")[:n]
+        return [(t.number, t.citizen.phone) for t in rows]
+
+    assert count(lambda: read(1)) == count(lambda: read(3))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hotline.tickets import views
+
+app_name = "tickets"
+urlpatterns = [
+    path("", views.ticket_list, name="list"),
+    path("<str:number>/", views.ticket_detail, name="detail"),
+]
