@@ -239,7 +239,8 @@ def ticket_detail(request: HttpRequest, number: str):
 @router.post("/{number}/dispatch", response=TicketOut)
 def ticket_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
     lead = _unit(payload.lead)
-    assert lead is not None
+    if lead is None:
+        raise DomainError("请选择牵头单位", code="lead_required")
     assists = [u for u in (_unit(code) for code in payload.assists) if u is not None]
     s.ticket_dispatch(
         actor=request.user,

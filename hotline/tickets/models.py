@@ -140,6 +140,22 @@ class Ticket(models.Model):
     urgency = models.CharField(
         _("urgency"), max_length=8, choices=URGENCY_CHOICES, default=Urgency.NORMAL.value
     )
+    topic = models.ForeignKey(
+        "directory.Topic",
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    catalog_item = models.ForeignKey(
+        "directory.CatalogItem",
+        verbose_name=_("catalog item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
     summary = models.CharField(_("summary"), max_length=200)
     detail = models.TextField(_("detail"), blank=True)
     address = models.CharField(_("place"), max_length=200, blank=True)
@@ -445,7 +461,34 @@ EVENT_LABELS = {
     "screened": _("Ruled validly completed"),
     "merged": _("Merged"),
     "annotated": _("Note"),
+    "attached": _("File attached"),
 }
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.ticket.received_at:%Y/%m}/{instance.ticket.number}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file on a ticket. Evidence of a complaint is never shown to the unit or person
+    complained about (KM 19)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=100)
+    evidence = models.BooleanField(_("complaint evidence"), default=False)
+    uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class TicketEvent(models.Model):

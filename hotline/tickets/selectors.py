@@ -95,3 +95,11 @@ def abuse_summary(*, phone: str) -> dict[str, int]:
     for kind in AbuseRecord.objects.filter(citizen__phone=phone).values_list("kind", flat=True):
         counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def attachments_for(user, ticket: Ticket):
+    """The ticket's files this user may see: units never see complaint evidence (KM 19)."""
+    files = ticket.attachments.all()
+    if user.role in UNIT_ROLES:
+        return [f for f in files if not f.evidence]
+    return list(files)

@@ -18,16 +18,19 @@ from hotline.accounts.permissions import Capability, can, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
-from hotline.directory.models import Unit
+from hotline.directory.models import CatalogItem, Topic, Unit
 from hotline.sla.models import PolicyVersion
-from hotline.sla.policies import ClockStart, Mode
+from hotline.sla.policies import ClockStart, Kind, Mode, Urgency
 from hotline.sla.selectors import default_policy_version
-from hotline.tickets import deadlines, states
+from hotline.tickets import attachments, deadlines, states
 from hotline.tickets.models import (
     DECLINE_GUIDANCE,
     AbuseRecord,
     Assignment,
+    Attachment,
+    Channel,
     Citizen,
+    DeclineReason,
     Handling,
     Pause,
     Reply,
@@ -146,6 +149,8 @@ def ticket_create(
     forward_to: Unit | None = None,
     related_to: Ticket | None = None,
     policy_version: PolicyVersion | None = None,
+    topic: Topic | None = None,
+    catalog_item: CatalogItem | None = None,
 ) -> Ticket:
     """Record a request and do what the operator chose with it.
 
@@ -161,6 +166,14 @@ def ticket_create(
         errors.append("请填写诉求摘要")
     if handling not in Handling.values:
         errors.append("未知的办理方式")
+    if kind not in {k.value for k in Kind}:
+        errors.append("未知的诉求类型")
+    if channel not in Channel.values:
+        errors.append("未知的渠道")
+    if urgency not in {u.value for u in Urgency}:
+        errors.append("未知的紧急程度")
+    if decline_reason and decline_reason not in DeclineReason.values:
+        errors.append("未知的不予受理原因")
     if handling in (Handling.ANSWER_NOW, Handling.GUIDE) and not answer.strip():
         errors.append("当即答复或引导时请填写答复内容")
     if handling == Handling.FORWARD and forward_to is None:
@@ -203,6 +216,8 @@ def ticket_create(
             answer=answer.strip(),
             policy_version=version,
             related_to=related_to,
+            topic=topic,
+            catalog_item=catalog_item,
         )
         action = "submit" if handling == Handling.DISPATCH else str(handling)
         _move(ticket, action)
@@ -239,9 +254,19 @@ def ticket_dispatch(
     instruction: str = "",
     instruction_days: int | None = None,
     coordinated: bool = False,
+    catalog_item: CatalogItem | None = None,
 ) -> Ticket:
-    """Send the ticket to a lead unit and co-units; every part gets its deadlines."""
+    """Send the ticket to a lead unit and co-units; every part gets its deadlines.
+
+    With a dispatch catalog item, its deadline applies where the policy defers to the
+    catalog (ZS 15, R-HM-9)."""
     require(actor, Capability.DISPATCH)
+    if mode not in {m.value for m in Mode}:
+        raise DomainError("未知的办理方式（电话交办、书面交办或领导批办）")
+    if catalog_days is not None and not 1 <= catalog_days <= 365:
+        raise DomainError("派单目录时限应为 1 至 365 个工作日")
+    if instruction_days is not None and not 1 <= instruction_days <= 365:
+        raise DomainError("批示时限应为 1 至 365 个工作日")
     if not lead.active or any(not u.active for u in assists):
         raise DomainError("不能派给已停用的单位")
     if not lead.may_lead:
@@ -254,6 +279,9 @@ def ticket_dispatch(
         ticket = _lock(ticket)
         _move(ticket, "dispatch")
         ticket.mode = mode
+        if catalog_item is not None:
+            ticket.catalog_item = catalog_item
+            catalog_days = catalog_days or catalog_item.deadline_days
         ticket.catalog_days = catalog_days
         ticket.instruction = instruction.strip()
         ticket.instruction_days = instruction_days
@@ -838,3 +866,31 @@ def abuse_record(*, actor, citizen: Citizen, kind: str, note: str = "") -> Abuse
             total=citizen.abuse_records.count(),
         )
     return record
+
+
+def attachment_add(*, actor, ticket: Ticket, upload, evidence: bool = False) -> Attachment:
+    """Attach a file; evidence of a complaint stays with the hotline (KM 19)."""
+    if not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
+        raise PermissionDenied("无权查看该工单")
+    if evidence and actor.role in UNIT_ROLES:
+        raise PermissionDenied("承办单位不能上传投诉证据材料")
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = attachments.check(upload.name, head, upload.size)
+    with transaction.atomic():
+        ticket = _lock(ticket)
+        states.check("annotate", ticket.status)
+        attachment = Attachment(
+            ticket=ticket,
+            name=upload.name[:200],
+            size=upload.size,
+            content_type=content_type,
+            evidence=evidence,
+            uploaded_by=actor,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        _event(
+            ticket, "attached", actor, name=attachment.name, evidence=evidence, size=attachment.size
+        )
+    return attachment

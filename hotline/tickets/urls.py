@@ -6,4 +6,5 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("<str:number>/", views.ticket_detail, name="detail"),
+    path("<str:number>/files/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from hotline.accounts.permissions import Capability, can
@@ -66,5 +66,23 @@ def ticket_detail(request, number: str):
             "parts": parts,
             "events": ticket.events.all(),
             "visits": ticket.visits.all(),
+            "files": selectors.attachments_for(request.user, ticket),
         },
+    )
+
+
+@capability_required(Capability.VIEW_POLICIES)
+def attachment_download(request, number: str, pk: int):
+    ticket = Ticket.objects.visible_to(request.user).filter(number=number).first()
+    if ticket is None:
+        raise Http404
+    files = selectors.attachments_for(request.user, ticket)
+    found = next((f for f in files if f.pk == pk), None)
+    if found is None:
+        raise Http404
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.name,
+        content_type=found.content_type,
     )

@@ -1,0 +1,33 @@
+"""Schemathesis against our own OpenAPI schema: no request may end in a server error.
+
+Bounded: a few examples per operation, as a logged-in dispatcher (POSTs carry a CSRF
+token, as a browser would), on the demo city.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from config.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+CSRF = "a" * 32
+
+
+def test_schema_is_valid_openapi():
+    assert schema.raw_schema["openapi"].startswith("3.")
+    assert len(list(schema.get_all_operations())) >= 15
+
+
+@pytest.fixture
+def dispatcher_cookie(client, users):
+    client.force_login(users["dispatcher"])
+    return client.cookies["sessionid"].value
+
+
+@schema.parametrize()
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_server_errors(case, dispatcher_cookie):
+    case.cookies = {**(case.cookies or {}), "sessionid": dispatcher_cookie, "csrftoken": CSRF}
+    response = case.call(headers={"X-CSRFToken": CSRF})
+    assert response.status_code < 500, (case.method, case.path, response.text[:500])
