@@ -23,6 +23,7 @@ class Capability(StrEnum):
     VISIT = "visit"  # 回访
     SUPERVISE = "supervise"  # 督办
     REPORTS = "reports"  # 统计
+    INSTRUCT = "instruct"  # 市领导批示 on submissions (R-HM-6)
     MANAGE = "manage"  # 管理: directory, users, policies
     VIEW_DIRECTORY = "view_directory"
     VIEW_POLICIES = "view_policies"  # deadline policies, the calendar, the calculator
@@ -41,7 +42,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.VISITOR: frozenset(_STAFF | {Capability.VISIT, Capability.VIEW_PERSONAL_DATA}),
     Role.SUPERVISOR: frozenset(_STAFF | {Capability.SUPERVISE, Capability.REPORTS}),
     Role.ANALYST: frozenset(_STAFF | {Capability.REPORTS}),
-    Role.CITY_LEADER: frozenset(_STAFF | {Capability.REPORTS}),
+    Role.CITY_LEADER: frozenset(_STAFF | {Capability.REPORTS, Capability.INSTRUCT}),
     Role.ADMIN: frozenset(_STAFF | {Capability.MANAGE}),
 }
 

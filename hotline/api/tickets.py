@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.accounts.permissions import Capability, require
@@ -19,6 +19,14 @@ from hotline.tickets import services as s
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
 
 router = Router(tags=["tickets"])
+
+
+class Pagination(LimitOffsetPagination):
+    """Bounded limit and offset: a huge number is a 422, never a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class AssignmentOut(Schema):
@@ -206,7 +214,7 @@ def _detail(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.get("", response=list[TicketSummaryOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def ticket_list(request: HttpRequest, status: str = "", phone: str = "", q: str = ""):
     tickets = Ticket.objects.visible_to(request.user).order_by("-received_at", "-id")
     if status:

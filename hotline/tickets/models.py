@@ -462,7 +462,41 @@ EVENT_LABELS = {
     "merged": _("Merged"),
     "annotated": _("Note"),
     "attached": _("File attached"),
+    "submitted_to_leader": _("Submitted to the city leaders"),
+    "instructed": _("Leader's instruction"),
 }
+
+
+class Submission(models.Model):
+    """A submission form (呈批表) or special report (专报) to the city leaders about
+    wide-impact matters; the leader's instruction (批示) then becomes the assignment,
+    with the instruction's deadline (R-HM-6, LX 四2(4), 四3)."""
+
+    class Kind(models.TextChoices):
+        SUBMISSION = "submission", _("Submission form")
+        SPECIAL_REPORT = "special_report", _("Special report")
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    tickets = models.ManyToManyField(Ticket, related_name="submissions")
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    instruction = models.TextField(_("leader's instruction"), blank=True)
+    instruction_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    instructed_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    instructed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission to leaders")
+        verbose_name_plural = _("submissions to leaders")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

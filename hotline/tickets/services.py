@@ -34,6 +34,7 @@ from hotline.tickets.models import (
     Handling,
     Pause,
     Reply,
+    Submission,
     Ticket,
     TicketCounter,
     TicketEvent,
@@ -273,17 +274,20 @@ def ticket_dispatch(
         raise DomainError("村（居）民委员会只能协办，不能作为牵头单位（中山 第六条）")
     if lead in assists or len(set(assists)) != len(assists):
         raise DomainError("协办单位不能重复，也不能与牵头单位相同")
-    if mode == Mode.INSTRUCTION and not instruction.strip():
-        raise DomainError("领导批办须录入批示内容")
     with transaction.atomic():
         ticket = _lock(ticket)
+        # A leader's instruction recorded on a submission carries over (R-HM-6).
+        instruction = instruction.strip() or ticket.instruction
+        instruction_days = instruction_days or ticket.instruction_days
+        if mode == Mode.INSTRUCTION and not instruction:
+            raise DomainError("领导批办须录入批示内容")
         _move(ticket, "dispatch")
         ticket.mode = mode
         if catalog_item is not None:
             ticket.catalog_item = catalog_item
             catalog_days = catalog_days or catalog_item.deadline_days
         ticket.catalog_days = catalog_days
-        ticket.instruction = instruction.strip()
+        ticket.instruction = instruction
         ticket.instruction_days = instruction_days
         ticket.save()
         now = clock.now()
@@ -894,3 +898,71 @@ def attachment_add(*, actor, ticket: Ticket, upload, evidence: bool = False) -> 
             ticket, "attached", actor, name=attachment.name, evidence=evidence, size=attachment.size
         )
     return attachment
+
+
+def submission_create(
+    *, actor, tickets: list[Ticket], kind: str, title: str, body: str
+) -> Submission:
+    """Put wide-impact tickets before the city leaders (呈批表 / 专报, R-HM-6, KM 12(七)).
+
+    Numbered by date like every paper the hotline sends up (R-DA-1, LX 四6)."""
+    require(actor, Capability.DISPATCH)
+    if kind not in Submission.Kind.values:
+        raise DomainError("请选择呈批表或专报")
+    if not tickets or not title.strip() or not body.strip():
+        raise DomainError("呈批须有工单、标题和正文")
+    with transaction.atomic():
+        locked = [_lock(t) for t in sorted(tickets, key=lambda t: t.pk)]
+        for ticket in locked:
+            if ticket.status in states.FINAL:
+                raise Conflict(f"工单 {ticket.number} 已结束，不能呈批")
+        now = clock.now()
+        letters = "CP" if kind == Submission.Kind.SUBMISSION else "ZB"  # 呈批 / 专报
+        prefix = f"{letters}{timezone.localtime(now):%Y%m%d}"
+        count = Submission.objects.filter(number__startswith=prefix).count()
+        made = Submission.objects.create(
+            number=f"{prefix}{count + 1:03d}",
+            kind=kind,
+            title=title.strip(),
+            body=body.strip(),
+            created_by=actor,
+        )
+        made.tickets.set(locked)
+        for ticket in locked:
+            ticket.version += 1
+            ticket.save(update_fields=["version"])
+            _event(ticket, "submitted_to_leader", actor, submission=made.number, title=title)
+    return made
+
+
+def submission_instruct(
+    *, actor, submission: Submission, instruction: str, days: int | None = None
+) -> Submission:
+    """A city leader's instruction (批示); dispatching the tickets in mode `instruction`
+    then carries its text and its own deadline (R-HM-6, LX 四3)."""
+    require(actor, Capability.INSTRUCT)
+    if not instruction.strip():
+        raise DomainError("请填写批示内容")
+    if days is not None and not 1 <= days <= 365:
+        raise DomainError("批示时限应为 1 至 365 个工作日")
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        if submission.instructed_at:
+            raise Conflict("该呈批件已有批示")
+        submission.instruction, submission.instruction_days = instruction.strip(), days
+        submission.instructed_by, submission.instructed_at = actor, clock.now()
+        submission.save()
+        for ticket in submission.tickets.all():
+            ticket = _lock(ticket)
+            ticket.instruction, ticket.instruction_days = submission.instruction, days
+            ticket.version += 1
+            ticket.save(update_fields=["instruction", "instruction_days", "version"])
+            _event(
+                ticket,
+                "instructed",
+                actor,
+                submission=submission.number,
+                instruction=submission.instruction,
+                days=days,
+            )
+    return submission

@@ -113,6 +113,28 @@ ACTIONS = {
         set(Role.values),
         lambda f, t, u: s.ticket_annotate(actor=u, ticket=t, text="备注"),
     ),
+    "submission_create": (
+        "pending_dispatch",
+        {R.DISPATCHER},
+        lambda f, t, u: s.submission_create(
+            actor=u, tickets=[t], kind="submission", title="呈批", body="正文"
+        ),
+    ),
+    "submission_instruct": (
+        "pending_dispatch",
+        {R.CITY_LEADER},
+        lambda f, t, u: s.submission_instruct(
+            actor=u,
+            submission=s.submission_create(
+                actor=f.p["dispatcher1"],
+                tickets=[t],
+                kind="submission",
+                title="呈批",
+                body="正文",
+            ),
+            instruction="请尽快办理",
+        ),
+    ),
 }
 
 

@@ -266,3 +266,39 @@ def test_r_in_5_abuse_is_recorded_per_caller(flow, people):
         s.abuse_record(actor=people["zjj_clerk"], citizen=ticket.citizen, kind="insult")
     with pytest.raises(DomainError):
         s.abuse_record(actor=people["operator1"], citizen=ticket.citizen, kind="rude")
+
+
+def test_r_hm_6_submission_instruction_becomes_the_assignment_deadline(flow, people, at):
+    from hotline.sla.models import PolicyVersion
+
+    at(2025, 9, 26, 10, 0)
+    lx = PolicyVersion.objects.get(policy__code="LX")
+    tickets = [flow.create(policy_version=lx, summary="学校周边交通拥堵") for _ in range(2)]
+    with pytest.raises(PermissionDenied):
+        s.submission_create(
+            actor=people["operator1"], tickets=tickets, kind="submission", title="x", body="y"
+        )
+    paper = s.submission_create(
+        actor=people["dispatcher1"],
+        tickets=tickets,
+        kind="special_report",
+        title="学校周边交通拥堵专报",
+        body="两起诉求反映同一问题",
+    )
+    assert paper.number.startswith("ZB20250926")
+    with pytest.raises(PermissionDenied):
+        s.submission_instruct(actor=people["dispatcher1"], submission=paper, instruction="x")
+    s.submission_instruct(
+        actor=people["mayor"],
+        submission=paper,
+        instruction="请交通局牵头，十个工作日内解决",
+        days=8,
+    )
+    with pytest.raises(Conflict):
+        s.submission_instruct(actor=people["mayor"], submission=paper, instruction="again")
+    ticket = tickets[0]
+    ticket.refresh_from_db()
+    flow.dispatch(ticket, lead="QX-JTJ", mode="instruction")
+    lead = flow.lead(ticket)
+    assert local(lead.reply_due) == dt.datetime(2025, 10, 14, 17, 30)  # 8 days, not LX's 15
+    assert ticket.events.filter(kind="instructed").exists()
