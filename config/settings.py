@@ -7,6 +7,7 @@ DEBUG off.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from config import env
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
     "hotline.accounts",
     "hotline.sla",
     "hotline.tickets",
+    "hotline.notifications",
+    "hotline.workbench",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hotline.core.context_processors.navigation",
+                "hotline.notifications.context_processors.unread",
             ],
         },
     }
@@ -133,3 +137,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Notifications (hotline.notifications): e-mail over SMTP, SMS through an HTTP gateway.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env.env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
+HOTLINE_SMS_URL = os.environ.get("HOTLINE_SMS_URL", "")
+HOTLINE_SMS_KEY = os.environ.get("HOTLINE_SMS_KEY", "")

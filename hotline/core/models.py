@@ -45,3 +45,14 @@ def audit(
         object_id=str(object_id),
         data=data,
     )
+
+
+class Heartbeat(models.Model):
+    """When a background loop last finished a pass, and what it did (health page)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    last_run_at = models.DateTimeField()
+    result = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_run_at:%Y-%m-%d %H:%M:%S}"

@@ -1,10 +1,25 @@
-from django.urls import path
+from django.urls import include, path
 
 from hotline.core import views
 from hotline.core.navigation import SECTIONS
+from hotline.workbench import views as workbench
+
+# The sections people work in all day have their own views (hotline.workbench).
+WORKBENCH_SECTIONS = {
+    "intake": workbench.intake,
+    "dispatch": workbench.dispatch,
+    "inbox": workbench.inbox,
+    "visits": workbench.visits,
+}
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    *[path(f"{s.key}/", views.section, {"key": s.key}, name=s.url_name) for s in SECTIONS],
+    *[
+        path(f"{s.key}/", WORKBENCH_SECTIONS[s.key], name=s.url_name)
+        if s.key in WORKBENCH_SECTIONS
+        else path(f"{s.key}/", views.section, {"key": s.key}, name=s.url_name)
+        for s in SECTIONS
+    ],
+    path("workbench/", include("hotline.workbench.urls")),
 ]

@@ -39,7 +39,7 @@ def home(request):
 
 def section(request, key: str):
     item = SECTION_BY_KEY.get(key)
-    if item is None:
+    if item is None or key not in SECTION_CONTEXT:  # intake/dispatch/inbox/visits: workbench
         raise Http404
     if not can(request.user, item.capability):
         raise DjangoPermissionDenied(key)
@@ -53,25 +53,6 @@ KIND_ORDER = {kind: index for index, kind in enumerate(UnitKind.values)}
 def _by_kind(units) -> list[Unit]:
     """Units in the order people read the directory: departments, towns, ..., communities."""
     return sorted(units, key=lambda u: (KIND_ORDER[u.kind], u.sort_order, u.code))
-
-
-def _intake(request):
-    query = request.GET.get("q", "").strip()
-    return {"query": query, "units": directory.unit_search(query=query) if query else []}
-
-
-def _dispatch(request):
-    units = Unit.objects.active().exclude(kind__in=[UnitKind.GOVERNMENT, UnitKind.CENTER])
-    return {"dispatch_units": _by_kind(units.select_related("parent"))}
-
-
-def _inbox(request):
-    unit = request.user.unit
-    return {"unit": unit, "children": unit.children.all() if unit else []}
-
-
-def _visits(request):
-    return {}
 
 
 def _supervision(request):
@@ -95,10 +76,6 @@ def _manage(request):
 
 
 SECTION_CONTEXT = {
-    "intake": _intake,
-    "dispatch": _dispatch,
-    "inbox": _inbox,
-    "visits": _visits,
     "supervision": _supervision,
     "reports": _reports,
     "manage": _manage,
@@ -116,6 +93,19 @@ def health(request):
     except Exception:  # the point is to report, not to crash
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return JsonResponse(
-        {"status": "ok" if status == 200 else "error", "database": database}, status=status
-    )
+    payload: dict = {"status": "ok" if status == 200 else "error", "database": database}
+    if database == "ok":
+        payload["tick"] = _tick_status()
+    return JsonResponse(payload, status=status)
+
+
+def _tick_status() -> dict:
+    """When `hotline tick` last finished a pass: a stopped tick shows as a growing age."""
+    from hotline.core import clock
+    from hotline.core.models import Heartbeat
+
+    beat = Heartbeat.objects.filter(name="tick").first()
+    if beat is None:
+        return {"last_run_at": None, "age_seconds": None}
+    age = int((clock.now() - beat.last_run_at).total_seconds())
+    return {"last_run_at": beat.last_run_at.isoformat(), "age_seconds": age}

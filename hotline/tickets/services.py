@@ -19,6 +19,8 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
 from hotline.directory.models import CatalogItem, Topic, Unit
+from hotline.notifications.models import Channel as NotifyChannel
+from hotline.notifications.services import notify
 from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import ClockStart, Kind, Mode, Urgency
 from hotline.sla.selectors import default_policy_version
@@ -92,6 +94,32 @@ def _require_member(user, assignment: Assignment) -> None:
 
 def _fmt(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _tell_citizen(ticket: Ticket, text: str, *, key: str) -> None:
+    """An SMS to the caller, queued in this transaction (sent by the tick after commit).
+    For a confidential ticket too: it is the hotline that writes (LX 四3)."""
+    notify(
+        channel=NotifyChannel.SMS,
+        address=ticket.citizen.phone,
+        subject="12345热线",
+        body=text,
+        ticket=ticket,
+        key=f"{key}:citizen",
+    )
+
+
+def _tell_unit(ticket: Ticket, assignment: Assignment, subject: str, text: str) -> None:
+    """In-app messages to everyone of the unit who handles tickets."""
+    for user in assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES):
+        notify(
+            channel=NotifyChannel.INBOX,
+            recipient=user,
+            subject=subject,
+            body=text,
+            ticket=ticket,
+            key=f"{subject}:{assignment.pk}:{user.pk}",
+        )
 
 
 def _next_number(received_at: datetime) -> str:
@@ -181,7 +209,7 @@ def ticket_create(
         errors.append("转阅时请选择转阅单位")
     if handling == Handling.DECLINE and not decline_reason:
         errors.append("不予受理时请选择原因")
-    if decline_reason == "repeat" and related_to is None:
+    if handling == Handling.DECLINE and decline_reason == "repeat" and related_to is None:
         errors.append("重复诉求请关联原工单")
     if errors:
         raise DomainError("；".join(errors), code="invalid_ticket")
@@ -320,6 +348,16 @@ def ticket_dispatch(
             f"联系人{lead.liaison_name or '—'}，电话{phone}，"
             f"预计 {_fmt(lead_result.reply.due)} 前答复。"
         )
+        _tell_citizen(ticket, notice, key=f"dispatch:{lead_assignment.pk}")
+        for assignment, result in made:
+            _tell_unit(
+                ticket,
+                assignment,
+                "新工单待签收",
+                f"{ticket.number}「{ticket.summary}」请于 "
+                f"{_fmt(result.sign.due if result.sign else None)} 前签收，"
+                f"{_fmt(result.reply.due)} 前办结。",
+            )
         _event(
             ticket,
             "dispatched",
@@ -516,6 +554,7 @@ def extension_decide(
                 f"您的诉求（{ticket.number}）因「{request.reason}」延期办理，"
                 f"新的办理期限为 {_fmt(assignment.reply_due)}。"
             )
+            _tell_citizen(ticket, notice, key=f"extension:{request.pk}")
         ticket.version += 1
         ticket.save(update_fields=["version"])
         _event(
@@ -711,6 +750,8 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
         reply = lead.replies.filter(state=Reply.State.APPROVED).last()
         if approve:
             _move(ticket, "completion_approve")
+            lead.state = Assignment.State.CLOSED
+            lead.save(update_fields=["state"])
         else:
             _move(ticket, "completion_refuse")
             if reply:

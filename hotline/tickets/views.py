@@ -11,6 +11,7 @@ from hotline.core.views import capability_required
 from hotline.tickets import deadlines, selectors
 from hotline.tickets.models import Ticket
 from hotline.tickets.states import Status
+from hotline.workbench.actions import actions_for
 
 PAGE_SIZE = 50
 
@@ -67,6 +68,7 @@ def ticket_detail(request, number: str):
             "events": ticket.events.all(),
             "visits": ticket.visits.all(),
             "files": selectors.attachments_for(request.user, ticket),
+            "ticket_actions": actions_for(request.user, ticket),
         },
     )
 

@@ -19,6 +19,20 @@ def test_schema_is_valid_openapi():
     assert len(list(schema.get_all_operations())) >= 15
 
 
+@pytest.fixture(autouse=True)
+def keep_connection():
+    """Django's test client keeps the test's connection open across a request; the WSGI
+    client schemathesis uses does not, and closing it would end the test transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.fixture
 def dispatcher_cookie(client, users):
     client.force_login(users["dispatcher"])

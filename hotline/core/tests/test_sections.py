@@ -63,7 +63,15 @@ def test_english_is_available(client, users):
 def test_health_reports_database(client, db):
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "tick": {"last_run_at": None, "age_seconds": None},
+    }
+    from django.core.management import call_command
+
+    call_command("tick", "--once", stdout=__import__("io").StringIO())
+    assert client.get("/health/").json()["tick"]["age_seconds"] >= 0
 
 
 def test_domain_error_escaping_a_view_is_a_clear_page(rf, users):

@@ -302,3 +302,14 @@ def test_r_hm_6_submission_instruction_becomes_the_assignment_deadline(flow, peo
     lead = flow.lead(ticket)
     assert local(lead.reply_due) == dt.datetime(2025, 10, 14, 17, 30)  # 8 days, not LX's 15
     assert ticket.events.filter(kind="instructed").exists()
+
+
+def test_r_hm_10_citizen_and_unit_are_told_on_dispatch(flow, people):
+    from hotline.notifications.models import Notification
+
+    ticket = flow.create()
+    flow.dispatch(ticket)
+    sms = Notification.objects.get(channel="sms", ticket=ticket)
+    assert sms.address == "13800001111" and "市住房和城乡建设局" in sms.body
+    inbox = Notification.objects.filter(channel="inbox", ticket=ticket)
+    assert {n.recipient.username for n in inbox} == {"zjj_clerk", "zjj_leader"}

@@ -1,0 +1,78 @@
+"""Messages to people: the in-app inbox, e-mail and SMS behind one interface, with a
+delivery log that retries with backoff (a failed delivery never blocks a ticket)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core import clock
+
+
+class Channel(models.TextChoices):
+    INBOX = "inbox", _("In-app inbox")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class State(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, given up")
+
+
+class Notification(models.Model):
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    address = models.CharField(
+        _("address"), max_length=200, blank=True, help_text=_("Phone number or e-mail address")
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    key = models.CharField(
+        max_length=120, blank=True, help_text="Idempotency key: the same key is never sent twice"
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(default=clock.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["recipient", "channel", "read_at"]),
+        ]
+        constraints = [
+            # The caller's key names the message and its recipient: e.g.
+            # "reminder:<assignment>:<rung>:<address>". One row per key and channel.
+            models.UniqueConstraint(
+                fields=["key", "channel"],
+                condition=~models.Q(key=""),
+                name="notifications_key_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address or self.recipient_id}: {self.subject}"

@@ -1,0 +1,66 @@
+"""How each channel delivers. A sender raises DeliveryError with a short reason."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from hotline.notifications.models import Channel, Notification
+
+
+class DeliveryError(Exception):
+    pass
+
+
+def send_inbox(note: Notification) -> None:
+    if note.recipient_id is None:
+        raise DeliveryError("inbox message without a recipient")
+
+
+def send_email(note: Notification) -> None:
+    if not note.address:
+        raise DeliveryError("no e-mail address")
+    try:
+        send_mail(
+            note.subject,
+            note.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [note.address],
+            fail_silently=False,
+        )
+    except Exception as exc:  # smtplib and socket errors alike
+        raise DeliveryError(f"SMTP: {exc}") from None
+
+
+def send_sms(note: Notification) -> None:
+    """POST {"phone", "text"} as JSON to the SMS gateway; any 2xx counts as accepted."""
+    url = settings.HOTLINE_SMS_URL
+    if not url:
+        raise DeliveryError("no SMS gateway configured (HOTLINE_SMS_URL)")
+    if not note.address:
+        raise DeliveryError("no phone number")
+    payload = json.dumps({"phone": note.address, "text": note.body}).encode()
+    request = urllib.request.Request(
+        url,
+        data=payload,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {settings.HOTLINE_SMS_KEY}",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            if not 200 <= response.status < 300:
+                raise DeliveryError(f"SMS gateway answered {response.status}")
+    except urllib.error.HTTPError as exc:
+        raise DeliveryError(f"SMS gateway answered {exc.code}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise DeliveryError(f"SMS gateway unreachable: {exc}") from None
+
+
+SENDERS = {Channel.INBOX: send_inbox, Channel.EMAIL: send_email, Channel.SMS: send_sms}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from hotline.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/read/", views.inbox_read, name="read"),
+    path("log/", views.delivery_log, name="log"),
+]

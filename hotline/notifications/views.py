@@ -1,0 +1,37 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from hotline.accounts.permissions import Capability
+from hotline.core.views import capability_required
+from hotline.notifications import services
+from hotline.notifications.models import Channel, Notification, State
+
+
+def inbox(request):
+    """The user's own in-app messages, newest first."""
+    messages = Notification.objects.filter(recipient=request.user, channel=Channel.INBOX)
+    page = Paginator(messages.select_related("ticket"), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/inbox.html", {"page": page})
+
+
+@require_POST
+def inbox_read(request, pk: int):
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.inbox_mark_read(user=request.user, notification=note)
+    return redirect(request.POST.get("next") or "notifications:inbox")
+
+
+@capability_required(Capability.SUPERVISE)
+def delivery_log(request):
+    """What did not go out: supervisors see failures and retries (never blocking tickets)."""
+    state = request.GET.get("state", State.FAILED)
+    rows = Notification.objects.exclude(channel=Channel.INBOX)
+    if state in State.values:
+        rows = rows.filter(state=state)
+    page = Paginator(rows.select_related("ticket", "recipient"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "notifications/log.html", {"page": page, "state": state, "states": State.choices}
+    )

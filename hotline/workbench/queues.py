@@ -1,0 +1,162 @@
+"""The work queues behind the workbench pages. Every one starts from
+`Ticket.objects.visible_to(user)` (design rule 5); the pages paginate them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from hotline.core import clock
+from hotline.sla.calendar import WorkCalendar
+from hotline.sla.selectors import work_calendar
+from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
+from hotline.tickets.states import Status
+
+NEAR_DUE_WORKDAYS = 2  # "即将超期": reply due within two working days
+
+
+# --- remaining working days --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Remaining:
+    days: int | None  # working days left; negative when overdue; None without a deadline
+    overdue: bool
+
+    @property
+    def css(self) -> str:
+        if self.days is None:
+            return ""
+        if self.overdue:
+            return "due-over"
+        return "due-soon" if self.days <= NEAR_DUE_WORKDAYS else "due-ok"
+
+    @property
+    def abs_days(self) -> int:
+        return abs(self.days or 0)
+
+
+def remaining(due: datetime | None, *, calendar: WorkCalendar, now: datetime) -> Remaining:
+    """Working days between today and the due day (R-DL-2), counted on the calendar."""
+    if due is None:
+        return Remaining(None, False)
+    today, day = timezone.localdate(now), timezone.localdate(due)
+    try:
+        if due >= now:
+            return Remaining(calendar.workdays_between(today, day), False)
+        return Remaining(-calendar.workdays_between(day, today), True)
+    except ValueError:  # outside the calendar's years: show the date only
+        return Remaining(None, due < now)
+
+
+def near_due_limit(*, calendar: WorkCalendar, now: datetime) -> datetime:
+    """The first moment after the window of NEAR_DUE_WORKDAYS working days from today."""
+    today = timezone.localdate(now)
+    last = calendar.nth_workday_after(today, NEAR_DUE_WORKDAYS)
+    return timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+
+
+def today() -> date:
+    return timezone.localdate(clock.now())
+
+
+# --- dispatcher --------------------------------------------------------------------------
+
+
+def visible_requests(user, kind: str) -> QuerySet[UnitRequest]:
+    return (
+        UnitRequest.objects.filter(
+            kind=kind,
+            decision=UnitRequest.Decision.PENDING,
+            assignment__ticket__in=Ticket.objects.visible_to(user),
+        )
+        .select_related("assignment__ticket", "assignment__unit", "suggested_unit", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def dispatch_queues(user) -> dict[str, QuerySet]:
+    tickets = Ticket.objects.visible_to(user).select_related("citizen")
+    return {
+        "pending": tickets.filter(status=Status.PENDING_DISPATCH).order_by("received_at", "id"),
+        "send_back": visible_requests(user, UnitRequest.Kind.SEND_BACK),
+        "extension": visible_requests(user, UnitRequest.Kind.EXTENSION),
+        "completion": tickets.filter(status=Status.REPLIED)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("unit").prefetch_related("replies"),
+            )
+        )
+        .order_by("received_at", "id"),
+    }
+
+
+# --- unit inbox --------------------------------------------------------------------------
+
+WORKING = [Assignment.State.DISPATCHED, Assignment.State.HANDLING, Assignment.State.RETURN_REVIEW]
+
+
+def inbox_base(user) -> QuerySet[Assignment]:
+    """The assignments of the user's own unit (its sub-units have their own inboxes)."""
+    if not user.unit_id:
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(unit_id=user.unit_id, ticket__in=Ticket.objects.visible_to(user))
+        .select_related("ticket", "ticket__citizen", "unit", "handler", "parent__unit")
+        .order_by("reply_due", "id")
+    )
+
+
+def inbox_queues(user, *, now: datetime | None = None) -> dict[str, QuerySet]:
+    now = now or clock.now()
+    base = inbox_base(user)
+    active = base.filter(active=True)
+    limit = near_due_limit(calendar=work_calendar(), now=now)
+    done = Q(ticket__status__in=[Status.COMPLETED, Status.CLOSED])
+    queues = {
+        "sign": active.filter(state=Assignment.State.DISPATCHED),
+        "handling": active.filter(
+            state__in=[Assignment.State.HANDLING, Assignment.State.RETURN_REVIEW]
+        ),
+        "due_soon": active.filter(state__in=WORKING, reply_due__gte=now, reply_due__lt=limit),
+        "overdue": active.filter(state__in=WORKING, reply_due__lt=now),
+        "replied": active.filter(state=Assignment.State.REPLIED).exclude(done),
+        "done": base.filter(done).order_by("-replied_at", "-id"),
+    }
+    return queues
+
+
+def replies_to_approve(user) -> QuerySet[Reply]:
+    """Replies of the leader's unit waiting for sign-off (R-UN-5)."""
+    if not user.unit_id:
+        return Reply.objects.none()
+    return (
+        Reply.objects.filter(
+            state=Reply.State.SUBMITTED,
+            assignment__unit_id=user.unit_id,
+            assignment__ticket__in=Ticket.objects.visible_to(user),
+        )
+        .select_related("assignment__ticket", "assignment__unit", "written_by")
+        .order_by("written_at", "id")
+    )
+
+
+# --- return visits -----------------------------------------------------------------------
+
+
+def visit_queue(user) -> QuerySet[Ticket]:
+    """Completed tickets waiting for the call-back, oldest first (R-FB-2)."""
+    return (
+        Ticket.objects.visible_to(user)
+        .filter(status=Status.COMPLETED)
+        .select_related("citizen")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
+            "visits",
+        )
+        .order_by("received_at", "id")
+    )

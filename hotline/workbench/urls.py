@@ -1,0 +1,13 @@
+"""Partials and pages of the workbench that are not sections themselves; the four
+sections (/intake/, /dispatch/, /inbox/, /visits/) are routed in hotline.core.urls."""
+
+from django.urls import path
+
+from hotline.workbench import views
+
+app_name = "workbench"
+urlpatterns = [
+    path("intake/history/", views.intake_history, name="intake-history"),
+    path("suggest/", views.catalog_suggestions, name="suggest"),
+    path("assignments/<int:pk>/sheet/", views.assignment_sheet, name="sheet"),
+]

@@ -1,0 +1,753 @@
+"""The pages operators, dispatchers, units and return visitors work in all day.
+
+Thin views (design rule 1): each button calls one service from hotline.tickets.services;
+a refused action (DomainError) becomes an error message, the page comes back with the
+user's input and status 400/409; a success redirects (post/redirect/get) with a message.
+Every list starts from `Ticket.objects.visible_to(user)` and is paginated on the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from hotline.accounts.permissions import Capability, can
+from hotline.core import clock
+from hotline.core.errors import DomainError
+from hotline.core.navigation import SECTION_BY_KEY
+from hotline.core.views import capability_required
+from hotline.directory import selectors as directory
+from hotline.sla.selectors import work_calendar
+from hotline.tickets import deadlines
+from hotline.tickets import services as s
+from hotline.tickets.models import (
+    DECLINE_GUIDANCE,
+    AbuseRecord,
+    Assignment,
+    Handling,
+    Reply,
+    Ticket,
+    UnitRequest,
+    Visit,
+)
+from hotline.tickets.selectors import abuse_summary, citizen_for, citizen_history
+from hotline.tickets.states import OPEN, Status
+from hotline.workbench import forms as f
+from hotline.workbench import queues
+
+PAGE_SIZE = 20
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _page(request: HttpRequest, queryset) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _refused(request: HttpRequest, exc: DomainError) -> int:
+    messages.error(request, exc.message)
+    return exc.status
+
+
+def _invalid(request: HttpRequest) -> int:
+    messages.error(request, _("Please correct the marked fields."))
+    return 400
+
+
+def _here(request: HttpRequest, *drop: str, **set_: str) -> str:
+    """This page's URL with some query parameters dropped or set."""
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    for key, value in set_.items():
+        query[key] = value
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _pk(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
+def _tab(request: HttpRequest, tabs: list[tuple[str, Any]]) -> str:
+    keys = [key for key, _label in tabs]
+    wanted = request.GET.get("tab", "")
+    return wanted if wanted in keys else keys[0]
+
+
+def _show(request: HttpRequest, template: str, partial: str, context: dict, status: int):
+    """The whole page, or only its workspace for an htmx tab or row switch."""
+    if getattr(request, "htmx", False) and request.method == "GET":
+        return render(request, partial, context, status=status)
+    return render(request, template, context, status=status)
+
+
+def _attempt(request: HttpRequest, call: Callable[[], str]) -> int | None:
+    """Run the service; on success queue its message and return None, else the status."""
+    try:
+        message = call()
+    except DomainError as exc:
+        return _refused(request, exc)
+    messages.success(request, message)
+    return None
+
+
+# --- 受理 intake ----------------------------------------------------------------------------
+
+
+def _find_ticket(user, number: str) -> Ticket | None:
+    number = number.strip()
+    if not number:
+        return None
+    ticket = Ticket.objects.visible_to(user).filter(number=number).first()
+    if ticket is None:
+        raise DomainError(_("No ticket with number %(number)s.") % {"number": number})
+    return ticket
+
+
+def _intake_save(user, data: dict) -> Ticket:
+    handling = data["handling"]
+    related = _find_ticket(user, data["related_to"])
+    return s.ticket_create(
+        actor=user,
+        phone=data["phone"],
+        name=data["name"],
+        channel=data["channel"],
+        kind=data["kind"],
+        summary=data["summary"],
+        detail=data["detail"],
+        address=data["address"],
+        urgency=data["urgency"],
+        confidential=data["confidential"],
+        handling=handling,
+        answer=data["answer"] if handling in (Handling.ANSWER_NOW, Handling.GUIDE) else "",
+        forward_to=data["forward_to"] if handling == Handling.FORWARD else None,
+        decline_reason=data["decline_reason"] if handling == Handling.DECLINE else "",
+        related_to=related,
+    )
+
+
+@capability_required(Capability.INTAKE)
+def intake(request: HttpRequest) -> HttpResponse:
+    """One form for one call (R-IN, R-HM-1 to R-HM-5); a fresh form after each save."""
+    status = 200
+    if request.method == "POST":
+        form = f.IntakeForm(request.POST)
+        if form.is_valid():
+            try:
+                ticket = _intake_save(request.user, form.cleaned_data)
+            except DomainError as exc:
+                status = _refused(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Ticket %(number)s saved: %(outcome)s.")
+                    % {"number": ticket.number, "outcome": ticket.get_handling_display()},
+                )
+                request.session["intake_saved"] = ticket.number  # the page clears its draft
+                return redirect("section-intake")
+        else:
+            status = _invalid(request)
+    else:
+        form = f.IntakeForm()
+    saved = bool(request.session.pop("intake_saved", None)) if request.method == "GET" else False
+    query = request.GET.get("q", "").strip()
+    context = {
+        "section": SECTION_BY_KEY["intake"],
+        "form": form,
+        "guidance": list(DECLINE_GUIDANCE.items()),
+        "clear_draft": saved,
+        "query": query,
+        "units": directory.unit_search(query=query) if query else [],
+    }
+    return render(request, "workbench/intake.html", context, status=status)
+
+
+@require_GET
+@capability_required(Capability.INTAKE)
+def intake_history(request: HttpRequest) -> HttpResponse:
+    """The caller's earlier tickets and abuse records while they are on the line (htmx)."""
+    phone = request.GET.get("phone", "").strip()
+    context: dict[str, Any] = {"phone": phone, "ready": len(phone) >= 5}
+    if context["ready"]:
+        tickets = citizen_history(user=request.user, phone=phone, limit=10)
+        abuse = abuse_summary(phone=phone)
+        context.update(
+            tickets=tickets,
+            open_count=sum(1 for t in tickets if t.status in OPEN),
+            abuse=[(AbuseRecord.Kind(kind).label, n) for kind, n in abuse.items()],
+            abuse_total=sum(abuse.values()),
+            name=next((t.citizen.name for t in tickets if t.citizen.name), ""),
+            open_statuses=OPEN,
+        )
+    return render(request, "workbench/_caller_history.html", context)
+
+
+@require_GET
+def catalog_suggestions(request: HttpRequest) -> HttpResponse:
+    """Catalog items from the words of the request, as the operator types (R-HM-9)."""
+    if not (can(request.user, Capability.INTAKE) or can(request.user, Capability.DISPATCH)):
+        raise DjangoPermissionDenied("suggest")
+    text = " ".join(request.GET.get(k, "") for k in ("summary", "detail")).strip()
+    suggestions = directory.catalog_suggest(text=text, on=queues.today()) if text else []
+    return render(
+        request, "workbench/_suggestions.html", {"suggestions": suggestions, "text": text}
+    )
+
+
+# --- 派单 dispatch --------------------------------------------------------------------------
+
+DISPATCH_TABS = [
+    ("pending", gettext_lazy("Pending dispatch")),
+    ("send_back", gettext_lazy("Send-back review")),
+    ("extension", gettext_lazy("Extension review")),
+    ("completion", gettext_lazy("Completion review")),
+]
+
+
+def _dispatch_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
+    user: Any = request.user
+    post = request.POST
+    action = post.get("action", "")
+    visible = Ticket.objects.visible_to(user)
+    if action in ("dispatch", "merge", "completion"):
+        ticket = visible.filter(number=post.get("ticket", "")).first()
+        if ticket is None:
+            raise Http404
+        if action == "dispatch":
+            form: Form = f.DispatchForm(post)
+            bound["dispatch"] = form
+            if not form.is_valid():
+                return _invalid(request)
+            data = form.cleaned_data
+
+            def run() -> str:
+                s.ticket_dispatch(
+                    actor=user,
+                    ticket=ticket,
+                    lead=data["lead"],
+                    assists=list(data["assists"]),
+                    mode=data["mode"],
+                    catalog_days=data["catalog_days"],
+                    instruction=data["instruction"],
+                    instruction_days=data["instruction_days"],
+                    coordinated=data["coordinated"],
+                )
+                lead = ticket.assignments.get(active=True, role=Assignment.Role.LEAD)
+                return _("Ticket %(number)s dispatched to %(unit)s; reply due %(due)s.") % {
+                    "number": ticket.number,
+                    "unit": lead.unit.name,
+                    "due": _local(lead.reply_due),
+                }
+
+        elif action == "merge":
+            form = bound["merge"] = f.MergeForm(post, prefix="merge")
+            if not form.is_valid():
+                return _invalid(request)
+
+            def run() -> str:
+                into = _find_ticket(user, form.cleaned_data["into"])
+                if into is None:
+                    raise DomainError(_("Enter the number of the ticket to merge into."))
+                s.ticket_merge(
+                    actor=user, ticket=ticket, into=into, reason=form.cleaned_data["reason"]
+                )
+                return _("Ticket %(number)s merged into %(into)s.") % {
+                    "number": ticket.number,
+                    "into": into.number,
+                }
+
+        else:
+            form = bound[("completion", ticket.pk)] = f.NoteForm(post, prefix=f"t{ticket.pk}")
+            form.is_valid()
+            approve = post.get("decision") == "approve"
+
+            def run() -> str:
+                s.completion_decide(
+                    actor=user, ticket=ticket, approve=approve, note=form.cleaned_data["note"]
+                )
+                if approve:
+                    return _("Completion of ticket %(number)s approved.") % {
+                        "number": ticket.number
+                    }
+                return _("Completion of ticket %(number)s refused; back to the unit.") % {
+                    "number": ticket.number
+                }
+
+        failed = _attempt(request, run)
+        return failed or redirect(_here(request, "ticket"))
+    if action in ("send_back", "extension"):
+        unit_request = (
+            queues.visible_requests(user, action).filter(pk=_pk(post.get("request"))).first()
+        )
+        if unit_request is None:
+            raise Http404
+        approve = post.get("decision") == "approve"
+        number = unit_request.assignment.ticket.number
+        if action == "send_back":
+            form = bound[(action, unit_request.pk)] = f.NoteForm(post, prefix=f"r{unit_request.pk}")
+            form.is_valid()
+
+            def run() -> str:
+                s.send_back_decide(
+                    actor=user,
+                    request=unit_request,
+                    approve=approve,
+                    note=form.cleaned_data["note"],
+                )
+                if approve:
+                    return _("Send-back of ticket %(number)s approved: it waits for dispatch.") % {
+                        "number": number
+                    }
+                return _("Send-back of ticket %(number)s refused: the unit goes on.") % {
+                    "number": number
+                }
+
+        else:
+            form = bound[(action, unit_request.pk)] = f.ExtensionDecisionForm(
+                post, prefix=f"r{unit_request.pk}"
+            )
+            if not form.is_valid():
+                return _invalid(request)
+
+            def run() -> str:
+                decided = s.extension_decide(
+                    actor=user,
+                    request=unit_request,
+                    approve=approve,
+                    note=form.cleaned_data["note"],
+                    days=form.cleaned_data["days"],
+                )
+                if approve:
+                    return _("Extension of ticket %(number)s approved: %(days)s working days.") % {
+                        "number": number,
+                        "days": decided.days,
+                    }
+                return _("Extension of ticket %(number)s refused.") % {"number": number}
+
+        return _attempt(request, run) or redirect(_here(request))
+    raise Http404
+
+
+@capability_required(Capability.DISPATCH)
+def dispatch(request: HttpRequest) -> HttpResponse:
+    """派单 queues with counts; the selected ticket's dispatch form beside the list."""
+    bound: dict = {}
+    status = 200
+    if request.method == "POST":
+        result = _dispatch_post(request, bound)
+        if isinstance(result, HttpResponse):
+            return result
+        status = result
+    tabs = list(DISPATCH_TABS)
+    tab = _tab(request, tabs)
+    all_queues = queues.dispatch_queues(request.user)
+    page = _page(request, all_queues[tab])
+    rows: list[dict] = []
+    on = queues.today()
+    for obj in page:
+        row: dict[str, Any] = {"obj": obj}
+        if tab == "pending":
+            row["suggestions"] = directory.catalog_suggest(
+                text=f"{obj.summary} {obj.detail}", on=on, limit=2
+            )
+        elif tab == "completion":
+            lead = obj.lead
+            row["lead"] = lead
+            row["reply"] = (
+                next(
+                    (r for r in reversed(lead.replies.all()) if r.state == Reply.State.APPROVED),
+                    None,
+                )
+                if lead
+                else None
+            )
+            row["form"] = bound.get(("completion", obj.pk)) or f.NoteForm(prefix=f"t{obj.pk}")
+        elif tab == "extension":
+            row["form"] = bound.get((tab, obj.pk)) or f.ExtensionDecisionForm(
+                prefix=f"r{obj.pk}", initial={"days": obj.days}
+            )
+        else:
+            row["form"] = bound.get((tab, obj.pk)) or f.NoteForm(prefix=f"r{obj.pk}")
+        rows.append(row)
+    context: dict[str, Any] = {
+        "section": SECTION_BY_KEY["dispatch"],
+        "dispatch_units": f.receiving_units().select_related("parent"),
+        "tabs": [(key, label, all_queues[key].count()) for key, label in tabs],
+        "tab": tab,
+        "page": page,
+        "rows": rows,
+    }
+    number = request.GET.get("ticket", "")
+    if request.POST.get("action") in ("dispatch", "merge"):
+        number = request.POST.get("ticket", "")  # show the refused form again
+    if tab == "pending" and number:
+        ticket = all_queues["pending"].filter(number=number).first()
+        if ticket is not None:
+            suggestions = directory.catalog_suggest(text=f"{ticket.summary} {ticket.detail}", on=on)
+            initial: dict[str, Any] = {}
+            top = next((x for x in suggestions if x.item.unit.may_lead), None)
+            if top is not None:
+                initial = {"lead": top.item.unit_id, "catalog_days": top.item.deadline_days}
+            context.update(
+                ticket=ticket,
+                citizen=citizen_for(request.user, ticket),
+                suggestions=suggestions,
+                form=bound.get("dispatch") or f.DispatchForm(initial=initial),
+                merge_form=bound.get("merge") or f.MergeForm(prefix="merge"),
+            )
+    return _show(
+        request, "workbench/dispatch.html", "workbench/_dispatch_workspace.html", context, status
+    )
+
+
+# --- 待办 unit inbox ----------------------------------------------------------------------
+
+INBOX_TABS = [
+    ("sign", gettext_lazy("To sign")),
+    ("handling", gettext_lazy("Handling")),
+    ("due_soon", gettext_lazy("Due soon")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("replied", gettext_lazy("Replied")),
+    ("done", gettext_lazy("Completed")),
+]
+
+
+def _assignment_forms(assignment: Assignment, bound: dict) -> dict[str, Any]:
+    unit = assignment.unit
+    return {
+        "sign": bound.get("sign") or f.SignForm(prefix="sign", unit=unit),
+        "pass_down": bound.get("pass_down") or f.PassDownForm(prefix="pd", unit=unit),
+        "send_back": bound.get("send_back") or f.SendBackForm(prefix="sb"),
+        "extension": bound.get("extension") or f.ExtensionForm(prefix="ext"),
+        "assist": bound.get("assist") or f.AssistForm(prefix="as"),
+        "reply": bound.get("reply") or f.ReplyForm(prefix="rp"),
+    }
+
+
+def _inbox_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
+    user: Any = request.user
+    post = request.POST
+    action = post.get("action", "")
+    if action in ("reply_approve", "reply_return"):
+        reply = queues.replies_to_approve(user).filter(pk=_pk(post.get("reply"))).first()
+        if reply is None:
+            raise Http404
+        form = bound[("reply", reply.pk)] = f.NoteForm(post, prefix=f"p{reply.pk}")
+        form.is_valid()
+        number = reply.assignment.ticket.number
+        approve = action == "reply_approve"
+
+        def decide() -> str:
+            s.reply_decide(actor=user, reply=reply, approve=approve, note=form.cleaned_data["note"])
+            if approve:
+                return _("Reply for ticket %(number)s approved and sent to the hotline.") % {
+                    "number": number
+                }
+            return _("Reply for ticket %(number)s returned to the handler.") % {"number": number}
+
+        return _attempt(request, decide) or redirect(_here(request))
+    assignment = queues.inbox_base(user).filter(pk=_pk(post.get("assignment"))).first()
+    if assignment is None:
+        raise Http404
+    number = assignment.ticket.number
+    unit = assignment.unit
+    forms: dict[str, Any] = {
+        "sign": lambda: f.SignForm(post, prefix="sign", unit=unit),
+        "pass_down": lambda: f.PassDownForm(post, prefix="pd", unit=unit),
+        "send_back": lambda: f.SendBackForm(post, prefix="sb"),
+        "extension": lambda: f.ExtensionForm(post, prefix="ext"),
+        "assist": lambda: f.AssistForm(post, prefix="as"),
+        "reply": lambda: f.ReplyForm(post, prefix="rp"),
+        "sub_review": lambda: f.SubReviewForm(post, prefix=f"sub{post.get('sub')}"),
+    }
+    if action not in forms:
+        raise Http404
+    form = bound[action] = forms[action]()
+    if not form.is_valid():
+        return _invalid(request)
+    data = form.cleaned_data
+
+    def run() -> str:
+        if action == "sign":
+            signed = s.assignment_sign(actor=user, assignment=assignment, handler=data["handler"])
+            return _("Signed for ticket %(number)s; handler: %(handler)s.") % {
+                "number": number,
+                "handler": signed.handler.get_full_name() if signed.handler else "—",
+            }
+        if action == "pass_down":
+            s.assignment_pass_down(
+                actor=user, assignment=assignment, unit=data["unit"], note=data["note"]
+            )
+            return _("Ticket %(number)s passed down to %(unit)s.") % {
+                "number": number,
+                "unit": data["unit"].name,
+            }
+        if action == "send_back":
+            s.send_back_request(
+                actor=user,
+                assignment=assignment,
+                reason=data["reason"],
+                legal_basis=data["legal_basis"],
+                suggested_unit=data["suggested_unit"],
+            )
+            return _("Send-back of ticket %(number)s requested; the hotline reviews it.") % {
+                "number": number
+            }
+        if action == "extension":
+            s.extension_request(
+                actor=user, assignment=assignment, reason=data["reason"], days=data["days"]
+            )
+            return _("Extension of %(days)s working days requested for ticket %(number)s.") % {
+                "number": number,
+                "days": data["days"],
+            }
+        if action == "assist":
+            s.assist_report(actor=user, assignment=assignment, text=data["text"])
+            return _("Your part of ticket %(number)s was reported.") % {"number": number}
+        if action == "reply":
+            s.reply_submit(
+                actor=user,
+                assignment=assignment,
+                text=data["text"],
+                points=form.point_list(),
+                citizen_view=data["citizen_view"],
+            )
+            return _("Reply for ticket %(number)s sent to the unit leader for approval.") % {
+                "number": number
+            }
+        sub = assignment.subs.filter(pk=_pk(post.get("sub"))).first()
+        if sub is None:
+            raise DomainError(_("No such sub-unit assignment."))
+        accept = post.get("decision") == "accept"
+        s.sub_review(actor=user, sub=sub, accept=accept, note=data["note"])
+        return _("Result of %(unit)s reviewed.") % {"unit": sub.unit.name}
+
+    return _attempt(request, run) or redirect(_here(request))
+
+
+@capability_required(Capability.HANDLE)
+def inbox(request: HttpRequest) -> HttpResponse:
+    """待办: the unit's assignments by stage, remaining working days on each row."""
+    bound: dict = {}
+    status = 200
+    if request.method == "POST":
+        result = _inbox_post(request, bound)
+        if isinstance(result, HttpResponse):
+            return result
+        status = result
+    user: Any = request.user
+    tabs = list(INBOX_TABS)
+    all_queues: dict[str, Any] = dict(queues.inbox_queues(user))
+    if can(user, Capability.APPROVE_REPLY):
+        tabs.append(("approve", gettext_lazy("Replies to approve")))
+        all_queues["approve"] = queues.replies_to_approve(user)
+    tab = _tab(request, tabs)
+    page = _page(request, all_queues[tab])
+    calendar, now = work_calendar(), clock.now()
+    rows: list[dict] = []
+    for obj in page:
+        if tab == "approve":
+            form = bound.get(("reply", obj.pk)) or f.NoteForm(prefix=f"p{obj.pk}")
+            rows.append({"obj": obj, "form": form})
+        else:
+            rows.append(
+                {"obj": obj, "left": queues.remaining(obj.reply_due, calendar=calendar, now=now)}
+            )
+    context: dict[str, Any] = {
+        "section": SECTION_BY_KEY["inbox"],
+        "unit": user.unit,
+        "tabs": [(key, label, all_queues[key].count()) for key, label in tabs],
+        "tab": tab,
+        "page": page,
+        "rows": rows,
+    }
+    selected = request.POST.get("assignment") or request.GET.get("a", "")
+    if selected.isdigit():
+        assignment = (
+            queues.inbox_base(user)
+            .prefetch_related("replies", "requests", "subs__unit")
+            .filter(pk=selected)
+            .first()
+        )
+        if assignment is not None:
+            context.update(
+                a=assignment,
+                citizen=citizen_for(user, assignment.ticket),
+                left=queues.remaining(assignment.reply_due, calendar=calendar, now=now),
+                forms=_assignment_forms(assignment, bound),
+                open_bound=next((k for k in bound if isinstance(k, str)), ""),
+                has_children=assignment.unit.children.filter(active=True).exists(),
+                pending_reply=any(
+                    r.state == Reply.State.SUBMITTED for r in assignment.replies.all()
+                ),
+                pending_requests=[
+                    r
+                    for r in assignment.requests.all()
+                    if r.decision == UnitRequest.Decision.PENDING
+                ],
+                subs=[
+                    {
+                        "obj": sub,
+                        "form": bound.get("sub_review")
+                        if request.POST.get("sub") == str(sub.pk)
+                        else f.SubReviewForm(prefix=f"sub{sub.pk}"),
+                    }
+                    for sub in assignment.subs.all()
+                    if sub.active
+                ],
+            )
+    return _show(
+        request, "workbench/inbox.html", "workbench/_inbox_workspace.html", context, status
+    )
+
+
+@capability_required(Capability.VIEW_POLICIES)
+def assignment_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """交办单: the printable assignment sheet of one unit's part."""
+    user = request.user
+    if not (can(user, Capability.HANDLE) or can(user, Capability.DISPATCH)):
+        raise DjangoPermissionDenied("sheet")
+    assignment = (
+        Assignment.objects.filter(pk=pk, ticket__in=Ticket.objects.visible_to(user))
+        .select_related("ticket__citizen", "ticket__policy_version", "unit", "parent__unit")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    ticket = assignment.ticket
+    explained = deadlines.assignment_deadlines(ticket, assignment) if assignment.active else None
+    dispatched = ticket.events.filter(kind="dispatched").select_related("actor").last()
+    return render(
+        request,
+        "workbench/sheet.html",
+        {
+            "a": assignment,
+            "ticket": ticket,
+            "citizen": citizen_for(user, ticket),
+            "deadlines": explained,
+            "dispatched": dispatched,
+            "others": ticket.assignments.filter(active=True)
+            .exclude(pk=assignment.pk)
+            .select_related("unit"),
+        },
+    )
+
+
+# --- 回访 return visits --------------------------------------------------------------------
+
+
+def _visits_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
+    user: Any = request.user
+    post = request.POST
+    action = post.get("action", "")
+    ticket = queues.visit_queue(user).filter(number=post.get("ticket", "")).first()
+    if ticket is None:
+        raise Http404
+    number = ticket.number
+    if action == "visit":
+        form: Form = f.VisitForm(post)
+        bound["visit"] = form
+        if not form.is_valid():
+            return _invalid(request)
+        data = form.cleaned_data
+
+        def record() -> str:
+            visit = s.visit_record(
+                actor=user,
+                ticket=ticket,
+                satisfaction=data["satisfaction"],
+                resolved=data["resolved"] == "1",
+                channel=data["channel"],
+                note=data["note"],
+            )
+            if visit.satisfaction == Visit.Satisfaction.UNSATISFIED:
+                return _(
+                    "Return visit of ticket %(number)s recorded: unsatisfied. "
+                    "Order a redo or a screening."
+                ) % {"number": number}
+            return _("Return visit of ticket %(number)s recorded: %(satisfaction)s; closed.") % {
+                "number": number,
+                "satisfaction": visit.get_satisfaction_display(),
+            }
+
+        failed = _attempt(request, record)
+        if failed:
+            return failed
+        ticket.refresh_from_db()
+        if ticket.status == Status.COMPLETED:
+            return redirect(_here(request))
+        return redirect(_here(request, "ticket"))
+    if action in ("redo", "screen"):
+        form = bound[action] = f.ReasonForm(post, prefix=action)
+        form.is_valid()
+        reason = form.cleaned_data["reason"]
+
+        def order() -> str:
+            if action == "redo":
+                s.ticket_redo(actor=user, ticket=ticket, reason=reason)
+                return _("Redo of ticket %(number)s ordered; back to the lead unit.") % {
+                    "number": number
+                }
+            s.ticket_screen(actor=user, ticket=ticket, reason=reason)
+            return _("Ticket %(number)s ruled validly completed and closed.") % {"number": number}
+
+        return _attempt(request, order) or redirect(_here(request, "ticket"))
+    raise Http404
+
+
+@capability_required(Capability.VISIT)
+def visits(request: HttpRequest) -> HttpResponse:
+    """回访: completed tickets, oldest first; record the visit, or order redo / screening."""
+    bound: dict = {}
+    status = 200
+    if request.method == "POST":
+        result = _visits_post(request, bound)
+        if isinstance(result, HttpResponse):
+            return result
+        status = result
+    queue = queues.visit_queue(request.user)
+    page = _page(request, queue)
+    context: dict[str, Any] = {
+        "section": SECTION_BY_KEY["visits"],
+        "page": page,
+        "total": page.paginator.count,
+    }
+    number = request.POST.get("ticket") or request.GET.get("ticket", "")
+    if number:
+        ticket = queue.filter(number=number).first()
+        if ticket is not None:
+            lead = ticket.lead
+            reply = (
+                Reply.objects.filter(assignment__ticket=ticket, state=Reply.State.APPROVED)
+                .select_related("assignment__unit")
+                .last()
+            )
+            context.update(
+                ticket=ticket,
+                citizen=citizen_for(request.user, ticket),
+                lead=lead,
+                reply=reply,
+                earlier=list(ticket.visits.all()),
+                form=bound.get("visit") or f.VisitForm(),
+                redo_form=bound.get("redo") or f.ReasonForm(prefix="redo"),
+                screen_form=bound.get("screen") or f.ReasonForm(prefix="screen"),
+            )
+    return _show(
+        request, "workbench/visits.html", "workbench/_visits_workspace.html", context, status
+    )
