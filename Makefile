@@ -24,7 +24,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
 demo: $(VENV)/.runtime
 	$(BIN)/hotline demo-city
 	@echo "Open http://127.0.0.1:8000 and log in with an account above."
-	$(BIN)/hotline serve
+	$(BIN)/hotline serve --with-tick
 
 serve: $(VENV)/.runtime
 	$(BIN)/hotline serve

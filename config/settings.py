@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "hotline.sla",
     "hotline.tickets",
     "hotline.notifications",
+    "hotline.supervision",
     "hotline.workbench",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sla/", include("hotline.sla.urls")),
     path("tickets/", include("hotline.tickets.urls")),
     path("notifications/", include("hotline.notifications.urls")),
+    path("supervision/", include("hotline.supervision.urls")),
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

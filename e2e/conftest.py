@@ -43,7 +43,7 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)  # CI machines can be busy
     page = context.new_page()
     page.base_url = live_server.url
     yield page

@@ -14,7 +14,9 @@ EXIT_DATABASE = 3
 
 USAGE = """usage: hotline COMMAND [options]
 
-  serve [--bind HOST:PORT] [--workers N]   migrate, collect static files, serve with gunicorn
+  serve [--bind HOST:PORT] [--workers N] [--with-tick]
+                                           migrate, collect static files, serve with gunicorn
+  tick [--once]                            reminders and deliveries, forever or one pass
   demo-city                                build the demo city (idempotent), print accounts
   import-units FILE                        import units from .xlsx or .csv
   createsuperuser, migrate, shell, ...     any Django management command
@@ -51,11 +53,22 @@ def _serve(args: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="hotline serve")
     parser.add_argument("--bind", default=os.environ.get("HOTLINE_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("HOTLINE_WORKERS", "2")))
+    parser.add_argument(
+        "--with-tick",
+        action="store_true",
+        help="also run `hotline tick` (reminders, deliveries) beside the server",
+    )
     options = parser.parse_args(args)
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"hotline: serving on http://{options.bind} (data in {settings.DATA_DIR})", flush=True)
+    if options.with_tick:
+        import atexit
+        import subprocess
+
+        tick = subprocess.Popen([sys.executable, "-m", "hotline.cli", "tick"])
+        atexit.register(tick.terminate)
     from gunicorn.app.wsgiapp import run
 
     sys.argv = [

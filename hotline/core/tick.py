@@ -18,8 +18,10 @@ log = logging.getLogger("hotline.tick")
 
 def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     from hotline.notifications.services import deliver_due
+    from hotline.supervision.services import sweep
 
-    return [("notifications", deliver_due)]
+    # Reminders first, so what they queue goes out in the same pass.
+    return [("reminders", sweep), ("notifications", deliver_due)]
 
 
 def run_once() -> dict[str, dict]:

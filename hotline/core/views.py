@@ -56,8 +56,20 @@ def _by_kind(units) -> list[Unit]:
 
 
 def _supervision(request):
+    from django.core.paginator import Paginator
+
+    from hotline.supervision import selectors as board
+
     units = Unit.objects.active().exclude(kind__in=[UnitKind.GOVERNMENT, UnitKind.COMMUNITY])
-    return {"ladder_units": _by_kind(units)}
+    level, sort = request.GET.get("level", ""), request.GET.get("sort", "due")
+    rows = board.warned(request.user, level=level, sort=sort)
+    return {
+        "ladder_units": _by_kind(units),
+        "by_unit": board.by_unit(request.user),
+        "page": Paginator(rows, 30).get_page(request.GET.get("page")),
+        "level": level,
+        "sort": sort,
+    }
 
 
 def _reports(request):

@@ -63,9 +63,11 @@ def assignment_deadlines(
 
 
 def refresh(ticket: Ticket, assignment: Assignment) -> compute.TicketDeadlines:
-    """Recompute and store the indexed due columns (design rule 4)."""
+    """Recompute and store the indexed due columns (design rule 4), and tell the sweeper
+    to look again now: it works out the warning and the next reminder itself."""
     result = assignment_deadlines(ticket, assignment)
     assignment.reply_due = result.reply.due
     assignment.sign_due = result.sign.due if result.sign else None
     assignment.return_until = result.return_until.due if result.return_until else None
+    assignment.next_check_at = assignment.dispatched_at if result.reply.due else None
     return result

@@ -249,6 +249,12 @@ class TicketCounter(models.Model):
         return f"{self.day} {self.last}"
 
 
+class WarningLevel(models.TextChoices):  # 预警
+    NORMAL = "normal", _("Normal")
+    YELLOW = "yellow", _("Due soon")
+    RED = "red", _("Overdue")
+
+
 class Assignment(models.Model):
     """One unit's part in one ticket, with its own deadlines (派单记录)."""
 
@@ -303,6 +309,15 @@ class Assignment(models.Model):
     reply_due = models.DateTimeField(_("reply by"), null=True, blank=True)
     return_until = models.DateTimeField(_("send back until"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # Kept by the sweeper (hotline.supervision) so that finding due work is an index scan.
+    warning = models.CharField(
+        _("warning"),
+        max_length=8,
+        choices=WarningLevel.choices,
+        default=WarningLevel.NORMAL,
+        db_index=True,
+    )
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -462,6 +477,7 @@ EVENT_LABELS = {
     "merged": _("Merged"),
     "annotated": _("Note"),
     "attached": _("File attached"),
+    "reminded": _("Reminder"),
     "submitted_to_leader": _("Submitted to the city leaders"),
     "instructed": _("Leader's instruction"),
 }

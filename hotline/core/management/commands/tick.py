@@ -15,9 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         while True:
-            close_old_connections()
             result = run_once()
             if options["once"]:
                 self.stdout.write(str(result))
                 return
             time.sleep(options["interval"])
+            close_old_connections()  # a long-lived loop must not keep a dead connection

@@ -1,0 +1,25 @@
+"""Two ticks over the same due work on PostgreSQL send each reminder exactly once."""
+
+import pytest
+from django.db import connection
+
+from hotline.supervision import services as sv
+from hotline.supervision.models import Reminder
+from hotline.tickets.tests.conftest import *  # noqa: F403
+from hotline.tickets.tests.test_concurrency import race
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs SKIP LOCKED"),
+]
+
+
+def test_two_ticks_send_each_reminder_once(flow, at):
+    at(2025, 11, 3, 9, 0)
+    for _ in range(6):
+        flow.to("handling", assists=())
+    at(2025, 11, 10, 9, 0)
+    outcomes = race(sv.sweep, sv.sweep)
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    assert sum(value["reminders"] for _, value in outcomes) == 6
+    assert Reminder.objects.count() == 6
