@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "hotline.accounts",
     "hotline.sla",
     "hotline.tickets",
+    "hotline.intelligence",
     "hotline.notifications",
     "hotline.supervision",
     "hotline.workbench",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("directory/", include("hotline.directory.urls")),
     path("sla/", include("hotline.sla.urls")),
     path("tickets/", include("hotline.tickets.urls")),
+    path("intelligence/", include("hotline.intelligence.urls")),
     path("notifications/", include("hotline.notifications.urls")),
     path("supervision/", include("hotline.supervision.urls")),
     path("api/", api_urls()),

@@ -2,49 +2,108 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
-from hotline.accounts.permissions import Capability, can
+from hotline.accounts.permissions import Capability
+from hotline.core import clock
 from hotline.core.views import capability_required
-from hotline.tickets import deadlines, selectors
+from hotline.tickets import deadlines, exports, selectors
 from hotline.tickets.models import Ticket
-from hotline.tickets.states import Status
 from hotline.workbench.actions import actions_for
 
 PAGE_SIZE = 50
 
 
+def _search(request) -> tuple[exports.TicketSearchForm, QuerySet[Ticket] | None]:
+    """The bound search form and its tickets (None when the form is invalid)."""
+    form = exports.TicketSearchForm(request.GET or None, user=request.user)
+    if not request.GET:
+        return form, exports.ticket_search(user=request.user, data={})
+    if not form.is_valid():
+        return form, None
+    return form, exports.ticket_search(user=request.user, data=form.cleaned_data)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` matches: "more than 10,000" is all a person needs to know, and
+    counting every match of a broad search over a city's tickets costs a full scan. The
+    pages stop there too (a deep OFFSET is a scan as well): narrow the search or turn the
+    order around to reach the rest."""
+
+    def __init__(self, object_list, per_page: int, *, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered and only the keys: the database may stop at the cap (bench/pages.py).
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()  # type: ignore[attr-defined]
+
+    @cached_property
+    def more(self) -> bool:
+        return self.count > self.cap
+
+
+def _filters(request) -> dict[str, str]:
+    return {k: v for k, v in request.GET.items() if k in exports.FILTERS and v}
+
+
 @capability_required(Capability.VIEW_POLICIES)  # every member of staff
 def ticket_list(request):
-    tickets = Ticket.objects.visible_to(request.user).select_related("citizen")
-    query = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
-    if query:
-        if (
-            query.isdigit()
-            and len(query) >= 11
-            and can(request.user, Capability.VIEW_PERSONAL_DATA)
-        ):
-            tickets = tickets.filter(citizen__phone=query) | tickets.filter(number=query)
-        else:
-            tickets = tickets.filter(summary__icontains=query) | tickets.filter(number=query)
-    if status in Status.values:
-        tickets = tickets.filter(status=status)
-    page = Paginator(tickets.order_by("-received_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    """Search by number, phone (by role), words, unit, status, kind, topic and dates
+    (issue 6 item 7); paginated on the server, the filters kept in every link."""
+    form, tickets = _search(request)
+    if tickets is None:
+        messages.error(request, _("Please correct the marked fields."))
+        tickets = Ticket.objects.none()
+    paginator = CappedPaginator(
+        tickets.select_related("citizen"), PAGE_SIZE, cap=exports.EXPORT_LIMIT
     )
+    page = paginator.get_page(request.GET.get("page"))
+    sort = request.GET.get("sort", "")
     return render(
         request,
         "tickets/ticket_list.html",
         {
+            "form": form,
             "page": page,
-            "query": query,
-            "status": status,
-            "statuses": Status.choices,
+            "sort": "received" if sort == "received" else "-received",
+            "filtered": bool(_filters(request)),
+            "export_limit": exports.EXPORT_LIMIT,
+            "cap": paginator.cap,
         },
+        status=200 if form.is_bound is False or form.is_valid() else 400,
     )
+
+
+@capability_required(Capability.VIEW_POLICIES)
+def ticket_export(request):
+    """The tickets of the same search as an Excel file, at most EXPORT_LIMIT rows."""
+    _form, tickets = _search(request)
+    if tickets is None:
+        messages.error(request, _("Please correct the marked fields."))
+        return redirect(f"{reverse('tickets:list')}?{request.GET.urlencode()}")
+    total = tickets.count()
+    content, _written = exports.export_workbook(
+        request.user, tickets, total=total, filters=_filters(request)
+    )
+    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.xlsx"'
+    response["X-Export-Rows"] = str(_written)
+    response["X-Export-Total"] = str(total)
+    return response
 
 
 @capability_required(Capability.VIEW_POLICIES)

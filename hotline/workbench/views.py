@@ -28,6 +28,7 @@ from hotline.core.errors import DomainError
 from hotline.core.navigation import SECTION_BY_KEY
 from hotline.core.views import capability_required
 from hotline.directory import selectors as directory
+from hotline.intelligence.selectors import suggest_topics
 from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines
 from hotline.tickets import services as s
@@ -205,8 +206,12 @@ def catalog_suggestions(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied("suggest")
     text = " ".join(request.GET.get(k, "") for k in ("summary", "detail")).strip()
     suggestions = directory.catalog_suggest(text=text, on=queues.today()) if text else []
+    # The topic classifier helps when a model is trained; without one the list is empty.
+    topics = suggest_topics(text) if text else []
     return render(
-        request, "workbench/_suggestions.html", {"suggestions": suggestions, "text": text}
+        request,
+        "workbench/_suggestions.html",
+        {"suggestions": suggestions, "text": text, "topics": topics},
     )
 
 

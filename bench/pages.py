@@ -1,0 +1,545 @@
+"""Benchmark of the workbench pages and the ticket search on a city-sized database (issue 6).
+
+Run from the repository root::
+
+    .venv/bin/python bench/pages.py [--tickets 100000] [--repeat 30] [--seed 12345]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench .venv/bin/python bench/pages.py
+
+It makes a fresh database (SQLite in a temporary HOTLINE_DATA_DIR unless DATABASE_URL is
+given; a PostgreSQL database named in DATABASE_URL is created and dropped by the run),
+builds the demo city (hotline.core.demo.build_demo_city), then writes `--tickets` tickets
+with their citizens, assignments, requests, replies, visits and events by bulk_create, in
+the shares of hotline.tickets.demo.STATES and spread over the demo city's units. Then it
+times every workbench page through django.test.Client as the user who works there and
+prints p50 / p95 per page, the queries each page makes, and the ratio of p95 to the goal
+(150 ms; below 1.0 meets it). `--keep` leaves the database for a closer look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+GOAL_MS = 150.0
+BATCH = 5000
+
+
+# --- database ------------------------------------------------------------------------------
+
+
+def _postgres_admin(url: str) -> tuple[str, str]:
+    """(the server's maintenance database URL, the bench database name) from DATABASE_URL."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name:
+        raise SystemExit("DATABASE_URL must name the bench database")
+    return urlunsplit(parts._replace(scheme="postgresql", path="/postgres")), name
+
+
+def _postgres(url: str, statement: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin, name = _postgres_admin(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+
+def prepare_environment() -> tuple[str, Callable[[], None]]:
+    """Point the settings at a fresh database; returns (engine label, clean-up)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        _postgres(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        _postgres(url, "CREATE DATABASE {}")
+        os.environ.setdefault("HOTLINE_DATA_DIR", tempfile.mkdtemp(prefix="hotline-bench-"))
+
+        def drop() -> None:
+            from django.db import connections
+
+            connections.close_all()
+            _postgres(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+        return "postgresql", drop
+    if url:
+        raise SystemExit("bench/pages.py runs on SQLite (no DATABASE_URL) or PostgreSQL")
+    directory = tempfile.mkdtemp(prefix="hotline-bench-")
+    os.environ["HOTLINE_DATA_DIR"] = directory
+
+    def remove() -> None:
+        import shutil
+
+        shutil.rmtree(directory, ignore_errors=True)
+
+    return "sqlite", remove
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "false")
+    (Path(os.environ["HOTLINE_DATA_DIR"]) / "static").mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    # Production settings (DEBUG off) serve hashed static names: collect them once.
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+
+# --- filling ------------------------------------------------------------------------------
+
+
+@dataclass
+class Filled:
+    tickets: int
+    seconds: float
+    sample_number: str
+    sample_phone: str
+    sample_word: str
+    counts: dict[str, int]
+
+
+# Units that take the lead, with weights: the demo accounts' units get a realistic share
+# of a busy city (housing, city management, one street office), the rest spread evenly.
+HEAVY = {"QX-ZJJ": 12, "QX-CGJ": 12, "QX-CD": 8, "QX-SJJ": 6, "QX-RSJ": 6}
+
+
+def fill(n: int, seed: int) -> Filled:
+    from django.db import connection, transaction
+
+    from hotline.accounts.models import User
+    from hotline.core import clock
+    from hotline.core.demo import build_demo_city
+    from hotline.directory.models import Unit, UnitKind
+    from hotline.sla.selectors import default_policy_version
+    from hotline.tickets import demo
+    from hotline.tickets.models import (
+        Assignment,
+        Citizen,
+        Pause,
+        Reply,
+        Ticket,
+        TicketEvent,
+        UnitRequest,
+        Visit,
+    )
+
+    began = time.perf_counter()
+    build_demo_city()
+    rng = random.Random(seed)
+    version = default_policy_version()
+    assert version is not None
+    people = {u.username: u for u in User.objects.all()}
+    units = list(
+        Unit.objects.filter(active=True).exclude(kind__in=[UnitKind.GOVERNMENT, UnitKind.CENTER])
+    )
+    leads = [u for u in units if u.parent and u.parent.code == "QX"]
+    weights = [HEAVY.get(u.code, 2) for u in leads]
+    by_code = {u.code: u for u in units}
+    members: dict[int, list] = {}
+    for user in people.values():
+        if user.unit_id and user.role in ("unit_clerk", "unit_leader"):
+            members.setdefault(user.unit_id, []).append(user)
+    messages = list(demo._shared_messages()) or demo.BUILT_IN
+    states = [state for state, weight in demo.STATES for _ in range(weight)]
+    now = clock.now()
+    operators = [people["operator1"], people["operator2"]]
+    dispatcher, visitor = people["dispatcher1"], people["visitor1"]
+
+    # Citizens: a third call more than once (repeat callers are common).
+    citizen_count = max(1, n * 2 // 3)
+    citizens = [
+        Citizen(
+            phone=f"13{rng.randrange(100000000, 999999999)}",
+            name=rng.choice(["", "王先生", "李女士", "张女士", "刘先生"]),
+            created_at=now - timedelta(days=400),
+        )
+        for _ in range(citizen_count)
+    ]
+    with transaction.atomic():
+        Citizen.objects.bulk_create(citizens, batch_size=BATCH)
+    if not citizens[0].pk:  # backends without RETURNING
+        citizens = list(Citizen.objects.order_by("pk"))
+
+    counts: dict[str, int] = {}
+    day_seq: dict[str, int] = {}
+    done = 0
+    while done < n:
+        size = min(BATCH, n - done)
+        plan = []
+        tickets = []
+        for _ in range(size):
+            state = rng.choice(states)
+            # Open work is recent; finished work reaches back a year.
+            if state in ("pending_dispatch", "dispatched", "handling", "return_review", "replied"):
+                age = timedelta(minutes=rng.randrange(60, 30 * 24 * 60))
+            else:
+                age = timedelta(minutes=rng.randrange(3 * 24 * 60, 365 * 24 * 60))
+            received = now - age
+            label, summary, detail = messages[rng.randrange(len(messages))]
+            day = received.strftime("%Y%m%d")
+            day_seq[day] = day_seq.get(day, 0) + 1
+            status = {"answered": "completed"}.get(state, state)
+            handling = {"answered": "answer_now", "declined": "decline"}.get(state, "dispatch")
+            ticket = Ticket(
+                number=f"{day}{day_seq[day]:05d}",
+                channel=rng.choice(["phone"] * 6 + ["web", "wechat", "app", "mailbox"]),
+                kind=demo.LABEL_UNITS[label][1],
+                summary=summary,
+                detail=detail,
+                citizen=citizens[rng.randrange(citizen_count)],
+                operator=rng.choice(operators),
+                received_at=received,
+                status=status,
+                handling=handling,
+                decline_reason="other_city" if state == "declined" else "",
+                answer="已根据知识库当即答复" if state == "answered" else "",
+                policy_version=version,
+                mode="" if handling != "dispatch" or state == "pending_dispatch" else "written",
+                closed_at=received + timedelta(days=rng.randrange(5, 20))
+                if state == "closed"
+                else None,
+            )
+            tickets.append(ticket)
+            plan.append(state)
+            counts[state] = counts.get(state, 0) + 1
+        with transaction.atomic():
+            Ticket.objects.bulk_create(tickets, batch_size=BATCH)
+            assignments, events, later = [], [], []
+            for ticket, state in zip(tickets, plan, strict=True):
+                events.append(
+                    TicketEvent(
+                        ticket=ticket, kind="received", at=ticket.received_at, actor=ticket.operator
+                    )
+                )
+                if state in ("pending_dispatch", "answered", "declined"):
+                    continue
+                lead_unit = rng.choices(leads, weights)[0]
+                dispatched_at = ticket.received_at + timedelta(minutes=rng.randrange(10, 240))
+                signed = state != "dispatched"
+                a_state = {
+                    "dispatched": Assignment.State.DISPATCHED,
+                    "handling": Assignment.State.HANDLING,
+                    "return_review": Assignment.State.RETURN_REVIEW,
+                    "replied": Assignment.State.REPLIED,
+                }.get(state, Assignment.State.CLOSED)
+                reply_due = dispatched_at + timedelta(days=rng.randrange(3, 21))
+                lead = Assignment(
+                    ticket=ticket,
+                    unit=lead_unit,
+                    role=Assignment.Role.LEAD,
+                    mode="written",
+                    state=a_state,
+                    dispatched_at=dispatched_at,
+                    first_received_at=dispatched_at,
+                    clock_start=dispatched_at,
+                    signed_at=dispatched_at + timedelta(hours=2) if signed else None,
+                    sign_due=dispatched_at + timedelta(days=1),
+                    reply_due=reply_due,
+                    return_until=dispatched_at + timedelta(days=1),
+                    replied_at=reply_due - timedelta(days=1)
+                    if state in ("replied", "completed", "closed")
+                    else None,
+                )
+                assignments.append(lead)
+                later.append((ticket, state, lead))
+                events.append(
+                    TicketEvent(
+                        ticket=ticket,
+                        kind="dispatched",
+                        at=dispatched_at,
+                        actor=dispatcher,
+                        unit=lead_unit,
+                    )
+                )
+                if rng.random() < 0.15:
+                    assist_unit = rng.choice(leads)
+                    if assist_unit != lead_unit:
+                        assignments.append(
+                            Assignment(
+                                ticket=ticket,
+                                unit=assist_unit,
+                                role=Assignment.Role.ASSIST,
+                                mode="written",
+                                state=Assignment.State.HANDLING
+                                if state in ("handling", "return_review", "dispatched")
+                                else Assignment.State.CLOSED,
+                                dispatched_at=dispatched_at,
+                                first_received_at=dispatched_at,
+                                clock_start=dispatched_at,
+                                reply_due=reply_due,
+                            )
+                        )
+                if signed:
+                    events.append(
+                        TicketEvent(
+                            ticket=ticket,
+                            kind="signed",
+                            at=lead.signed_at,
+                            unit=lead_unit,
+                        )
+                    )
+            Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+            requests, pauses, replies, visits = [], [], [], []
+            for ticket, state, lead in later:
+                clerk = next(
+                    (u for u in members.get(lead.unit_id, []) if u.role == "unit_clerk"), None
+                )
+                if state == "return_review":
+                    requests.append(
+                        UnitRequest(
+                            assignment=lead,
+                            kind=UnitRequest.Kind.SEND_BACK,
+                            reason="该事项不属于本单位职责",
+                            legal_basis="本单位“三定”方案",
+                            requested_by=clerk,
+                            requested_at=lead.signed_at,
+                        )
+                    )
+                    pauses.append(Pause(assignment=lead, start=lead.signed_at, reason="退回审核中"))
+                    events.append(
+                        TicketEvent(ticket=ticket, kind="send_back_requested", at=lead.signed_at)
+                    )
+                elif state == "handling" and rng.random() < 0.1:
+                    requests.append(
+                        UnitRequest(
+                            assignment=lead,
+                            kind=UnitRequest.Kind.EXTENSION,
+                            reason="需要现场勘查，协调多个部门",
+                            days=rng.choice([3, 5, 10]),
+                            requested_by=clerk,
+                            requested_at=lead.signed_at,
+                        )
+                    )
+                    events.append(
+                        TicketEvent(ticket=ticket, kind="extension_requested", at=lead.signed_at)
+                    )
+                if state in ("replied", "completed", "closed"):
+                    replies.append(
+                        Reply(
+                            assignment=lead,
+                            text=f"经核查，{ticket.summary}一事已按规定处理，并电话告知诉求人。",
+                            points=[ticket.summary],
+                            state=Reply.State.APPROVED,
+                            written_by=clerk,
+                            written_at=lead.replied_at,
+                            approved_at=lead.replied_at,
+                        )
+                    )
+                    for kind in ("reply_submitted", "reply_approved"):
+                        events.append(TicketEvent(ticket=ticket, kind=kind, at=lead.replied_at))
+                if state in ("completed", "closed"):
+                    events.append(
+                        TicketEvent(
+                            ticket=ticket,
+                            kind="completion_approved",
+                            at=lead.replied_at + timedelta(hours=3),
+                            actor=dispatcher,
+                        )
+                    )
+                if state == "closed":
+                    satisfaction = rng.choice(["satisfied", "satisfied", "basic", "unsatisfied"])
+                    visits.append(
+                        Visit(
+                            ticket=ticket,
+                            satisfaction=satisfaction,
+                            resolved=satisfaction != "unsatisfied",
+                            by=visitor,
+                            at=ticket.closed_at,
+                        )
+                    )
+                    events.append(TicketEvent(ticket=ticket, kind="visited", at=ticket.closed_at))
+            UnitRequest.objects.bulk_create(requests, batch_size=BATCH)
+            Pause.objects.bulk_create(pauses, batch_size=BATCH)
+            Reply.objects.bulk_create(replies, batch_size=BATCH)
+            Visit.objects.bulk_create(visits, batch_size=BATCH)
+            TicketEvent.objects.bulk_create(events, batch_size=BATCH)
+        done += size
+        print(f"  filled {done:,} tickets", file=sys.stderr, end="\r")
+    print(file=sys.stderr)
+    # A few replies waiting for the 住建局 leader's approval.
+    zjj = by_code["QX-ZJJ"]
+    waiting = Assignment.objects.filter(unit=zjj, state=Assignment.State.HANDLING, role="lead")[:30]
+    Reply.objects.bulk_create(
+        [Reply(assignment=a, text="拟答复：已处理。", state=Reply.State.SUBMITTED) for a in waiting]
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+    sample = (
+        Ticket.objects.filter(status="handling", assignments__unit=zjj)
+        .select_related("citizen")
+        .order_by("-received_at")
+        .first()
+    )
+    assert sample is not None
+    return Filled(
+        tickets=Ticket.objects.count(),
+        seconds=time.perf_counter() - began,
+        sample_number=sample.number,
+        sample_phone=sample.citizen.phone,
+        sample_word="电梯" if any("电梯" in m[1] for m in messages) else messages[0][1][:2],
+        counts=counts,
+    )
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    user: str
+    url: str
+    p50: float  # ms
+    p95: float
+    queries: int
+    rows: int
+
+    @property
+    def ratio(self) -> float:
+        return self.p95 / GOAL_MS
+
+
+def pages(filled: Filled) -> list[tuple[str, str, str]]:
+    """(name, username, url) of every page measured."""
+    number, phone, word = filled.sample_number, filled.sample_phone, filled.sample_word
+    out = [
+        ("intake", "operator1", "/intake/"),
+        ("intake: caller history", "operator1", f"/workbench/intake/history/?phone={phone}"),
+    ]
+    for tab in ("pending", "send_back", "extension", "completion"):
+        out.append((f"dispatch: {tab}", "dispatcher1", f"/dispatch/?tab={tab}"))
+    out.append(("dispatch: last page", "dispatcher1", "/dispatch/?tab=pending&page=9999"))
+    for tab in ("sign", "handling", "due_soon", "overdue", "replied", "done"):
+        out.append((f"inbox: {tab}", "zjj_clerk", f"/inbox/?tab={tab}"))
+    out.append(("inbox: approve (leader)", "zjj_leader", "/inbox/?tab=approve"))
+    out += [
+        ("visits", "visitor1", "/visits/"),
+        ("tickets: all", "dispatcher1", "/tickets/"),
+        ("tickets: last page", "dispatcher1", "/tickets/?page=9999"),
+        ("tickets: by number", "dispatcher1", f"/tickets/?number={number}"),
+        ("tickets: by phone", "dispatcher1", f"/tickets/?phone={phone}"),
+        ("tickets: by words", "dispatcher1", f"/tickets/?text={word}"),
+        ("tickets: quick box", "dispatcher1", f"/tickets/?q={number}"),
+        ("tickets: status+kind", "dispatcher1", "/tickets/?status=handling&kind=complaint"),
+        ("tickets: unit (clerk)", "zjj_clerk", "/tickets/"),
+        ("tickets: words (clerk)", "zjj_clerk", f"/tickets/?text={word}"),
+        ("ticket detail", "zjj_clerk", f"/tickets/{number}/"),
+        ("ticket detail (hotline)", "dispatcher1", f"/tickets/{number}/"),
+    ]
+    return out
+
+
+def measure(filled: Filled, repeat: int) -> list[Timing]:
+    from django.db import connection
+    from django.test import Client
+
+    from hotline.accounts.models import User
+
+    clients: dict[str, Client] = {}
+    timings = []
+    for name, username, url in pages(filled):
+        if username not in clients:
+            client = clients[username] = Client(HTTP_HOST="localhost")
+            client.force_login(User.objects.get(username=username))
+            client.cookies["django_language"] = "zh-hans"
+        client = clients[username]
+        for _ in range(2):  # warm caches (calendar, templates)
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        executed: list[str] = []
+
+        def count(execute, sql, params, many, context, executed=executed):
+            executed.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            client.get(url)
+        samples = []
+        for _ in range(max(2, repeat)):
+            began = time.perf_counter()
+            response = client.get(url)
+            samples.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200
+        samples.sort()
+        p95 = statistics.quantiles(samples, n=20, method="inclusive")[18]
+        timings.append(
+            Timing(
+                name=name,
+                user=username,
+                url=url,
+                p50=statistics.median(samples),
+                p95=p95,
+                queries=len(executed),
+                rows=response.content.count(b"<tr"),
+            )
+        )
+        print(f"  {name:<26} p95 {p95:8.1f} ms", file=sys.stderr)
+    return timings
+
+
+def report(engine: str, filled: Filled, timings: Sequence[Timing], repeat: int) -> str:
+    lines = [
+        f"database: {engine}, {filled.tickets:,} tickets filled in {filled.seconds:.1f} s "
+        f"({', '.join(f'{k} {v:,}' for k, v in sorted(filled.counts.items()))})",
+        f"each page {repeat} times after 2 warm-ups; goal p95 < {GOAL_MS:.0f} ms "
+        "(ratio = p95 / goal, below 1.00 meets it)",
+        "",
+        f"{'page':<26} {'user':<12} {'p50 ms':>8} {'p95 ms':>8} {'ratio':>6} {'queries':>7}",
+    ]
+    for t in timings:
+        flag = "" if t.ratio < 1 else "  SLOW"
+        lines.append(
+            f"{t.name:<26} {t.user:<12} {t.p50:8.1f} {t.p95:8.1f} {t.ratio:6.2f} "
+            f"{t.queries:7d}{flag}"
+        )
+    worst = max(timings, key=lambda t: t.p95)
+    slow = [t for t in timings if t.ratio >= 1]
+    lines += [
+        "",
+        f"worst: {worst.name} p95 {worst.p95:.1f} ms (ratio {worst.ratio:.2f}); "
+        f"{len(slow)} of {len(timings)} pages over the goal",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (>= 2)")
+    parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+    engine, clean_up = prepare_environment()
+    try:
+        setup_django()
+        print(f"filling {args.tickets:,} tickets on {engine} ...", file=sys.stderr)
+        filled = fill(args.tickets, args.seed)
+        timings = measure(filled, args.repeat)
+        print(report(engine, filled, timings, args.repeat))
+    finally:
+        if args.keep:
+            print(f"kept: {os.environ.get('DATABASE_URL') or os.environ['HOTLINE_DATA_DIR']}")
+        else:
+            clean_up()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""Every write of the intelligence app: training, storing and (de)activating models.
+
+Models are trained from labelled CSVs (`train.csv` columns or a `tokens` column) or from
+the city's own finished tickets, labelled with their topic's level-1 name (R-IN-3).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from hotline.intelligence.classifier import TopicClassifier, TrainingError, evaluate, sha256
+from hotline.intelligence.models import ModelVersion
+from hotline.intelligence.text import Example
+
+# Punctuation and blanks only: ticket-trained models need no file from outside the product.
+BUILT_IN_STOPWORDS = frozenset("，。、；：？！“”‘’（）《》【】…—·,.;:?!\"'()[]<>-~/\\|")
+
+
+def models_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def topic_model_save(
+    *, model: TopicClassifier, source: str, metrics: dict, by=None, activate: bool = True
+) -> ModelVersion:
+    """Write the model file, then its row: the newest active row is what gets served."""
+    data = model.to_bytes()
+    digest = sha256(data)
+    with transaction.atomic():
+        last = (
+            ModelVersion.objects.select_for_update()
+            .filter(kind=ModelVersion.Kind.TOPIC)
+            .aggregate(n=Max("number"))["n"]
+        )
+        number = (last or 0) + 1
+        path = models_dir() / f"topic-v{number}-{digest[:12]}.pkl"
+        _write_atomically(path, data)
+        return ModelVersion.objects.create(
+            kind=ModelVersion.Kind.TOPIC,
+            number=number,
+            file=path.name,
+            sha256=digest,
+            size=len(data),
+            source=source[:500],
+            metrics={**metrics, "model_bytes": len(data)},
+            labels=model.labels,
+            active=activate,
+            trained_by=by,
+        )
+
+
+def _split(examples: Sequence[Example], fraction: float, seed: int):
+    """A stratified hold-out: `fraction` of each label's examples, at least one."""
+    rng = random.Random(seed)
+    by_label: dict[str, list[Example]] = {}
+    for e in examples:
+        by_label.setdefault(e.label, []).append(e)
+    train: list[Example] = []
+    test: list[Example] = []
+    for group in by_label.values():
+        group = group[:]
+        rng.shuffle(group)
+        n = max(1, round(len(group) * fraction)) if len(group) > 3 else 0
+        test.extend(group[:n])
+        train.extend(group[n:])
+    return train, test
+
+
+def topic_model_train(
+    *,
+    examples: Sequence[Example],
+    source: str,
+    stopwords: frozenset[str] = BUILT_IN_STOPWORDS,
+    test: Sequence[Example] = (),
+    holdout: float = 0.0,
+    by=None,
+    activate: bool = True,
+    seed: int = 0,
+) -> ModelVersion:
+    """Train, measure and store a topic model.
+
+    Metrics come from `test` when given; otherwise, with `holdout` > 0, from that share of
+    the examples held back (the stored model is then retrained on all of them).
+    """
+    metrics: dict = {}
+    if not test and holdout > 0:
+        train_part, test = _split(examples, holdout, seed)
+        if test:
+            trial = TopicClassifier.fit(train_part, stopwords=stopwords, seed=seed)
+            metrics = {**evaluate(trial, test), "holdout": holdout}
+            test = ()
+    model = TopicClassifier.fit(examples, stopwords=stopwords, seed=seed)
+    if test:
+        metrics = evaluate(model, test)
+    metrics |= {
+        "train_seconds": round(model.train_seconds, 2),
+        "n_train": model.n_train,
+        "dropped_labels": model.dropped,
+    }
+    return topic_model_save(model=model, source=source, metrics=metrics, by=by, activate=activate)
+
+
+def level1_name(topic) -> str:
+    while topic.parent_id is not None:
+        topic = topic.parent
+    return topic.name
+
+
+def ticket_examples() -> list[Example]:
+    """Finished tickets with a topic, labelled with its level-1 name (their final topic)."""
+    from hotline.tickets.models import Ticket
+    from hotline.tickets.states import Status
+
+    tickets = (
+        Ticket.objects.filter(
+            status__in=[Status.CLOSED, Status.COMPLETED],
+            topic__isnull=False,
+            merged_into__isnull=True,
+        )
+        .select_related("topic__parent__parent")
+        .only("id", "summary", "detail", "topic")
+    )
+    return [
+        Example(label=level1_name(t.topic), text=f"{t.summary}{t.detail}", key=str(t.id))
+        for t in tickets.iterator(chunk_size=2000)
+    ]
+
+
+def topic_model_train_from_tickets(*, by=None, holdout: float = 0.2) -> ModelVersion:
+    examples = ticket_examples()
+    if not examples:
+        raise TrainingError("no finished ticket has a topic yet")
+    return topic_model_train(examples=examples, source="tickets", holdout=holdout, by=by, seed=0)
+
+
+def model_activate(*, version: ModelVersion, active: bool = True) -> ModelVersion:
+    """Turn a version on or off; the newest active one is served (roll back = deactivate)."""
+    with transaction.atomic():
+        version = ModelVersion.objects.select_for_update().get(pk=version.pk)
+        version.active = active
+        version.save(update_fields=["active"])
+    return version
