@@ -61,5 +61,10 @@ def login(page, username: str, password: str | None = None) -> None:
     page.goto(page.base_url + "/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password or f"{username}@12345")
-    page.press("#id_password", "Enter")
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
     page.wait_for_load_state()
+    if "/login/" in page.url:  # say why, instead of timing out further on
+        alert = page.locator("[role=alert]")
+        reason = alert.inner_text() if alert.count() else page.content()[:500]
+        raise AssertionError(f"login as {username} failed: {reason}")

@@ -19,7 +19,8 @@ def test_login_page(page, demo):
 
 
 def test_wrong_password_shows_error(page, demo):
-    login(page, "operator1", "wrong-password")
+    with pytest.raises(AssertionError, match="login as operator1 failed"):
+        login(page, "operator1", "wrong-password")
     assert page.locator("[role=alert]").is_visible()
     assert "/login/" in page.url
 

@@ -191,19 +191,22 @@ class Suggestion:
     score: int
 
 
-def catalog_suggest(*, text: str, on: date, limit: int = 5) -> list[Suggestion]:
+def catalog_suggest(
+    *, text: str, on: date, limit: int = 5, items: list[CatalogItem] | None = None
+) -> list[Suggestion]:
     """Catalog items in force on `on` whose keywords occur in `text`, best first (R-HM-9).
 
     Deterministic and explainable: a keyword counts once if it occurs in the text
     (full-width/half-width and case ignored); the score is the sum of the matched
     keywords' lengths in characters, so longer, more specific keywords weigh more.
-    Ties go to the item with more matched keywords, then to the lower code.
+    Ties go to the item with more matched keywords, then to the lower code. A list page
+    passes `items` (the catalog in force, read once) so each row costs no query.
     """
     needle = normalize_text(text)
     if not needle.strip():
         return []
     found: list[Suggestion] = []
-    for item in catalog_in_force(on=on):
+    for item in items if items is not None else catalog_in_force(on=on):
         matched = tuple(k for k in item.keyword_list if normalize_text(k) in needle)
         if matched:
             score = sum(len(normalize_text(k)) for k in matched)

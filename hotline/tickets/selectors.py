@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from hotline.accounts.models import UNIT_ROLES
 from hotline.accounts.permissions import Capability, can
@@ -23,6 +23,13 @@ def unit_and_descendants(unit_id: int) -> list[int]:
     return found
 
 
+def sees_every_ticket(user) -> bool:
+    """Hotline staff see every ticket; unit staff only their units' (design rule 5)."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and user.role not in UNIT_ROLES
+    )
+
+
 def visible_filter(queryset: QuerySet, user) -> QuerySet:
     """Hotline staff see every ticket; a unit sees tickets assigned to it or its sub-units."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -31,7 +38,9 @@ def visible_filter(queryset: QuerySet, user) -> QuerySet:
         if not user.unit_id:
             return queryset.none()
         units = unit_and_descendants(user.unit_id)
-        return queryset.filter(assignments__unit_id__in=units).distinct()
+        # EXISTS instead of a join + DISTINCT: no duplicate rows, and far cheaper at scale.
+        mine = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=units)
+        return queryset.filter(Exists(mine))
     return queryset
 
 

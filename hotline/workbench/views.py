@@ -365,11 +365,12 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     page = _page(request, all_queues[tab])
     rows: list[dict] = []
     on = queues.today()
+    catalog = list(directory.catalog_in_force(on=on)) if tab == "pending" else []
     for obj in page:
         row: dict[str, Any] = {"obj": obj}
         if tab == "pending":
             row["suggestions"] = directory.catalog_suggest(
-                text=f"{obj.summary} {obj.detail}", on=on, limit=2
+                text=f"{obj.summary} {obj.detail}", on=on, limit=2, items=catalog
             )
         elif tab == "completion":
             lead = obj.lead
