@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hotline.core import clock
@@ -111,23 +111,37 @@ def inbox_base(user) -> QuerySet[Assignment]:
     )
 
 
-def inbox_queues(user, *, now: datetime | None = None) -> dict[str, QuerySet]:
-    now = now or clock.now()
-    base = inbox_base(user)
-    active = base.filter(active=True)
+def _inbox_filters(now: datetime) -> dict[str, Q]:
+    """Each inbox tab as one condition, used for its list and for all counts at once."""
     limit = near_due_limit(calendar=work_calendar(), now=now)
+    active = Q(active=True)
     done = Q(ticket__status__in=[Status.COMPLETED, Status.CLOSED])
-    queues = {
-        "sign": active.filter(state=Assignment.State.DISPATCHED),
-        "handling": active.filter(
-            state__in=[Assignment.State.HANDLING, Assignment.State.RETURN_REVIEW]
-        ),
-        "due_soon": active.filter(state__in=WORKING, reply_due__gte=now, reply_due__lt=limit),
-        "overdue": active.filter(state__in=WORKING, reply_due__lt=now),
-        "replied": active.filter(state=Assignment.State.REPLIED).exclude(done),
-        "done": base.filter(done).order_by("-replied_at", "-id"),
+    return {
+        "sign": active & Q(state=Assignment.State.DISPATCHED),
+        "handling": active
+        & Q(state__in=[Assignment.State.HANDLING, Assignment.State.RETURN_REVIEW]),
+        "due_soon": active & Q(state__in=WORKING, reply_due__gte=now, reply_due__lt=limit),
+        "overdue": active & Q(state__in=WORKING, reply_due__lt=now),
+        "replied": active & Q(state=Assignment.State.REPLIED) & ~done,
+        "done": done,
     }
+
+
+def inbox_queues(user, *, now: datetime | None = None) -> dict[str, QuerySet]:
+    base = inbox_base(user)
+    queues = {key: base.filter(q) for key, q in _inbox_filters(now or clock.now()).items()}
+    queues["done"] = queues["done"].order_by("-replied_at", "-id")
     return queues
+
+
+def inbox_counts(user, *, now: datetime | None = None) -> dict[str, int]:
+    """Every tab's count in one query (seven COUNTs cost 7× at 100,000 tickets)."""
+    filters = _inbox_filters(now or clock.now())
+    return (
+        inbox_base(user)
+        .order_by()
+        .aggregate(**{key: Count("id", filter=q) for key, q in filters.items()})
+    )
 
 
 def replies_to_approve(user) -> QuerySet[Reply]:

@@ -564,6 +564,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         tabs.append(("approve", gettext_lazy("Replies to approve")))
         all_queues["approve"] = queues.replies_to_approve(user)
     tab = _tab(request, tabs)
+    counts = queues.inbox_counts(user) if user.unit_id else {}
     page = _page(request, all_queues[tab])
     calendar, now = work_calendar(), clock.now()
     rows: list[dict] = []
@@ -578,7 +579,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "section": SECTION_BY_KEY["inbox"],
         "unit": user.unit,
-        "tabs": [(key, label, all_queues[key].count()) for key, label in tabs],
+        "tabs": [
+            (key, label, counts[key] if key in counts else all_queues[key].count())
+            for key, label in tabs
+        ],
         "tab": tab,
         "page": page,
         "rows": rows,
