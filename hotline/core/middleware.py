@@ -1,4 +1,7 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 
 from hotline.core.errors import DomainError
 
@@ -22,3 +25,19 @@ class DomainErrorMiddleware:
         return render(
             request, "core/domain_error.html", {"error": exception}, status=exception.status
         )
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user picked another language with the switcher (its cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a staff
+    member with an English-language browser would get an English hotline; the regulations'
+    terms are Chinese and so is the interface, English only on request.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -84,3 +84,10 @@ def test_domain_error_escaping_a_view_is_a_clear_page(rf, users):
         request, Conflict("已被他人处理")
     )
     assert response.status_code == 409 and "已被他人处理" in response.content.decode()
+
+
+def test_chinese_even_for_an_english_browser_until_english_is_chosen(client, db):
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "工作人员登录" in page
+    client.cookies["django_language"] = "en"
+    assert "Staff login" in client.get("/login/").content.decode()
