@@ -59,6 +59,8 @@ def screenshot(page, name: str) -> None:
 
 def login(page, username: str, password: str | None = None) -> None:
     page.goto(page.base_url + "/login/")
+    if "/login/" not in page.url:
+        raise AssertionError(f"still logged in: /login/ went on to {page.url}")
     page.fill("#id_username", username)
     page.fill("#id_password", password or f"{username}@12345")
     with page.expect_navigation():

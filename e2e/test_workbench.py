@@ -12,6 +12,9 @@ PHONE = "13912345678"
 
 
 def logout(page):
+    # Wait for the page's own htmx requests first: the session is saved on every
+    # response, so one still in flight would set the old session cookie again.
+    page.wait_for_load_state("networkidle")
     page.context.clear_cookies()
 
 
