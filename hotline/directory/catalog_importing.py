@@ -64,23 +64,7 @@ class UnitInfo:
 
 def parse_rows(table: list[list[str]]) -> tuple[list[CatalogRow], list[RowError]]:
     """Map the header to fields and check each row on its own."""
-    split = tables.split_table(table)
-    if split is None:
-        return [], [RowError(0, "", _("The file is empty."))]
-    header, body = split
-    fields, errors = tables.map_header(header, COLUMNS)
-    if errors:
-        return [], errors
-    errors = tables.too_many_rows(body)
-    if errors:
-        return [], errors
-    rows: list[CatalogRow] = []
-    for index, cells in body:
-        row, row_errors = _clean_row(index, tables.row_values(cells, fields))
-        errors.extend(row_errors)
-        if row is not None:
-            rows.append(row)
-    return rows, errors
+    return tables.parse_table(table, COLUMNS, _clean_row)
 
 
 def _clean_row(index: int, raw: Mapping[str, str]) -> tuple[CatalogRow | None, list[RowError]]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -146,6 +147,35 @@ def too_many_rows(body: Sized) -> list[RowError]:
 def row_values(cells: Sequence[str], fields: Sequence[str | None]) -> dict[str, str]:
     """One row's cells by field name; missing trailing cells are empty."""
     return {f: (cells[i].strip() if i < len(cells) else "") for i, f in enumerate(fields) if f}
+
+
+Row = TypeVar("Row")
+
+
+def parse_table(
+    table: list[list[str]],
+    columns: Sequence[Column],
+    clean_row: Callable[[int, Mapping[str, str]], tuple[Row | None, list[RowError]]],
+) -> tuple[list[Row], list[RowError]]:
+    """Map the header to fields, then check each row on its own with `clean_row`;
+    every error of the file is returned together (the importers share this)."""
+    split = split_table(table)
+    if split is None:
+        return [], [RowError(0, "", _("The file is empty."))]
+    header, body = split
+    fields, errors = map_header(header, columns)
+    if errors:
+        return [], errors
+    errors = too_many_rows(body)
+    if errors:
+        return [], errors
+    rows: list[Row] = []
+    for index, cells in body:
+        row, row_errors = clean_row(index, row_values(cells, fields))
+        errors.extend(row_errors)
+        if row is not None:
+            rows.append(row)
+    return rows, errors
 
 
 def check_text(
