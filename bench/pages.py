@@ -125,7 +125,7 @@ def fill(n: int, seed: int) -> Filled:
     from hotline.core.demo import build_demo_city
     from hotline.directory.models import Unit, UnitKind
     from hotline.sla.selectors import default_policy_version
-    from hotline.tickets import demo
+    from hotline.tickets import demo, search
     from hotline.tickets.models import (
         Assignment,
         Citizen,
@@ -200,6 +200,7 @@ def fill(n: int, seed: int) -> Filled:
                 kind=demo.LABEL_UNITS[label][1],
                 summary=summary,
                 detail=detail,
+                search_terms=search.terms(summary, detail),
                 citizen=citizens[rng.randrange(citizen_count)],
                 operator=rng.choice(operators),
                 received_at=received,
@@ -436,7 +437,9 @@ def pages(filled: Filled) -> list[tuple[str, str, str]]:
         ("tickets: by number", "dispatcher1", f"/tickets/?number={number}"),
         ("tickets: by phone", "dispatcher1", f"/tickets/?phone={phone}"),
         ("tickets: by words", "dispatcher1", f"/tickets/?text={word}"),
+        ("tickets: two words", "dispatcher1", f"/tickets/?text={word}+小区"),
         ("tickets: quick box", "dispatcher1", f"/tickets/?q={number}"),
+        ("tickets: quick box words", "dispatcher1", f"/tickets/?q={word}"),
         ("tickets: status+kind", "dispatcher1", "/tickets/?status=handling&kind=complaint"),
         ("tickets: unit (clerk)", "zjj_clerk", "/tickets/"),
         ("tickets: words (clerk)", "zjj_clerk", f"/tickets/?text={word}"),

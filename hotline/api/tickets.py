@@ -14,7 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from hotline.accounts.permissions import Capability, require
 from hotline.core.errors import DomainError, NotFound
 from hotline.directory.models import Unit
-from hotline.tickets import selectors
+from hotline.tickets import search, selectors
 from hotline.tickets import services as s
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
 
@@ -222,9 +222,7 @@ def ticket_list(request: HttpRequest, status: str = "", phone: str = "", q: str 
     if phone:
         require(request.user, Capability.VIEW_PERSONAL_DATA)
         tickets = tickets.filter(citizen__phone=phone)
-    if q:
-        tickets = tickets.filter(summary__icontains=q)
-    return tickets
+    return search.matching(tickets, q)
 
 
 @router.post("", response={201: TicketOut})

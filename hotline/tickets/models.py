@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
 from hotline.sla.policies import Kind, Mode, Urgency
+from hotline.tickets import search
 from hotline.tickets.states import Status
 
 USER = settings.AUTH_USER_MODEL
@@ -159,6 +160,8 @@ class Ticket(models.Model):
     summary = models.CharField(_("summary"), max_length=200)
     detail = models.TextField(_("detail"), blank=True)
     address = models.CharField(_("place"), max_length=200, blank=True)
+    # The bigram tokens of summary, detail and place for the text index (tickets.search).
+    search_terms = models.TextField(editable=False, blank=True, default="")
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     region = models.ForeignKey(
@@ -230,6 +233,13 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_terms = search.terms(*(getattr(self, name) for name in search.FIELDS))
+        fields = kwargs.get("update_fields")
+        if fields is not None and set(search.FIELDS) & set(fields):
+            kwargs["update_fields"] = {*fields, "search_terms"}
+        super().save(*args, **kwargs)
 
     @property
     def lead(self) -> Assignment | None:
@@ -478,6 +488,13 @@ EVENT_LABELS = {
     "annotated": _("Note"),
     "attached": _("File attached"),
     "reminded": _("Reminder"),
+    # The escalation ladder and supervision records (hotline.supervision, R-SV-2 to R-SV-5).
+    "urged": _("Urged by a hotline leader"),
+    "supervision_letter": _("Supervision letter issued"),
+    "efficiency_recommendation": _("Efficiency supervision recommendation issued"),
+    "publicly_criticised": _("Listed for public criticism"),
+    "onsite_supervision": _("On-site supervision"),
+    "coordination_meeting": _("Coordination meeting"),
     "submitted_to_leader": _("Submitted to the city leaders"),
     "instructed": _("Leader's instruction"),
 }

@@ -1,0 +1,132 @@
+"""Word search over tickets' summary, detail and place, through an index on both databases.
+
+`LIKE '%噪音%'` cannot use a B-tree, and trigram indexes need three characters while most
+Chinese search words have two. So each ticket keeps `search_terms`: the character bigrams
+of its text, each spelled as an ASCII token ("噪音" → "k566ag97f3") so that neither
+database's tokenizer or locale can split or drop it. PostgreSQL indexes the column as a
+`tsvector` (GIN); SQLite keeps it in an FTS5 table fed by triggers. A search word becomes
+"all its bigrams", which narrows the candidates through the index; the exact
+`icontains` test then runs on those few rows only. Words of one character have no
+bigram and fall back to the plain scan. See docs/decisions/0005-search.md.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+FIELDS = ("summary", "detail", "address")
+FTS_TABLE = "tickets_ticket_fts"
+PG_INDEX = "tickets_ticket_search_gin"
+
+
+def _normal(text: str) -> str:
+    # Full-width letters and digits (ＡＢＣ１２３) match their half-width forms.
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _bigrams(text: str) -> list[str]:
+    """The bigram tokens of `text`, in order of first appearance, without repeats."""
+    tokens: dict[str, None] = {}
+    previous = ""
+    for char in _normal(text):
+        if not char.isalnum():
+            previous = ""
+            continue
+        if previous:
+            tokens[f"k{ord(previous):x}g{ord(char):x}"] = None
+        previous = char
+    return list(tokens)
+
+
+def terms(*texts: str) -> str:
+    """The value of `Ticket.search_terms` for these fields (no bigram spans two fields)."""
+    tokens: dict[str, None] = {}
+    for text in texts:
+        tokens.update(dict.fromkeys(_bigrams(text or "")))
+    return " ".join(tokens)
+
+
+def _indexed(tickets: QuerySet, tokens: list[str]) -> QuerySet:
+    if connection.vendor == "postgresql":
+        # The same expression as the index, so the planner can use it.
+        query = " & ".join(tokens)
+        return tickets.filter(
+            RawSQL(
+                '"tickets_ticket"."search_terms"::tsvector @@ %s::tsquery',
+                [query],
+                output_field=BooleanField(),
+            )
+        )
+    if connection.vendor == "sqlite":
+        query = " AND ".join(f'"{token}"' for token in tokens)
+        return tickets.filter(
+            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
+        )
+    return tickets
+
+
+def matching(tickets: QuerySet, text: str) -> QuerySet:
+    """`tickets` whose summary, detail or place contains every word of `text`."""
+    for word in unicodedata.normalize("NFKC", text).split():
+        tokens = _bigrams(word)
+        if tokens:
+            tickets = _indexed(tickets, tokens)
+        tickets = tickets.filter(
+            Q(summary__icontains=word) | Q(detail__icontains=word) | Q(address__icontains=word)
+        )
+    return tickets
+
+
+# --- the index itself ------------------------------------------------------------------
+
+_SQLITE = [
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(terms)",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON tickets_ticket BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, new.search_terms); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update
+        AFTER UPDATE OF search_terms ON tickets_ticket BEGIN
+        DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
+        INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, new.search_terms); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON tickets_ticket BEGIN
+        DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END""",
+]
+
+
+def ensure_index(using=None) -> bool:
+    """Create the database's text index if it is missing; True when it had to be built.
+
+    Runs after every `migrate` (apps.py): on SQLite a later migration that rebuilds the
+    tickets table drops its triggers, and this puts them back and refills the index.
+    """
+    from django.db import connections
+
+    conn = connections[using or "default"]
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
+            if cursor.fetchone():
+                return False
+            cursor.execute(
+                f"CREATE INDEX {PG_INDEX} ON tickets_ticket USING gin ((search_terms::tsvector))"
+            )
+            return True
+        if conn.vendor != "sqlite":
+            return False
+        names = [f"{FTS_TABLE}_{event}" for event in ("insert", "update", "delete")]
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
+            names,
+        )
+        if cursor.fetchone()[0] == len(names):
+            return False
+        for statement in _SQLITE:
+            cursor.execute(statement)
+        cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE}(rowid, terms) SELECT id, search_terms FROM tickets_ticket"
+        )
+        return True
