@@ -22,6 +22,7 @@ class Capability(StrEnum):
     APPROVE_REPLY = "approve_reply"  # 单位负责人 approves the unit's reply (R-UN-5)
     VISIT = "visit"  # 回访
     SUPERVISE = "supervise"  # 督办
+    RECORD_MEETINGS = "record_meetings"  # 现场督办 / 协调会 records (R-SV-4, R-SV-5)
     REPORTS = "reports"  # 统计
     INSTRUCT = "instruct"  # 市领导批示 on submissions (R-HM-6)
     MANAGE = "manage"  # 管理: directory, users, policies
@@ -34,13 +35,18 @@ _STAFF = {Capability.VIEW_DIRECTORY, Capability.VIEW_POLICIES}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OPERATOR: frozenset(_STAFF | {Capability.INTAKE, Capability.VIEW_PERSONAL_DATA}),
-    Role.DISPATCHER: frozenset(_STAFF | {Capability.DISPATCH, Capability.VIEW_PERSONAL_DATA}),
+    Role.DISPATCHER: frozenset(
+        _STAFF
+        | {Capability.DISPATCH, Capability.RECORD_MEETINGS, Capability.VIEW_PERSONAL_DATA}
+    ),
     Role.UNIT_CLERK: frozenset(_STAFF | {Capability.HANDLE, Capability.VIEW_PERSONAL_DATA}),
     Role.UNIT_LEADER: frozenset(
         _STAFF | {Capability.HANDLE, Capability.APPROVE_REPLY, Capability.VIEW_PERSONAL_DATA}
     ),
     Role.VISITOR: frozenset(_STAFF | {Capability.VISIT, Capability.VIEW_PERSONAL_DATA}),
-    Role.SUPERVISOR: frozenset(_STAFF | {Capability.SUPERVISE, Capability.REPORTS}),
+    Role.SUPERVISOR: frozenset(
+        _STAFF | {Capability.SUPERVISE, Capability.RECORD_MEETINGS, Capability.REPORTS}
+    ),
     Role.ANALYST: frozenset(_STAFF | {Capability.REPORTS}),
     Role.CITY_LEADER: frozenset(_STAFF | {Capability.REPORTS, Capability.INSTRUCT}),
     Role.ADMIN: frozenset(_STAFF | {Capability.MANAGE}),

@@ -56,19 +56,38 @@ def _by_kind(units) -> list[Unit]:
 
 
 def _supervision(request):
+    from datetime import timedelta
+
     from django.core.paginator import Paginator
 
+    from hotline.core import clock
+    from hotline.sla.selectors import default_policy_version
+    from hotline.supervision import ladder
     from hotline.supervision import selectors as board
 
     units = Unit.objects.active().exclude(kind__in=[UnitKind.GOVERNMENT, UnitKind.COMMUNITY])
     level, sort = request.GET.get("level", ""), request.GET.get("sort", "due")
     rows = board.warned(request.user, level=level, sort=sort)
+    version = default_policy_version()
+    rungs = version.as_policy().ladder if version else ()
     return {
         "ladder_units": _by_kind(units),
         "by_unit": board.by_unit(request.user),
         "page": Paginator(rows, 30).get_page(request.GET.get("page")),
         "level": level,
         "sort": sort,
+        "ladder_policy": version,
+        "ladder": [
+            {
+                "rung": rung,
+                "wait": rung.wait.describe(),
+                "to": [ladder.CONTACT_LABELS[c] for c in rung.to],
+            }
+            for rung in rungs
+        ],
+        "documents": board.recent_documents(request.user, limit=8),
+        "follow_ups": board.follow_ups_due(until=clock.now().date() + timedelta(days=7))[:8],
+        "center": ladder.hotline_unit(),
     }
 
 

@@ -148,6 +148,117 @@ class Parameter:
     required: bool = True
 
 
+# --- the escalation ladder (R-SV-2, R-SV-3) ----------------------------------------------
+
+
+class RungAction(StrEnum):
+    URGE = "urge"  # a hotline leader urges a unit leader (催办, by phone and SMS)
+    LETTER = "letter"  # a numbered supervision letter (督办函)
+    RECOMMENDATION = "recommendation"  # efficiency supervision recommendation (效能监察建议书)
+    CRITICISM = "criticism"  # entered on the public criticism list (通报批评)
+
+
+class RungAnchor(StrEnum):
+    PREVIOUS = "previous"  # the wait counts from the rung before (the first: the deadline)
+    DUE = "due"  # the wait counts from the reply deadline
+
+
+class Contact(StrEnum):
+    """Who a rung tells: contacts of the directory (SMS) or users (in-app)."""
+
+    HOTLINE_LIAISON = "hotline_liaison"  # the hotline centre unit's contacts in the directory
+    HOTLINE_DEPUTY_HEAD = "hotline_deputy_head"  # 热线办分管领导
+    HOTLINE_HEAD = "hotline_head"  # 热线办主要负责人
+    UNIT_LIAISON = "unit_liaison"  # the handling unit's contacts in the directory
+    UNIT_DEPUTY_HEAD = "unit_deputy_head"  # 承办单位分管领导
+    UNIT_HEAD = "unit_head"  # 承办单位主要负责人
+    UNIT_STAFF = "unit_staff"  # in-app: the unit's clerks and leaders
+    SUPERVISORS = "supervisors"  # in-app: the hotline's supervisors
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One rung of the escalation ladder, as data.
+
+    The ladder starts when a reply deadline passes without a reply. A rung falls due
+    `wait` after its anchor: the rung before it (the first rung: the deadline) or the
+    deadline itself. A wait in working days means the start of that working day (as
+    reminders do); in working hours it is counted on working time. A rung whose
+    condition does not hold when it falls due is passed over.
+    """
+
+    key: str
+    label: str
+    action: RungAction
+    wait: Period
+    anchor: RungAnchor = RungAnchor.PREVIOUS
+    by: Contact | None = None  # the leader who urges (URGE) and is asked to call
+    to: tuple[Contact, ...] = ()
+    issuer: str = ""  # who signs a letter or recommendation
+    number_word: str = ""  # the word in the document number: 督 → 青溪12345督〔2026〕7号
+    only_without_extension: bool = False  # R-SV-3: overdue without an extension
+    min_reminders: int = 0  # R-SV-3: reminded at least this often (催办两次以上)
+    citation: str = ""
+
+
+KJ_LADDER_CLAUSE = "开江 预警机制 二(三)"
+DEFAULT_LADDER: tuple[Rung, ...] = (
+    Rung(
+        key="deputy",
+        label="分管领导催办",
+        action=RungAction.URGE,
+        wait=working_days(1),
+        by=Contact.HOTLINE_DEPUTY_HEAD,
+        to=(
+            Contact.HOTLINE_DEPUTY_HEAD,
+            Contact.UNIT_DEPUTY_HEAD,
+            Contact.UNIT_STAFF,
+            Contact.SUPERVISORS,
+        ),
+        citation=KJ_LADDER_CLAUSE,
+    ),
+    Rung(
+        key="head",
+        label="主要负责人催办",
+        action=RungAction.URGE,
+        wait=working_days(1),
+        by=Contact.HOTLINE_HEAD,
+        to=(Contact.HOTLINE_HEAD, Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
+        citation=KJ_LADDER_CLAUSE,
+    ),
+    Rung(
+        key="letter",
+        label="发送督办函",
+        action=RungAction.LETTER,
+        wait=working_days(2),
+        to=(Contact.UNIT_HEAD, Contact.UNIT_LIAISON, Contact.UNIT_STAFF, Contact.SUPERVISORS),
+        issuer="行政审批局",
+        number_word="督",
+        citation=KJ_LADDER_CLAUSE,
+    ),
+    Rung(
+        key="recommendation",
+        label="效能监察建议",
+        action=RungAction.RECOMMENDATION,
+        wait=working_days(3),
+        to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
+        issuer="效能监察办公室",
+        number_word="效",
+        only_without_extension=True,
+        citation="兰溪 实施细则 四4",
+    ),
+    Rung(
+        key="criticism",
+        label="通报批评",
+        action=RungAction.CRITICISM,
+        wait=working_days(2),
+        to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
+        min_reminders=2,
+        citation="昆明 管理规定 第十七条；兰溪 实施细则 四4",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Policy:
     code: str
@@ -156,6 +267,7 @@ class Policy:
     rules: tuple[Rule, ...]
     clock: ClockPolicy = field(default_factory=ClockPolicy)
     parameters: tuple[Parameter, ...] = ()
+    ladder: tuple[Rung, ...] = DEFAULT_LADDER  # R-SV-2; empty: no escalation
 
     @property
     def parameter_values(self) -> dict[str, float | None]:
@@ -218,6 +330,26 @@ class Policy:
                 self.rule_for(kind, mode, Urgency.NORMAL)
         if self.clock.day_start >= self.clock.day_end:
             raise PolicyError("上班时间必须早于下班时间")
+        validate_ladder(self.ladder)
+
+
+def validate_ladder(ladder: tuple[Rung, ...]) -> None:
+    keys: set[str] = set()
+    for rung in ladder:
+        if not rung.key or rung.key in keys:
+            raise PolicyError(f"督办阶梯的标识 {rung.key or '（空）'} 为空或重复")
+        keys.add(rung.key)
+        wait = rung.wait
+        if wait.unit == PeriodUnit.CATALOG or wait.parameter:
+            raise PolicyError(f"督办阶梯「{rung.label}」的等待时间须为固定的工作日或小时数")
+        if wait.amount is None or wait.amount < 0:
+            raise PolicyError(f"督办阶梯「{rung.label}」的等待时间必须是非负数")
+        if wait.unit == PeriodUnit.WORKING_DAYS and not float(wait.amount).is_integer():
+            raise PolicyError(f"督办阶梯「{rung.label}」按工作日等待时须为整数")
+        if rung.action == RungAction.URGE and rung.by is None:
+            raise PolicyError(f"督办阶梯「{rung.label}」须指明由谁催办")
+        if rung.min_reminders < 0:
+            raise PolicyError(f"督办阶梯「{rung.label}」的催办次数不能为负")
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -300,7 +432,43 @@ def to_dict(policy: Policy) -> dict[str, Any]:
             }
             for r in policy.rules
         ],
+        "ladder": [ladder_rung_to(rung) for rung in policy.ladder],
     }
+
+
+def ladder_rung_to(rung: Rung) -> dict[str, Any]:
+    return {
+        "key": rung.key,
+        "label": rung.label,
+        "action": rung.action.value,
+        "wait": _period_to(rung.wait),
+        "anchor": rung.anchor.value,
+        "by": rung.by.value if rung.by else None,
+        "to": [c.value for c in rung.to],
+        "issuer": rung.issuer,
+        "number_word": rung.number_word,
+        "only_without_extension": rung.only_without_extension,
+        "min_reminders": rung.min_reminders,
+        "citation": rung.citation,
+    }
+
+
+def ladder_rung_from(data: Mapping[str, Any]) -> Rung:
+    """One rung from JSON; KeyError / ValueError / TypeError on bad data."""
+    return Rung(
+        key=str(data["key"]),
+        label=str(data.get("label", data["key"])),
+        action=RungAction(data["action"]),
+        wait=_period_from(data.get("wait")) or working_days(0),
+        anchor=RungAnchor(data.get("anchor", "previous")),
+        by=Contact(data["by"]) if data.get("by") else None,
+        to=tuple(Contact(c) for c in data.get("to", [])),
+        issuer=str(data.get("issuer", "")),
+        number_word=str(data.get("number_word", "")),
+        only_without_extension=bool(data.get("only_without_extension", False)),
+        min_reminders=int(data.get("min_reminders", 0)),
+        citation=str(data.get("citation", "")),
+    )
 
 
 def from_dict(data: Mapping[str, Any]) -> Policy:
@@ -350,6 +518,12 @@ def from_dict(data: Mapping[str, Any]) -> Policy:
             )
             for p in data.get("parameters", [])
         )
+        # Versions stored before the ladder existed get the default (KJ) ladder.
+        ladder = (
+            tuple(ladder_rung_from(r) for r in data["ladder"])
+            if "ladder" in data
+            else DEFAULT_LADDER
+        )
         policy = Policy(
             code=str(data["code"]),
             name=str(data["name"]),
@@ -357,6 +531,7 @@ def from_dict(data: Mapping[str, Any]) -> Policy:
             rules=rules,
             clock=clock,
             parameters=parameters,
+            ladder=ladder,
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, PolicyError):

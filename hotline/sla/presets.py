@@ -8,8 +8,10 @@ by leaving the citation empty.
 from __future__ import annotations
 
 from hotline.sla.policies import (
+    DEFAULT_LADDER,
     ClockPolicy,
     ClockStart,
+    Contact,
     Kind,
     Mode,
     Parameter,
@@ -17,9 +19,12 @@ from hotline.sla.policies import (
     PeriodUnit,
     Policy,
     Rule,
+    RungAction,
+    RungAnchor,
     Urgency,
     working_days,
 )
+from hotline.sla.policies import Rung as Step
 
 K = Kind
 
@@ -47,6 +52,9 @@ KJ = Policy(
             ("help", "求助、投诉、举报类", (K.HELP, K.COMPLAINT, K.REPORT), 10, 5),
         )
     ),
+    # KJ 二(三): deputy urges deputy, head urges head, then the supervising bureau's
+    # supervision letter; then R-SV-3 (LX 四4, KM 17), which KJ leaves to 三(三).
+    ladder=DEFAULT_LADDER,
 )
 
 LX_CLAUSE = "兰溪 实施细则 四3"
@@ -89,6 +97,29 @@ LX = Policy(
             note="因情况复杂不能按时办结的，承办单位向市长热线申请延期，并向来电人说明理由",
         ),
     ),
+    ladder=(
+        Step(
+            key="recommendation",
+            label="效能监察建议",
+            action=RungAction.RECOMMENDATION,
+            anchor=RungAnchor.DUE,
+            wait=working_days(1),
+            to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
+            issuer="效能监察办公室",
+            number_word="效",
+            only_without_extension=True,
+            citation="兰溪 实施细则 四4",
+        ),
+        Step(
+            key="criticism",
+            label="通报批评",
+            action=RungAction.CRITICISM,
+            wait=working_days(3),
+            to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
+            min_reminders=2,
+            citation="兰溪 实施细则 四4",
+        ),
+    ),
 )
 
 KM_CLAUSE = "昆明 管理规定 第十三条"
@@ -121,6 +152,18 @@ KM = Policy(
             reply=working_days(7),
             citation=KM_CLAUSE,
             note="接到交办单7个工作日内书面报告办理结果；不能办结的须说明原因",
+        ),
+    ),
+    ladder=(
+        Step(
+            key="criticism",
+            label="通报批评",
+            action=RungAction.CRITICISM,
+            anchor=RungAnchor.DUE,
+            wait=working_days(1),
+            to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
+            min_reminders=2,
+            citation="昆明 管理规定 第十七条",
         ),
     ),
 )

@@ -43,3 +43,155 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class Escalation(models.Model):
+    """One rung of the escalation ladder reached by one assignment for one deadline
+    (R-SV-2, R-SV-3). The unique constraint is the idempotency guarantee: a restarted or
+    concurrent tick never climbs the same rung twice; a new deadline (extension, redo)
+    starts a new ladder."""
+
+    class Action(models.TextChoices):
+        URGE = "urge", _("Urged by a hotline leader")
+        LETTER = "letter", _("Supervision letter")
+        RECOMMENDATION = "recommendation", _("Efficiency supervision recommendation")
+        CRITICISM = "criticism", _("Public criticism")
+
+    assignment = models.ForeignKey(
+        "tickets.Assignment", on_delete=models.CASCADE, related_name="escalations"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="escalations"
+    )
+    unit = models.ForeignKey(
+        "directory.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="escalations",
+    )
+    rung = models.CharField(_("rung"), max_length=32)
+    level = models.PositiveSmallIntegerField(_("level"))  # 1-based position in the ladder
+    label = models.CharField(_("label"), max_length=100)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    reply_due = models.DateTimeField(_("deadline"))
+    at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
+    by_name = models.CharField(_("urged by"), max_length=100, blank=True)
+    recipients = models.JSONField(_("told"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "rung", "reply_due"], name="supervision_rung_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "action", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.rung} {self.at:%Y-%m-%d}"
+
+
+class DocumentCounter(models.Model):
+    """Per-prefix, per-year sequence for document numbers like 青溪12345督〔2026〕7号;
+    taken under a row lock, as tickets take theirs (TicketCounter)."""
+
+    prefix = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="supervision_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.year} {self.last}"
+
+
+def document_path(instance: Document, filename: str) -> str:
+    return f"supervision/{instance.year}/{filename}"
+
+
+class Document(models.Model):
+    """A numbered supervision letter (督办函) or efficiency supervision recommendation
+    (效能监察建议书), stored as PDF under MEDIA_ROOT (R-SV-2, R-SV-3). The number and the
+    facts are fixed when it is issued; the PDF is rendered by the tick (or on first
+    download) and never changes afterwards."""
+
+    class Kind(models.TextChoices):
+        LETTER = "letter", _("Supervision letter")
+        RECOMMENDATION = "recommendation", _("Efficiency supervision recommendation")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=60, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.PROTECT, related_name="supervision_documents"
+    )
+    assignment = models.ForeignKey(
+        "tickets.Assignment", on_delete=models.PROTECT, related_name="supervision_documents"
+    )
+    unit = models.ForeignKey(
+        "directory.Unit", verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+"
+    )
+    escalation = models.OneToOneField(
+        Escalation, null=True, blank=True, on_delete=models.SET_NULL, related_name="document"
+    )
+    issuer = models.CharField(_("issued by"), max_length=100)
+    issued_at = models.DateTimeField(_("issued at"), default=clock.now)
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    file = models.FileField(upload_to=document_path, max_length=300, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    render_claimed_at = models.DateTimeField(null=True, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("supervision document")
+        verbose_name_plural = _("supervision documents")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["rendered_at", "render_attempts"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Meeting(models.Model):
+    """An on-site supervision (现场督办, R-SV-4) or a coordination meeting (协调会,
+    R-SV-5; KJ 二(二)): where and when, who came, what was decided, by when."""
+
+    class Kind(models.TextChoices):
+        ONSITE = "onsite", _("On-site supervision")
+        COORDINATION = "coordination", _("Coordination meeting")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    held_at = models.DateTimeField(_("held at"))
+    place = models.CharField(_("place"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200)
+    units = models.ManyToManyField(
+        "directory.Unit", verbose_name=_("units involved"), related_name="supervision_meetings"
+    )
+    tickets = models.ManyToManyField(
+        "tickets.Ticket",
+        verbose_name=_("tickets involved"),
+        blank=True,
+        related_name="supervision_meetings",
+    )
+    attendees = models.TextField(_("attendees"))
+    decisions = models.TextField(_("decisions"))
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("supervision meeting")
+        verbose_name_plural = _("supervision meetings")
+        ordering = ["-held_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_at:%Y-%m-%d} {self.subject}"

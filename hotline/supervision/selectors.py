@@ -1,13 +1,35 @@
-"""What the supervisor board shows: near-due and overdue work by unit and by ticket."""
+"""What the supervision pages show: near-due and overdue work with its ladder level, the
+public criticism list, the monthly bulletin, meetings, and a ticket's documents."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from hotline.accounts.models import UNIT_ROLES
+from hotline.core import clock
+from hotline.directory.models import Unit
+from hotline.sla.policies import RungAction
+from hotline.supervision import ladder as ladder_math
+from hotline.supervision.models import Document, Escalation, Meeting, Reminder
 from hotline.supervision.services import WATCHED
 from hotline.tickets.models import Assignment, Ticket, WarningLevel
 
+SH = ZoneInfo("Asia/Shanghai")
 SORTS = {"due": "reply_due", "-due": "-reply_due", "unit": "unit__name", "number": "ticket__number"}
+
+
+def _current_rung(field: str) -> Subquery:
+    """The highest rung reached for the assignment's current deadline."""
+    rows = Escalation.objects.filter(
+        assignment=OuterRef("pk"), reply_due=OuterRef("reply_due")
+    ).order_by("-level", "-id")
+    return Subquery(rows.values(field)[:1])
 
 
 def warned(user, *, level: str = "", sort: str = "due") -> QuerySet[Assignment]:
@@ -19,9 +41,20 @@ def warned(user, *, level: str = "", sort: str = "due") -> QuerySet[Assignment]:
     )
     if level in (WarningLevel.YELLOW, WarningLevel.RED):
         rows = rows.filter(warning=level)
+    reminders = (
+        Reminder.objects.filter(assignment=OuterRef("pk"))
+        .order_by()
+        .values("assignment")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         rows.select_related("ticket", "unit")
-        .annotate(reminder_count=Count("reminders"))
+        .annotate(
+            reminder_count=Coalesce(Subquery(reminders, output_field=IntegerField()), 0),
+            ladder_level=_current_rung("level"),
+            ladder_label=_current_rung("label"),
+        )
         .order_by(SORTS.get(sort, "reply_due"), "id")
     )
 
@@ -41,3 +74,179 @@ def by_unit(user) -> list[dict]:
         .order_by("-red", "-yellow", "unit__name")
     )
     return list(rows)
+
+
+# --- months ------------------------------------------------------------------------------
+
+
+def parse_month(text: str | None) -> date:
+    """ "2026-10" → 2026-10-01; anything else: the current month."""
+    try:
+        year, month = (int(x) for x in (text or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        today = clock.now().astimezone(SH).date()
+        return today.replace(day=1)
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    start = datetime(month.year, month.month, 1, tzinfo=SH)
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return start, datetime(following.year, following.month, 1, tzinfo=SH)
+
+
+def previous_month(month: date) -> date:
+    return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+# --- public criticism (R-SV-3) -----------------------------------------------------------
+
+
+def criticism_list(month: date) -> list[dict[str, Any]]:
+    """Assignments entered on the public criticism list in the month: reminded twice or
+    more and still not handled when the ladder's criticism rung fell due (KM 17; LX 四4)."""
+    start, end = month_bounds(month)
+    rows = (
+        Escalation.objects.filter(action=RungAction.CRITICISM, at__gte=start, at__lt=end)
+        .select_related("ticket", "unit", "assignment")
+        .order_by("unit__sort_order", "unit__code", "at", "id")
+    )
+    reminded = _reminded_counts([row.assignment_id for row in rows])
+    return [
+        {
+            "unit": row.unit.name,
+            "unit_code": row.unit.code,
+            "number": row.ticket.number,
+            "summary": row.ticket.summary,
+            "due": ladder_math.local(row.reply_due),
+            "reminded": reminded.get(row.assignment_id, 0),
+            "at": ladder_math.local(row.at),
+            "state": row.assignment.get_state_display(),
+        }
+        for row in rows
+    ]
+
+
+def _reminded_counts(assignment_ids: list[int]) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for pk, n in (
+        Reminder.objects.filter(assignment_id__in=assignment_ids)
+        .values_list("assignment_id")
+        .annotate(n=Count("id"))
+    ):
+        counts[pk] += n
+    for pk, n in (
+        Escalation.objects.filter(assignment_id__in=assignment_ids, action=RungAction.URGE)
+        .values_list("assignment_id")
+        .annotate(n=Count("id"))
+    ):
+        counts[pk] += n
+    return counts
+
+
+# --- the monthly bulletin (月通报, R-SV-6, KJ 三(三)) --------------------------------------
+
+
+def _count_by(rows, unit_field: str) -> dict[int, int]:
+    return dict(rows.order_by().values_list(unit_field).annotate(n=Count("id")))
+
+
+def bulletin(month: date) -> dict[str, Any]:
+    """Reminders, leaders' urging, documents, overdue work and public criticism by unit
+    in one month. For the hotline (all units); every number is counted from events."""
+    start, end = month_bounds(month)
+    now = clock.now()
+    dispatched = _count_by(
+        Assignment.objects.filter(dispatched_at__gte=start, dispatched_at__lt=end), "unit"
+    )
+    reminders = _count_by(Reminder.objects.filter(at__gte=start, at__lt=end), "assignment__unit")
+    escalations = Escalation.objects.filter(at__gte=start, at__lt=end)
+    urged = _count_by(escalations.filter(action=RungAction.URGE), "unit")
+    criticised = _count_by(escalations.filter(action=RungAction.CRITICISM), "unit")
+    documents = Document.objects.filter(issued_at__gte=start, issued_at__lt=end)
+    letters = _count_by(documents.filter(kind=Document.Kind.LETTER), "unit")
+    recommendations = _count_by(documents.filter(kind=Document.Kind.RECOMMENDATION), "unit")
+    overdue = _count_by(
+        Assignment.objects.filter(reply_due__gte=start, reply_due__lt=min(end, now))
+        .exclude(state=Assignment.State.RETURNED)
+        .filter(Q(replied_at__isnull=True, state__in=WATCHED) | Q(replied_at__gt=F("reply_due"))),
+        "unit",
+    )
+    columns = {
+        "dispatched": dispatched,
+        "reminders": reminders,
+        "urged": urged,
+        "letters": letters,
+        "recommendations": recommendations,
+        "overdue": overdue,
+        "criticised": criticised,
+    }
+    unit_ids = set().union(*(set(c) for c in columns.values()))
+    rows = []
+    for unit in Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "code"):
+        row: dict[str, Any] = {"unit": unit.name, "code": unit.code}
+        row.update({key: values.get(unit.pk, 0) for key, values in columns.items()})
+        rows.append(row)
+    # The units that need attention first: criticism, overdue, urging.
+    rows.sort(key=lambda r: (-r["criticised"], -r["overdue"], -r["urged"], -r["reminders"]))
+    totals = {key: sum(values.values()) for key, values in columns.items()}
+    city = ladder_math.city_name()
+    return {
+        "month": month,
+        "start": start,
+        "end": end,
+        "title": f"{city}12345 {month:%Y-%m}",
+        "issuer": ladder_math.issuer_name(""),
+        "issued": now,
+        "rows": rows,
+        "totals": totals,
+        "criticism": criticism_list(month),
+    }
+
+
+# --- meetings (R-SV-4, R-SV-5) -----------------------------------------------------------
+
+
+def meetings(user, *, kind: str = "") -> QuerySet[Meeting]:
+    rows = Meeting.objects.prefetch_related("units", "tickets").select_related("recorded_by")
+    if kind in Meeting.Kind.values:
+        rows = rows.filter(kind=kind)
+    return rows
+
+
+def follow_ups_due(*, until: date) -> QuerySet[Meeting]:
+    """Meetings whose follow-up falls due by `until` (shown on the board)."""
+    return Meeting.objects.filter(follow_up_due__isnull=False, follow_up_due__lte=until).order_by(
+        "follow_up_due"
+    )
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    """Hotline staff see every document of a ticket they see; a unit sees the documents
+    addressed to itself or its sub-units."""
+    rows = Document.objects.filter(ticket__in=Ticket.objects.visible_to(user))
+    if getattr(user, "role", "") in UNIT_ROLES:
+        rows = rows.filter(Q(unit_id=user.unit_id) | Q(unit__parent_id=user.unit_id))
+    return rows.select_related("ticket", "unit")
+
+
+def recent_documents(user, *, limit: int = 10) -> list[Document]:
+    return list(documents_visible_to(user).order_by("-issued_at", "-id")[:limit])
+
+
+def ticket_supervision(user, ticket: Ticket) -> dict[str, Any]:
+    """For the ticket page: its documents, ladder rungs and meetings."""
+    return {
+        "documents": list(documents_visible_to(user).filter(ticket=ticket).order_by("issued_at")),
+        "escalations": list(
+            Escalation.objects.filter(ticket=ticket).select_related("unit").order_by("at", "id")
+        ),
+        "meetings": list(ticket.supervision_meetings.order_by("held_at")),
+    }

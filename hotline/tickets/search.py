@@ -13,6 +13,7 @@ bigram and fall back to the plain scan. See docs/decisions/0005-search.md.
 from __future__ import annotations
 
 import unicodedata
+from typing import TypeVar
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
@@ -21,6 +22,7 @@ from django.db.models.expressions import RawSQL
 FIELDS = ("summary", "detail", "address")
 FTS_TABLE = "tickets_ticket_fts"
 PG_INDEX = "tickets_ticket_search_gin"
+Tickets = TypeVar("Tickets", bound=QuerySet)
 
 
 def _normal(text: str) -> str:
@@ -50,7 +52,7 @@ def terms(*texts: str) -> str:
     return " ".join(tokens)
 
 
-def _indexed(tickets: QuerySet, tokens: list[str]) -> QuerySet:
+def _indexed(tickets: Tickets, tokens: list[str]) -> Tickets:
     if connection.vendor == "postgresql":
         # The same expression as the index, so the planner can use it.
         query = " & ".join(tokens)
@@ -69,7 +71,7 @@ def _indexed(tickets: QuerySet, tokens: list[str]) -> QuerySet:
     return tickets
 
 
-def matching(tickets: QuerySet, text: str) -> QuerySet:
+def matching(tickets: Tickets, text: str) -> Tickets:
     """`tickets` whose summary, detail or place contains every word of `text`."""
     for word in unicodedata.normalize("NFKC", text).split():
         tokens = _bigrams(word)

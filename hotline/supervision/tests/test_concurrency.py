@@ -23,3 +23,21 @@ def test_two_ticks_send_each_reminder_once(flow, at):
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     assert sum(value["reminders"] for _, value in outcomes) == 6
     assert Reminder.objects.count() == 6
+
+
+def test_two_ticks_climb_each_rung_once(flow, at):
+    from hotline.supervision.models import Document, Escalation
+
+    at(2026, 9, 23, 10, 0)
+    for _ in range(3):
+        flow.to("handling", assists=(), kind="consult")
+    for moment in [(2026, 9, 30, 8, 30), (2026, 10, 8, 8, 30)]:
+        at(*moment)
+        sv.sweep()
+    at(2026, 10, 10, 8, 30)  # the letters: numbered under concurrency
+    outcomes = race(sv.sweep, sv.sweep)
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    assert sum(value["escalations"] for _, value in outcomes) == 3
+    assert Escalation.objects.filter(rung="letter").count() == 3
+    numbers = sorted(Document.objects.values_list("sequence", flat=True))
+    assert numbers == [1, 2, 3]

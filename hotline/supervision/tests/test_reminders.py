@@ -39,7 +39,9 @@ def test_kj_reminders_across_national_day_r_sv_1(flow, at):
     at(2025, 10, 16, 17, 31)
     sv.sweep()
     lead.refresh_from_db()
-    assert lead.warning == WarningLevel.RED and lead.next_check_at is None
+    assert lead.warning == WarningLevel.RED
+    # Overdue: the sweeper looks again when the ladder's first rung falls due (R-SV-2).
+    assert lead.next_check_at.astimezone(SH) == dt.datetime(2025, 10, 17, 8, 30, tzinfo=SH)
     assert ticket.events.filter(kind="reminded").count() == 1
 
 
