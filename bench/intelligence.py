@@ -15,6 +15,14 @@ fold's held-out messages are removed, and so is every annex row whose token set 
 Jaccard similarity of 0.5 or more with a held-out message (the rule the data set's own
 held-out split used for reposts). The settings are fixed in the product; nothing is
 tuned to these folds. Latency is one raw message at a time (jieba included) on one core.
+
+Beside the folds, an annex hold-out made the way the data set's own hidden held-out set
+was made: 20 % of the tokenised annex (seed 7, fixed before any experiment), with every
+remaining annex row that has a Jaccard similarity of 0.5 or more with a held-out row
+removed from training. The product model is trained on the rest and scored on the held-out
+rows (their tokens: no jieba). `train.csv` (the challenge's 495-row sample) is harder than
+random annex messages: the same model scored 0.870 in the folds against 0.916 on the
+annex hold-out (see bench/README.md for what was tried).
 Goals: macro-F1 >= 0.94, < 5 ms/message, model < 50 MB, training < 5 min on 2 cores.
 """
 
@@ -71,6 +79,31 @@ def jaccard_filter(annex, held_out_docs, held_out_ids):
     return kept
 
 
+def annex_holdout(annex, seed: int = 7, share: float = 0.2):
+    """Train/test rows of the tokenised annex: `share` held out, near-duplicates of a
+    held-out row (token-set Jaccard >= 0.5) removed from training (sparse, a few seconds)."""
+    import random
+
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    order = list(range(len(annex)))
+    random.Random(seed).shuffle(order)
+    n_test = int(len(order) * share)
+    test, rest = order[:n_test], order[n_test:]
+    docs = [e.tokens or "" for e in annex]
+    vectorizer = CountVectorizer(token_pattern=r"\S+", binary=True, dtype=np.float32).fit(docs)
+    x_rest = vectorizer.transform([docs[i] for i in rest])
+    x_test = vectorizer.transform([docs[i] for i in test])
+    n_rest = np.asarray(x_rest.sum(1)).ravel()
+    n_test_words = np.asarray(x_test.sum(1)).ravel()
+    inter = (x_rest @ x_test.T).tocoo()
+    union = n_rest[inter.row] + n_test_words[inter.col] - inter.data
+    near = set(inter.row[inter.data >= 0.5 * union].tolist())
+    train = [annex[i] for k, i in enumerate(rest) if k not in near]
+    return train, [annex[i] for i in test]
+
+
 def timed_predictions(predict, texts):
     predict(texts[0])  # warm-up
     started = time.perf_counter()
@@ -123,10 +156,38 @@ def run(data: Path, folds: int = 5, seed: int = 12345) -> dict:
             f"model[annex+train] macro-F1 {results['model[annex+train]']['macro_f1'][-1]:.4f}",
             flush=True,
         )
-    return {
+    summary = {
         name: {key: round(statistics.mean(values), 4) for key, values in row.items()}
         for name, row in results.items()
     }
+    holdout_train, holdout_test = annex_holdout(annex)
+    truth = [e.label for e in holdout_test]
+    majority = Counter(e.label for e in holdout_train).most_common(1)[0][0]
+    summary["majority[annex hold-out]"] = {
+        "macro_f1": round(macro_f1(truth, [majority] * len(truth)), 4),
+        "accuracy": round(accuracy(truth, [majority] * len(truth)), 4),
+    }
+    nb = NaiveBayes(stopwords).fit(holdout_train)
+    predicted = list(nb.pipeline.predict([e.tokens for e in holdout_test]))
+    summary["naive_bayes[annex hold-out]"] = {
+        "macro_f1": round(macro_f1(truth, predicted), 4),
+        "accuracy": round(accuracy(truth, predicted), 4),
+        "train_s": round(nb.train_seconds, 1),
+    }
+    model = TopicClassifier.fit(holdout_train, stopwords=stopwords)
+    predicted = model.predict_docs([e.tokens or "" for e in holdout_test])
+    summary["model[annex hold-out]"] = {
+        "macro_f1": round(macro_f1(truth, predicted), 4),
+        "accuracy": round(accuracy(truth, predicted), 4),
+        "train_s": round(model.train_seconds, 1),
+        "mb": round(len(model.to_bytes()) / 1e6, 1),
+    }
+    print(
+        f"annex hold-out: train {len(holdout_train)}, test {len(holdout_test)} "
+        f"(near-duplicates of test rows removed from training)",
+        flush=True,
+    )
+    return summary
 
 
 def main() -> None:
@@ -144,10 +205,12 @@ def main() -> None:
             f"{name:28} {row['macro_f1']:9.4f} {row['accuracy']:9.4f} "
             f"{row.get('ms', 0):8.2f} {row.get('train_s', 0):8.1f} {row.get('mb', 0):6.1f}"
         )
-    best, nb = summary["model[annex+train]"], summary["naive_bayes[annex+train]"]
-    print(
-        f"ratio macro-F1 model/naive_bayes (annex+train): {best['macro_f1'] / nb['macro_f1']:.3f}"
-    )
+    for regime in ("annex+train", "annex hold-out"):
+        best, nb = summary[f"model[{regime}]"], summary[f"naive_bayes[{regime}]"]
+        print(
+            f"ratio macro-F1 model/naive_bayes ({regime}): {best['macro_f1'] / nb['macro_f1']:.3f}"
+            f"; model/goal 0.94: {best['macro_f1'] / 0.94:.3f}"
+        )
     print(json.dumps(summary, ensure_ascii=False))
 
 

@@ -17,11 +17,19 @@ log = logging.getLogger("hotline.tick")
 
 
 def _jobs() -> list[tuple[str, Callable[[], dict]]]:
+    from hotline.intelligence.duplicates import index_pending
     from hotline.notifications.services import deliver_due
-    from hotline.supervision.services import sweep
+    from hotline.supervision.services import render_pending, sweep
 
-    # Reminders first, so what they queue goes out in the same pass.
-    return [("reminders", sweep), ("notifications", deliver_due)]
+    # Reminders and the escalation ladder first (one index scan on next_check_at, one
+    # claimed row per transaction), so what they queue goes out in the same pass; the
+    # PDFs of the letters and recommendations they issued are rendered outside any lock.
+    return [
+        ("reminders", sweep),
+        ("documents", render_pending),
+        ("notifications", deliver_due),
+        ("duplicates", index_pending),
+    ]
 
 
 def run_once() -> dict[str, dict]:

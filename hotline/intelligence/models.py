@@ -43,3 +43,41 @@ class ModelVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} v{self.number}"
+
+
+class TicketSignature(models.Model):
+    """One band key of one ticket's MinHash (see `hotline.intelligence.duplicates`).
+
+    The ticket's day (days since 1970-01-01 UTC) and region are copied in, so "tickets of
+    the last 90 days in this area sharing a band with this text" is one index range scan
+    on (band_key, day). Written by the tick job and before lookups, never by hand.
+    """
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    band = models.PositiveSmallIntegerField()
+    band_key = models.BigIntegerField()
+    day = models.IntegerField()
+    region = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ticket signature")
+        verbose_name_plural = _("ticket signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "band"], name="intelligence_signature_ticket_band"
+            ),
+        ]
+        indexes = [models.Index(fields=["band_key", "day"], name="intelligence_sig_band_day")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}/{self.band}"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from hotline.intelligence.classifier import TopicClassifier, TrainingError, sha256
 from hotline.intelligence.models import ModelVersion
@@ -137,3 +138,165 @@ def ticket_hotspots(
     found = find_hotspots(messages, window_days=window_days, top=top)
     cache.set(key, found, 600)
     return found
+
+
+# --- near-duplicates (并单, R-IN-4 repeats) -------------------------------------------------
+
+
+def _area_units(area) -> list[int] | None:
+    """The area (a Unit or its id) and every unit under it; None for the whole city."""
+    if area is None or area == "":
+        return None
+    from hotline.tickets.selectors import unit_and_descendants
+
+    return unit_and_descendants(int(getattr(area, "pk", area)))
+
+
+def similar_tickets(
+    text: str,
+    *,
+    area=None,
+    user,
+    limit: int = 5,
+    exclude=None,
+    days: int | None = None,
+) -> list:
+    """Open and closed tickets of the last 90 days (`days`) that `user` may see, whose text
+    is nearly `text`, most similar first (并单 merge; repeats, R-IN-4). With `area` (a
+    region unit or its id), only tickets of that region or a unit under it. `exclude` is a
+    ticket (or id) left out, e.g. the one being dispatched. Merged and declined tickets are
+    left out: the ticket they went into, or none, is the one to point at.
+
+    Tickets not yet indexed (the tick job indexes them) are indexed first, up to
+    `duplicates.CATCH_UP`; an empty index or a failure gives [], never an error."""
+    from hotline.intelligence import duplicates
+    from hotline.tickets.models import Ticket
+    from hotline.tickets.states import Status
+
+    if not text or not duplicates.normalize(text):
+        return []
+    try:
+        with transaction.atomic():  # a savepoint: a failed write spoils no outer transaction
+            duplicates.index_pending(limit=duplicates.CATCH_UP, heal_days=0)
+        tickets = (
+            Ticket.objects.visible_to(user)
+            .exclude(status__in=[Status.MERGED, Status.DECLINED])
+            .only("id", "number", "summary", "detail", "status", "received_at", "address")
+        )
+        return duplicates.find_similar(
+            text,
+            tickets=tickets,
+            regions=_area_units(area),
+            days=days or duplicates.WINDOW_DAYS,
+            limit=limit,
+            exclude=getattr(exclude, "pk", exclude),
+        )
+    except Exception:  # a suggestion must never break intake
+        log.exception("duplicate lookup failed")
+        return []
+
+
+# --- dispatch suggestion (派单建议, R-HM-9) -------------------------------------------------
+
+
+@dataclass
+class _History:
+    history: Any = None
+    built: float = float("-inf")
+    rebuilding: bool = False
+
+
+_routing = _History()
+_routing_lock = threading.Lock()
+
+
+def _rebuild_routing() -> None:
+    from django.db import connection
+
+    from hotline.intelligence.routing import History, history_cases
+
+    try:
+        history = History(history_cases())
+        with _routing_lock:
+            _routing.history, _routing.built = history, time.monotonic()
+    except Exception:  # the old index stays; the next request tries again
+        log.exception("rebuilding the routing history failed")
+    finally:
+        _routing.rebuilding = False
+        connection.close()  # this thread's own connection
+
+
+def routing_history():
+    """The finished tickets' k-NN index, rebuilt at most every
+    `HOTLINE_ROUTING_REFRESH_SECONDS` (default 600) per process. Only the very first
+    build makes a request wait; later rebuilds run in a background thread while the
+    requests keep using the index they have (an operator on a call never waits for it)."""
+    from hotline.intelligence.routing import History, history_cases
+
+    interval = float(getattr(settings, "HOTLINE_ROUTING_REFRESH_SECONDS", 600.0))
+    with _routing_lock:
+        if _routing.history is None:
+            _routing.history = History(history_cases())
+            _routing.built = time.monotonic()
+        elif time.monotonic() - _routing.built >= interval and not _routing.rebuilding:
+            _routing.rebuilding = True
+            threading.Thread(target=_rebuild_routing, daemon=True).start()
+        return _routing.history
+
+
+def forget_routing_history() -> None:
+    with _routing_lock:
+        _routing.history, _routing.built = None, float("-inf")
+        _routing.rebuilding = False
+
+
+@dataclass(frozen=True)
+class UnitSuggestion:
+    unit: Any  # hotline.directory.models.Unit
+    score: float
+    parts: dict
+    similar: int
+
+    @property
+    def why(self) -> str:
+        from django.utils.translation import gettext as _
+
+        names = {
+            "history": _("similar tickets"),
+            "catalog": _("dispatch catalog"),
+            "topic": _("topic"),
+            "place": _("place"),
+        }
+        return ", ".join(f"{names[k]} {round(v * 100)}%" for k, v in self.parts.items())
+
+
+def suggest_units(
+    *, text: str, on=None, topic=None, region=None, limit: int = 5
+) -> list[UnitSuggestion]:
+    """Units most likely to handle `text`, best first, from the catalog, the topic, the
+    region and which unit finally handled similar tickets (after any send-back). [] when
+    there is neither a catalog match nor history; never an error."""
+    from hotline.directory.models import Unit
+    from hotline.directory.selectors import catalog_suggest, today
+    from hotline.intelligence.routing import rank
+
+    if not text or not text.strip():
+        return []
+    try:
+        catalog: dict[int, float] = {}
+        for s in catalog_suggest(text=text, on=on or today(), limit=20):
+            catalog[s.item.unit_id] = catalog.get(s.item.unit_id, 0) + s.score
+        units = {u.pk: u for u in Unit.objects.active() if u.may_lead}
+        ranked = rank(
+            text,
+            history=routing_history(),
+            catalog=catalog,
+            topic_id=getattr(topic, "pk", topic),
+            region_id=getattr(region, "pk", region),
+            allowed=units,
+            limit=limit,
+        )
+        return [UnitSuggestion(units[r.unit_id], r.score, r.parts, r.similar) for r in ranked]
+    except Exception:  # a suggestion must never break intake or dispatch
+        log.exception("unit suggestion failed")
+        return []

@@ -8,6 +8,7 @@ from hotline.workbench import views
 app_name = "workbench"
 urlpatterns = [
     path("intake/history/", views.intake_history, name="intake-history"),
+    path("intake/duplicates/", views.intake_duplicates, name="duplicates"),
     path("suggest/", views.catalog_suggestions, name="suggest"),
     path("assignments/<int:pk>/sheet/", views.assignment_sheet, name="sheet"),
 ]

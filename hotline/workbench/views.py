@@ -28,7 +28,7 @@ from hotline.core.errors import DomainError
 from hotline.core.navigation import SECTION_BY_KEY
 from hotline.core.views import capability_required
 from hotline.directory import selectors as directory
-from hotline.intelligence.selectors import suggest_topics
+from hotline.intelligence.selectors import similar_tickets, suggest_topics, suggest_units
 from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines
 from hotline.tickets import services as s
@@ -208,11 +208,38 @@ def catalog_suggestions(request: HttpRequest) -> HttpResponse:
     suggestions = directory.catalog_suggest(text=text, on=queues.today()) if text else []
     # The topic classifier helps when a model is trained; without one the list is empty.
     topics = suggest_topics(text) if text else []
+    # Units that handled similar requests in the end (after any send-back), with the catalog.
+    units = suggest_units(text=text, on=queues.today(), limit=3) if text else []
     return render(
         request,
         "workbench/_suggestions.html",
-        {"suggestions": suggestions, "text": text, "topics": topics},
+        {"suggestions": suggestions, "text": text, "topics": topics, "units": units},
     )
+
+
+@require_GET
+def intake_duplicates(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates of the request being typed, or of the ticket `ticket` on the
+    dispatch page, among recent tickets the user may see (并单 merge, R-IN-4) (htmx)."""
+    if not (can(request.user, Capability.INTAKE) or can(request.user, Capability.DISPATCH)):
+        raise DjangoPermissionDenied("duplicates")
+    number = request.GET.get("ticket", "").strip()
+    ticket = (
+        Ticket.objects.visible_to(request.user).filter(number=number).first() if number else None
+    )
+    if ticket is not None:
+        text, area = f"{ticket.summary} {ticket.detail}", ticket.region_id
+    else:
+        text, area = " ".join(request.GET.get(k, "") for k in ("summary", "detail")).strip(), None
+    found = similar_tickets(text, area=area, user=request.user, exclude=ticket) if text else []
+    context = {
+        "found": found,
+        "text": text,
+        "ticket": ticket,
+        "open_statuses": OPEN,
+        "merge": ticket is not None and can(request.user, Capability.DISPATCH),
+    }
+    return render(request, "workbench/_duplicates.html", context)
 
 
 # --- 派单 dispatch --------------------------------------------------------------------------
@@ -414,6 +441,13 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                 ticket=ticket,
                 citizen=citizen_for(request.user, ticket),
                 suggestions=suggestions,
+                units=suggest_units(
+                    text=f"{ticket.summary} {ticket.detail}",
+                    on=on,
+                    topic=ticket.topic_id,
+                    region=ticket.region_id,
+                    limit=3,
+                ),
                 form=bound.get("dispatch") or f.DispatchForm(initial=initial),
                 merge_form=bound.get("merge") or f.MergeForm(prefix="merge"),
             )
