@@ -173,3 +173,16 @@ def visit_queue(user) -> QuerySet[Ticket]:
         )
         .order_by("received_at", "id")
     )
+
+
+def reminder_counts(assignment_ids: list[int]) -> dict[int, int]:
+    """Reminders received per assignment, for one page of the inbox (R-SV-1)."""
+    from hotline.supervision.models import Reminder
+
+    rows = (
+        Reminder.objects.filter(assignment_id__in=assignment_ids)
+        .values("assignment_id")
+        .annotate(n=Count("id"))
+        .values_list("assignment_id", "n")
+    )
+    return dict(rows) if assignment_ids else {}

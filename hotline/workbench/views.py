@@ -602,13 +602,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = _page(request, all_queues[tab])
     calendar, now = work_calendar(), clock.now()
     rows: list[dict] = []
+    reminded = {} if tab == "approve" else queues.reminder_counts([obj.pk for obj in page])
     for obj in page:
         if tab == "approve":
             form = bound.get(("reply", obj.pk)) or f.NoteForm(prefix=f"p{obj.pk}")
             rows.append({"obj": obj, "form": form})
         else:
             rows.append(
-                {"obj": obj, "left": queues.remaining(obj.reply_due, calendar=calendar, now=now)}
+                {
+                    "obj": obj,
+                    "left": queues.remaining(obj.reply_due, calendar=calendar, now=now),
+                    "reminded": reminded.get(obj.pk, 0),
+                }
             )
     context: dict[str, Any] = {
         "section": SECTION_BY_KEY["inbox"],

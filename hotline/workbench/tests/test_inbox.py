@@ -156,3 +156,20 @@ def test_inbox_is_paginated(client, people, flow):
     assert len(client.get("/inbox/").context["rows"]) == 20
     assert len(client.get("/inbox/", {"page": 2}).context["rows"]) == 2
     assert Assignment.objects.filter(unit__code="QX-ZJJ").count() == 22
+
+
+def test_the_inbox_shows_reminders_received(client, people, flow):
+    """R-SV-1 / issue 7 item 7: the clerk sees which of the unit's tickets were reminded."""
+    from hotline.supervision.services import reminder_send
+
+    ticket = flow.to("dispatched")
+    lead = flow.lead(ticket)
+    client.force_login(people["zjj_clerk"])
+    assert "已催办" not in client.get("/inbox/").content.decode()
+    reminder_send(actor=people["supervisor1"], assignment=lead, note="请抓紧办理")
+    reminder_send(actor=people["supervisor1"], assignment=lead)
+    page = client.get("/inbox/")
+    assert page.context["rows"][0]["reminded"] == 2
+    assert "已催办 2 次" in page.content.decode()
+    detail = client.get(f"/inbox/?a={lead.pk}").content.decode()
+    assert "已催办 2 次" in detail
