@@ -36,8 +36,7 @@ _STAFF = {Capability.VIEW_DIRECTORY, Capability.VIEW_POLICIES}
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OPERATOR: frozenset(_STAFF | {Capability.INTAKE, Capability.VIEW_PERSONAL_DATA}),
     Role.DISPATCHER: frozenset(
-        _STAFF
-        | {Capability.DISPATCH, Capability.RECORD_MEETINGS, Capability.VIEW_PERSONAL_DATA}
+        _STAFF | {Capability.DISPATCH, Capability.RECORD_MEETINGS, Capability.VIEW_PERSONAL_DATA}
     ),
     Role.UNIT_CLERK: frozenset(_STAFF | {Capability.HANDLE, Capability.VIEW_PERSONAL_DATA}),
     Role.UNIT_LEADER: frozenset(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 
 from hotline.core import clock
@@ -15,6 +18,7 @@ from hotline.notifications.models import Channel, Notification, State
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a claim older than this was lost with its worker
+BULK_SIZE = 1000  # rows per INSERT in notify_many
 
 
 def notify(
@@ -40,13 +44,98 @@ def notify(
                 address=address,
                 ticket=ticket,
                 key=key,
-                state=State.SENT if channel == Channel.INBOX else State.PENDING,
-                sent_at=clock.now() if channel == Channel.INBOX else None,
+                **_delivery(channel),
             )
     except IntegrityError:
         if key:
             return None  # already queued under this key
         raise
+
+
+def _delivery(channel: str) -> dict[str, Any]:
+    """An inbox message is delivered when it is queued; the others wait for deliver_due."""
+    if channel == Channel.INBOX:
+        return {"state": State.SENT, "sent_at": clock.now()}
+    return {"state": State.PENDING, "sent_at": None}
+
+
+def notify_many(messages: Iterable[dict[str, Any]]) -> int:
+    """Queue many messages in a few INSERTs; each item holds notify()'s keyword arguments
+    and is queued as notify() would queue it. A keyed message already queued under its key
+    (and channel) is skipped, as by notify(), and the unique constraint decides (ON
+    CONFLICT DO NOTHING / INSERT OR IGNORE), so a concurrent caller cannot double it
+    either. Call it inside the caller's transaction. Returns how many were offered (the
+    database does not say which keyed ones it skipped)."""
+    keyed: list[dict[str, Any]] = []
+    plain: list[dict[str, Any]] = []
+    for message in messages:
+        recipient, ticket = message.get("recipient"), message.get("ticket")
+        row = {
+            "channel": message["channel"],
+            "subject": message["subject"][:200],
+            "body": message["body"],
+            "recipient_id": recipient.pk if recipient is not None else None,
+            "address": message.get("address", ""),
+            "ticket_id": ticket.pk if ticket is not None else None,
+            "key": message.get("key", ""),
+            **_delivery(message["channel"]),
+        }
+        (keyed if row["key"] else plain).append(row)
+    insert_rows(Notification, keyed, ignore_conflicts=True)
+    insert_rows(Notification, plain)
+    return len(keyed) + len(plain)
+
+
+def insert_rows(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], *, ignore_conflicts: bool = False
+) -> list[Any]:
+    """Insert many rows of one model, given as {field attname: value}, the other fields
+    taking their defaults (a callable default is called once per call: one `now` for
+    the lot). Returns the new ids in the order given (none with `ignore_conflicts`: ON
+    CONFLICT DO NOTHING / INSERT OR IGNORE, on any unique constraint).
+
+    On PostgreSQL it is `INSERT … SELECT * FROM unnest(<one array per column>)` with the
+    values as given, without model instances or bulk_create's per-value preparation,
+    which are most of the time at thousands of rows (the sweeper writes ~5 rows per
+    reminder). The values must be ready for the database: text, numbers, ids, aware
+    datetimes, JSON-serialisable data for JSON fields. Elsewhere it is bulk_create()."""
+    if not rows:
+        return []
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    pk = model._meta.pk
+    assert pk is not None
+    defaults = {f.attname: f.get_default() for f in fields if any(f.attname not in r for r in rows)}
+    if connection.vendor != "postgresql":
+        objs = [model(**{**defaults, **row}) for row in rows]
+        model._default_manager.bulk_create(
+            objs, batch_size=BULK_SIZE, ignore_conflicts=ignore_conflicts
+        )
+        return [] if ignore_conflicts else [obj.pk for obj in objs]
+    quote = connection.ops.quote_name
+    casts = [
+        "%s::jsonb[]" if isinstance(f, models.JSONField) else f"%s::{f.db_type(connection)}[]"
+        for f in fields
+    ]
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"SELECT * FROM unnest({', '.join(casts)}) "
+        + ("ON CONFLICT DO NOTHING" if ignore_conflicts else f"RETURNING {quote(pk.column)}")
+    )
+    ids: list[Any] = []
+    for start in range(0, len(rows), BULK_SIZE):
+        chunk = rows[start : start + BULK_SIZE]
+        arrays = []
+        for f in fields:
+            name, default = f.attname, defaults.get(f.attname)
+            values = [row.get(name, default) for row in chunk]
+            if isinstance(f, models.JSONField):
+                values = [None if v is None else json.dumps(v, cls=f.encoder) for v in values]
+            arrays.append(values)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, arrays)
+            if not ignore_conflicts:
+                ids += [row[0] for row in cursor.fetchall()]  # in the order given
+    return ids
 
 
 def _backoff(attempts: int) -> timedelta:

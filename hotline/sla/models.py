@@ -127,4 +127,10 @@ class PolicyVersion(models.Model):
         return f"{self.policy.code} v{self.number}"
 
     def as_policy(self) -> policies.Policy:
-        return policies.from_dict(self.data)
+        """The parsed policy, memoised on this instance: a version never changes (editing a
+        policy adds a version), and the sweeper asks for it once per assignment. A new
+        `data` (assigned or reloaded) is parsed again."""
+        memo = self.__dict__.get("_policy_memo")
+        if memo is None or memo[0] is not self.data:
+            memo = self.__dict__["_policy_memo"] = (self.data, policies.from_dict(self.data))
+        return memo[1]

@@ -228,13 +228,17 @@ def follow_ups_due(*, until: date) -> QuerySet[Meeting]:
 # --- documents ------------------------------------------------------------------------------
 
 
-def documents_visible_to(user) -> QuerySet[Document]:
-    """Hotline staff see every document of a ticket they see; a unit sees the documents
-    addressed to itself or its sub-units."""
-    rows = Document.objects.filter(ticket__in=Ticket.objects.visible_to(user))
+def _addressed_to(rows: QuerySet[Document], user) -> QuerySet[Document]:
+    """A unit sees the documents addressed to itself or its sub-units."""
     if getattr(user, "role", "") in UNIT_ROLES:
         rows = rows.filter(Q(unit_id=user.unit_id) | Q(unit__parent_id=user.unit_id))
     return rows.select_related("ticket", "unit")
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    """Hotline staff see every document of a ticket they see; a unit sees the documents
+    addressed to itself or its sub-units."""
+    return _addressed_to(Document.objects.filter(ticket__in=Ticket.objects.visible_to(user)), user)
 
 
 def recent_documents(user, *, limit: int = 10) -> list[Document]:
@@ -242,9 +246,12 @@ def recent_documents(user, *, limit: int = 10) -> list[Document]:
 
 
 def ticket_supervision(user, ticket: Ticket) -> dict[str, Any]:
-    """For the ticket page: its documents, ladder rungs and meetings."""
+    """For the ticket page (the caller has checked the user sees `ticket`): its documents,
+    ladder rungs and meetings. Not through `documents_visible_to`: its sub-select over
+    every ticket the unit sees made a unit's ticket page four times slower."""
+    documents = _addressed_to(Document.objects.filter(ticket=ticket), user)
     return {
-        "documents": list(documents_visible_to(user).filter(ticket=ticket).order_by("issued_at")),
+        "documents": list(documents.order_by("issued_at")),
         "escalations": list(
             Escalation.objects.filter(ticket=ticket).select_related("unit").order_by("at", "id")
         ),

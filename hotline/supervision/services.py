@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -22,8 +22,10 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.directory.models import Unit
 from hotline.notifications.models import Channel
-from hotline.notifications.services import notify
+from hotline.notifications.services import insert_rows, notify, notify_many
 from hotline.sla import compute
+from hotline.sla.calendar import WorkCalendar
+from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import Contact, Rung, RungAction
 from hotline.sla.selectors import work_calendar
 from hotline.supervision import ladder as ladder_math
@@ -35,7 +37,14 @@ from hotline.supervision.models import (
     Reminder,
 )
 from hotline.tickets import deadlines
-from hotline.tickets.models import Assignment, Ticket, TicketEvent, UnitRequest, WarningLevel
+from hotline.tickets.models import (
+    Assignment,
+    Pause,
+    Ticket,
+    TicketEvent,
+    UnitRequest,
+    WarningLevel,
+)
 
 log = logging.getLogger(__name__)
 WATCHED = (Assignment.State.DISPATCHED, Assignment.State.HANDLING)
@@ -46,50 +55,93 @@ class Checked(NamedTuple):
     escalations: int
 
 
+class Plan(NamedTuple):
+    """What a look at one assignment that is not overdue decides: the reminder leads that
+    have fallen due, the warning and the next moment to look again."""
+
+    leads: list  # reminder leads (working days before due) whose moment has come
+    warning: str
+    next_check_at: datetime | None
+
+
 def _start_of(day, ticket: Ticket) -> datetime:
     """Reminders go out when the working day starts."""
     start = ticket.policy_version.as_policy().clock.day_start
     return timezone.make_aware(datetime.combine(day, start or time(8, 30)))
 
 
-def _tell(assignment: Assignment, reminder: Reminder, text: str) -> None:
-    unit = assignment.unit
-    key = f"reminder:{reminder.pk}"
-    for user in unit.members.filter(is_active=True, role__in=UNIT_ROLES):
-        notify(
-            channel=Channel.INBOX,
-            recipient=user,
-            subject="催办",
-            body=text,
-            ticket=assignment.ticket,
-            key=f"{key}:{user.pk}",
-        )
-    if unit.liaison_phone:
-        notify(
-            channel=Channel.SMS,
-            address=unit.liaison_phone,
-            subject="催办",
-            body=text,
-            ticket=assignment.ticket,
-            key=f"{key}:liaison",
-        )
-
-
-def check_assignment(assignment: Assignment) -> Checked:
-    """Send the reminders that have fallen due, climb the ladder once the deadline has
-    passed, set the warning level and the next moment to look again. Runs inside the
-    caller's transaction with the row locked."""
+def _plan(assignment: Assignment, *, now: datetime, calendar: WorkCalendar | None = None) -> Plan:
+    """The reminders due, the warning and the next check of an assignment."""
     ticket = assignment.ticket
-    now = clock.now()
-    result = deadlines.assignment_deadlines(ticket, assignment)
+    result = deadlines.assignment_deadlines(ticket, assignment, calendar)
     due = assignment.reply_due
-    sent = 0
-    upcoming: list[datetime] = []
+    leads, upcoming = [], []
     for lead, day in zip(result.rule.reminder_leads, result.reminders, strict=True):
         moment = _start_of(day, ticket)
         if moment > now:
             upcoming.append(moment)
-            continue
+        else:
+            leads.append(lead)
+    warning = WarningLevel.YELLOW if leads else WarningLevel.NORMAL
+    return Plan(leads, warning, min([*upcoming, due]) if due else None)
+
+
+def _reminder_text(assignment: Assignment) -> str:
+    ticket = assignment.ticket
+    return (
+        f"工单 {ticket.number}「{ticket.summary}」将于 "
+        f"{timezone.localtime(assignment.reply_due):%Y-%m-%d %H:%M} 到期，请抓紧办理并按时答复。"
+    )
+
+
+def _messages(
+    assignment: Assignment, reminder_id: int, text: str, members: Iterable[User]
+) -> list[dict[str, Any]]:
+    """The messages of one reminder: every active member of the unit in the inbox, and
+    the unit's liaison phone by SMS. The keys make each one once only."""
+    key = f"reminder:{reminder_id}"
+    messages: list[dict[str, Any]] = [
+        {
+            "channel": Channel.INBOX,
+            "recipient": user,
+            "subject": "催办",
+            "body": text,
+            "ticket": assignment.ticket,
+            "key": f"{key}:{user.pk}",
+        }
+        for user in members
+    ]
+    if assignment.unit.liaison_phone:
+        messages.append(
+            {
+                "channel": Channel.SMS,
+                "address": assignment.unit.liaison_phone,
+                "subject": "催办",
+                "body": text,
+                "ticket": assignment.ticket,
+                "key": f"{key}:liaison",
+            }
+        )
+    return messages
+
+
+def _tell(assignment: Assignment, reminder: Reminder, text: str) -> None:
+    members = assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES)
+    for message in _messages(assignment, reminder.pk, text, members):
+        notify(**message)
+
+
+def check_assignment(assignment: Assignment, *, calendar: WorkCalendar | None = None) -> Checked:
+    """Send the reminders that have fallen due, climb the ladder once the deadline has
+    passed, set the warning level and the next moment to look again. Runs inside the
+    caller's transaction with the row locked. The sweep does this for a whole batch at
+    once (`_check_batch`) and calls it only for overdue assignments (the ladder)."""
+    ticket = assignment.ticket
+    now = clock.now()
+    plan = _plan(assignment, now=now, calendar=calendar)
+    due = assignment.reply_due
+    sent = 0
+    for lead in plan.leads:
         try:
             with transaction.atomic():
                 reminder = Reminder.objects.create(
@@ -97,11 +149,7 @@ def check_assignment(assignment: Assignment) -> Checked:
                 )
         except IntegrityError:
             continue  # sent before (a restarted or concurrent tick)
-        text = (
-            f"工单 {ticket.number}「{ticket.summary}」将于 "
-            f"{timezone.localtime(due):%Y-%m-%d %H:%M} 到期，请抓紧办理并按时答复。"
-        )
-        _tell(assignment, reminder, text)
+        _tell(assignment, reminder, _reminder_text(assignment))
         TicketEvent.objects.create(
             ticket=ticket,
             kind="reminded",
@@ -115,44 +163,271 @@ def check_assignment(assignment: Assignment) -> Checked:
         assignment.warning = WarningLevel.RED
         climbed, assignment.next_check_at = climb(assignment, now=now)
     else:
-        assignment.warning = (
-            WarningLevel.YELLOW
-            if any(_start_of(day, ticket) <= now for day in result.reminders)
-            else WarningLevel.NORMAL
-        )
-        assignment.next_check_at = min([*upcoming, due]) if due else None
+        assignment.warning, assignment.next_check_at = plan.warning, plan.next_check_at
     assignment.save(update_fields=["warning", "next_check_at"])
     return Checked(sent, climbed)
 
 
-def _claim_next() -> Assignment | None:
-    """One due assignment, locked; on PostgreSQL `SKIP LOCKED` lets ticks run side by side."""
-    due = (
-        Assignment.objects.filter(
-            Q(active=True) & Q(state__in=WATCHED) & Q(next_check_at__lte=clock.now())
-        )
-        .select_related("ticket__policy_version", "unit")
-        .order_by("next_check_at", "id")
+# --- the sweep: due assignments claimed and checked in batches -----------------------------
+
+BATCH = 500  # assignments claimed, checked and committed together
+
+
+def _claim(now: datetime, size: int) -> list[int]:
+    """The ids of up to `size` due assignments, locked until the batch commits, earliest
+    first.
+
+    On PostgreSQL the rows are taken with `FOR NO KEY UPDATE … SKIP LOCKED`, so ticks
+    running side by side each get different rows and never wait for one another; the
+    tickets are taken `FOR KEY SHARE … SKIP LOCKED` in the same statement (what the
+    batch's inserts referring to them take at commit anyway), so a service that holds a
+    ticket and waits for its assignment cannot deadlock with the sweep: that assignment is
+    left for the next pass. The indexes on next_check_at (`tickets_assignment_due`: of
+    active, watched assignments only) make this a range scan that stops after `size` rows.
+    """
+    if connection.vendor == "postgresql":
+        a, t = Assignment._meta.db_table, Ticket._meta.db_table
+        # The partial index's own predicate, as literals, so the planner can use it.
+        watched = "(" + ", ".join(f"'{state.value}'" for state in WATCHED) + ")"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT a.id FROM {a} a JOIN {t} t ON t.id = a.ticket_id
+                WHERE a.active AND a.state IN {watched} AND a.next_check_at <= %s
+                ORDER BY a.next_check_at LIMIT %s
+                FOR NO KEY UPDATE OF a SKIP LOCKED FOR KEY SHARE OF t SKIP LOCKED
+                """,
+                [now, size],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    # SQLite: one writer at a time, the transaction is the lock.
+    return list(
+        Assignment.objects.filter(active=True, state__in=WATCHED, next_check_at__lte=now)
+        .order_by("next_check_at")
+        .values_list("pk", flat=True)[:size]
     )
-    if connection.features.has_select_for_update_skip_locked:
-        due = due.select_for_update(skip_locked=True, of=("self",))
-    return due.first()
 
 
-def sweep(*, limit: int = 500) -> dict[str, int]:
-    """Look at due assignments one transaction each: a crash loses at most the one in
-    hand, which the next pass repeats without sending anything twice."""
-    counts = {"checked": 0, "reminders": 0, "escalations": 0}
-    for _ in range(limit):
-        with transaction.atomic():
-            assignment = _claim_next()
-            if assignment is None:
-                break
-            done = check_assignment(assignment)
+# What checking the reminders of a batch reads of an assignment and its ticket (the
+# deadlines, the text); an overdue assignment is reloaded whole for the ladder.
+ASSIGNMENT_FIELDS = (
+    "ticket",
+    "unit",
+    "mode",
+    "extra_days",
+    "clock_start",
+    "dispatched_at",
+    "reply_due",
+    "warning",
+    "next_check_at",
+)
+TICKET_FIELDS = (
+    "number",
+    "summary",
+    "kind",
+    "urgency",
+    "catalog_days",
+    "instruction_days",
+    "policy_version",
+)
+
+
+class _Sweep:
+    """What one sweep loads once and keeps across its batches: the calendar, the policy
+    versions (immutable: each is parsed once, see PolicyVersion.as_policy), the units and
+    their active members; and the counts."""
+
+    def __init__(self) -> None:
+        self.calendar: WorkCalendar | None = None
+        self.versions: dict[int, PolicyVersion] = {}
+        self.units: dict[int, Unit] = {}
+        self.members: dict[int, list[User]] = {}
+        self.counts = {"checked": 0, "reminders": 0, "escalations": 0}
+
+    def load(self, ids: list[int]) -> list[Assignment]:
+        """The claimed assignments with what checking them reads (the columns used of
+        them and their tickets, units, policies, pauses) in a fixed number of queries."""
+        if self.calendar is None:
+            self.calendar = work_calendar()
+        rows = list(
+            Assignment.objects.filter(pk__in=ids)
+            .select_related("ticket")
+            .only(*ASSIGNMENT_FIELDS, *(f"ticket__{name}" for name in TICKET_FIELDS))
+            .order_by("next_check_at", "pk")
+        )
+        units = {a.unit_id for a in rows} - set(self.units)
+        if units:
+            self.units.update(Unit.objects.in_bulk(units))
+        versions = {a.ticket.policy_version_id for a in rows} - set(self.versions)
+        if versions:
+            self.versions.update(PolicyVersion.objects.in_bulk(versions))
+        for a in rows:
+            a.ticket.policy_version = self.versions[a.ticket.policy_version_id]
+            a.unit = self.units[a.unit_id]
+        # Pauses are rare: prefetch those that exist; the others get one shared empty
+        # result (what prefetch_related would cache, without a queryset per row).
+        paused = set(
+            Pause.objects.filter(assignment_id__in=ids).values_list("assignment_id", flat=True)
+        )
+        prefetch_related_objects([a for a in rows if a.pk in paused], "pauses")
+        none = Pause.objects.none()
+        for a in rows:
+            if a.pk not in paused:
+                a._prefetched_objects_cache = {"pauses": none}  # type: ignore[attr-defined]
+        return rows
+
+    def whole(self, assignment: Assignment) -> Assignment:
+        """The assignment and its ticket with every column, for the ladder."""
+        whole = Assignment.objects.select_related("ticket", "unit").get(pk=assignment.pk)
+        whole.ticket.policy_version = self.versions[whole.ticket.policy_version_id]
+        return whole
+
+    def members_of(self, units: set[int]) -> dict[int, list[User]]:
+        """The active staff of the units, who get a reminder in their inbox."""
+        missing = units - set(self.members)
+        if missing:
+            for unit in missing:
+                self.members[unit] = []
+            for user in User.objects.filter(
+                unit_id__in=missing, is_active=True, role__in=UNIT_ROLES
+            ).order_by("pk"):
+                self.members[user.unit_id].append(user)  # type: ignore[index]
+        return self.members
+
+
+def _check_batch(rows: list[Assignment], *, now: datetime, state: _Sweep) -> None:
+    """check_assignment() for a whole claimed batch, with a fixed number of statements:
+    the reminders already sent read once, reminders, messages and events inserted in bulk,
+    the warnings and next checks written by one UPDATE. Overdue assignments (the
+    escalation ladder: rare, with documents and numbered letters) go through
+    check_assignment() one by one."""
+    counts = state.counts
+    sent = _sent_before(rows)
+    pending: list[tuple[Assignment, Any]] = []  # (assignment, lead) of the new reminders
+    changed: list[Assignment] = []
+    for a in rows:
+        counts["checked"] += 1
+        if a.reply_due and now >= a.reply_due:
+            done = check_assignment(state.whole(a), calendar=state.calendar)
             counts["reminders"] += done.reminders
             counts["escalations"] += done.escalations
-            counts["checked"] += 1
-    return counts
+            continue
+        plan = _plan(a, now=now, calendar=state.calendar)
+        for lead in plan.leads:
+            key = (a.pk, int(lead), a.reply_due)
+            if key in sent:
+                continue  # sent before (a restarted tick, or a new deadline's check)
+            sent.add(key)
+            pending.append((a, lead))
+        a.warning, a.next_check_at = plan.warning, plan.next_check_at
+        changed.append(a)
+    created = _create_reminders(pending)
+    if created:
+        members = state.members_of({a.unit_id for a, _, _ in created})
+        messages: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for a, lead, reminder in created:
+            messages += _messages(a, reminder, _reminder_text(a), members[a.unit_id])
+            events.append(
+                {
+                    "ticket_id": a.ticket_id,
+                    "kind": "reminded",
+                    "assignment_id": a.pk,
+                    "unit_id": a.unit_id,
+                    "data": {"auto": True, "lead": lead},
+                }
+            )
+        notify_many(messages)
+        insert_rows(TicketEvent, events)
+        counts["reminders"] += len(created)
+    _save_checks(changed)
+
+
+def _sent_before(rows: list[Assignment]) -> set[tuple]:
+    """(assignment, lead, deadline) of the automatic reminders already sent; read under
+    the batch's row locks, so no other tick can add one meanwhile."""
+    return set(
+        Reminder.objects.filter(kind="auto", assignment__in=rows).values_list(
+            "assignment_id", "lead_days", "reply_due"
+        )
+    )
+
+
+def _create_reminders(pending: list[tuple[Assignment, Any]]) -> list[tuple[Assignment, Any, int]]:
+    """Insert the new reminders in one statement; returns (assignment, lead, reminder id).
+    The unique constraint stays the judge: should one exist after all (written by
+    something that did not lock the assignment), they are inserted one by one and the
+    ones already there are skipped, as check_assignment() does."""
+    if not pending:
+        return []
+    rows = [
+        {
+            "assignment_id": a.pk,
+            "kind": Reminder.Kind.AUTO,
+            "lead_days": int(lead),
+            "reply_due": a.reply_due,
+        }
+        for a, lead in pending
+    ]
+    try:
+        with transaction.atomic():
+            ids = insert_rows(Reminder, rows)
+        return [(a, lead, pk) for (a, lead), pk in zip(pending, ids, strict=True)]
+    except IntegrityError:
+        pass
+    created = []
+    for (a, lead), row in zip(pending, rows, strict=True):
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(**row)
+        except IntegrityError:
+            continue
+        created.append((a, lead, reminder.pk))
+    return created
+
+
+def _save_checks(rows: list[Assignment]) -> None:
+    """Write the warnings and next checks of a batch: one UPDATE … FROM unnest(…) on
+    PostgreSQL, bulk_update elsewhere."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        table = Assignment._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE {table} AS a SET warning = v.warning, next_check_at = v.next_check_at
+                FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[])
+                    AS v(id, warning, next_check_at)
+                WHERE a.id = v.id
+                """,
+                [
+                    [a.pk for a in rows],
+                    [str(a.warning) for a in rows],
+                    [a.next_check_at for a in rows],
+                ],
+            )
+    else:
+        Assignment.objects.bulk_update(rows, ["warning", "next_check_at"], batch_size=BATCH)
+
+
+def sweep(*, limit: int = 10_000, batch: int = BATCH) -> dict[str, int]:
+    """Check up to `limit` due assignments, claimed and committed `batch` at a time (one
+    transaction each). A crash rolls back the batch in hand, which the next pass repeats:
+    nothing is lost, and nothing is sent twice (the reminders already sent are read under
+    the batch's row locks; the unique constraints on reminders, escalations and message
+    keys decide in the end). Ticks may run side by side (SKIP LOCKED on PostgreSQL)."""
+    state = _Sweep()
+    while state.counts["checked"] < limit:
+        with transaction.atomic():
+            now = clock.now()
+            ids = _claim(now, min(batch, limit - state.counts["checked"]))
+            if not ids:
+                break
+            _check_batch(state.load(ids), now=now, state=state)
+        if len(ids) < batch:
+            break  # that was the last of the due work (re-claiming would find nothing)
+    return state.counts
 
 
 def reminder_send(*, actor, assignment: Assignment, note: str = "") -> Reminder:

@@ -25,6 +25,27 @@ def test_two_ticks_send_each_reminder_once(flow, at):
     assert Reminder.objects.count() == 6
 
 
+def test_ticks_in_small_batches_interleave_and_send_each_once(flow, at):
+    """Small batches: each tick claims two rows at a time and skips the other's."""
+    from hotline.notifications.models import Notification
+    from hotline.tickets.models import TicketEvent
+
+    at(2025, 11, 3, 9, 0)
+    for _ in range(9):
+        flow.to("handling", assists=())
+    at(2025, 11, 10, 9, 0)
+    outcomes = race(*[lambda: sv.sweep(batch=2)] * 3)
+    assert all(kind == "ok" for kind, _ in outcomes), outcomes
+    assert sum(value["reminders"] for _, value in outcomes) == 9
+    assert sum(value["checked"] for _, value in outcomes) == 9
+    assert Reminder.objects.count() == 9
+    keys = list(
+        Notification.objects.filter(key__startswith="reminder:").values_list("key", flat=True)
+    )
+    assert len(keys) == len(set(keys)) == 27
+    assert TicketEvent.objects.filter(kind="reminded").count() == 9
+
+
 def test_two_ticks_climb_each_rung_once(flow, at):
     from hotline.supervision.models import Document, Escalation
 

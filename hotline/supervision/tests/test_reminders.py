@@ -12,7 +12,7 @@ from hotline.core.tick import run_once
 from hotline.notifications.models import Notification
 from hotline.supervision import services as sv
 from hotline.supervision.models import Reminder
-from hotline.tickets.models import WarningLevel
+from hotline.tickets.models import TicketEvent, WarningLevel
 from hotline.tickets.tests.conftest import *  # noqa: F403 - the flow fixtures
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -57,27 +57,42 @@ def test_a_new_deadline_gets_new_reminders(flow, people, at):
     assert Reminder.objects.filter(kind="auto").count() == 1
 
 
-def test_crash_in_the_middle_loses_nothing_and_doubles_nothing(flow, at):
+@pytest.mark.parametrize(("batch", "kept"), [(500, 0), (2, 2)])
+def test_crash_in_the_middle_loses_nothing_and_doubles_nothing(flow, at, batch, kept):
+    """A tick killed in the middle of a batch rolls the whole batch back (its reminders,
+    messages, events and next checks); the batches before it stay. The restarted tick
+    sends exactly what was missing: each reminder and each message once."""
     at(2025, 11, 3, 9, 0)
     tickets = [flow.to("handling", assists=()) for _ in range(3)]
     at(2025, 11, 10, 9, 0)  # all three have a reminder due (KJ help: lead 5)
-    real = sv.check_assignment
+    real = sv.notify_many
     calls = {"n": 0}
 
-    def crash_on_second(assignment):
+    def crash_in_second_batch(messages):
         calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("killed")
-        return real(assignment)
+        if calls["n"] == 2 or batch > 3:
+            raise RuntimeError("killed")  # after the batch's reminders were inserted
+        return real(messages)
 
-    with mock.patch.object(sv, "check_assignment", crash_on_second), pytest.raises(RuntimeError):
-        sv.sweep()
-    assert Reminder.objects.count() == 1
-    sv.sweep()  # the restarted tick
-    assert Reminder.objects.count() == 3
+    with (
+        mock.patch.object(sv, "notify_many", crash_in_second_batch),
+        pytest.raises(RuntimeError),
+    ):
+        sv.sweep(batch=batch)
+    assert Reminder.objects.count() == kept
+    assert Notification.objects.filter(key__startswith="reminder:").count() == kept * 3
+    assert TicketEvent.objects.filter(kind="reminded").count() == kept
+    assert sv.sweep(batch=batch)["reminders"] == 3 - kept  # the restarted tick
     assert sorted(Reminder.objects.values_list("assignment__ticket", flat=True)) == sorted(
         t.pk for t in tickets
     )
+    # Per reminder: the unit's clerk and leader in the inbox, the liaison by SMS.
+    keys = list(
+        Notification.objects.filter(key__startswith="reminder:").values_list("key", flat=True)
+    )
+    assert len(keys) == len(set(keys)) == 9
+    assert TicketEvent.objects.filter(kind="reminded").count() == 3
+    assert sv.sweep(batch=batch) == {"checked": 0, "reminders": 0, "escalations": 0}
 
 
 def test_manual_reminder_only_by_supervisors(flow, people):
