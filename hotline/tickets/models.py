@@ -230,6 +230,9 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         ordering = ["-received_at", "-id"]
+        # Queues and searches by status walk this in received order (the dispatcher's
+        # pending queue, completion reviews, "status=…" searches) instead of sorting.
+        indexes = [models.Index(fields=["status", "received_at"], name="ticket_status_received")]
 
     def __str__(self) -> str:
         return self.number
