@@ -226,7 +226,9 @@ def check_reply(question: str, reply: str, *, subject: str = "") -> ReplyCheck:
         findings.append(
             Finding("too_short", _("The reply is very short for a citizen's matter."), ERROR)
         )
-    if content_chars < MIN_CONTENT_CHARS:
+    # "Set phrases" when some were removed or next to nothing is said ("已处理。"); a short
+    # reply that is all content ("已约谈物业公司，电梯已修复") is only short.
+    if content_chars < MIN_CONTENT_CHARS and (content_chars < len(whole) or content_chars < 10):
         findings.append(
             Finding(
                 "template_only",

@@ -192,3 +192,11 @@ def test_labelled_replies_test_half_flags_most_bad_replies():
     tp = sum(f and b for f, b in zip(flags, bad, strict=True))
     assert tp / sum(bad) >= 0.85
     assert tp / sum(flags) >= 0.65
+
+
+def test_a_short_reply_that_is_all_content_is_short_not_set_phrases():
+    check = check_reply(
+        "小区电梯长期停运，物业不维修", "已约谈物业公司，电梯已于今日修复并通过检测。"
+    )
+    codes = {f.code for f in check.findings}
+    assert "too_short" in codes and "template_only" not in codes
