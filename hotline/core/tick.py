@@ -21,9 +21,10 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     from hotline.notifications.services import deliver_due
     from hotline.supervision.services import render_pending, sweep
 
-    # Reminders and the escalation ladder first (one index scan on next_check_at, one
-    # claimed row per transaction), so what they queue goes out in the same pass; the
-    # PDFs of the letters and recommendations they issued are rendered outside any lock.
+    # Reminders and the escalation ladder first (one index scan on next_check_at; due
+    # assignments claimed and checked in batches, one transaction per batch), so what
+    # they queue goes out in the same pass; the PDFs of the letters and recommendations
+    # they issued are rendered outside any lock.
     return [
         ("reminders", sweep),
         ("documents", render_pending),

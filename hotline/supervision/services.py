@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -22,11 +22,12 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.directory.models import Unit
 from hotline.notifications.models import Channel
-from hotline.notifications.services import insert_rows, notify, notify_many
+from hotline.notifications.services import bound_cursor, insert_rows, notify, notify_many
 from hotline.sla import compute
 from hotline.sla.calendar import WorkCalendar
+from hotline.sla.deadlines import Pause as SlaPause
 from hotline.sla.models import PolicyVersion
-from hotline.sla.policies import Contact, Rung, RungAction
+from hotline.sla.policies import Contact, Policy, Rung, RungAction
 from hotline.sla.selectors import work_calendar
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.models import (
@@ -64,20 +65,14 @@ class Plan(NamedTuple):
     next_check_at: datetime | None
 
 
-def _start_of(day, ticket: Ticket) -> datetime:
-    """Reminders go out when the working day starts."""
-    start = ticket.policy_version.as_policy().clock.day_start
-    return timezone.make_aware(datetime.combine(day, start or time(8, 30)))
-
-
-def _plan(assignment: Assignment, *, now: datetime, calendar: WorkCalendar | None = None) -> Plan:
-    """The reminders due, the warning and the next check of an assignment."""
-    ticket = assignment.ticket
-    result = deadlines.assignment_deadlines(ticket, assignment, calendar)
-    due = assignment.reply_due
+def _decide(
+    result: deadlines.ReplyDeadline, policy: Policy, due: datetime | None, now: datetime
+) -> Plan:
+    """The plan from the reminder days: reminders go out when the working day starts."""
+    start = policy.clock.day_start or time(8, 30)
     leads, upcoming = [], []
     for lead, day in zip(result.rule.reminder_leads, result.reminders, strict=True):
-        moment = _start_of(day, ticket)
+        moment = timezone.make_aware(datetime.combine(day, start))
         if moment > now:
             upcoming.append(moment)
         else:
@@ -86,11 +81,22 @@ def _plan(assignment: Assignment, *, now: datetime, calendar: WorkCalendar | Non
     return Plan(leads, warning, min([*upcoming, due]) if due else None)
 
 
+def _plan(assignment: Assignment, *, now: datetime, calendar: WorkCalendar | None = None) -> Plan:
+    """The reminders due, the warning and the next check of an assignment."""
+    ticket = assignment.ticket
+    result = deadlines.reply_deadline_and_reminders(ticket, assignment, calendar)
+    return _decide(result, ticket.policy_version.as_policy(), assignment.reply_due, now)
+
+
 def _reminder_text(assignment: Assignment) -> str:
     ticket = assignment.ticket
+    return _text(ticket.number, ticket.summary, assignment.reply_due)
+
+
+def _text(number: str, summary: str, reply_due: datetime | None) -> str:
     return (
-        f"工单 {ticket.number}「{ticket.summary}」将于 "
-        f"{timezone.localtime(assignment.reply_due):%Y-%m-%d %H:%M} 到期，请抓紧办理并按时答复。"
+        f"工单 {number}「{summary}」将于 "
+        f"{timezone.localtime(reply_due):%Y-%m-%d %H:%M} 到期，请抓紧办理并按时答复。"
     )
 
 
@@ -208,94 +214,128 @@ def _claim(now: datetime, size: int) -> list[int]:
     )
 
 
-# What checking the reminders of a batch reads of an assignment and its ticket (the
-# deadlines, the text); an overdue assignment is reloaded whole for the ladder.
-ASSIGNMENT_FIELDS = (
-    "ticket",
-    "unit",
+class _Due(NamedTuple):
+    """A claimed assignment as checking its reminders reads it: the columns used of it
+    and its ticket (the deadline, the text), read as a row, not as model instances. An
+    overdue one is reloaded whole for the ladder."""
+
+    pk: int
+    ticket_id: int
+    unit_id: int
+    mode: str
+    extra_days: int
+    clock_start: datetime
+    reply_due: datetime | None
+    number: str
+    summary: str
+    kind: str
+    urgency: str
+    catalog_days: int | None
+    instruction_days: int | None
+    policy_version_id: int
+
+
+DUE_COLUMNS = (
+    "pk",
+    "ticket_id",
+    "unit_id",
     "mode",
     "extra_days",
     "clock_start",
-    "dispatched_at",
     "reply_due",
-    "warning",
-    "next_check_at",
-)
-TICKET_FIELDS = (
-    "number",
-    "summary",
-    "kind",
-    "urgency",
-    "catalog_days",
-    "instruction_days",
-    "policy_version",
+    "ticket__number",
+    "ticket__summary",
+    "ticket__kind",
+    "ticket__urgency",
+    "ticket__catalog_days",
+    "ticket__instruction_days",
+    "ticket__policy_version_id",
 )
 
 
 class _Sweep:
-    """What one sweep loads once and keeps across its batches: the calendar, the policy
-    versions (immutable: each is parsed once, see PolicyVersion.as_policy), the units and
-    their active members; and the counts."""
+    """What one sweep loads once and keeps across its batches: the calendar, the parsed
+    policies of the versions met (immutable: each is parsed once), the units and the ids
+    of their active members; the pauses of the batch in hand; and the counts."""
 
     def __init__(self) -> None:
         self.calendar: WorkCalendar | None = None
         self.versions: dict[int, PolicyVersion] = {}
+        self.policies: dict[int, Policy] = {}
         self.units: dict[int, Unit] = {}
-        self.members: dict[int, list[User]] = {}
+        self.members: dict[int, list[int]] = {}
+        self.pauses: dict[int, list[SlaPause]] = {}
         self.counts = {"checked": 0, "reminders": 0, "escalations": 0}
 
-    def load(self, ids: list[int]) -> list[Assignment]:
-        """The claimed assignments with what checking them reads (the columns used of
-        them and their tickets, units, policies, pauses) in a fixed number of queries."""
+    def load(self, ids: list[int]) -> list[_Due]:
+        """The claimed assignments, earliest check first, with what checking them reads
+        (units, policies, pauses) in a fixed number of queries."""
         if self.calendar is None:
             self.calendar = work_calendar()
-        rows = list(
-            Assignment.objects.filter(pk__in=ids)
-            .select_related("ticket")
-            .only(*ASSIGNMENT_FIELDS, *(f"ticket__{name}" for name in TICKET_FIELDS))
+        rows = [
+            _Due(*row)
+            for row in Assignment.objects.filter(pk__in=ids)
             .order_by("next_check_at", "pk")
-        )
+            .values_list(*DUE_COLUMNS)
+        ]
         units = {a.unit_id for a in rows} - set(self.units)
         if units:
             self.units.update(Unit.objects.in_bulk(units))
-        versions = {a.ticket.policy_version_id for a in rows} - set(self.versions)
+        versions = {a.policy_version_id for a in rows} - set(self.versions)
         if versions:
             self.versions.update(PolicyVersion.objects.in_bulk(versions))
-        for a in rows:
-            a.ticket.policy_version = self.versions[a.ticket.policy_version_id]
-            a.unit = self.units[a.unit_id]
-        # Pauses are rare: prefetch those that exist; the others get one shared empty
-        # result (what prefetch_related would cache, without a queryset per row).
-        paused = set(
-            Pause.objects.filter(assignment_id__in=ids).values_list("assignment_id", flat=True)
-        )
-        prefetch_related_objects([a for a in rows if a.pk in paused], "pauses")
-        none = Pause.objects.none()
-        for a in rows:
-            if a.pk not in paused:
-                a._prefetched_objects_cache = {"pauses": none}  # type: ignore[attr-defined]
+            for pk in versions:
+                self.policies[pk] = self.versions[pk].as_policy()
+        # Pauses are rare: one query for the batch, in the order assignment.pauses gives.
+        self.pauses = {}
+        for assignment_id, start, end, reason in (
+            Pause.objects.filter(assignment_id__in=ids)
+            .order_by("start", "pk")
+            .values_list("assignment_id", "start", "end", "reason")
+        ):
+            self.pauses.setdefault(assignment_id, []).append(SlaPause(start, end, reason))
         return rows
 
-    def whole(self, assignment: Assignment) -> Assignment:
+    def plan(self, a: _Due, now: datetime) -> Plan:
+        """_plan() of a row."""
+        assert self.calendar is not None
+        policy = self.policies[a.policy_version_id]
+        result = deadlines.reply_due_and_reminders(
+            policy,
+            self.calendar,
+            kind=a.kind,
+            mode=a.mode,
+            urgency=a.urgency,
+            catalog_days=a.catalog_days,
+            instruction_days=a.instruction_days,
+            extra_days=a.extra_days,
+            clock_start=a.clock_start,
+            pauses=self.pauses.get(a.pk, ()),
+        )
+        return _decide(result, policy, a.reply_due, now)
+
+    def whole(self, pk: int) -> Assignment:
         """The assignment and its ticket with every column, for the ladder."""
-        whole = Assignment.objects.select_related("ticket", "unit").get(pk=assignment.pk)
+        whole = Assignment.objects.select_related("ticket", "unit").get(pk=pk)
         whole.ticket.policy_version = self.versions[whole.ticket.policy_version_id]
         return whole
 
-    def members_of(self, units: set[int]) -> dict[int, list[User]]:
-        """The active staff of the units, who get a reminder in their inbox."""
+    def members_of(self, units: set[int]) -> dict[int, list[int]]:
+        """The ids of the active staff of the units, who get a reminder in their inbox."""
         missing = units - set(self.members)
         if missing:
             for unit in missing:
                 self.members[unit] = []
-            for user in User.objects.filter(
-                unit_id__in=missing, is_active=True, role__in=UNIT_ROLES
-            ).order_by("pk"):
-                self.members[user.unit_id].append(user)  # type: ignore[index]
+            for user_id, unit_id in (
+                User.objects.filter(unit_id__in=missing, is_active=True, role__in=UNIT_ROLES)
+                .order_by("pk")
+                .values_list("pk", "unit_id")
+            ):
+                self.members[unit_id].append(user_id)
         return self.members
 
 
-def _check_batch(rows: list[Assignment], *, now: datetime, state: _Sweep) -> None:
+def _check_batch(rows: list[_Due], *, now: datetime, state: _Sweep) -> None:
     """check_assignment() for a whole claimed batch, with a fixed number of statements:
     the reminders already sent read once, reminders, messages and events inserted in bulk,
     the warnings and next checks written by one UPDATE. Overdue assignments (the
@@ -303,31 +343,54 @@ def _check_batch(rows: list[Assignment], *, now: datetime, state: _Sweep) -> Non
     check_assignment() one by one."""
     counts = state.counts
     sent = _sent_before(rows)
-    pending: list[tuple[Assignment, Any]] = []  # (assignment, lead) of the new reminders
-    changed: list[Assignment] = []
+    pending: list[tuple[_Due, Any]] = []  # (assignment, lead) of the new reminders
+    changed: list[tuple[int, str, datetime | None]] = []  # (id, warning, next check)
     for a in rows:
         counts["checked"] += 1
         if a.reply_due and now >= a.reply_due:
-            done = check_assignment(state.whole(a), calendar=state.calendar)
+            done = check_assignment(state.whole(a.pk), calendar=state.calendar)
             counts["reminders"] += done.reminders
             counts["escalations"] += done.escalations
             continue
-        plan = _plan(a, now=now, calendar=state.calendar)
+        plan = state.plan(a, now)
         for lead in plan.leads:
             key = (a.pk, int(lead), a.reply_due)
             if key in sent:
                 continue  # sent before (a restarted tick, or a new deadline's check)
             sent.add(key)
             pending.append((a, lead))
-        a.warning, a.next_check_at = plan.warning, plan.next_check_at
-        changed.append(a)
+        changed.append((a.pk, plan.warning, plan.next_check_at))
     created = _create_reminders(pending)
     if created:
         members = state.members_of({a.unit_id for a, _, _ in created})
         messages: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         for a, lead, reminder in created:
-            messages += _messages(a, reminder, _reminder_text(a), members[a.unit_id])
+            # What _messages() makes for check_assignment(), by id.
+            text, prefix = _text(a.number, a.summary, a.reply_due), f"reminder:{reminder}"
+            for user in members[a.unit_id]:
+                messages.append(
+                    {
+                        "channel": Channel.INBOX,
+                        "recipient_id": user,
+                        "subject": "催办",
+                        "body": text,
+                        "ticket_id": a.ticket_id,
+                        "key": f"{prefix}:{user}",
+                    }
+                )
+            phone = state.units[a.unit_id].liaison_phone
+            if phone:
+                messages.append(
+                    {
+                        "channel": Channel.SMS,
+                        "address": phone,
+                        "subject": "催办",
+                        "body": text,
+                        "ticket_id": a.ticket_id,
+                        "key": f"{prefix}:liaison",
+                    }
+                )
             events.append(
                 {
                     "ticket_id": a.ticket_id,
@@ -343,17 +406,17 @@ def _check_batch(rows: list[Assignment], *, now: datetime, state: _Sweep) -> Non
     _save_checks(changed)
 
 
-def _sent_before(rows: list[Assignment]) -> set[tuple]:
+def _sent_before(rows: list[_Due]) -> set[tuple]:
     """(assignment, lead, deadline) of the automatic reminders already sent; read under
     the batch's row locks, so no other tick can add one meanwhile."""
     return set(
-        Reminder.objects.filter(kind="auto", assignment__in=rows).values_list(
+        Reminder.objects.filter(kind="auto", assignment_id__in=[a.pk for a in rows]).values_list(
             "assignment_id", "lead_days", "reply_due"
         )
     )
 
 
-def _create_reminders(pending: list[tuple[Assignment, Any]]) -> list[tuple[Assignment, Any, int]]:
+def _create_reminders(pending: list[tuple[_Due, Any]]) -> list[tuple[_Due, Any, int]]:
     """Insert the new reminders in one statement; returns (assignment, lead, reminder id).
     The unique constraint stays the judge: should one exist after all (written by
     something that did not lock the assignment), they are inserted one by one and the
@@ -386,29 +449,29 @@ def _create_reminders(pending: list[tuple[Assignment, Any]]) -> list[tuple[Assig
     return created
 
 
-def _save_checks(rows: list[Assignment]) -> None:
-    """Write the warnings and next checks of a batch: one UPDATE … FROM unnest(…) on
-    PostgreSQL, bulk_update elsewhere."""
+def _save_checks(rows: list[tuple[int, str, datetime | None]]) -> None:
+    """Write the warnings and next checks of a batch, (id, warning, next check) each: one
+    UPDATE … FROM unnest(…) on PostgreSQL, bulk_update elsewhere."""
     if not rows:
         return
     if connection.vendor == "postgresql":
         table = Assignment._meta.db_table
-        with connection.cursor() as cursor:
+        with bound_cursor() as cursor:
             cursor.execute(
                 f"""
                 UPDATE {table} AS a SET warning = v.warning, next_check_at = v.next_check_at
-                FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[])
+                FROM unnest(%b::bigint[], %b::varchar[], %b::timestamptz[])
                     AS v(id, warning, next_check_at)
                 WHERE a.id = v.id
                 """,
-                [
-                    [a.pk for a in rows],
-                    [str(a.warning) for a in rows],
-                    [a.next_check_at for a in rows],
-                ],
+                [[row[0] for row in rows], [str(row[1]) for row in rows], [row[2] for row in rows]],
             )
     else:
-        Assignment.objects.bulk_update(rows, ["warning", "next_check_at"], batch_size=BATCH)
+        Assignment.objects.bulk_update(
+            [Assignment(pk=pk, warning=w, next_check_at=n) for pk, w, n in rows],
+            ["warning", "next_check_at"],
+            batch_size=BATCH,
+        )
 
 
 def sweep(*, limit: int = 10_000, batch: int = BATCH) -> dict[str, int]:

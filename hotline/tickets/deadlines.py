@@ -5,12 +5,17 @@ The math is in hotline.sla; this module only gathers the inputs from the rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import date, datetime
+from typing import NamedTuple
 
 from hotline.sla import compute
+from hotline.sla import deadlines as sla
 from hotline.sla.calendar import WorkCalendar
+from hotline.sla.deadlines import ClockRules
 from hotline.sla.deadlines import Pause as SlaPause
-from hotline.sla.policies import Kind, Mode, Period, PeriodUnit, Urgency
+from hotline.sla.policies import Kind, Mode, Period, PeriodUnit, Policy, Rule, Urgency
 from hotline.sla.selectors import work_calendar
 from hotline.tickets.models import Assignment, Ticket
 
@@ -23,22 +28,15 @@ def assignment_deadlines(
     policy = ticket.policy_version.as_policy()
     rule = policy.rule_for(Kind(ticket.kind), Mode(assignment.mode), Urgency(ticket.urgency))
     rules = compute.clock_rules(policy)
-    reply = policy.resolve(rule.reply, catalog_days=ticket.catalog_days)
-    if (
-        assignment.mode == Mode.INSTRUCTION
-        and ticket.instruction_days
-        and rule.instruction_may_set_deadline
-    ):
-        reply = Period(PeriodUnit.WORKING_DAYS, ticket.instruction_days)  # R-HM-6, LX 四3
-    if assignment.extra_days:
-        if reply.unit != PeriodUnit.WORKING_DAYS:
-            raise ValueError("extensions are counted in working days")
-        reply = replace(reply, amount=(reply.amount or 0) + assignment.extra_days)
-    pauses = [
-        SlaPause(start=p.start, end=p.end, reason=p.reason)
-        for p in (assignment.pauses.all() if assignment.pk else [])
-        if p.end is None or p.end > assignment.clock_start
-    ]
+    reply = _reply_period(
+        policy,
+        rule,
+        mode=assignment.mode,
+        catalog_days=ticket.catalog_days,
+        instruction_days=ticket.instruction_days,
+        extra_days=assignment.extra_days,
+    )
+    pauses = _pauses(assignment.pauses.all() if assignment.pk else [], assignment.clock_start)
     reply_due = compute.period_deadline(calendar, assignment.clock_start, reply, rules, pauses)
 
     def from_dispatch(period: Period | None):
@@ -60,6 +58,145 @@ def assignment_deadlines(
         return_until=from_dispatch(rule.return_window),
         reminders=reminders,
     )
+
+
+def _reply_period(
+    policy: Policy,
+    rule: Rule,
+    *,
+    mode: str,
+    catalog_days: float | None,
+    instruction_days: int | None,
+    extra_days: int,
+) -> Period:
+    """The resolved reply period: the rule's, the instruction's (R-HM-6, LX 四3), plus the
+    working days of an extension."""
+    reply = policy.resolve(rule.reply, catalog_days=catalog_days)
+    if mode == Mode.INSTRUCTION and instruction_days and rule.instruction_may_set_deadline:
+        reply = Period(PeriodUnit.WORKING_DAYS, instruction_days)  # R-HM-6, LX 四3
+    if extra_days:
+        if reply.unit != PeriodUnit.WORKING_DAYS:
+            raise ValueError("extensions are counted in working days")
+        reply = replace(reply, amount=(reply.amount or 0) + extra_days)
+    return reply
+
+
+def _pauses(pauses, clock_start: datetime) -> list[SlaPause]:
+    """The pauses (model rows or anything with start, end, reason) that count."""
+    return [
+        SlaPause(start=p.start, end=p.end, reason=p.reason)
+        for p in pauses
+        if p.end is None or p.end > clock_start
+    ]
+
+
+class ReplyDeadline(NamedTuple):
+    """What the sweeper needs of an assignment's deadlines: the rule (its reminder leads),
+    the reply due (None: an open pause stops the clock) and the days its reminders fall
+    due, one per lead."""
+
+    rule: Rule
+    due: datetime | None
+    reminders: tuple[date, ...]
+
+
+def reply_deadline_and_reminders(
+    ticket: Ticket, assignment: Assignment, calendar: WorkCalendar | None = None
+) -> ReplyDeadline:
+    """The reply deadline and the reminder days of one assignment, as
+    assignment_deadlines() works them out (`.rule`, `.reply.due`, `.reminders`), without
+    the sign and send-back deadlines and without the explanations: the sweeper's share."""
+    return reply_due_and_reminders(
+        ticket.policy_version.as_policy(),
+        calendar or work_calendar(),
+        kind=ticket.kind,
+        mode=assignment.mode,
+        urgency=ticket.urgency,
+        catalog_days=ticket.catalog_days,
+        instruction_days=ticket.instruction_days,
+        extra_days=assignment.extra_days,
+        clock_start=assignment.clock_start,
+        pauses=assignment.pauses.all() if assignment.pk else (),
+    )
+
+
+def reply_due_and_reminders(
+    policy: Policy,
+    calendar: WorkCalendar,
+    *,
+    kind: str,
+    mode: str,
+    urgency: str,
+    catalog_days: float | None,
+    instruction_days: int | None,
+    extra_days: int,
+    clock_start: datetime,
+    pauses: Iterable = (),
+) -> ReplyDeadline:
+    """reply_deadline_and_reminders() from the column values (the sweeper reads rows, not
+    model instances); `pauses` are the assignment's (anything with start, end, reason)."""
+    rule = policy.rule_for(Kind(kind), Mode(mode), Urgency(urgency))
+    reply = _reply_period(
+        policy,
+        rule,
+        mode=mode,
+        catalog_days=catalog_days,
+        instruction_days=instruction_days,
+        extra_days=extra_days,
+    )
+    due = due_only(
+        calendar, clock_start, reply, compute.clock_rules(policy), _pauses(pauses, clock_start)
+    )
+    reminders: tuple[date, ...] = ()
+    if due is not None:
+        day = due.date()
+        reminders = tuple(
+            compute.workdays_before(calendar, day, int(lead)) for lead in rule.reminder_leads
+        )
+    return ReplyDeadline(rule, due, reminders)
+
+
+def due_only(
+    calendar: WorkCalendar,
+    start: datetime,
+    period: Period,
+    rules: ClockRules = sla.DEFAULT_RULES,
+    pauses: Sequence[SlaPause] = (),
+) -> datetime | None:
+    """compute.period_deadline(…).due without the explanation: the same steps as
+    sla.deadlines.add_working_days / add_working_hours / add_natural_hours up to the due
+    (a test holds them equal)."""
+    if period.amount is None or period.unit == PeriodUnit.CATALOG:
+        raise ValueError("resolve the period against its policy first")
+    received = sla._local(start)
+    if period.unit == PeriodUnit.WORKING_DAYS:
+        days = int(period.amount)
+        if days < 0:
+            raise ValueError(f"days must be >= 0, got {days}")
+        if sla._receipt_day_counts(calendar, received, rules):
+            first_day = received.date()
+        else:
+            first_day = calendar.next_workday(received.date())
+        axis = sla._WorkAxis(calendar, rules)
+        return sla._run_clock(
+            sla._at(first_day, rules.day_start),
+            days * rules.day_length,
+            sla._merge_pauses(pauses, received),
+            axis.position,
+            axis.moment_at,
+        ).due
+    work = sla._hours(period.amount)
+    stops = sla._merge_pauses(pauses, received)
+    if period.unit == PeriodUnit.WORKING_HOURS:
+        axis = sla._WorkAxis(calendar, rules)
+        return sla._run_clock(axis.clamp(received), work, stops, axis.position, axis.moment_at).due
+    return sla._run_clock(
+        received,
+        work,
+        stops,
+        lambda moment: sla._local(moment) - received,
+        lambda pos: received + pos,
+    ).due
 
 
 def refresh(ticket: Ticket, assignment: Assignment) -> compute.TicketDeadlines:
