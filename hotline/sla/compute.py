@@ -35,15 +35,18 @@ def period_deadline(
     period: Period,
     rules: ClockRules = DEFAULT_RULES,
     pauses: Sequence[Pause] = (),
+    *,
+    explain: bool = True,
 ) -> Deadline:
-    """The due moment of a resolved period (amount known) from `start`."""
+    """The due moment of a resolved period (amount known) from `start`; with
+    `explain=False` without the explanation lines (faster, for sweeps)."""
     if period.amount is None or period.unit == PeriodUnit.CATALOG:
         raise ValueError("resolve the period against its policy first")
     if period.unit == PeriodUnit.WORKING_DAYS:
-        return add_working_days(calendar, start, int(period.amount), rules, pauses)
+        return add_working_days(calendar, start, int(period.amount), rules, pauses, explain=explain)
     if period.unit == PeriodUnit.WORKING_HOURS:
-        return add_working_hours(calendar, start, period.amount, rules, pauses)
-    return add_natural_hours(start, period.amount, pauses)
+        return add_working_hours(calendar, start, period.amount, rules, pauses, explain=explain)
+    return add_natural_hours(start, period.amount, pauses, explain=explain)
 
 
 @dataclass(frozen=True)

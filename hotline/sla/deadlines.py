@@ -338,6 +338,8 @@ def add_working_days(
     days: int,
     rules: ClockRules = DEFAULT_RULES,
     pauses: Sequence[Pause] = (),
+    *,
+    explain: bool = True,
 ) -> Deadline:
     """The due of a period of `days` working days received at `start` (R-DL-1, R-DL-3).
 
@@ -358,6 +360,8 @@ def add_working_days(
     stops = _merge_pauses(pauses, received)
     clock = _at(first_day, rules.day_start)
     run = _run_clock(clock, days * rules.day_length, stops, axis.position, axis.moment_at)
+    if not explain:  # the sweeper's hot path needs the due only
+        return Deadline(run.due, (), ())
     start_line = _days_start_line(calendar, received, rules, first_day)
     amount = f"第 {days} 个工作日" if days else "0 个工作日，即起算时刻"
     return _explain(calendar, received, start_line, run, amount)
@@ -378,6 +382,8 @@ def add_working_hours(
     hours: float,
     rules: ClockRules = DEFAULT_RULES,
     pauses: Sequence[Pause] = (),
+    *,
+    explain: bool = True,
 ) -> Deadline:
     """The due of `hours` of working time from `start` (R-DL-1, R-DL-3).
 
@@ -390,6 +396,8 @@ def add_working_hours(
     axis = _WorkAxis(calendar, rules)
     clock = axis.clamp(received)
     run = _run_clock(clock, work, _merge_pauses(pauses, received), axis.position, axis.moment_at)
+    if not explain:
+        return Deadline(run.due, (), ())
     window = f"{rules.day_start:%H:%M}–{rules.day_end:%H:%M}"
     start_line = (
         f"{_receipt_text(calendar, received)}，按工作时间 {window} 计时，"
@@ -398,7 +406,9 @@ def add_working_hours(
     return _explain(calendar, received, start_line, run, f"工作时间 {hours:g} 小时")
 
 
-def add_natural_hours(start: datetime, hours: float, pauses: Sequence[Pause] = ()) -> Deadline:
+def add_natural_hours(
+    start: datetime, hours: float, pauses: Sequence[Pause] = (), *, explain: bool = True
+) -> Deadline:
     """The due of `hours` of wall-clock time from `start`; paused time does not count (R-DL-3).
 
     Used for the urgent periods counted in natural hours (e.g. 2 小时内联系诉求人), which run
@@ -410,6 +420,8 @@ def add_natural_hours(start: datetime, hours: float, pauses: Sequence[Pause] = (
     run = _run_clock(
         received, work, stops, lambda moment: _local(moment) - received, lambda pos: received + pos
     )
+    if not explain:
+        return Deadline(run.due, (), ())
     year = received.year
     lines = [f"{received:%Y-%m-%d %H:%M} 受理，按自然时间计 {hours:g} 小时"]
     lines += [_stop_line(stop, year) for stop in run.stops]

@@ -163,40 +163,8 @@ def due_only(
     rules: ClockRules = sla.DEFAULT_RULES,
     pauses: Sequence[SlaPause] = (),
 ) -> datetime | None:
-    """compute.period_deadline(…).due without the explanation: the same steps as
-    sla.deadlines.add_working_days / add_working_hours / add_natural_hours up to the due
-    (a test holds them equal)."""
-    if period.amount is None or period.unit == PeriodUnit.CATALOG:
-        raise ValueError("resolve the period against its policy first")
-    received = sla._local(start)
-    if period.unit == PeriodUnit.WORKING_DAYS:
-        days = int(period.amount)
-        if days < 0:
-            raise ValueError(f"days must be >= 0, got {days}")
-        if sla._receipt_day_counts(calendar, received, rules):
-            first_day = received.date()
-        else:
-            first_day = calendar.next_workday(received.date())
-        axis = sla._WorkAxis(calendar, rules)
-        return sla._run_clock(
-            sla._at(first_day, rules.day_start),
-            days * rules.day_length,
-            sla._merge_pauses(pauses, received),
-            axis.position,
-            axis.moment_at,
-        ).due
-    work = sla._hours(period.amount)
-    stops = sla._merge_pauses(pauses, received)
-    if period.unit == PeriodUnit.WORKING_HOURS:
-        axis = sla._WorkAxis(calendar, rules)
-        return sla._run_clock(axis.clamp(received), work, stops, axis.position, axis.moment_at).due
-    return sla._run_clock(
-        received,
-        work,
-        stops,
-        lambda moment: sla._local(moment) - received,
-        lambda pos: received + pos,
-    ).due
+    """compute.period_deadline(…).due without building the explanation."""
+    return compute.period_deadline(calendar, start, period, rules, pauses, explain=False).due
 
 
 def refresh(ticket: Ticket, assignment: Assignment) -> compute.TicketDeadlines:
