@@ -24,7 +24,7 @@ in the coming days), were reminded on an earlier day (Reminder, notifications an
 Then, with the same data, it times
   * naive: what many helpdesks do: read every open assignment through the ORM and test
     its deadline in Python (calendar, rules and the reminders already sent loaded once);
-  * due sweep: one hotline.supervision.services.sweep() with a limit above the number
+  * due sweep: one hotline.supervision.sweep.sweep() with a limit above the number
     due, so it claims and checks batches until nothing is due (sends the reminders:
     Reminder rows, inbox and SMS notifications, `reminded` events, new next_check_at);
   * empty sweep: sweep() again right after (nothing due), then its median over 20 runs;
@@ -724,7 +724,7 @@ def naive_scan(now: datetime) -> tuple[set[int], int]:
     from hotline.sla.policies import Kind, Mode, Urgency
     from hotline.sla.selectors import work_calendar
     from hotline.supervision.models import Reminder
-    from hotline.supervision.services import WATCHED
+    from hotline.supervision.sweep import WATCHED
     from hotline.tickets.models import Assignment, WarningLevel
 
     calendar = work_calendar()
@@ -770,7 +770,7 @@ def measure(loaded: Loaded, *, naive: bool = True) -> Measured:
     from hotline.notifications.models import Notification
     from hotline.sla.selectors import work_calendar
     from hotline.supervision.models import Reminder
-    from hotline.supervision.services import WATCHED, sweep
+    from hotline.supervision.sweep import WATCHED, sweep
     from hotline.tickets.models import Assignment, TicketEvent
 
     m = Measured()
@@ -845,14 +845,14 @@ def profile(loaded: Loaded, limit: int) -> str:
     from django.test.utils import CaptureQueriesContext
 
     from hotline.core import clock
-    from hotline.supervision import services
+    from hotline.supervision import sweep as sweeper
 
     reset()
     lines = [f"profile: sweep(limit={limit}) under cProfile (slower than the timed run)"]
     with clock.frozen_at(loaded.now):
         # The plan of the claim query while all the due rows are waiting.
         with transaction.atomic(), CaptureQueriesContext(connection) as captured:
-            services._claim(loaded.now, services.BATCH)
+            sweeper._claim(loaded.now, sweeper.BATCH)
             sql = captured.captured_queries[-1]["sql"]
             plan = [row[0] for row in _sql("EXPLAIN (ANALYZE, BUFFERS) " + sql)]
         kinds: Counter[str] = Counter()
@@ -874,7 +874,7 @@ def profile(loaded: Loaded, limit: int) -> str:
         t0 = time.perf_counter()
         with connection.execute_wrapper(count):
             profiler.enable()
-            counts = services.sweep(limit=limit)
+            counts = sweeper.sweep(limit=limit)
             profiler.disable()
         wall = time.perf_counter() - t0
     n = max(1, counts["checked"])
@@ -883,8 +883,8 @@ def profile(loaded: Loaded, limit: int) -> str:
         f"({wall / n * 1000:.2f} ms each); SQL {sum(kinds.values()) / n:.1f} statements "
         f"and {waited[0] / n * 1000:.2f} ms waiting per assignment"
     )
-    batches = -(-n // services.BATCH)
-    lines.append(f"  statements in all and per batch of {services.BATCH} ({batches} batches):")
+    batches = -(-n // sweeper.BATCH)
+    lines.append(f"  statements in all and per batch of {sweeper.BATCH} ({batches} batches):")
     for kind, number in kinds.most_common(20):
         lines.append(f"    {number:6,} {number / batches:7.1f}  {kind}")
     lines.append("  claim query plan (one batch, all due rows waiting):")

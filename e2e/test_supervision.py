@@ -7,7 +7,7 @@ import time_machine
 
 from e2e.conftest import login, screenshot
 from hotline.supervision.models import Reminder
-from hotline.supervision.services import sweep
+from hotline.supervision.sweep import sweep
 from hotline.tickets.demo import build_demo_tickets
 
 pytestmark = pytest.mark.browser

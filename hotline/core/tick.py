@@ -19,7 +19,8 @@ log = logging.getLogger("hotline.tick")
 def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     from hotline.intelligence.duplicates import index_pending
     from hotline.notifications.services import deliver_due
-    from hotline.supervision.services import render_pending, sweep
+    from hotline.supervision.documents import render_pending
+    from hotline.supervision.sweep import sweep
 
     # Reminders and the escalation ladder first (one index scan on next_check_at; due
     # assignments claimed and checked in batches, one transaction per batch), so what

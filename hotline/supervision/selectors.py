@@ -17,7 +17,7 @@ from hotline.directory.models import Unit
 from hotline.sla.policies import RungAction
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.models import Document, Escalation, Meeting, Reminder
-from hotline.supervision.services import WATCHED
+from hotline.supervision.sweep import WATCHED
 from hotline.tickets.models import Assignment, Ticket, WarningLevel
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from hotline.accounts.permissions import Capability, can
 from hotline.core.errors import DomainError
 from hotline.core.views import capability_required
-from hotline.supervision import pdf, selectors, services
+from hotline.supervision import documents, pdf, selectors, services
 from hotline.supervision.forms import DocumentIssueForm, MeetingForm
 from hotline.supervision.models import Meeting
 from hotline.tickets.models import Assignment, Ticket
@@ -69,7 +69,7 @@ def issue(request, pk: int):
 def document_download(request, pk: int):
     document = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
     if not document.file:
-        document = services.document_render(document)  # not yet rendered by the tick
+        document = documents.document_render(document)  # not yet rendered by the tick
     response = FileResponse(document.file.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.file.name.rsplit("/", 1)[-1]}"'
     return response

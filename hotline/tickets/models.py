@@ -339,7 +339,7 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["active", "reply_due"]),
             models.Index(fields=["unit", "active", "state"]),
-            # The sweeper's claim (hotline.supervision.services._claim): only the
+            # The sweeper's claim (hotline.supervision.sweep._claim): only the
             # assignments it watches, in next_check_at order, so a batch is a range scan.
             models.Index(
                 fields=["next_check_at"],

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from hotline.supervision import services as sv
+from hotline.supervision import sweep as sweeper
 from hotline.supervision.models import Reminder
 from hotline.tickets.tests.conftest import *  # noqa: F403
 from hotline.tickets.tests.test_concurrency import race
@@ -19,7 +19,7 @@ def test_two_ticks_send_each_reminder_once(flow, at):
     for _ in range(6):
         flow.to("handling", assists=())
     at(2025, 11, 10, 9, 0)
-    outcomes = race(sv.sweep, sv.sweep)
+    outcomes = race(sweeper.sweep, sweeper.sweep)
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     assert sum(value["reminders"] for _, value in outcomes) == 6
     assert Reminder.objects.count() == 6
@@ -34,7 +34,7 @@ def test_ticks_in_small_batches_interleave_and_send_each_once(flow, at):
     for _ in range(9):
         flow.to("handling", assists=())
     at(2025, 11, 10, 9, 0)
-    outcomes = race(*[lambda: sv.sweep(batch=2)] * 3)
+    outcomes = race(*[lambda: sweeper.sweep(batch=2)] * 3)
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     assert sum(value["reminders"] for _, value in outcomes) == 9
     assert sum(value["checked"] for _, value in outcomes) == 9
@@ -54,9 +54,9 @@ def test_two_ticks_climb_each_rung_once(flow, at):
         flow.to("handling", assists=(), kind="consult")
     for moment in [(2026, 9, 30, 8, 30), (2026, 10, 8, 8, 30)]:
         at(*moment)
-        sv.sweep()
+        sweeper.sweep()
     at(2026, 10, 10, 8, 30)  # the letters: numbered under concurrency
-    outcomes = race(sv.sweep, sv.sweep)
+    outcomes = race(sweeper.sweep, sweeper.sweep)
     assert all(kind == "ok" for kind, _ in outcomes), outcomes
     assert sum(value["escalations"] for _, value in outcomes) == 3
     assert Escalation.objects.filter(rung="letter").count() == 3

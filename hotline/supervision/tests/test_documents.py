@@ -10,8 +10,8 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from hotline.core.tick import run_once
-from hotline.supervision import pdf
-from hotline.supervision import services as sv
+from hotline.supervision import documents, pdf
+from hotline.supervision import sweep as sweeper
 from hotline.supervision.models import Document
 from hotline.tickets.tests.conftest import *  # noqa: F403 - the flow fixtures
 
@@ -47,7 +47,7 @@ def escalated(flow, at, media):
         (2026, 10, 10, 8, 30),
     ]:
         at(*moment)
-        sv.sweep()
+        sweeper.sweep()
     return ticket
 
 
@@ -73,7 +73,7 @@ def test_a_failing_render_is_retried_later_and_never_stops_the_tick(escalated, m
         raise OSError("no fonts")
 
     monkeypatch.setattr(pdf, "document_pdf", broken)
-    assert sv.render_pending() == {"rendered": 0, "failed": 1}
+    assert documents.render_pending() == {"rendered": 0, "failed": 1}
     letter = Document.objects.get(kind="letter")
     assert letter.render_attempts == 1 and "no fonts" in letter.render_error
 
@@ -112,7 +112,7 @@ def test_board_and_ticket_show_the_ladder_level(escalated, client, people):
 def test_criticism_list_and_bulletin_pages(escalated, client, people, at):
     for moment in [(2026, 10, 14, 8, 30), (2026, 10, 16, 8, 30)]:
         at(*moment)
-        sv.sweep()
+        sweeper.sweep()
     client.force_login(people["analyst1"])
     body = client.get("/supervision/criticism/", {"month": "2026-10"}).content.decode()
     assert escalated.number in body and "市住房和城乡建设局" in body

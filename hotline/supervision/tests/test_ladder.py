@@ -14,6 +14,8 @@ from hotline.sla.policies import Period, PeriodUnit, working_days
 from hotline.supervision import ladder
 from hotline.supervision import selectors as sel
 from hotline.supervision import services as sv
+from hotline.supervision import sweep as sweeper
+from hotline.supervision.escalation import ACTION_EVENTS
 from hotline.supervision.models import Document, Escalation
 from hotline.tickets.models import TicketEvent, UnitRequest, WarningLevel
 from hotline.tickets.tests.conftest import *  # noqa: F403 - the flow fixtures
@@ -41,7 +43,7 @@ def overdue(flow, at):
     lead = flow.lead(ticket)
     assert lead.reply_due == sh(2026, 9, 29, 17, 30)
     at(2026, 9, 24, 8, 31)
-    assert sv.sweep()["reminders"] == 1
+    assert sweeper.sweep()["reminders"] == 1
     return ticket, lead
 
 
@@ -50,18 +52,18 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
     center, unit = units["QX-HL"], units["QX-ZJJ"]
 
     at(2026, 9, 29, 17, 31)  # overdue: red, but the first rung waits a working day
-    assert sv.sweep()["escalations"] == 0
+    assert sweeper.sweep()["escalations"] == 0
     lead.refresh_from_db()
     assert lead.warning == WarningLevel.RED
     assert lead.next_check_at == sh(2026, 9, 30, 8, 30)
 
     at(2026, 9, 30, 8, 29)
-    assert sv.sweep()["checked"] == 0  # an index scan finds nothing due
+    assert sweeper.sweep()["checked"] == 0  # an index scan finds nothing due
 
     # Rung 1, Wed 09-30 08:30: the hotline's deputy head urges the unit's deputy head.
     at(2026, 9, 30, 8, 30)
-    assert sv.sweep()["escalations"] == 1
-    assert sv.sweep()["escalations"] == 0  # never twice
+    assert sweeper.sweep()["escalations"] == 1
+    assert sweeper.sweep()["escalations"] == 0  # never twice
     deputy = Escalation.objects.get(rung="deputy")
     assert (deputy.level, deputy.action, deputy.by_name) == (1, "urge", center.deputy_head_name)
     assert told(deputy) == {
@@ -81,11 +83,11 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
     assert lead.next_check_at == sh(2026, 10, 8, 8, 30)
 
     at(2026, 10, 7, 17, 0)
-    assert sv.sweep()["checked"] == 0
+    assert sweeper.sweep()["checked"] == 0
 
     # Rung 2, Thu 10-08 08:30: the hotline's head urges the unit's head.
     at(2026, 10, 8, 8, 30)
-    assert sv.sweep()["escalations"] == 1
+    assert sweeper.sweep()["escalations"] == 1
     head = Escalation.objects.get(rung="head")
     assert head.by_name == center.head_name
     assert told(head) == {
@@ -101,7 +103,7 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
 
     # Rung 3, Sat 10-10 08:30: the numbered supervision letter (督办函).
     at(2026, 10, 10, 8, 30)
-    assert sv.sweep()["escalations"] == 1
+    assert sweeper.sweep()["escalations"] == 1
     letter = Document.objects.get(kind="letter")
     assert letter.number == "青溪12345督〔2026〕1号"
     assert letter.unit == unit and letter.ticket == ticket
@@ -124,7 +126,7 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
 
     # Rung 4, Wed 10-14: efficiency supervision recommendation (no extension, R-SV-3).
     at(2026, 10, 14, 8, 30)
-    assert sv.sweep()["escalations"] == 1
+    assert sweeper.sweep()["escalations"] == 1
     recommendation = Document.objects.get(kind="recommendation")
     assert recommendation.number == "青溪12345效〔2026〕1号"
     assert recommendation.issuer == "青溪市效能监察办公室"
@@ -133,11 +135,11 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
 
     # Rung 5, Fri 10-16: reminded three times (one reminder, two leaders) → criticism.
     at(2026, 10, 16, 8, 30)
-    assert sv.sweep()["escalations"] == 1
+    assert sweeper.sweep()["escalations"] == 1
     lead.refresh_from_db()
     assert lead.next_check_at is None  # the ladder is done
     at(2026, 10, 30, 9, 0)
-    assert sv.sweep()["checked"] == 0
+    assert sweeper.sweep()["checked"] == 0
 
     assert list(Escalation.objects.filter(assignment=lead).values_list("level", "rung", "at")) == [
         (1, "deputy", sh(2026, 9, 30, 8, 30)),
@@ -147,7 +149,7 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
         (5, "criticism", sh(2026, 10, 16, 8, 30)),
     ]
     kinds = list(
-        TicketEvent.objects.filter(ticket=ticket, kind__in=sv.ACTION_EVENTS.values()).values_list(
+        TicketEvent.objects.filter(ticket=ticket, kind__in=ACTION_EVENTS.values()).values_list(
             "kind", flat=True
         )
     )
@@ -173,15 +175,15 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
 def test_a_reply_stops_the_ladder(overdue, flow, at):
     ticket, _lead = overdue
     at(2026, 9, 30, 8, 30)
-    sv.sweep()
+    sweeper.sweep()
     at(2026, 9, 30, 10, 0)
     flow.reply(ticket)  # written, but not a reply until the unit's leader approves it
     at(2026, 10, 8, 8, 30)
-    assert sv.sweep()["escalations"] == 1
+    assert sweeper.sweep()["escalations"] == 1
     at(2026, 10, 8, 9, 0)
     flow.approve_reply(ticket)
     at(2026, 10, 20, 9, 0)
-    assert sv.sweep()["escalations"] == 0
+    assert sweeper.sweep()["escalations"] == 0
     assert list(Escalation.objects.values_list("rung", flat=True)) == ["deputy", "head"]
 
 
@@ -189,16 +191,16 @@ def test_extension_asked_passes_over_the_recommendation_r_sv_3(overdue, flow, at
     _ticket, lead = overdue
     for moment in [(2026, 9, 30, 8, 30), (2026, 10, 8, 8, 30), (2026, 10, 10, 8, 30)]:
         at(*moment)
-        sv.sweep()
+        sweeper.sweep()
     UnitRequest.objects.create(
         assignment=lead, kind=UnitRequest.Kind.EXTENSION, reason="需现场勘查", days=3
     )
     # The recommendation falls due 10-14 and is passed over (an extension was asked for);
     # criticism, two working days after the letter (10-12, 10-13), is due by then too.
     at(2026, 10, 14, 8, 29)
-    assert sv.sweep()["escalations"] == 0
+    assert sweeper.sweep()["escalations"] == 0
     at(2026, 10, 14, 8, 30)
-    assert sv.sweep()["escalations"] == 1
+    assert sweeper.sweep()["escalations"] == 1
     assert list(Escalation.objects.values_list("rung", flat=True).order_by("level")) == [
         "deputy",
         "head",
@@ -211,11 +213,11 @@ def test_extension_asked_passes_over_the_recommendation_r_sv_3(overdue, flow, at
 def test_a_late_tick_climbs_one_rung_at_a_time(overdue, at):
     """After a long outage the unit still gets each rung's wait to respond."""
     at(2026, 10, 20, 9, 0)
-    assert sv.sweep()["escalations"] == 1
+    assert sweeper.sweep()["escalations"] == 1
     at(2026, 10, 21, 8, 29)
-    assert sv.sweep()["escalations"] == 0
+    assert sweeper.sweep()["escalations"] == 0
     at(2026, 10, 21, 8, 30)
-    assert sv.sweep()["escalations"] == 1
+    assert sweeper.sweep()["escalations"] == 1
 
 
 def test_document_numbers_follow_a_yearly_sequence(overdue, flow, units, at):
@@ -238,7 +240,7 @@ def test_missing_contacts_are_recorded_not_fatal(overdue, units, at):
     unit.deputy_head_name = unit.deputy_head_phone = ""
     unit.save()
     at(2026, 9, 30, 8, 30)
-    sv.sweep()
+    sweeper.sweep()
     deputy = Escalation.objects.get(rung="deputy")
     assert {"role": "unit_deputy_head", "missing": True} in deputy.recipients
 

@@ -11,6 +11,7 @@ from hotline.core.errors import PermissionDenied
 from hotline.core.tick import run_once
 from hotline.notifications.models import Notification
 from hotline.supervision import services as sv
+from hotline.supervision import sweep as sweeper
 from hotline.supervision.models import Reminder
 from hotline.tickets.models import TicketEvent, WarningLevel
 from hotline.tickets.tests.conftest import *  # noqa: F403 - the flow fixtures
@@ -23,21 +24,21 @@ def test_kj_reminders_across_national_day_r_sv_1(flow, at):
     at(2025, 9, 26, 10, 0)
     ticket = flow.to("handling", assists=())
     lead = flow.lead(ticket)
-    assert sv.sweep()["reminders"] == 0
+    assert sweeper.sweep()["reminders"] == 0
     lead.refresh_from_db()
     assert lead.warning == WarningLevel.NORMAL
     assert lead.next_check_at.astimezone(SH) == dt.datetime(2025, 10, 10, 8, 30, tzinfo=SH)
     at(2025, 10, 9, 17, 0)
-    assert sv.sweep()["checked"] == 0  # nothing due: an index scan finds no row
+    assert sweeper.sweep()["checked"] == 0  # nothing due: an index scan finds no row
     at(2025, 10, 10, 8, 31)
-    assert sv.sweep()["reminders"] == 1
-    assert sv.sweep()["reminders"] == 0  # never twice
+    assert sweeper.sweep()["reminders"] == 1
+    assert sweeper.sweep()["reminders"] == 0  # never twice
     lead.refresh_from_db()
     assert lead.warning == WarningLevel.YELLOW
     sms = Notification.objects.get(channel="sms", key__startswith="reminder:")
     assert "2025-10-16 17:30" in sms.body
     at(2025, 10, 16, 17, 31)
-    sv.sweep()
+    sweeper.sweep()
     lead.refresh_from_db()
     assert lead.warning == WarningLevel.RED
     # Overdue: the sweeper looks again when the ladder's first rung falls due (R-SV-2).
@@ -53,7 +54,7 @@ def test_a_new_deadline_gets_new_reminders(flow, people, at):
 
     s.ticket_redo(actor=people["visitor1"], ticket=ticket, reason="不满意")
     at(2025, 11, 12, 9, 0)
-    assert sv.sweep()["reminders"] == 1
+    assert sweeper.sweep()["reminders"] == 1
     assert Reminder.objects.filter(kind="auto").count() == 1
 
 
@@ -65,7 +66,7 @@ def test_crash_in_the_middle_loses_nothing_and_doubles_nothing(flow, at, batch, 
     at(2025, 11, 3, 9, 0)
     tickets = [flow.to("handling", assists=()) for _ in range(3)]
     at(2025, 11, 10, 9, 0)  # all three have a reminder due (KJ help: lead 5)
-    real = sv.notify_many
+    real = sweeper.notify_many
     calls = {"n": 0}
 
     def crash_in_second_batch(messages):
@@ -75,14 +76,14 @@ def test_crash_in_the_middle_loses_nothing_and_doubles_nothing(flow, at, batch, 
         return real(messages)
 
     with (
-        mock.patch.object(sv, "notify_many", crash_in_second_batch),
+        mock.patch.object(sweeper, "notify_many", crash_in_second_batch),
         pytest.raises(RuntimeError),
     ):
-        sv.sweep(batch=batch)
+        sweeper.sweep(batch=batch)
     assert Reminder.objects.count() == kept
     assert Notification.objects.filter(key__startswith="reminder:").count() == kept * 3
     assert TicketEvent.objects.filter(kind="reminded").count() == kept
-    assert sv.sweep(batch=batch)["reminders"] == 3 - kept  # the restarted tick
+    assert sweeper.sweep(batch=batch)["reminders"] == 3 - kept  # the restarted tick
     assert sorted(Reminder.objects.values_list("assignment__ticket", flat=True)) == sorted(
         t.pk for t in tickets
     )
@@ -92,7 +93,7 @@ def test_crash_in_the_middle_loses_nothing_and_doubles_nothing(flow, at, batch, 
     )
     assert len(keys) == len(set(keys)) == 9
     assert TicketEvent.objects.filter(kind="reminded").count() == 3
-    assert sv.sweep(batch=batch) == {"checked": 0, "reminders": 0, "escalations": 0}
+    assert sweeper.sweep(batch=batch) == {"checked": 0, "reminders": 0, "escalations": 0}
 
 
 def test_manual_reminder_only_by_supervisors(flow, people):
@@ -119,7 +120,7 @@ def test_supervisor_board_shows_warnings_and_reminds(client, flow, people, at):
     at(2025, 11, 3, 9, 0)
     ticket = flow.to("handling", assists=())
     at(2025, 11, 18, 9, 0)  # overdue (due 11-17 17:30)
-    sv.sweep()
+    sweeper.sweep()
     client.force_login(people["supervisor1"])
     body = client.get("/supervision/", {"level": "red"}).content.decode()
     assert ticket.number in body and "市住房和城乡建设局" in body

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from hotline.notifications.models import Notification
-from hotline.supervision import services as sv
+from hotline.supervision import sweep as sweeper
 from hotline.supervision.models import Escalation, Reminder
 from hotline.tickets.models import Assignment, TicketEvent, WarningLevel
 from hotline.tickets.tests.conftest import *  # noqa: F403 - the flow fixtures
@@ -27,7 +27,7 @@ def one_by_one() -> dict[str, int]:
         with transaction.atomic():
             due = (
                 Assignment.objects.filter(
-                    active=True, state__in=sv.WATCHED, next_check_at__lte=sv.clock.now()
+                    active=True, state__in=sweeper.WATCHED, next_check_at__lte=sweeper.clock.now()
                 )
                 .select_related("ticket__policy_version", "unit")
                 .order_by("next_check_at", "id")
@@ -36,7 +36,7 @@ def one_by_one() -> dict[str, int]:
             )
             if due is None:
                 return counts
-            done = sv.check_assignment(due)
+            done = sweeper.check_assignment(due)
             counts["checked"] += 1
             counts["reminders"] += done.reminders
             counts["escalations"] += done.escalations
@@ -129,14 +129,14 @@ def test_a_batch_sends_what_one_by_one_sends(flow, people, units, at):
     fresh = flow.to("handling", assists=())  # just dispatched: nothing to send yet
     at(2025, 11, 10, 9, 0)
     lead = flow.lead(reminded)
-    assert sv.check_assignment(lead).reminders == 1
-    Assignment.objects.filter(pk=lead.pk).update(next_check_at=sv.clock.now())
-    due = Assignment.objects.filter(next_check_at__lte=sv.clock.now(), active=True)
+    assert sweeper.check_assignment(lead).reminders == 1
+    Assignment.objects.filter(pk=lead.pk).update(next_check_at=sweeper.clock.now())
+    due = Assignment.objects.filter(next_check_at__lte=sweeper.clock.now(), active=True)
     assert due.count() == 6
 
     expected_counts, expected = outcome(one_by_one)
     with mock_check() as check:
-        counts, got = outcome(lambda: sv.sweep(batch=2))
+        counts, got = outcome(lambda: sweeper.sweep(batch=2))
     assert counts == expected_counts
     assert counts["checked"] == 6 and counts["reminders"] == 4
     assert counts["escalations"] >= 1
@@ -162,13 +162,13 @@ class mock_check:
         from unittest import mock
 
         self.checked: list = []
-        real = sv.check_assignment
+        real = sweeper.check_assignment
 
         def spy(assignment, **kw):
             self.checked.append(assignment)
             return real(assignment, **kw)
 
-        self.patch = mock.patch.object(sv, "check_assignment", spy)
+        self.patch = mock.patch.object(sweeper, "check_assignment", spy)
         self.patch.start()
         return self
 
@@ -183,12 +183,12 @@ def test_statements_per_batch_do_not_grow_with_its_size(flow, at):
     at(2025, 11, 4, 9, 0)
     for _ in range(6):
         flow.to("handling", assists=())
-    assert sv.sweep()["checked"] == 8  # first look: next checks set, nothing due yet
+    assert sweeper.sweep()["checked"] == 8  # first look: next checks set, nothing due yet
     statements = []
     for day in (10, 11):
         at(2025, 11, day, 9, 0)
         with CaptureQueriesContext(connection) as queries:
-            counts = sv.sweep()
+            counts = sweeper.sweep()
         statements.append(len(queries))
         assert counts["checked"] == counts["reminders"] == (2 if day == 10 else 6)
     assert statements[0] == statements[1], statements
@@ -203,10 +203,10 @@ def test_the_unique_constraint_decides_if_a_sent_reminder_was_missed(flow, at):
     tickets = [flow.to("handling", assists=()) for _ in range(3)]
     at(2025, 11, 10, 9, 0)
     first = flow.lead(tickets[0])
-    assert sv.check_assignment(first).reminders == 1
-    Assignment.objects.filter(pk=first.pk).update(next_check_at=sv.clock.now())
-    with mock.patch.object(sv, "_sent_before", lambda rows: set()):
-        assert sv.sweep() == {"checked": 3, "reminders": 2, "escalations": 0}
+    assert sweeper.check_assignment(first).reminders == 1
+    Assignment.objects.filter(pk=first.pk).update(next_check_at=sweeper.clock.now())
+    with mock.patch.object(sweeper, "_sent_before", lambda rows: set()):
+        assert sweeper.sweep() == {"checked": 3, "reminders": 2, "escalations": 0}
     assert Reminder.objects.count() == 3
     keys = list(
         Notification.objects.filter(key__startswith="reminder:").values_list("key", flat=True)
@@ -221,7 +221,7 @@ def test_limit_and_batch(flow, at, batch):
     for _ in range(5):
         flow.to("handling", assists=())
     at(2025, 11, 10, 9, 0)
-    assert sv.sweep(limit=3, batch=batch)["checked"] == 3
-    assert sv.sweep(limit=3, batch=batch)["checked"] == 2
-    assert sv.sweep(limit=3, batch=batch)["checked"] == 0
+    assert sweeper.sweep(limit=3, batch=batch)["checked"] == 3
+    assert sweeper.sweep(limit=3, batch=batch)["checked"] == 2
+    assert sweeper.sweep(limit=3, batch=batch)["checked"] == 0
     assert Reminder.objects.count() == 5
