@@ -39,7 +39,9 @@ done
 
 # Browser tests drive Debian's Chromium; CJK fonts make the screenshots legible.
 command -v chromium >/dev/null || apt_install chromium
-fc-list 2>/dev/null | grep -qi cjk || apt_install fonts-noto-cjk
+# grep without -q reads to the end: with -q an early exit makes fc-list die of SIGPIPE,
+# and pipefail then reports the fonts missing.
+fc-list 2>/dev/null | grep -i cjk >/dev/null || apt_install fonts-noto-cjk
 
 step "tests on SQLite"
 $BIN/pytest
