@@ -75,6 +75,7 @@ def test_ladder_documents_bulletin_criticism_and_meetings(page, demo):
         page.select_option("#id_units", index=0)
         page.fill("#id_attendees", "热线中心、住建局、物业公司")
         page.fill("#id_decisions", "住建局牵头，两周内完成维修")
+        page.evaluate("window.scrollTo(0, 0)")
         screenshot(page, "supervision-meeting-form")
         with page.expect_navigation():
             page.click("button.primary")
