@@ -17,14 +17,14 @@ from hotline.directory import selectors as directory
 from hotline.directory.models import Unit, UnitKind
 
 
-def capability_required(capability: Capability) -> Callable:
-    """A view decorator: 403 page unless the user has the capability."""
+def capability_required(*capabilities: Capability) -> Callable:
+    """A view decorator: 403 page unless the user has one of the capabilities."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not can(request.user, capability):
-                raise DjangoPermissionDenied(capability.value)
+            if not any(can(request.user, c) for c in capabilities):
+                raise DjangoPermissionDenied(capabilities[0].value)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -60,7 +60,6 @@ def _supervision(request):
 
     from django.core.paginator import Paginator
 
-    from hotline.core import clock
     from hotline.sla.selectors import default_policy_version
     from hotline.supervision import ladder
     from hotline.supervision import selectors as board
@@ -86,7 +85,7 @@ def _supervision(request):
             for rung in rungs
         ],
         "documents": board.recent_documents(request.user, limit=8),
-        "follow_ups": board.follow_ups_due(until=clock.now().date() + timedelta(days=7))[:8],
+        "follow_ups": board.follow_ups_due(until=directory.today() + timedelta(days=7))[:8],
         "center": ladder.hotline_unit(),
     }
 

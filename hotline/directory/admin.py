@@ -57,7 +57,6 @@ class TopicAdmin(admin.ModelAdmin):
     list_filter = ["level", "active"]
     search_fields = ["code", "name", "description"]
     autocomplete_fields = ["parent"]
-    list_select_related = ["parent__parent"]
     ordering = ["code"]
     inlines = [TopicChildInline]
     fields = ["code", "name", "level", "parent", "description", "active", "sort_order"]

@@ -24,9 +24,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-UnitImportForm = ImportForm
-
-
 class CatalogFilterForm(forms.Form):
     """The catalog page's filters (GET): text, handling unit, the day in force."""
 

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -18,19 +20,91 @@ from hotline.directory.forms import CatalogFilterForm, ImportForm
 
 CATALOG_PAGE_SIZE = 50
 
+# --- shared ---------------------------------------------------------------------------
+
+
+def _tree_page(request, *, tree: Callable[..., list], page: str, partial: str):
+    """A searchable tree (units, topics); htmx asks for the tree alone."""
+    query = request.GET.get("q", "").strip()
+    context = {
+        "tree": tree(query=query),
+        "query": query,
+        "can_manage": can(request.user, Capability.MANAGE),
+    }
+    return render(request, partial if request.htmx else page, context)
+
+
+def _import_views(
+    *,
+    service: Callable[..., services.ImportResult],
+    template: str,
+    done: str,
+    template_csv: Callable[[], bytes],
+    file_name: str,
+    columns: tuple[tables.Column, ...] = (),
+) -> tuple[Callable, Callable]:
+    """The upload page and the template download of one import (units, topics, catalog):
+    upload, all-or-nothing import, every error listed; the same for every import."""
+
+    @capability_required(Capability.MANAGE)
+    def upload_page(request):
+        errors: list[tables.RowError] = []
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    result = service(
+                        actor=request.user, file_name=upload.name, content=upload.read()
+                    )
+                except services.ImportRejected as exc:
+                    errors = exc.errors
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(request, _imported(result))
+                    return redirect(done)
+        else:
+            form = ImportForm()
+        status = 400 if errors or form.errors else 200
+        context = {"form": form, "errors": errors, "columns": columns}
+        return render(request, template, context, status=status)
+
+    @capability_required(Capability.MANAGE)
+    def template_download(request):
+        return _csv_download(template_csv(), file_name)
+
+    return upload_page, template_download
+
+
+def _imported(result: services.ImportResult) -> str:
+    text = _("Imported: %(created)s created, %(updated)s updated.") % {
+        "created": result.created,
+        "updated": result.updated,
+    }
+    if result.unchanged:
+        text += " " + _("%(n)s unchanged.") % {"n": result.unchanged}
+    if result.closed:
+        text += " " + _("%(n)s earlier version(s) closed.") % {"n": result.closed}
+    return text
+
+
+def _csv_download(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
 # --- units ----------------------------------------------------------------------------
 
 
 @capability_required(Capability.VIEW_DIRECTORY)
 def unit_list(request):
-    query = request.GET.get("q", "").strip()
-    context = {
-        "tree": selectors.unit_tree(query=query),
-        "query": query,
-        "can_manage": can(request.user, Capability.MANAGE),
-    }
-    template = "directory/_tree.html" if request.htmx else "directory/unit_list.html"
-    return render(request, template, context)
+    return _tree_page(
+        request,
+        tree=selectors.unit_tree,
+        page="directory/unit_list.html",
+        partial="directory/_tree.html",
+    )
 
 
 @capability_required(Capability.VIEW_DIRECTORY)
@@ -49,20 +123,14 @@ def unit_detail(request, code: str):
     )
 
 
-@capability_required(Capability.MANAGE)
-def unit_import(request):
-    return _import_page(
-        request,
-        service=services.units_import,
-        template="directory/unit_import.html",
-        done="directory:unit-list",
-        context={"columns": importing.COLUMNS},
-    )
-
-
-@capability_required(Capability.MANAGE)
-def unit_import_template(request):
-    return _csv_download(importing.template_csv(), "units-template.csv")
+unit_import, unit_import_template = _import_views(
+    service=services.units_import,
+    template="directory/unit_import.html",
+    done="directory:unit-list",
+    columns=importing.COLUMNS,
+    template_csv=importing.template_csv,
+    file_name="units-template.csv",
+)
 
 
 # --- topics (诉求分类, R-IN-3) -------------------------------------------------------------
@@ -70,30 +138,21 @@ def unit_import_template(request):
 
 @capability_required(Capability.VIEW_DIRECTORY)
 def topic_list(request):
-    query = request.GET.get("q", "").strip()
-    context = {
-        "tree": selectors.topic_tree(query=query),
-        "query": query,
-        "can_manage": can(request.user, Capability.MANAGE),
-    }
-    template = "directory/_topic_tree.html" if request.htmx else "directory/topic_list.html"
-    return render(request, template, context)
-
-
-@capability_required(Capability.MANAGE)
-def topic_import(request):
-    return _import_page(
+    return _tree_page(
         request,
-        service=services.topics_import,
-        template="directory/topic_import.html",
-        done="directory:topic-list",
-        context={},
+        tree=selectors.topic_tree,
+        page="directory/topic_list.html",
+        partial="directory/_topic_tree.html",
     )
 
 
-@capability_required(Capability.MANAGE)
-def topic_import_template(request):
-    return _csv_download(topic_importing.template_csv(), "topics-template.csv")
+topic_import, topic_import_template = _import_views(
+    service=services.topics_import,
+    template="directory/topic_import.html",
+    done="directory:topic-list",
+    template_csv=topic_importing.template_csv,
+    file_name="topics-template.csv",
+)
 
 
 # --- the dispatch catalog (派单目录, R-HM-9) -----------------------------------------------
@@ -159,59 +218,11 @@ def catalog_suggest(request):
     )
 
 
-@capability_required(Capability.MANAGE)
-def catalog_import(request):
-    return _import_page(
-        request,
-        service=services.catalog_import,
-        template="directory/catalog_import.html",
-        done="directory:catalog-list",
-        context={"columns": catalog_importing.COLUMNS},
-    )
-
-
-@capability_required(Capability.MANAGE)
-def catalog_import_template(request):
-    return _csv_download(catalog_importing.template_csv(), "catalog-template.csv")
-
-
-# --- shared ---------------------------------------------------------------------------
-
-
-def _import_page(request, *, service, template: str, done: str, context: dict):
-    """Upload, all-or-nothing import, every error listed; the same for every import."""
-    errors: list[tables.RowError] = []
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = service(actor=request.user, file_name=upload.name, content=upload.read())
-            except services.ImportRejected as exc:
-                errors = exc.errors
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _imported(result))
-                return redirect(done)
-    else:
-        form = ImportForm()
-    status = 400 if errors or form.errors else 200
-    return render(request, template, {"form": form, "errors": errors, **context}, status=status)
-
-
-def _imported(result: services.ImportResult) -> str:
-    text = _("Imported: %(created)s created, %(updated)s updated.") % {
-        "created": result.created,
-        "updated": result.updated,
-    }
-    if result.unchanged:
-        text += " " + _("%(n)s unchanged.") % {"n": result.unchanged}
-    if result.closed:
-        text += " " + _("%(n)s earlier version(s) closed.") % {"n": result.closed}
-    return text
-
-
-def _csv_download(content: bytes, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+catalog_import, catalog_import_template = _import_views(
+    service=services.catalog_import,
+    template="directory/catalog_import.html",
+    done="directory:catalog-list",
+    columns=catalog_importing.COLUMNS,
+    template_csv=catalog_importing.template_csv,
+    file_name="catalog-template.csv",
+)

@@ -13,7 +13,7 @@ with fixed weights (`WEIGHTS`):
 
 Without history the catalog alone decides; without either the list is empty (the
 dispatcher dispatches by statutory duty). The explanation (`why`) says which evidence
-counted. `History` and `rank` are pure (no ORM); `history_from_db` reads the city's
+counted. `History` and `rank` are pure (no ORM); `history_cases` reads the city's
 finished tickets.
 """
 

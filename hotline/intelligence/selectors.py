@@ -47,7 +47,7 @@ def _load(row: Mapping[str, Any]) -> TopicClassifier | None:
         if sha256(data) != row["sha256"]:
             raise TrainingError("checksum does not match the database")
         return TopicClassifier.from_bytes(data)
-    except (OSError, TrainingError, Exception) as exc:  # keep serving the old model
+    except Exception as exc:  # a missing, altered or unreadable file: keep the old model
         log.error("topic model %s not loaded: %s", path, exc)
         return None
 

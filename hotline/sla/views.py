@@ -39,7 +39,7 @@ def _covers(cal: WorkCalendar, year: int) -> bool:
 
 
 def _month(cal: WorkCalendar, year: int, month: int) -> dict[str, Any]:
-    weeks = []
+    weeks, today = [], timezone.localdate(clock.now())
     for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         cells: list[dict[str, Any] | None] = []
         for day in week:
@@ -53,7 +53,7 @@ def _month(cal: WorkCalendar, year: int, month: int) -> dict[str, Any]:
                     "workday": cal.is_workday(day),
                     "mark": mark,
                     "weekend": day.weekday() >= 5,
-                    "today": day == timezone.localdate(clock.now()),
+                    "today": day == today,
                 }
             )
         weeks.append(cells)
@@ -224,7 +224,8 @@ def _clock_rows(policy: policies.Policy) -> list[tuple[str, str]]:
 def policy_list(request):
     installed = selectors.policy_list()
     codes = {p.code for p in installed}
-    rows = [(p, selectors.policy_latest_version(p)) for p in installed]
+    # The versions come prefetched by policy_list(), newest first (PolicyVersion.Meta).
+    rows = [(p, next(iter(p.versions.all()), None)) for p in installed]
     return render(
         request,
         "sla/policy_list.html",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -14,13 +13,13 @@ from django.db.models.functions import Coalesce
 from hotline.accounts.models import UNIT_ROLES
 from hotline.core import clock
 from hotline.directory.models import Unit
+from hotline.sla.deadlines import SHANGHAI as SH
 from hotline.sla.policies import RungAction
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.models import Document, Escalation, Meeting, Reminder
 from hotline.supervision.sweep import WATCHED
 from hotline.tickets.models import Assignment, Ticket, WarningLevel
 
-SH = ZoneInfo("Asia/Shanghai")
 SORTS = {"due": "reply_due", "-due": "-reply_due", "unit": "unit__name", "number": "ticket__number"}
 
 
@@ -91,7 +90,7 @@ def parse_month(text: str | None) -> date:
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
     start = datetime(month.year, month.month, 1, tzinfo=SH)
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    following = next_month(month)
     return start, datetime(following.year, following.month, 1, tzinfo=SH)
 
 

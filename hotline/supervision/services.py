@@ -20,7 +20,7 @@ from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.directory.models import Unit
 from hotline.notifications.models import Channel
 from hotline.notifications.services import notify
-from hotline.sla.policies import Contact, Rung, RungAction
+from hotline.sla.policies import Contact, Rung, RungAction, working_days
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.documents import _document_issue
 from hotline.supervision.escalation import ACTION_EVENTS, _users_for
@@ -68,7 +68,9 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
         action = RungAction.LETTER if kind == Document.Kind.LETTER else RungAction.RECOMMENDATION
         rung = next(
             (r for r in policy.ladder if r.action == action),
-            Rung(key=kind, label=str(Document.Kind(kind).label), action=action, wait=_zero()),
+            Rung(
+                key=kind, label=str(Document.Kind(kind).label), action=action, wait=working_days(0)
+            ),
         )
         document = _document_issue(
             kind=kind, rung=rung, assignment=assignment, ticket=ticket, escalation=None
@@ -94,12 +96,6 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
                 key=f"document:{document.pk}:{user.pk}",
             )
     return document
-
-
-def _zero():
-    from hotline.sla.policies import working_days
-
-    return working_days(0)
 
 
 # --- on-site supervision and coordination meetings (R-SV-4, R-SV-5) -------------------

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from hotline.accounts.models import UNIT_ROLES, User
 from hotline.core import clock
+from hotline.core.bulk import bound_cursor, insert_rows
 from hotline.directory.models import Unit
 from hotline.notifications.models import Channel
-from hotline.notifications.services import bound_cursor, insert_rows, notify, notify_many
+from hotline.notifications.services import notify_many
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.deadlines import Pause as SlaPause
 from hotline.sla.models import PolicyVersion
@@ -84,30 +85,31 @@ def _text(number: str, summary: str, reply_due: datetime | None) -> str:
 
 
 def _messages(
-    assignment: Assignment, reminder_id: int, text: str, members: Iterable[User]
+    *, reminder_id: int, text: str, ticket_id: int, members: Iterable[int], phone: str
 ) -> list[dict[str, Any]]:
-    """The messages of one reminder: every active member of the unit in the inbox, and
-    the unit's liaison phone by SMS. The keys make each one once only."""
+    """The messages of one reminder (for notify_many): every active member of the unit
+    (`members`: their ids) in the inbox, and the unit's liaison phone by SMS. The keys
+    make each one once only."""
     key = f"reminder:{reminder_id}"
     messages: list[dict[str, Any]] = [
         {
             "channel": Channel.INBOX,
-            "recipient": user,
+            "recipient_id": user,
             "subject": "催办",
             "body": text,
-            "ticket": assignment.ticket,
-            "key": f"{key}:{user.pk}",
+            "ticket_id": ticket_id,
+            "key": f"{key}:{user}",
         }
         for user in members
     ]
-    if assignment.unit.liaison_phone:
+    if phone:
         messages.append(
             {
                 "channel": Channel.SMS,
-                "address": assignment.unit.liaison_phone,
+                "address": phone,
                 "subject": "催办",
                 "body": text,
-                "ticket": assignment.ticket,
+                "ticket_id": ticket_id,
                 "key": f"{key}:liaison",
             }
         )
@@ -116,8 +118,15 @@ def _messages(
 
 def _tell(assignment: Assignment, reminder: Reminder, text: str) -> None:
     members = assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES)
-    for message in _messages(assignment, reminder.pk, text, members):
-        notify(**message)
+    notify_many(
+        _messages(
+            reminder_id=reminder.pk,
+            text=text,
+            ticket_id=assignment.ticket_id,
+            members=members.order_by("pk").values_list("pk", flat=True),
+            phone=assignment.unit.liaison_phone,
+        )
+    )
 
 
 def check_assignment(assignment: Assignment, *, calendar: WorkCalendar | None = None) -> Checked:
@@ -349,31 +358,13 @@ def _check_batch(rows: list[_Due], *, now: datetime, state: _Sweep) -> None:
         messages: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         for a, lead, reminder in created:
-            # What _messages() makes for check_assignment(), by id.
-            text, prefix = _text(a.number, a.summary, a.reply_due), f"reminder:{reminder}"
-            for user in members[a.unit_id]:
-                messages.append(
-                    {
-                        "channel": Channel.INBOX,
-                        "recipient_id": user,
-                        "subject": "催办",
-                        "body": text,
-                        "ticket_id": a.ticket_id,
-                        "key": f"{prefix}:{user}",
-                    }
-                )
-            phone = state.units[a.unit_id].liaison_phone
-            if phone:
-                messages.append(
-                    {
-                        "channel": Channel.SMS,
-                        "address": phone,
-                        "subject": "催办",
-                        "body": text,
-                        "ticket_id": a.ticket_id,
-                        "key": f"{prefix}:liaison",
-                    }
-                )
+            messages += _messages(
+                reminder_id=reminder,
+                text=_text(a.number, a.summary, a.reply_due),
+                ticket_id=a.ticket_id,
+                members=members[a.unit_id],
+                phone=state.units[a.unit_id].liaison_phone,
+            )
             events.append(
                 {
                     "ticket_id": a.ticket_id,

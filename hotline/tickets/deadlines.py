@@ -45,19 +45,21 @@ def assignment_deadlines(
         resolved = policy.resolve(period, catalog_days=ticket.catalog_days)
         return compute.period_deadline(calendar, assignment.dispatched_at, resolved, rules)
 
-    reminders: tuple = ()
-    if reply_due.due is not None:
-        reminders = tuple(
-            compute.workdays_before(calendar, reply_due.due.date(), int(lead))
-            for lead in rule.reminder_leads
-        )
     return compute.TicketDeadlines(
         rule=rule,
         reply=reply_due,
         sign=from_dispatch(rule.sign),
         return_until=from_dispatch(rule.return_window),
-        reminders=reminders,
+        reminders=_reminders(calendar, rule, reply_due.due),
     )
+
+
+def _reminders(calendar: WorkCalendar, rule: Rule, due: datetime | None) -> tuple[date, ...]:
+    """The days the reminders fall due, one per lead of the rule (none without a due)."""
+    if due is None:
+        return ()
+    day = due.date()
+    return tuple(compute.workdays_before(calendar, day, int(lead)) for lead in rule.reminder_leads)
 
 
 def _reply_period(
@@ -147,13 +149,7 @@ def reply_due_and_reminders(
     due = due_only(
         calendar, clock_start, reply, compute.clock_rules(policy), _pauses(pauses, clock_start)
     )
-    reminders: tuple[date, ...] = ()
-    if due is not None:
-        day = due.date()
-        reminders = tuple(
-            compute.workdays_before(calendar, day, int(lead)) for lead in rule.reminder_leads
-        )
-    return ReplyDeadline(rule, due, reminders)
+    return ReplyDeadline(rule, due, _reminders(calendar, rule, due))
 
 
 def due_only(
@@ -167,10 +163,12 @@ def due_only(
     return compute.period_deadline(calendar, start, period, rules, pauses, explain=False).due
 
 
-def refresh(ticket: Ticket, assignment: Assignment) -> compute.TicketDeadlines:
+def refresh(
+    ticket: Ticket, assignment: Assignment, calendar: WorkCalendar | None = None
+) -> compute.TicketDeadlines:
     """Recompute and store the indexed due columns (design rule 4), and tell the sweeper
     to look again now: it works out the warning and the next reminder itself."""
-    result = assignment_deadlines(ticket, assignment)
+    result = assignment_deadlines(ticket, assignment, calendar)
     assignment.reply_due = result.reply.due
     assignment.sign_due = result.sign.due if result.sign else None
     assignment.return_until = result.return_until.due if result.return_until else None

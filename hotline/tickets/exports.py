@@ -26,7 +26,7 @@ from hotline.core.models import audit
 from hotline.directory.models import Topic, Unit
 from hotline.tickets import search
 from hotline.tickets.models import KIND_CHOICES, Assignment, Citizen, Ticket
-from hotline.tickets.selectors import citizen_for
+from hotline.tickets.selectors import citizen_for, subtree
 from hotline.tickets.states import Status
 
 EXPORT_LIMIT = 10_000  # rows in one Excel file; the page says so when a search has more
@@ -141,18 +141,6 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def topic_and_descendants(topic: Topic) -> list[int]:
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Topic.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, stack = [], [topic.pk]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
-    return found
-
-
 def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
     """The tickets `user` may see that match the cleaned search `data`, in the chosen order."""
     tickets = Ticket.objects.visible_to(user)
@@ -194,7 +182,7 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
         tickets = tickets.filter(kind=data["kind"])
     topic = data.get("topic")
     if topic is not None:
-        tickets = tickets.filter(topic_id__in=topic_and_descendants(topic))
+        tickets = tickets.filter(topic_id__in=subtree(Topic, topic.pk))
     if data.get("date_from"):
         tickets = tickets.filter(received_at__gte=_day_start(data["date_from"]))
     if data.get("date_to"):

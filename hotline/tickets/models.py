@@ -238,10 +238,12 @@ class Ticket(models.Model):
         return self.number
 
     def save(self, *args, **kwargs) -> None:
-        self.search_terms = search.terms(*(getattr(self, name) for name in search.FIELDS))
         fields = kwargs.get("update_fields")
-        if fields is not None and set(search.FIELDS) & set(fields):
-            kwargs["update_fields"] = {*fields, "search_terms"}
+        # A save of other columns only (a service bumping the version) keeps the terms.
+        if fields is None or set(search.FIELDS) & set(fields):
+            self.search_terms = search.terms(*(getattr(self, name) for name in search.FIELDS))
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "search_terms"}
         super().save(*args, **kwargs)
 
     @property

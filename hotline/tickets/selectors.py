@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, QuerySet
 
 from hotline.accounts.models import UNIT_ROLES
 from hotline.accounts.permissions import Capability, can
 from hotline.directory.models import Unit
-from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets.models import AbuseRecord, Assignment, Ticket
 
 
-def unit_and_descendants(unit_id: int) -> list[int]:
-    """The unit and every unit below it (a unit sees its sub-units' work, R-HM-11)."""
+def subtree(model: type[Model], root_id: int) -> list[int]:
+    """The ids of `root_id` and every row below it in a tree kept by `parent_id`."""
     children: dict[int | None, list[int]] = {}
-    for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+    for pk, parent in model._default_manager.values_list("pk", "parent_id"):
         children.setdefault(parent, []).append(pk)
-    found, stack = [], [unit_id]
+    found, stack = [], [root_id]
     while stack:
         current = stack.pop()
         found.append(current)
         stack.extend(children.get(current, []))
     return found
+
+
+def unit_and_descendants(unit_id: int) -> list[int]:
+    """The unit and every unit below it (a unit sees its sub-units' work, R-HM-11)."""
+    return subtree(Unit, unit_id)
 
 
 def sees_every_ticket(user) -> bool:
@@ -47,7 +52,9 @@ def visible_filter(queryset: QuerySet, user) -> QuerySet:
 def ticket_get(*, user, number: str) -> Ticket | None:
     return (
         Ticket.objects.visible_to(user)
-        .select_related("citizen", "operator", "policy_version__policy", "region")
+        .select_related(
+            "citizen", "operator", "policy_version__policy", "region", "topic__parent__parent"
+        )
         .prefetch_related(
             Prefetch(
                 "assignments",
@@ -98,12 +105,12 @@ def citizen_history(*, user, phone: str, limit: int = 20) -> list[Ticket]:
 
 def abuse_summary(*, phone: str) -> dict[str, int]:
     """How often this number was recorded as abusive, by kind (shown during the call)."""
-    from hotline.tickets.models import AbuseRecord
-
-    counts: dict[str, int] = {}
-    for kind in AbuseRecord.objects.filter(citizen__phone=phone).values_list("kind", flat=True):
-        counts[kind] = counts.get(kind, 0) + 1
-    return counts
+    return dict(
+        AbuseRecord.objects.filter(citizen__phone=phone)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
 
 
 def attachments_for(user, ticket: Ticket):

@@ -23,7 +23,7 @@ from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
 from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import ClockStart, Kind, Mode, Urgency
-from hotline.sla.selectors import default_policy_version
+from hotline.sla.selectors import default_policy_version, work_calendar
 from hotline.tickets import attachments, deadlines, states
 from hotline.tickets.models import (
     DECLINE_GUIDANCE,
@@ -83,6 +83,12 @@ def _move(ticket: Ticket, action: str) -> None:
     ticket.status = states.check(action, ticket.status)
     ticket.version += 1
     ticket.save()
+
+
+def _bump(ticket: Ticket) -> None:
+    """A write to the ticket's parts that leaves its status alone still changes its version."""
+    ticket.version += 1
+    ticket.save(update_fields=["version"])
 
 
 def _require_member(user, assignment: Assignment) -> None:
@@ -321,6 +327,7 @@ def ticket_dispatch(
         now = clock.now()
         previous = {a.unit_id: a for a in ticket.assignments.filter(role=Assignment.Role.LEAD)}
         policy = ticket.policy_version.as_policy()
+        calendar = work_calendar()  # once for every unit of the dispatch
         made = []
         for unit, role in [(lead, Assignment.Role.LEAD)] + [
             (u, Assignment.Role.ASSIST) for u in assists
@@ -338,7 +345,7 @@ def ticket_dispatch(
             )
             if first and policy.clock.on_return_approved == ClockStart.FIRST_RECEIPT:
                 assignment.clock_start = first.first_received_at
-            result = deadlines.refresh(ticket, assignment)
+            result = deadlines.refresh(ticket, assignment, calendar)
             assignment.save()
             made.append((assignment, result))
         lead_assignment, lead_result = made[0]
@@ -519,8 +526,7 @@ def extension_request(*, actor, assignment: Assignment, reason: str, days: int) 
             days=days,
             requested_by=actor,
         )
-        ticket.version += 1
-        ticket.save(update_fields=["version"])
+        _bump(ticket)
         _event(
             ticket, "extension_requested", actor, assignment=assignment, reason=reason, days=days
         )
@@ -555,8 +561,7 @@ def extension_decide(
                 f"新的办理期限为 {_fmt(assignment.reply_due)}。"
             )
             _tell_citizen(ticket, notice, key=f"extension:{request.pk}")
-        ticket.version += 1
-        ticket.save(update_fields=["version"])
+        _bump(ticket)
         _event(
             ticket,
             "extension_approved" if approve else "extension_refused",
@@ -585,8 +590,7 @@ def assist_report(*, actor, assignment: Assignment, text: str) -> Assignment:
             raise Conflict("协办意见已报送")
         assignment.state, assignment.replied_at = Assignment.State.REPLIED, clock.now()
         assignment.save()
-        ticket.version += 1
-        ticket.save(update_fields=["version"])
+        _bump(ticket)
         _event(ticket, "assist_reported", actor, assignment=assignment, text=text.strip())
     return assignment
 
@@ -621,8 +625,7 @@ def assignment_pass_down(
             sign_due=assignment.sign_due,
             reply_due=assignment.reply_due,
         )
-        ticket.version += 1
-        ticket.save(update_fields=["version"])
+        _bump(ticket)
         _event(
             ticket,
             "passed_down",
@@ -649,8 +652,7 @@ def sub_review(*, actor, sub: Assignment, accept: bool, note: str = "") -> Assig
             raise Conflict("下级单位尚未报送办理结果")
         sub.state = Assignment.State.CLOSED if accept else Assignment.State.HANDLING
         sub.save()
-        ticket.version += 1
-        ticket.save(update_fields=["version"])
+        _bump(ticket)
         _event(
             ticket, "sub_accepted" if accept else "sub_refused", actor, assignment=sub, note=note
         )
@@ -687,8 +689,7 @@ def reply_submit(
             citizen_view=citizen_view.strip(),
             written_by=actor,
         )
-        ticket.version += 1
-        ticket.save(update_fields=["version"])
+        _bump(ticket)
         _event(ticket, "reply_submitted", actor, assignment=assignment, reply=reply.pk)
     return reply
 
@@ -717,8 +718,7 @@ def reply_decide(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply
         else:
             states.check("reply_reject", ticket.status)
             reply.state = Reply.State.REJECTED
-            ticket.version += 1
-            ticket.save(update_fields=["version"])
+            _bump(ticket)
         reply.save()
         late = bool(approve and assignment.reply_due and now > assignment.reply_due)
         _event(
@@ -802,8 +802,7 @@ def visit_record(
             ticket.closed_at = clock.now()
             ticket.save(update_fields=["closed_at"])
         else:
-            ticket.version += 1
-            ticket.save(update_fields=["version"])
+            _bump(ticket)
         _event(
             ticket,
             "visited",
@@ -970,8 +969,7 @@ def submission_create(
         )
         made.tickets.set(locked)
         for ticket in locked:
-            ticket.version += 1
-            ticket.save(update_fields=["version"])
+            _bump(ticket)
             _event(ticket, "submitted_to_leader", actor, submission=made.number, title=title)
     return made
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
 from hotline.core.views import capability_required
+from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines, exports, selectors
 from hotline.tickets.models import Ticket
 from hotline.workbench.actions import actions_for
@@ -64,9 +65,7 @@ def ticket_list(request):
     if tickets is None:
         messages.error(request, _("Please correct the marked fields."))
         tickets = Ticket.objects.none()
-    paginator = CappedPaginator(
-        tickets.select_related("citizen"), PAGE_SIZE, cap=exports.EXPORT_LIMIT
-    )
+    paginator = CappedPaginator(tickets, PAGE_SIZE, cap=exports.EXPORT_LIMIT)
     page = paginator.get_page(request.GET.get("page"))
     sort = request.GET.get("sort", "")
     return render(
@@ -111,10 +110,13 @@ def ticket_detail(request, number: str):
     ticket = selectors.ticket_get(user=request.user, number=number)
     if ticket is None:
         raise Http404
+    calendar = work_calendar()  # once for the page, not once per unit
     parts = []
     for assignment in ticket.assignments.all():
         explained = (
-            deadlines.assignment_deadlines(ticket, assignment) if assignment.active else None
+            deadlines.assignment_deadlines(ticket, assignment, calendar)
+            if assignment.active
+            else None
         )
         parts.append({"assignment": assignment, "deadlines": explained})
     return render(

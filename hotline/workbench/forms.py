@@ -36,10 +36,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        if not obj.may_lead:
-            return f"{obj.name}（{_('Assist only')}）"
-        return str(obj.name)
+    label_from_instance = UnitChoiceField.label_from_instance
 
 
 class HandlerChoiceField(forms.ModelChoiceField):

@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from hotline.core import clock
 from hotline.sla.calendar import WorkCalendar
-from hotline.sla.selectors import work_calendar
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
 from hotline.tickets.selectors import sees_every_ticket
 from hotline.tickets.states import Status
@@ -58,10 +56,6 @@ def near_due_limit(*, calendar: WorkCalendar, now: datetime) -> datetime:
     today = timezone.localdate(now)
     last = calendar.nth_workday_after(today, NEAR_DUE_WORKDAYS)
     return timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
-
-
-def today() -> date:
-    return timezone.localdate(clock.now())
 
 
 # --- dispatcher --------------------------------------------------------------------------
@@ -111,9 +105,9 @@ def inbox_base(user) -> QuerySet[Assignment]:
     )
 
 
-def _inbox_filters(now: datetime) -> dict[str, Q]:
+def _inbox_filters(*, calendar: WorkCalendar, now: datetime) -> dict[str, Q]:
     """Each inbox tab as one condition, used for its list and for all counts at once."""
-    limit = near_due_limit(calendar=work_calendar(), now=now)
+    limit = near_due_limit(calendar=calendar, now=now)
     active = Q(active=True)
     done = Q(ticket__status__in=[Status.COMPLETED, Status.CLOSED])
     return {
@@ -127,16 +121,17 @@ def _inbox_filters(now: datetime) -> dict[str, Q]:
     }
 
 
-def inbox_queues(user, *, now: datetime | None = None) -> dict[str, QuerySet]:
+def inbox_queues(user, *, calendar: WorkCalendar, now: datetime) -> dict[str, QuerySet]:
     base = inbox_base(user)
-    queues = {key: base.filter(q) for key, q in _inbox_filters(now or clock.now()).items()}
+    filters = _inbox_filters(calendar=calendar, now=now)
+    queues = {key: base.filter(q) for key, q in filters.items()}
     queues["done"] = queues["done"].order_by("-replied_at", "-id")
     return queues
 
 
-def inbox_counts(user, *, now: datetime | None = None) -> dict[str, int]:
+def inbox_counts(user, *, calendar: WorkCalendar, now: datetime) -> dict[str, int]:
     """Every tab's count in one query (seven COUNTs cost 7× at 100,000 tickets)."""
-    filters = _inbox_filters(now or clock.now())
+    filters = _inbox_filters(calendar=calendar, now=now)
     return (
         inbox_base(user)
         .order_by()

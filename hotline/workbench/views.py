@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -67,13 +66,11 @@ def _invalid(request: HttpRequest) -> int:
     return 400
 
 
-def _here(request: HttpRequest, *drop: str, **set_: str) -> str:
-    """This page's URL with some query parameters dropped or set."""
+def _here(request: HttpRequest, *drop: str) -> str:
+    """This page's URL with some query parameters dropped."""
     query = request.GET.copy()
     for key in drop:
         query.pop(key, None)
-    for key, value in set_.items():
-        query[key] = value
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
@@ -200,16 +197,16 @@ def intake_history(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@capability_required(Capability.INTAKE, Capability.DISPATCH)
 def catalog_suggestions(request: HttpRequest) -> HttpResponse:
     """Catalog items from the words of the request, as the operator types (R-HM-9)."""
-    if not (can(request.user, Capability.INTAKE) or can(request.user, Capability.DISPATCH)):
-        raise DjangoPermissionDenied("suggest")
     text = " ".join(request.GET.get(k, "") for k in ("summary", "detail")).strip()
-    suggestions = directory.catalog_suggest(text=text, on=queues.today()) if text else []
+    on = directory.today()
+    suggestions = directory.catalog_suggest(text=text, on=on) if text else []
     # The topic classifier helps when a model is trained; without one the list is empty.
     topics = suggest_topics(text) if text else []
     # Units that handled similar requests in the end (after any send-back), with the catalog.
-    units = suggest_units(text=text, on=queues.today(), limit=3) if text else []
+    units = suggest_units(text=text, on=on, limit=3) if text else []
     return render(
         request,
         "workbench/_suggestions.html",
@@ -218,11 +215,10 @@ def catalog_suggestions(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@capability_required(Capability.INTAKE, Capability.DISPATCH)
 def intake_duplicates(request: HttpRequest) -> HttpResponse:
     """Possible duplicates of the request being typed, or of the ticket `ticket` on the
     dispatch page, among recent tickets the user may see (并单 merge, R-IN-4) (htmx)."""
-    if not (can(request.user, Capability.INTAKE) or can(request.user, Capability.DISPATCH)):
-        raise DjangoPermissionDenied("duplicates")
     number = request.GET.get("ticket", "").strip()
     ticket = (
         Ticket.objects.visible_to(request.user).filter(number=number).first() if number else None
@@ -391,7 +387,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     all_queues = queues.dispatch_queues(request.user)
     page = _page(request, all_queues[tab])
     rows: list[dict] = []
-    on = queues.today()
+    on = directory.today()
     catalog = list(directory.catalog_in_force(on=on)) if tab == "pending" else []
     for obj in page:
         row: dict[str, Any] = {"obj": obj}
@@ -432,7 +428,9 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     if tab == "pending" and number:
         ticket = all_queues["pending"].filter(number=number).first()
         if ticket is not None:
-            suggestions = directory.catalog_suggest(text=f"{ticket.summary} {ticket.detail}", on=on)
+            suggestions = directory.catalog_suggest(
+                text=f"{ticket.summary} {ticket.detail}", on=on, items=catalog
+            )
             initial: dict[str, Any] = {}
             top = next((x for x in suggestions if x.item.unit.may_lead), None)
             if top is not None:
@@ -593,14 +591,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         status = result
     user: Any = request.user
     tabs = list(INBOX_TABS)
-    all_queues: dict[str, Any] = dict(queues.inbox_queues(user))
+    calendar, now = work_calendar(), clock.now()
+    all_queues: dict[str, Any] = queues.inbox_queues(user, calendar=calendar, now=now)
     if can(user, Capability.APPROVE_REPLY):
         tabs.append(("approve", gettext_lazy("Replies to approve")))
         all_queues["approve"] = queues.replies_to_approve(user)
     tab = _tab(request, tabs)
-    counts = queues.inbox_counts(user) if user.unit_id else {}
+    counts = queues.inbox_counts(user, calendar=calendar, now=now) if user.unit_id else {}
     page = _page(request, all_queues[tab])
-    calendar, now = work_calendar(), clock.now()
     rows: list[dict] = []
     reminded = {} if tab == "approve" else queues.reminder_counts([obj.pk for obj in page])
     for obj in page:
@@ -667,11 +665,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(Capability.VIEW_POLICIES)
+@capability_required(Capability.HANDLE, Capability.DISPATCH)
 def assignment_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """交办单: the printable assignment sheet of one unit's part."""
     user = request.user
-    if not (can(user, Capability.HANDLE) or can(user, Capability.DISPATCH)):
-        raise DjangoPermissionDenied("sheet")
     assignment = (
         Assignment.objects.filter(pk=pk, ticket__in=Ticket.objects.visible_to(user))
         .select_related("ticket__citizen", "ticket__policy_version", "unit", "parent__unit")

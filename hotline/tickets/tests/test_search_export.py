@@ -154,6 +154,12 @@ def test_confidential_caller_hidden_from_the_unit_in_export_and_phone_search(cli
     assert numbers(rows) == {ticket.number}
     assert "13600004444" not in str(rows)
     assert ticket.number not in listed(client, phone="13600004444")
+    # The API's phone filter is the same search (LX 四3).
+    assert client.get("/api/tickets", {"phone": "13600004444"}).json()["items"] == []
+    plain = flow.create(phone="13600005555")
+    flow.dispatch(plain)
+    api = client.get("/api/tickets", {"phone": "13600005555"}).json()
+    assert [t["number"] for t in api["items"]] == [plain.number]
 
 
 def test_export_cells_are_never_formulas(client, people, flow):

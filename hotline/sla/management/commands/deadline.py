@@ -5,15 +5,13 @@ read it; `--explain` adds the reasoning below it.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 
 from hotline.sla import compute, policies, selectors
+from hotline.sla.deadlines import SHANGHAI
 from hotline.sla.policies import Kind, Mode, Period, PeriodUnit, Urgency
 from hotline.sla.views import calculator_policy
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class Command(BaseCommand):
