@@ -814,12 +814,14 @@ def visit_record(
             round=round_,
             attempt=attempt,
         )
+        ticket.visit_retry_at = None  # reached: no further attempt is due
         if satisfaction != Visit.Satisfaction.UNSATISFIED:
             _move(ticket, "close")
             ticket.closed_at = clock.now()
             ticket.save(update_fields=["closed_at"])
         else:
-            _bump(ticket)
+            ticket.version += 1
+            ticket.save(update_fields=["version", "visit_retry_at"])
         _event(
             ticket,
             "visited",

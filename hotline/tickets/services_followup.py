@@ -71,7 +71,8 @@ def contact_record(
         now = clock.now()
         if at > now + CLOCK_SLACK:
             raise DomainError("联系时间不能晚于当前时间")
-        if at < assignment.dispatched_at:
+        # Forms give minutes: a contact in the minute of the dispatch is after it.
+        if at < assignment.dispatched_at.replace(second=0, microsecond=0):
             raise DomainError(f"联系时间不能早于派单时间（{_fmt(assignment.dispatched_at)}）")
         contact = Contact.objects.create(
             assignment=assignment, at=at, channel=channel, result=result, note=note, by=user
