@@ -236,7 +236,11 @@ class Ticket(models.Model):
         ordering = ["-received_at", "-id"]
         # Queues and searches by status walk this in received order (the dispatcher's
         # pending queue, completion reviews, "status=…" searches) instead of sorting.
-        indexes = [models.Index(fields=["status", "received_at"], name="ticket_status_received")]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="ticket_status_received"),
+            # The visit call list: completed tickets by their visit deadline (R-FB-2).
+            models.Index(fields=["status", "visit_due"], name="ticket_status_visit_due"),
+        ]
 
     def __str__(self) -> str:
         return self.number

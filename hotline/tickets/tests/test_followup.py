@@ -320,3 +320,9 @@ def test_r_un_4_follow_up_windows_round_trip_and_defaults():
         policies.from_dict(data)
     for preset in presets.PRESETS.values():
         assert preset.follow_up.contact_within.amount
+
+
+def test_r_un_4_policy_page_shows_the_follow_up_windows(client, people):
+    client.force_login(people["admin"])
+    body = client.get("/sla/policies/ZS/").content.decode()
+    assert "4个工作小时" in body and "中山 第二十条(一)" in body
