@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from hotline.accounts.permissions import Capability, require
-from hotline.core.errors import DomainError
+from hotline.core.errors import DomainError, NotFound
 from hotline.directory.models import Topic, Unit
 from hotline.knowledge import selectors, services
 from hotline.knowledge.models import Entry, EntryVersion
@@ -140,9 +139,16 @@ def _out(entry: Entry) -> dict:
 
 
 def _entry(request: HttpRequest, pk: int) -> Entry:
-    return get_object_or_404(
-        Entry.objects.visible_to(request.user).select_related("owner", "latest_version"), pk=pk
+    require(request.user, Capability.VIEW_KNOWLEDGE)
+    entry = (
+        Entry.objects.visible_to(request.user)
+        .select_related("owner", "latest_version")
+        .filter(pk=pk)
+        .first()
     )
+    if entry is None:
+        raise NotFound(_("No such entry."))
+    return entry
 
 
 @router.get("/search", response=list[HitOut])

@@ -45,6 +45,10 @@ class WorksKind(models.TextChoices):
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
+    def live(self) -> EntryQuerySet:
+        """Entries with a published version (also while a newer draft awaits review)."""
+        return self.filter(published_version__isnull=False)
+
     def visible_to(self, user) -> EntryQuerySet:
         """Hotline staff see every entry; a unit sees the published ones and its own
         (and its sub-units') drafts (design rule 5)."""

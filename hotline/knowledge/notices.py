@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import Role, User
 from hotline.core import clock
-from hotline.knowledge.models import Entry, EntryAttachment, EntryEvent, ErrorReport, Status
+from hotline.knowledge.models import Entry, EntryAttachment, EntryEvent, ErrorReport
 from hotline.notifications.models import Channel
 from hotline.notifications.services import notify_many
 
@@ -48,8 +48,8 @@ def remind_due() -> dict[str, int]:
     counts = {"release": 0, "review": 0, "overdue": 0}
     official = EntryAttachment.objects.filter(entry=OuterRef("pk"), official=True)
     releasing = (
-        Entry.objects.filter(
-            status=Status.PUBLISHED,
+        Entry.objects.live()
+        .filter(
             published_version__release_on__lte=today,
             published_version__release_on__gte=today - timedelta(days=30),
         )
@@ -80,7 +80,8 @@ def remind_due() -> dict[str, int]:
             )
             counts["release"] += 1
     stale = (
-        Entry.objects.filter(status=Status.PUBLISHED, published_version__review_by__lte=today)
+        Entry.objects.live()
+        .filter(published_version__review_by__lte=today)
         .exclude(review_reminded_for=F("published_version__review_by"))
         .select_related("published_version")
     )

@@ -42,7 +42,7 @@ _cache: dict[str, object] = {}
 
 
 def _fingerprint() -> tuple:
-    live = Entry.objects.filter(status=Status.PUBLISHED)
+    live = Entry.objects.live()
     return tuple(
         live.aggregate(n=Count("id"), v=Max("published_version_id"), u=Max("updated_at")).values()
     )
@@ -55,7 +55,7 @@ def published_index() -> tuple[ranking.Index, dict[int, int]]:
         if _cache.get("key") == key:
             return _cache["index"], _cache["entries"]  # type: ignore[return-value]
     rows = EntryVersion.objects.filter(
-        pk__in=Entry.objects.filter(status=Status.PUBLISHED).values("published_version_id")
+        pk__in=Entry.objects.live().values("published_version_id")
     ).values_list("pk", "entry_id", "index_text", "effective", "expires", "topic_id")
     docs, entries = [], {}
     for pk, entry_id, text, effective, expires, topic_id in rows.iterator(chunk_size=2000):
@@ -185,9 +185,7 @@ def works_notices(*, place: str, region: Unit | None = None, at: datetime | None
     at = at or clock.now()
     day_end = timezone.localtime(at).replace(hour=23, minute=59, second=59)
     versions = EntryVersion.objects.filter(
-        pk__in=Entry.objects.filter(status=Status.PUBLISHED, kind=Kind.WORKS).values(
-            "published_version_id"
-        ),
+        pk__in=Entry.objects.live().filter(kind=Kind.WORKS).values("published_version_id"),
         works_end__gte=at,
         works_start__lte=day_end,
     ).select_related("entry__owner", "works_region")
@@ -220,9 +218,9 @@ def guidance_for(unit: Unit, on: date | None = None) -> Guidance:
     on = on or today()
     version = (
         EntryVersion.objects.filter(
-            pk__in=Entry.objects.filter(
-                status=Status.PUBLISHED, kind=Kind.SERVICE, owner=unit
-            ).values("published_version_id"),
+            pk__in=Entry.objects.live()
+            .filter(kind=Kind.SERVICE, owner=unit)
+            .values("published_version_id"),
             effective__lte=on,
         )
         .filter(Q(expires__isnull=True) | Q(expires__gte=on))
@@ -263,7 +261,7 @@ def awaiting_review(user):
 def stale(user, on: date | None = None):
     """Published entries past their review date (R-KB: kept current)."""
     on = on or today()
-    return entries(user, status=Status.PUBLISHED).filter(published_version__review_by__lt=on)
+    return entries(user).live().filter(published_version__review_by__lt=on)
 
 
 def open_corrections(user):
@@ -342,17 +340,14 @@ def figures(*, since: date, until: date) -> dict:
         elif r.due_at < now:
             row["overdue"] += 1
     for unit_id, n in (
-        Entry.objects.filter(status=Status.PUBLISHED, published_version__review_by__lt=today())
+        Entry.objects.live()
+        .filter(published_version__review_by__lt=today())
         .values_list("owner_id")
         .annotate(n=Count("id"))
     ):
         unit = Unit.objects.get(pk=unit_id)
         per_unit.setdefault(unit.code, _unit_row(unit))["stale_entries"] = n
-    for unit_id, n in (
-        Entry.objects.filter(status=Status.PUBLISHED)
-        .values_list("owner_id")
-        .annotate(n=Count("id"))
-    ):
+    for unit_id, n in Entry.objects.live().values_list("owner_id").annotate(n=Count("id")):
         unit = Unit.objects.get(pk=unit_id)
         per_unit.setdefault(unit.code, _unit_row(unit))["published_entries"] = n
     total = sum(t["tickets"] for t in topics)
