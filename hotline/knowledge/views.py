@@ -299,7 +299,12 @@ def intake_panel(request: HttpRequest) -> HttpResponse:
     if region_id.isdigit():
         region = Unit.objects.filter(pk=int(region_id)).first()
     notices = selectors.works_notices(place=f"{place} {question}", region=region)
-    results = selectors.search(request.user, question, on=selectors.today(), limit=5)
+    shown = {n.pk for n in notices}  # a notice already shown first is not repeated
+    results = [
+        r
+        for r in selectors.search(request.user, question, on=selectors.today(), limit=6)
+        if r.version.pk not in shown
+    ][:5]
     for r in results:
         if r.entry.kind == Kind.SERVICE:
             r.guide = selectors.guidance_text(selectors.guidance_for(r.entry.owner))
