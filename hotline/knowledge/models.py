@@ -201,6 +201,22 @@ class EntryAttachment(models.Model):
         return self.name
 
 
+EVENT_LABELS = {
+    "created": _("Entry created"),
+    "edited": _("New version"),
+    "submitted": _("Submitted for review"),
+    "approved": _("Approved and published"),
+    "returned": _("Returned"),
+    "withdrawn": _("Withdrawn"),
+    "published_emergency": _("Emergency script published"),
+    "attached": _("File attached"),
+    "error_reported": _("Error reported"),
+    "used": _("Used to answer a ticket"),
+    "release_reminded": _("Reminded of the release day"),
+    "review_reminded": _("Reminded to review"),
+}
+
+
 class EntryEvent(models.Model):
     """Append-only log of what happened to an entry (design rule 3)."""
 
@@ -217,6 +233,10 @@ class EntryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.kind}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
 
 
 class ErrorReport(models.Model):
