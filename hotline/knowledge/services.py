@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import nh3
@@ -156,7 +156,7 @@ def _version(entry: Entry, c: Content, actor, note: str = "") -> EntryVersion:
         topic=c.topic,
         effective=c.effective,
         expires=c.expires,
-        review_by=c.review_by,
+        review_by=c.review_by or c.effective + timedelta(days=policy.DEFAULT_REVIEW_DAYS),
         release_on=c.release_on,
         public_phone=c.public_phone.strip(),
         service_hours=c.service_hours.strip(),

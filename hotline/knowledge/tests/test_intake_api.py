@@ -203,3 +203,41 @@ def test_R_AS_2_figures_count_answered_now_and_entry_use(operator_client, publis
     assert data["entries_used"][0]["uses"] == 1
     page = operator_client.get("/knowledge/figures/", {"format": "json"})
     assert json.loads(page.content)["answered_now_rate"] == 0.5
+
+
+def test_R_KB_overdue_corrections_on_the_supervisor_board(client, people, publish, at):
+    from hotline.knowledge import services
+
+    at(2025, 9, 1, 10)
+    entry = publish()
+    services.error_report(actor=people["operator1"], entry=entry, reason="电话号码已停用")
+    client.force_login(people["supervisor1"])
+    assert (
+        'hx-get="/knowledge/corrections/overdue/"' in client.get("/supervision/").content.decode()
+    )
+    assert "电话号码已停用" not in client.get("/knowledge/corrections/overdue/").content.decode()
+    at(2025, 9, 15, 10)
+    client.force_login(people["supervisor1"])  # the session does not outlive the jump
+    assert "电话号码已停用" in client.get("/knowledge/corrections/overdue/").content.decode()
+    client.force_login(people["zjj_clerk"])
+    assert client.get("/knowledge/corrections/overdue/").status_code == 403
+
+
+@pytest.mark.parametrize("username", ["operator1", "zjj_clerk", "supervisor1", "admin"])
+def test_knowledge_pages_open_for_each_role(client, people, publish, username):
+    entry = publish(review_by=dt.date(2025, 2, 1))
+    client.force_login(people[username])
+    for url in [
+        "/knowledge/",
+        "/knowledge/?q=公积金",
+        "/knowledge/?q=公",
+        "/knowledge/review/",
+        "/knowledge/figures/",
+        f"/knowledge/{entry.pk}/",
+        f"/knowledge/version/{entry.published_version_id}/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    may_edit = username in ("zjj_clerk", "supervisor1", "admin")
+    assert client.get("/knowledge/new/").status_code == (200 if may_edit else 403)
+    bad = client.post(f"/knowledge/{entry.pk}/nonsense/")
+    assert bad.status_code == 404
