@@ -19,6 +19,7 @@ USAGE = """usage: hotline COMMAND [options]
   tick [--once]                            reminders and deliveries, forever or one pass
   demo-city                                build the demo city (idempotent), print accounts
   import-units FILE                        import units from .xlsx or .csv
+  knowledge import --csv FILE              import knowledge entries (all or none)
   createsuperuser, migrate, shell, ...     any Django management command
 
 Settings come from the environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,

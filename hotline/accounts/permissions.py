@@ -29,6 +29,9 @@ class Capability(StrEnum):
     VIEW_DIRECTORY = "view_directory"
     VIEW_POLICIES = "view_policies"  # deadline policies, the calendar, the calculator
     VIEW_PERSONAL_DATA = "view_personal_data"  # citizens' names and phones unmasked
+    VIEW_KNOWLEDGE = "view_knowledge"  # 知识库: search, read, report an error (R-KB)
+    EDIT_KNOWLEDGE = "edit_knowledge"  # a unit drafts and submits its entries (ZS 34)
+    REVIEW_KNOWLEDGE = "review_knowledge"  # the hotline reviews, publishes, imports (ZS 34)
 
 
 _STAFF = {Capability.VIEW_DIRECTORY, Capability.VIEW_POLICIES}
@@ -50,6 +53,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.CITY_LEADER: frozenset(_STAFF | {Capability.REPORTS, Capability.INSTRUCT}),
     Role.ADMIN: frozenset(_STAFF | {Capability.MANAGE}),
 }
+
+# Knowledge base (R-KB, ZS 34): every role reads it; units keep their own entries; the
+# hotline's supervisors and administrators review them.
+for _role in ROLE_CAPABILITIES:
+    ROLE_CAPABILITIES[_role] |= {Capability.VIEW_KNOWLEDGE}
+for _role in (Role.UNIT_CLERK, Role.UNIT_LEADER):
+    ROLE_CAPABILITIES[_role] |= {Capability.EDIT_KNOWLEDGE}
+for _role in (Role.SUPERVISOR, Role.ADMIN):
+    ROLE_CAPABILITIES[_role] |= {Capability.EDIT_KNOWLEDGE, Capability.REVIEW_KNOWLEDGE}
 
 # The section each role lands on after login (core.navigation.SECTIONS keys).
 ROLE_HOME: dict[str, str] = {

@@ -15,6 +15,7 @@ from hotline.api import followup as followup_api
 from hotline.api import tickets as tickets_api
 from hotline.api.schemas import MeOut
 from hotline.core.errors import DomainError
+from hotline.knowledge import api as knowledge_api
 
 api = NinjaAPI(
     title="Hotline API",
@@ -48,6 +49,7 @@ def me(request: HttpRequest):
 api.add_router("/units", directory_api.router)
 api.add_router("/tickets", tickets_api.router)
 api.add_router("/follow-up", followup_api.router)
+api.add_router("/knowledge", knowledge_api.router)
 
 
 def urls():

@@ -30,6 +30,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("supervision", _("Supervision"), Capability.SUPERVISE, "5"),
     Section("reports", _("Statistics"), Capability.REPORTS, "6"),
     Section("manage", _("Administration"), Capability.MANAGE, "7"),
+    Section("knowledge", _("Knowledge base"), Capability.VIEW_KNOWLEDGE, "k"),
 )
 SECTION_BY_KEY = {s.key: s for s in SECTIONS}
 

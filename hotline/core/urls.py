@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from hotline.core import views
 from hotline.core.navigation import SECTIONS
+from hotline.knowledge import views as knowledge
 from hotline.workbench import views as workbench
 
 # The sections people work in all day have their own views (hotline.workbench).
@@ -10,6 +11,7 @@ WORKBENCH_SECTIONS = {
     "dispatch": workbench.dispatch,
     "inbox": workbench.inbox,
     "visits": workbench.visits,
+    "knowledge": knowledge.home,
 }
 
 urlpatterns = [

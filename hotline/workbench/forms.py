@@ -92,6 +92,9 @@ class IntakeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "mono"}),
     )
 
+    # The knowledge entry version whose answer was taken (R-HM-1); set by the panel.
+    knowledge_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["forward_to"].queryset = receiving_units()  # type: ignore[attr-defined]

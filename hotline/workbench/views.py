@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +29,7 @@ from hotline.core.navigation import SECTION_BY_KEY
 from hotline.core.views import capability_required
 from hotline.directory import selectors as directory
 from hotline.intelligence.selectors import similar_tickets, suggest_topics, suggest_units
+from hotline.knowledge.services import entry_use_record
 from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines
 from hotline.tickets import services as s
@@ -121,6 +123,16 @@ def _find_ticket(user, number: str) -> Ticket | None:
 def _intake_save(user, data: dict) -> Ticket:
     handling = data["handling"]
     related = _find_ticket(user, data["related_to"])
+    version = data.get("knowledge_version")
+    if version and handling in (Handling.ANSWER_NOW, Handling.GUIDE):
+        with transaction.atomic():  # the ticket and its knowledge link, or neither
+            ticket = _intake_create(user, data, handling, related)
+            entry_use_record(actor=user, ticket=ticket, version_id=version)
+        return ticket
+    return _intake_create(user, data, handling, related)
+
+
+def _intake_create(user, data: dict, handling: str, related) -> Ticket:
     return s.ticket_create(
         actor=user,
         phone=data["phone"],

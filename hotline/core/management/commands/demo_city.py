@@ -19,11 +19,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from django.core.management import call_command
 
+        from hotline.knowledge.demo import build_demo_knowledge
         from hotline.tickets.demo import build_demo_tickets
 
         call_command("migrate", interactive=False, verbosity=0)
         accounts = build_demo_city()
         made = build_demo_tickets(count=options["tickets"])
+        entries = build_demo_knowledge()
+        if entries:
+            self.stdout.write(f"Made {entries} knowledge entries.")
         if made:
             self.stdout.write(f"Made {made} demo tickets.")
         self.stdout.write("Demo city 青溪市 is ready. Accounts (username / password / role):")
