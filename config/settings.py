@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hotline.notifications",
     "hotline.supervision",
     "hotline.workbench",
+    "hotline.channels",
 ]
 
 MIDDLEWARE = [
@@ -150,3 +151,7 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
 HOTLINE_SMS_URL = os.environ.get("HOTLINE_SMS_URL", "")
 HOTLINE_SMS_KEY = os.environ.get("HOTLINE_SMS_KEY", "")
+
+# Online channels (hotline.channels): the review deadline of the online queue, the mayor's
+# mailbox over IMAP, the SMS gateway's inbound webhook, WeChat, partner hotlines.
+HOTLINE_ONLINE_ACCEPT_HOURS = env.env_int("HOTLINE_ONLINE_ACCEPT_HOURS", 2)
