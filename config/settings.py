@@ -155,3 +155,11 @@ HOTLINE_SMS_KEY = os.environ.get("HOTLINE_SMS_KEY", "")
 # Online channels (hotline.channels): the review deadline of the online queue, the mayor's
 # mailbox over IMAP, the SMS gateway's inbound webhook, WeChat, partner hotlines.
 HOTLINE_ONLINE_ACCEPT_HOURS = env.env_int("HOTLINE_ONLINE_ACCEPT_HOURS", 2)
+HOTLINE_MAILBOX_HOST = os.environ.get("HOTLINE_MAILBOX_HOST", "")  # empty: no mailbox
+HOTLINE_MAILBOX_PORT = env.env_int("HOTLINE_MAILBOX_PORT", 993)
+HOTLINE_MAILBOX_USER = os.environ.get("HOTLINE_MAILBOX_USER", "")
+HOTLINE_MAILBOX_PASSWORD = os.environ.get("HOTLINE_MAILBOX_PASSWORD", "")
+HOTLINE_MAILBOX_SSL = env.env_bool("HOTLINE_MAILBOX_SSL", True)
+HOTLINE_MAILBOX_FOLDER = os.environ.get("HOTLINE_MAILBOX_FOLDER", "INBOX")
+HOTLINE_MAILBOX_DONE_FOLDER = os.environ.get("HOTLINE_MAILBOX_DONE_FOLDER", "Processed")
+HOTLINE_MAILBOX_FAILED_FOLDER = os.environ.get("HOTLINE_MAILBOX_FAILED_FOLDER", "Unprocessed")

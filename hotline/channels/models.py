@@ -159,3 +159,14 @@ class ChannelConfig(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {'open' if self.open else 'closed'}"
+
+
+class Cursor(models.Model):
+    """How far a channel job has read an append-only log (e.g. the ticket events whose
+    progress notices went out by e-mail), so each pass reads only what is new."""
+
+    name = models.CharField(max_length=32, unique=True)
+    position = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.position}"
