@@ -1,0 +1,11 @@
+from django.urls import path
+
+from hotline.channels import views
+
+app_name = "channels"
+urlpatterns = [
+    path("online/", views.queue, name="queue"),
+    path("online/<int:pk>/", views.review, name="review"),
+    path("online/<int:pk>/files/<int:file_pk>/", views.attachment, name="attachment"),
+    path("settings/", views.channel_list, name="settings"),
+]
