@@ -170,3 +170,37 @@ class Cursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.position}"
+
+
+class InboundReceipt(models.Model):
+    """Each signed webhook message taken, by its sender's message id: a replay of the same
+    message is refused (SMS gateway, partner hotlines)."""
+
+    source = models.CharField(max_length=32)
+    message_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "message_id"], name="inbound_receipt_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.message_id}"
+
+
+class SmsVisit(models.Model):
+    """A return-visit SMS sent to a citizen who chose to be visited by SMS; their reply
+    "1 / 2 / 3" records the visit (R-FB-2)."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    phone = models.CharField(max_length=32, db_index=True)
+    sent_at = models.DateTimeField(default=clock.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.phone}"

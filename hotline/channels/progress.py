@@ -91,7 +91,21 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
         for event in events:
             request = requests.get(event.ticket_id)
             body = notice_text(event)
-            if request is None or not body or not _wants_online_notice(request):
+            if request is None or not body:
+                continue
+            if event.kind == "completion_approved" and request.reply_channel == "sms":
+                from hotline.channels.sms import invite_visit
+
+                if request.phone:  # R-FB-2: visited by SMS, as the citizen chose
+                    invite_visit(
+                        ticket=event.ticket,
+                        phone=request.phone,
+                        key=f"visit-sms:{event.pk}",
+                        lead=f"{body}\n",
+                    )
+                    sent += 1
+                continue
+            if not _wants_online_notice(request):
                 continue
             subject = f"12345热线：工单 {event.ticket.number} 办理进度"
             if request.email and request.reply_channel != ReplyChannel.WECHAT:

@@ -380,6 +380,24 @@ def online_request_decline(
     return request
 
 
+ROBOT = "channels-robot"
+
+
+def channel_robot():
+    """The account the channels act as when a citizen records something themselves (a
+    visit answered by SMS): a visitor without a password, named in the event log."""
+    from hotline.accounts.models import Role, User
+
+    robot, made = User.objects.get_or_create(
+        username=ROBOT,
+        defaults={"role": Role.VISITOR, "full_name": "渠道自动处理", "is_active": True},
+    )
+    if made:
+        robot.set_unusable_password()
+        robot.save(update_fields=["password"])
+    return robot
+
+
 def channel_configure(
     *, actor, channel: str, open: bool, closed_message: str = ""
 ) -> ChannelConfig:

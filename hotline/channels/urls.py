@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hotline.channels import views
+from hotline.channels import endpoints, views
 
 app_name = "channels"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("online/<int:pk>/", views.review, name="review"),
     path("online/<int:pk>/files/<int:file_pk>/", views.attachment, name="attachment"),
     path("settings/", views.channel_list, name="settings"),
+    path("sms/inbound/", endpoints.sms_inbound, name="sms-inbound"),
 ]
