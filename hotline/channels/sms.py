@@ -50,7 +50,7 @@ def _progress(phone: str, number: str) -> str:
     request = OnlineRequest.objects.filter(number__iexact=number, phone=phone).first()
     if request is None:
         return NO_MATCH
-    if request.ticket_id and request.state == OnlineRequest.State.ACCEPTED:
+    if request.ticket is not None and request.state == OnlineRequest.State.ACCEPTED:
         return progress.progress_text(request.ticket)
     state = request.get_state_display()
     reason = f"理由：{request.decline_reason}" if request.decline_reason else ""
@@ -82,7 +82,7 @@ def _visit(phone: str, digit: str, raw: str) -> str | None:
     return f"感谢您对工单 {invite.ticket.number} 的评价。"
 
 
-def handle(*, message_id: str, phone: str, body: str) -> dict:
+def handle(*, message_id: str, phone: object, body: object) -> dict:
     """One inbound SMS, in one transaction; returns what was done for the gateway."""
     phone = text.check_phone(phone, required=True)
     body = text.clean(body, label="短信内容", max_length=1000, required=True)

@@ -39,14 +39,14 @@ def scrub(value: str) -> str:
     return _BAD.sub("", value)
 
 
-def check_phone(value: str, *, required: bool = False) -> str:
+def check_phone(value: object, *, required: bool = False) -> str:
     value = clean(value, label="手机号码", max_length=32, required=required)
     if value and not PHONE.match(value):
         raise DomainError("手机号码格式不正确", code="invalid_phone")
     return value
 
 
-def check_email(value: str) -> str:
+def check_email(value: object) -> str:
     value = clean(value, label="电子邮箱", max_length=254)
     if value and not EMAIL.match(value):
         raise DomainError("电子邮箱格式不正确", code="invalid_email")
