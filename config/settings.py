@@ -164,3 +164,12 @@ HOTLINE_MAILBOX_FOLDER = os.environ.get("HOTLINE_MAILBOX_FOLDER", "INBOX")
 HOTLINE_MAILBOX_DONE_FOLDER = os.environ.get("HOTLINE_MAILBOX_DONE_FOLDER", "Processed")
 HOTLINE_MAILBOX_FAILED_FOLDER = os.environ.get("HOTLINE_MAILBOX_FAILED_FOLDER", "Unprocessed")
 HOTLINE_SMS_INBOUND_SECRET = os.environ.get("HOTLINE_SMS_INBOUND_SECRET", "")
+# WeChat official account: the server URL's token (message signatures), the app id and
+# secret (template messages through HOTLINE_WECHAT_API_BASE), the progress template.
+HOTLINE_WECHAT_TOKEN = os.environ.get("HOTLINE_WECHAT_TOKEN", "")
+HOTLINE_WECHAT_APPID = os.environ.get("HOTLINE_WECHAT_APPID", "")
+HOTLINE_WECHAT_SECRET = os.environ.get("HOTLINE_WECHAT_SECRET", "")
+HOTLINE_WECHAT_TEMPLATE_ID = os.environ.get("HOTLINE_WECHAT_TEMPLATE_ID", "")
+HOTLINE_WECHAT_API_BASE = os.environ.get(
+    "HOTLINE_WECHAT_API_BASE", "https://api.weixin.qq.com/cgi-bin/"
+)

@@ -3,18 +3,23 @@ message URL and partner hotlines' transfer API. Each refuses a closed channel cl
 
 from __future__ import annotations
 
+import logging
+import time
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from hotline.channels import sms, text, webhooks
+from hotline.channels import sms, text, webhooks, wechat
 from hotline.channels.selectors import channel_closed_message, channel_is_open
 from hotline.core.errors import DomainError
 from hotline.tickets.models import Channel
 
 SMS_MAX_BYTES = 16 * 1024
+WECHAT_MAX_BYTES = 64 * 1024
+log = logging.getLogger("hotline.channels.webhooks")
 
 
 @csrf_exempt
@@ -36,3 +41,55 @@ def sms_inbound(request: HttpRequest) -> JsonResponse:
     except DomainError as exc:
         return webhooks.error(400, exc.code, exc.message)
     return JsonResponse(done, status=200)
+
+
+def _plain(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+@csrf_exempt
+@login_not_required
+def wechat_message(request: HttpRequest) -> HttpResponse:
+    """WeChat's server URL: GET verifies the URL (echostr), POST carries messages; both
+    signed with the account's token (wechatpy's check)."""
+    from wechatpy import parse_message
+    from wechatpy.exceptions import InvalidSignatureException
+    from wechatpy.replies import TextReply
+    from wechatpy.utils import check_signature
+
+    token = settings.HOTLINE_WECHAT_TOKEN
+    if not token:
+        return _plain(503, "微信接口未配置")
+    stamp = request.GET.get("timestamp", "")
+    try:
+        check_signature(
+            token, request.GET.get("signature", ""), stamp, request.GET.get("nonce", "")
+        )
+    except InvalidSignatureException:
+        log.warning("wechat refused from %s: bad signature", request.META.get("REMOTE_ADDR"))
+        return _plain(403, "签名不正确")
+    if request.method == "GET":
+        try:
+            echo = text.clean(request.GET.get("echostr", ""), label="echostr", max_length=200)
+        except DomainError as exc:
+            return _plain(400, exc.message)
+        return _plain(200, echo)
+    if not stamp.isdigit() or abs(time.time() - int(stamp)) > webhooks.MAX_SKEW.total_seconds():
+        log.warning("wechat refused: stale timestamp %s", stamp[:20])
+        return _plain(403, "请求时间戳已过期")
+    try:
+        body = webhooks.read_body(request, max_bytes=WECHAT_MAX_BYTES)
+        msg = parse_message(body.decode("utf-8"))
+    except webhooks.WebhookError as exc:
+        return _plain(exc.status, exc.message)
+    except Exception:  # malformed XML or bytes: expat and xmltodict raise many kinds
+        return _plain(400, "消息格式不正确")
+    message_id = str(getattr(msg, "id", None) or f"{msg.source}:{msg.create_time}")
+    try:
+        with transaction.atomic():
+            webhooks.claim_once("wechat", message_id[:100])
+            answer = wechat.handle_message(msg)
+    except webhooks.WebhookError:
+        return _plain(200, "success")  # WeChat's retry of a message already answered
+    reply = TextReply(message=msg, content=answer)
+    return HttpResponse(reply.render(), content_type="application/xml; charset=utf-8")

@@ -204,3 +204,14 @@ class SmsVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.phone}"
+
+
+class WeChatDialogue(models.Model):
+    """A WeChat follower's request being written: the text first, then a phone (or skip)."""
+
+    openid = models.CharField(max_length=64, unique=True)
+    body = models.TextField()
+    updated_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return self.openid

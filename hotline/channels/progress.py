@@ -108,6 +108,16 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
             if not _wants_online_notice(request):
                 continue
             subject = f"12345热线：工单 {event.ticket.number} 办理进度"
+            if request.wechat_openid and request.reply_channel == ReplyChannel.WECHAT:
+                notify(
+                    channel=NotifyChannel.WECHAT,
+                    address=request.wechat_openid,
+                    subject=subject,
+                    body=body,
+                    ticket=event.ticket,
+                    key=f"progress:{event.pk}:wechat",
+                )
+                sent += 1
             if request.email and request.reply_channel != ReplyChannel.WECHAT:
                 notify(
                     channel=NotifyChannel.EMAIL,

@@ -71,9 +71,18 @@ def _check_files(files: Iterable[Any]) -> tuple[list[tuple[Any, str]], list[dict
 
 def _contact_notice(request: OnlineRequest, subject: str, body: str, *, key: str) -> None:
     """Tell the citizen by the way they chose, else the way they wrote: e-mail or SMS.
-    WeChat users hear back in the passive reply of their own message."""
+    WeChat followers get a template message (notifications' "wechat" channel)."""
     prefer = request.reply_channel
-    if request.email and (prefer == ReplyChannel.EMAIL or not request.phone):
+    if request.wechat_openid and (prefer == ReplyChannel.WECHAT or not request.phone):
+        notify(
+            channel=NotifyChannel.WECHAT,
+            address=request.wechat_openid,
+            subject=subject,
+            body=body,
+            ticket=request.ticket,
+            key=f"{key}:wechat",
+        )
+    elif request.email and (prefer == ReplyChannel.EMAIL or not request.phone):
         notify(
             channel=NotifyChannel.EMAIL,
             address=request.email,

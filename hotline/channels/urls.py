@@ -9,4 +9,5 @@ urlpatterns = [
     path("online/<int:pk>/files/<int:file_pk>/", views.attachment, name="attachment"),
     path("settings/", views.channel_list, name="settings"),
     path("sms/inbound/", endpoints.sms_inbound, name="sms-inbound"),
+    path("wechat/", endpoints.wechat_message, name="wechat"),
 ]
