@@ -173,3 +173,5 @@ HOTLINE_WECHAT_TEMPLATE_ID = os.environ.get("HOTLINE_WECHAT_TEMPLATE_ID", "")
 HOTLINE_WECHAT_API_BASE = os.environ.get(
     "HOTLINE_WECHAT_API_BASE", "https://api.weixin.qq.com/cgi-bin/"
 )
+# How this hotline names itself to partner hotlines (their Partner.code for us).
+HOTLINE_PARTNER_CODE = os.environ.get("HOTLINE_PARTNER_CODE", "local")

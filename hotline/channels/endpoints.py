@@ -12,7 +12,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from hotline.channels import sms, text, webhooks, wechat
+from hotline.channels import sms, text, transfers, webhooks, wechat
+from hotline.channels.models import Partner
 from hotline.channels.selectors import channel_closed_message, channel_is_open
 from hotline.core.errors import DomainError
 from hotline.tickets.models import Channel
@@ -93,3 +94,46 @@ def wechat_message(request: HttpRequest) -> HttpResponse:
         return _plain(200, "success")  # WeChat's retry of a message already answered
     reply = TextReply(message=msg, content=answer)
     return HttpResponse(reply.render(), content_type="application/xml; charset=utf-8")
+
+
+PARTNER_MAX_BYTES = 256 * 1024
+
+
+def _partner_call(request: HttpRequest, handler) -> JsonResponse:
+    """A signed POST from a partner hotline, named by X-Hotline-Partner."""
+    try:
+        body = webhooks.read_body(request, max_bytes=PARTNER_MAX_BYTES)
+        code = request.headers.get(transfers.PARTNER_HEADER, "")[:32]
+        partner = Partner.objects.filter(code=code, active=True).first()
+        if partner is None:
+            log.warning(
+                "partner call refused from %s: unknown partner %r",
+                request.META.get("REMOTE_ADDR"),
+                code,
+            )
+            raise webhooks.WebhookError(401, "unknown_partner", "未登记的外地热线")
+        webhooks.verify(request, body, secret=partner.key, source=f"partner {code}")
+        if not channel_is_open(Channel.TRANSFER):
+            return webhooks.error(403, "channel_closed", channel_closed_message(Channel.TRANSFER))
+        data = webhooks.parse_json(body)
+        message_id = text.clean(data.get("id"), label="消息编号", max_length=100, required=True)
+        with transaction.atomic():
+            webhooks.claim_once(f"partner:{partner.code}", message_id)
+            answer = handler(partner=partner, data=data)
+    except webhooks.WebhookError as exc:
+        return exc.response()
+    except DomainError as exc:
+        return webhooks.error(exc.status, exc.code, exc.message)
+    return JsonResponse(answer, status=200, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@login_not_required
+def partner_transfer(request: HttpRequest) -> JsonResponse:
+    return _partner_call(request, transfers.transfer_receive)
+
+
+@csrf_exempt
+@login_not_required
+def partner_status(request: HttpRequest) -> JsonResponse:
+    return _partner_call(request, transfers.transfer_status_receive)

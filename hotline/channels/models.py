@@ -215,3 +215,90 @@ class WeChatDialogue(models.Model):
 
     def __str__(self) -> str:
         return self.openid
+
+
+class Partner(models.Model):
+    """Another city's 12345 hotline we transfer matters to and take them from (ZS 24)."""
+
+    code = models.SlugField(
+        _("code"), max_length=32, unique=True, help_text=_("How the partner names itself")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(
+        _("API address"),
+        help_text=_("The partner's transfer API, e.g. https://…/channels/partner/"),
+    )
+    key = models.CharField(
+        _("shared key"), max_length=200, help_text=_("Signs the messages both ways (HMAC)")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("partner hotline")
+        verbose_name_plural = _("partner hotlines")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Transfer(models.Model):
+    """One matter transferred out to a partner or in from one, with what came back."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", _("Transferred out")
+        IN = "in", _("Transferred in")
+
+    class State(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RECEIVED = "received", _("Received")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        COMPLETED = "completed", _("Completed")
+
+    direction = models.CharField(max_length=4, choices=Direction.choices)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="transfers")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    request = models.OneToOneField(
+        OnlineRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="transfer"
+    )
+    remote_id = models.CharField(max_length=64, blank=True)  # the partner's transfer id
+    remote_number = models.CharField(_("partner's number"), max_length=32, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    result = models.TextField(_("result"), blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.partner_id} {self.pk}"
+
+
+class PartnerCall(models.Model):
+    """An outbox of signed POSTs to partners (a transfer, a status update), delivered by
+    the tick with retries; `key` keeps each message once."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, given up")
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="calls")
+    path = models.CharField(max_length=200)
+    payload = models.JSONField()
+    key = models.CharField(max_length=120, unique=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=clock.now)
+    last_error = models.TextField(blank=True)
+    response = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="partner_call_due")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -75,11 +75,24 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
     sent = 0
     with transaction.atomic():
         cursor, _ = Cursor.objects.select_for_update().get_or_create(name="progress_notices")
+        # Only tickets that came through an online channel; the cursor moves over the rest.
+        upper = TicketEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         events = list(
-            TicketEvent.objects.filter(pk__gt=cursor.position, kind__in=NOTICE_KINDS)
+            TicketEvent.objects.filter(
+                pk__gt=cursor.position,
+                pk__lte=upper,
+                kind__in=NOTICE_KINDS,
+                ticket__online_requests__isnull=False,
+            )
             .select_related("ticket")
+            .distinct()
             .order_by("pk")[:limit]
         )
+        if len(events) < limit:
+            cursor.position = upper
+        elif events:
+            cursor.position = events[-1].pk
+        cursor.save(update_fields=["position"])
         if not events:
             return {"sent": 0}
         requests = {
@@ -92,6 +105,17 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
             request = requests.get(event.ticket_id)
             body = notice_text(event)
             if request is None or not body:
+                continue
+            if event.kind == "completion_approved" and request.channel == "transfer":
+                from hotline.channels.transfers import report_back
+
+                report_back(
+                    request=request,
+                    state="completed",
+                    number=event.ticket.number,
+                    result=final_reply(event.ticket),
+                )
+                sent += 1
                 continue
             if event.kind == "completion_approved" and request.reply_channel == "sms":
                 from hotline.channels.sms import invite_visit
@@ -128,6 +152,4 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
                     key=f"progress:{event.pk}:email",
                 )
                 sent += 1
-        cursor.position = events[-1].pk
-        cursor.save(update_fields=["position"])
     return {"sent": sent}

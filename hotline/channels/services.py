@@ -208,6 +208,14 @@ def online_request_create(
     return request
 
 
+def _report_transfer(request: OnlineRequest, state: str, **detail: str) -> None:
+    """A transfer in: the partner hotline it came from is told (ZS 24)."""
+    if request.channel == Channel.TRANSFER:
+        from hotline.channels.transfers import report_back
+
+        report_back(request=request, state=state, **detail)
+
+
 def _lock_pending(request: OnlineRequest) -> OnlineRequest:
     locked = OnlineRequest.objects.select_for_update().get(pk=request.pk)
     if locked.state != OnlineRequest.State.PENDING:
@@ -302,6 +310,7 @@ def online_request_accept(
             "可凭工单编号和手机号码查询办理进度。",
             key=f"online:{request.pk}:accepted",
         )
+        _report_transfer(request, "accepted", number=ticket.number)
     return ticket
 
 
@@ -352,6 +361,7 @@ def online_request_merge(
             f"已并入该工单办理，当前状态：{into.get_status_display()}。",
             key=f"online:{request.pk}:merged",
         )
+        _report_transfer(request, "accepted", number=into.number, result="与已有工单合并办理")
     return ticket
 
 
@@ -386,6 +396,7 @@ def online_request_decline(
             + (f" {guidance}" if guidance else ""),
             key=f"online:{request.pk}:declined",
         )
+        _report_transfer(request, "declined", result=reason)
     return request
 
 

@@ -10,4 +10,7 @@ urlpatterns = [
     path("settings/", views.channel_list, name="settings"),
     path("sms/inbound/", endpoints.sms_inbound, name="sms-inbound"),
     path("wechat/", endpoints.wechat_message, name="wechat"),
+    path("partner/transfers/", endpoints.partner_transfer, name="partner-transfer"),
+    path("partner/transfers/status/", endpoints.partner_status, name="partner-status"),
+    path("transfer/<str:number>/", views.transfer, name="transfer"),
 ]

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability
-from hotline.channels import selectors, services
+from hotline.channels import selectors, services, transfers
 from hotline.channels.forms import AcceptForm, ChannelForm, DeclineForm, MergeForm
-from hotline.channels.models import OnlineRequest
+from hotline.channels.models import OnlineRequest, Partner
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.views import capability_required
@@ -161,3 +161,30 @@ def channel_list(request: HttpRequest) -> HttpResponse:
             status = 400
     context = {"rows": selectors.channel_settings(), "closed_text": selectors.CLOSED_TEXT}
     return render(request, "channels/settings.html", context, status=status)
+
+
+@capability_required(Capability.INTAKE, Capability.DISPATCH)
+def transfer(request: HttpRequest, number: str) -> HttpResponse:
+    """Transfer a ticket out to a partner hotline (POST from the ticket page)."""
+    ticket = Ticket.objects.visible_to(request.user).filter(number=number).first()
+    if ticket is None or request.method != "POST":
+        raise Http404
+    partner = Partner.objects.filter(pk=_int(request.POST.get("partner"))).first()
+    if partner is None:
+        messages.error(request, _("Choose the partner hotline."))
+    else:
+        try:
+            transfers.transfer_out(
+                actor=request.user,
+                ticket=ticket,
+                partner=partner,
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("Transferred to %(name)s.") % {"name": partner.name})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("tickets:detail", ticket.number)
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0

@@ -17,7 +17,7 @@ log = logging.getLogger("hotline.tick")
 
 
 def _jobs() -> list[tuple[str, Callable[[], dict]]]:
-    from hotline.channels import mailbox, progress
+    from hotline.channels import mailbox, progress, transfers
     from hotline.intelligence.duplicates import index_pending
     from hotline.notifications.services import deliver_due
     from hotline.supervision.documents import render_pending
@@ -30,6 +30,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     return [
         ("mailbox", mailbox.poll_job),
         ("channel_notices", progress.send_notices),
+        ("partner_calls", transfers.deliver_due),
         ("reminders", sweep),
         ("documents", render_pending),
         ("notifications", deliver_due),
