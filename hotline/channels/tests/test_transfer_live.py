@@ -28,6 +28,7 @@ class City:
             DJANGO_SETTINGS_MODULE="config.settings",
         )
         self.server: subprocess.Popen | None = None
+        self.log = root / f"{code}-server.log"
 
     @property
     def api(self) -> str:
@@ -51,8 +52,14 @@ class City:
             [*HOTLINE, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "1"],
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("wb"),
         )
+
+    def wait(self) -> None:
+        try:
+            wait_for_port(self.port, timeout=300)
+        except RuntimeError:
+            raise RuntimeError(self.log.read_text(errors="replace")[-3000:]) from None
 
     def stop(self) -> None:
         if self.server and self.server.poll() is None:
@@ -73,7 +80,7 @@ def cities(tmp_path):
                      "--url", other.api, "--key", KEY)  # fmt: skip
             city.start()
         for city in (a, b):
-            wait_for_port(city.port, timeout=180)
+            city.wait()
         yield a, b
     finally:
         a.stop()
