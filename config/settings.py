@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "hotline.supervision",
     "hotline.knowledge",
     "hotline.workbench",
+    "hotline.channels",
 ]
 
 MIDDLEWARE = [
@@ -151,3 +152,27 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
 HOTLINE_SMS_URL = os.environ.get("HOTLINE_SMS_URL", "")
 HOTLINE_SMS_KEY = os.environ.get("HOTLINE_SMS_KEY", "")
+
+# Online channels (hotline.channels): the review deadline of the online queue, the mayor's
+# mailbox over IMAP, the SMS gateway's inbound webhook, WeChat, partner hotlines.
+HOTLINE_ONLINE_ACCEPT_HOURS = env.env_int("HOTLINE_ONLINE_ACCEPT_HOURS", 2)
+HOTLINE_MAILBOX_HOST = os.environ.get("HOTLINE_MAILBOX_HOST", "")  # empty: no mailbox
+HOTLINE_MAILBOX_PORT = env.env_int("HOTLINE_MAILBOX_PORT", 993)
+HOTLINE_MAILBOX_USER = os.environ.get("HOTLINE_MAILBOX_USER", "")
+HOTLINE_MAILBOX_PASSWORD = os.environ.get("HOTLINE_MAILBOX_PASSWORD", "")
+HOTLINE_MAILBOX_SSL = env.env_bool("HOTLINE_MAILBOX_SSL", True)
+HOTLINE_MAILBOX_FOLDER = os.environ.get("HOTLINE_MAILBOX_FOLDER", "INBOX")
+HOTLINE_MAILBOX_DONE_FOLDER = os.environ.get("HOTLINE_MAILBOX_DONE_FOLDER", "Processed")
+HOTLINE_MAILBOX_FAILED_FOLDER = os.environ.get("HOTLINE_MAILBOX_FAILED_FOLDER", "Unprocessed")
+HOTLINE_SMS_INBOUND_SECRET = os.environ.get("HOTLINE_SMS_INBOUND_SECRET", "")
+# WeChat official account: the server URL's token (message signatures), the app id and
+# secret (template messages through HOTLINE_WECHAT_API_BASE), the progress template.
+HOTLINE_WECHAT_TOKEN = os.environ.get("HOTLINE_WECHAT_TOKEN", "")
+HOTLINE_WECHAT_APPID = os.environ.get("HOTLINE_WECHAT_APPID", "")
+HOTLINE_WECHAT_SECRET = os.environ.get("HOTLINE_WECHAT_SECRET", "")
+HOTLINE_WECHAT_TEMPLATE_ID = os.environ.get("HOTLINE_WECHAT_TEMPLATE_ID", "")
+HOTLINE_WECHAT_API_BASE = os.environ.get(
+    "HOTLINE_WECHAT_API_BASE", "https://api.weixin.qq.com/cgi-bin/"
+)
+# How this hotline names itself to partner hotlines (their Partner.code for us).
+HOTLINE_PARTNER_CODE = os.environ.get("HOTLINE_PARTNER_CODE", "local")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("hotline.notifications.urls")),
     path("supervision/", include("hotline.supervision.urls")),
     path("knowledge/", include("hotline.knowledge.urls")),
+    path("channels/", include("hotline.channels.urls")),
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -42,6 +42,8 @@ command -v chromium >/dev/null || apt_install chromium
 # grep without -q reads to the end: with -q an early exit makes fc-list die of SIGPIPE,
 # and pipefail then reports the fonts missing.
 fc-list 2>/dev/null | grep -i cjk >/dev/null || apt_install fonts-noto-cjk
+# The mayor's mailbox tests run a real IMAP server (hotline/channels/tests/servers.py).
+command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || apt_install dovecot-imapd
 
 step "tests on SQLite"
 $BIN/pytest

@@ -17,6 +17,7 @@ log = logging.getLogger("hotline.tick")
 
 
 def _jobs() -> list[tuple[str, Callable[[], dict]]]:
+    from hotline.channels import mailbox, progress, transfers
     from hotline.intelligence.duplicates import index_pending
     from hotline.knowledge.notices import remind_due as knowledge_reminders
     from hotline.notifications.services import deliver_due
@@ -28,6 +29,9 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     # they queue goes out in the same pass; the PDFs of the letters and recommendations
     # they issued are rendered outside any lock.
     return [
+        ("mailbox", mailbox.poll_job),
+        ("channel_notices", progress.send_notices),
+        ("partner_calls", transfers.deliver_due),
         ("reminders", sweep),
         ("documents", render_pending),
         ("notifications", deliver_due),

@@ -14,6 +14,7 @@ class Channel(models.TextChoices):
     INBOX = "inbox", _("In-app inbox")
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat template message")
 
 
 class State(models.TextChoices):

@@ -63,4 +63,58 @@ def send_sms(note: Notification) -> None:
         raise DeliveryError(f"SMS gateway unreachable: {exc}") from None
 
 
-SENDERS = {Channel.INBOX: send_inbox, Channel.EMAIL: send_email, Channel.SMS: send_sms}
+_wechat_clients: dict[tuple[str, str], object] = {}
+
+
+def _wechat_client():
+    """One wechatpy client per (app id, API base): it keeps its access token between sends."""
+    from wechatpy import WeChatClient
+
+    base = settings.HOTLINE_WECHAT_API_BASE.rstrip("/") + "/"
+    key = (settings.HOTLINE_WECHAT_APPID, base)
+    if key not in _wechat_clients:
+
+        class Client(WeChatClient):
+            API_BASE_URL = base
+
+            def fetch_access_token(self):
+                return self._fetch_access_token(
+                    url=f"{base}token",
+                    params={
+                        "grant_type": "client_credential",
+                        "appid": self.appid,
+                        "secret": self.secret,
+                    },
+                )
+
+        _wechat_clients[key] = Client(
+            settings.HOTLINE_WECHAT_APPID, settings.HOTLINE_WECHAT_SECRET, timeout=10
+        )
+    return _wechat_clients[key]
+
+
+def send_wechat(note: Notification) -> None:
+    """A template message to a follower of the official account (address: the openid)."""
+    from wechatpy.exceptions import WeChatException
+
+    if not (settings.HOTLINE_WECHAT_APPID and settings.HOTLINE_WECHAT_TEMPLATE_ID):
+        raise DeliveryError("no WeChat account configured (HOTLINE_WECHAT_APPID)")
+    if not note.address:
+        raise DeliveryError("no WeChat user")
+    data = {"first": {"value": note.subject}, "remark": {"value": note.body}}
+    try:
+        _wechat_client().message.send_template(
+            note.address, settings.HOTLINE_WECHAT_TEMPLATE_ID, data
+        )
+    except WeChatException as exc:
+        raise DeliveryError(f"WeChat: {exc}") from None
+    except OSError as exc:
+        raise DeliveryError(f"WeChat unreachable: {exc}") from None
+
+
+SENDERS = {
+    Channel.INBOX: send_inbox,
+    Channel.EMAIL: send_email,
+    Channel.SMS: send_sms,
+    Channel.WECHAT: send_wechat,
+}

@@ -1,0 +1,263 @@
+"""Hotline-to-hotline transfer (ZS 24, R-IN-1 "transferred in", R-IN-4).
+
+A matter of another city goes to that city's hotline through its API with the ticket's
+public content (kind, summary, detail, place, the citizen's name and phone, the
+confidentiality flag; never notes, events, evidence or staff names). The partner's
+acceptance and final result come back as status messages and are written on our ticket;
+a transfer in waits in the online queue (channel "transfer") and, once reviewed here,
+its acceptance, decline and final result go back the same way.
+
+Every message is a signed POST (webhooks.sign with the partner's shared key; the sender
+names itself in X-Hotline-Partner) queued in `PartnerCall` and delivered by the tick
+with retries, so a partner that is down loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from hotline.accounts.permissions import Capability, can
+from hotline.channels import services, text, webhooks
+from hotline.channels.models import OnlineRequest, Partner, PartnerCall, Transfer
+from hotline.core import clock
+from hotline.core.errors import Conflict, DomainError, PermissionDenied
+from hotline.core.models import audit
+from hotline.tickets.models import Channel, Ticket
+from hotline.tickets.services import ticket_annotate
+
+log = logging.getLogger(__name__)
+PARTNER_HEADER = "X-Hotline-Partner"
+MAX_ATTEMPTS = 8
+CLAIM = timedelta(minutes=5)
+STATUS_WORDS: dict[str, str] = {
+    Transfer.State.ACCEPTED: "已受理",
+    Transfer.State.DECLINED: "不予受理",
+    Transfer.State.COMPLETED: "已办结",
+}
+
+
+def _call(partner: Partner, path: str, payload: dict, key: str) -> PartnerCall:
+    call, _ = PartnerCall.objects.get_or_create(
+        key=key, defaults={"partner": partner, "path": path, "payload": payload}
+    )
+    return call
+
+
+def public_content(ticket: Ticket) -> dict:
+    """What a partner receives: the matter and how to reach the citizen, nothing internal."""
+    return {
+        "number": ticket.number,
+        "kind": ticket.kind,
+        "summary": ticket.summary,
+        "detail": ticket.detail,
+        "address": ticket.address,
+        "name": ticket.citizen.name,
+        "phone": ticket.citizen.phone,
+        "confidential": ticket.confidential,
+        "received_at": ticket.received_at.isoformat(),
+    }
+
+
+def transfer_out(*, actor, ticket: Ticket, partner: Partner, note: str = "") -> Transfer:
+    """Send a matter of another city to that city's hotline (ZS 24)."""
+    if not (can(actor, Capability.INTAKE) or can(actor, Capability.DISPATCH)):
+        raise PermissionDenied("只有话务员或派单员可以转办")
+    if not partner.active:
+        raise DomainError("该外地热线已停用")
+    note = text.clean(note, label="转办说明", max_length=500)
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().select_related("citizen").get(pk=ticket.pk)
+        if Transfer.objects.filter(
+            direction=Transfer.Direction.OUT,
+            ticket=ticket,
+            partner=partner,
+            state__in=[Transfer.State.SENT, Transfer.State.ACCEPTED],
+        ).exists():
+            raise Conflict(f"该工单已转至{partner.name}")
+        made = Transfer.objects.create(
+            direction=Transfer.Direction.OUT,
+            partner=partner,
+            ticket=ticket,
+            state=Transfer.State.SENT,
+        )
+        payload = {"id": f"T{made.pk}", **public_content(ticket), "note": note}
+        _call(partner, "transfers/", payload, key=f"transfer:{made.pk}")
+        ticket_annotate(
+            actor=actor, ticket=ticket, text=f"已转至{partner.name}办理。{note}".strip()
+        )
+        audit(
+            kind="transfer_out",
+            actor=actor,
+            object_type="ticket",
+            object_id=ticket.pk,
+            partner=partner.code,
+        )
+    return made
+
+
+def report_back(*, request: OnlineRequest, state: str, number: str = "", result: str = "") -> None:
+    """A transfer in was accepted, declined or completed here: tell the partner it came
+    from (called inside the caller's transaction)."""
+    made = Transfer.objects.filter(request=request, direction=Transfer.Direction.IN).first()
+    if made is None:
+        return
+    made.state, made.result, made.updated_at = state, result, clock.now()
+    made.save(update_fields=["state", "result", "updated_at"])
+    payload = {
+        "id": f"S{made.pk}-{state}",
+        "transfer": made.remote_id,
+        "status": state,
+        "number": number,
+        "text": result,
+    }
+    _call(made.partner, "transfers/status/", payload, key=f"status:{made.pk}:{state}")
+
+
+# --- receiving ---------------------------------------------------------------------------
+
+
+def _field(data: dict, name: str, label: str, limit: int, required: bool = False) -> str:
+    return text.clean(data.get(name), label=label, max_length=limit, required=required)
+
+
+def transfer_receive(*, partner: Partner, data: dict) -> dict:
+    """A transfer in: it waits in the online queue as channel "transfer"."""
+    remote_id = _field(data, "id", "转办编号", 64, required=True)
+    confidential = data.get("confidential", False)
+    if not isinstance(confidential, bool):
+        raise DomainError("confidential 应为 true 或 false", code="invalid_type")
+    request = services.online_request_create(
+        channel=Channel.TRANSFER,
+        external_id=f"{partner.code}:{remote_id}",
+        subject=_field(data, "summary", "诉求摘要", 200, required=True),
+        body=_field(data, "detail", "诉求内容", 20000) or _field(data, "summary", "摘要", 200),
+        place=_field(data, "address", "地点", 200),
+        name=_field(data, "name", "姓名", 50),
+        phone=_field(data, "phone", "手机号码", 32),
+        kind=_field(data, "kind", "诉求类型", 16),
+        confidential=confidential,
+    )
+    made, _ = Transfer.objects.get_or_create(
+        direction=Transfer.Direction.IN,
+        partner=partner,
+        remote_id=remote_id,
+        defaults={
+            "request": request,
+            "state": Transfer.State.RECEIVED,
+            "remote_number": _field(data, "number", "原工单编号", 32),
+        },
+    )
+    return {"id": f"T{made.pk}", "number": request.number}
+
+
+def transfer_status_receive(*, partner: Partner, data: dict) -> dict:
+    """The partner accepted, declined or completed a matter we sent: written on our ticket."""
+    ref = _field(data, "transfer", "转办编号", 64, required=True)
+    status = _field(data, "status", "状态", 16, required=True)
+    if status not in STATUS_WORDS:
+        raise DomainError("未知的转办状态", code="invalid_status")
+    number = _field(data, "number", "工单编号", 32)
+    result = _field(data, "text", "办理结果", 20000)
+    pk = ref[1:] if ref.startswith("T") else ""
+    made = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("ticket")
+        .filter(
+            direction=Transfer.Direction.OUT, partner=partner, pk=int(pk) if pk.isdigit() else 0
+        )
+        .first()
+    )
+    if made is None or made.ticket is None:
+        raise DomainError("没有这个转办记录", code="not_found")
+    made.state, made.updated_at = status, clock.now()
+    made.remote_number = number or made.remote_number
+    made.result = result or made.result
+    made.save(update_fields=["state", "updated_at", "remote_number", "result"])
+    line = f"{partner.name}{STATUS_WORDS[status]}"
+    if made.remote_number:
+        line += f"（对方工单编号 {made.remote_number}）"
+    if result:
+        line += f"：{result}"
+    ticket_annotate(actor=services.channel_robot(), ticket=made.ticket, text=line)
+    return {"status": "ok"}
+
+
+# --- delivering ---------------------------------------------------------------------------
+
+
+def _post(partner: Partner, path: str, payload: dict) -> tuple[int, dict]:
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    stamp = str(int(time.time()))
+    request = urllib.request.Request(
+        partner.url.rstrip("/") + "/" + path,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            PARTNER_HEADER: settings.HOTLINE_PARTNER_CODE,
+            webhooks.TIMESTAMP_HEADER: stamp,
+            webhooks.SIGNATURE_HEADER: webhooks.sign(partner.key, stamp, body),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        try:
+            detail = json.loads(exc.read() or b"{}")
+        except ValueError:
+            detail = {}
+        return exc.code, detail
+
+
+def deliver_due(*, limit: int = 50) -> dict[str, int]:
+    """The tick's job: send due partner calls; each row claimed by a conditional UPDATE."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    now = clock.now()
+    due = PartnerCall.objects.filter(
+        state=PartnerCall.State.PENDING, next_attempt_at__lte=now
+    ).values_list("pk", "next_attempt_at")[:limit]
+    for pk, at in list(due):
+        if not PartnerCall.objects.filter(pk=pk, next_attempt_at=at).update(
+            next_attempt_at=now + CLAIM
+        ):
+            continue  # another worker took it
+        call = PartnerCall.objects.select_related("partner").get(pk=pk)
+        try:
+            status, answer = _post(call.partner, call.path, call.payload)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            status, answer = 0, {"error": {"message": str(exc)}}
+        call.attempts += 1
+        if 200 <= status < 300 or (
+            status == 409 and answer.get("error", {}).get("code") == "replay"
+        ):
+            call.state, call.response, call.last_error = PartnerCall.State.SENT, answer, ""
+            counts["sent"] += 1
+            _delivered(call)
+        else:
+            call.last_error = f"{status}: {json.dumps(answer, ensure_ascii=False)[:500]}"
+            if call.attempts >= MAX_ATTEMPTS or (400 <= status < 500 and status != 429):
+                call.state = PartnerCall.State.FAILED
+                counts["failed"] += 1
+                log.warning("partner call %s given up: %s", call.key, call.last_error)
+            else:
+                call.next_attempt_at = now + timedelta(minutes=2 ** min(call.attempts, 8))
+                counts["retry"] += 1
+        call.save()
+    return counts
+
+
+def _delivered(call: PartnerCall) -> None:
+    """The partner's answer to a transfer names its number for the matter."""
+    if call.key.startswith("transfer:") and call.response.get("number"):
+        Transfer.objects.filter(pk=int(call.key.split(":")[1])).update(
+            remote_number=str(call.response["number"])[:32]
+        )
