@@ -34,7 +34,9 @@ def open311_keys(request: HttpRequest) -> HttpResponse:
                 app = get_object_or_404(Open311App, pk=request.POST.get("revoke", "0") or 0)
                 open311.open311_key_revoke(actor=request.user, app=app)
                 return redirect("portal:open311-keys")
-            issued = open311.open311_key_issue(actor=request.user, name=request.POST.get("name", ""))
+            issued = open311.open311_key_issue(
+                actor=request.user, name=request.POST.get("name", "")
+            )
         except DomainError as exc:
             error = exc.message
     context = {"apps": Open311App.objects.all(), "issued": issued, "error": error}
