@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -43,10 +44,14 @@ def hit(scope: str, ident: str, *, limit: int, seconds: int) -> None:
         raise TooMany("操作过于频繁，请稍后再试")
 
 
-def sweep() -> int:
-    """Drop counters older than a day (the tick's job)."""
+def sweep() -> dict[str, int]:
+    """The tick's job: drop counters and SMS codes older than a day."""
+    from hotline.portal.models import PhoneCode
+
     cutoff = int(clock.now().timestamp()) - 24 * 3600
-    return Throttle.objects.filter(window__lt=cutoff).delete()[0]
+    counters = Throttle.objects.filter(window__lt=cutoff).delete()[0]
+    codes = PhoneCode.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()[0]
+    return {"counters": counters, "codes": codes}
 
 
 def client_address(request) -> str:

@@ -218,3 +218,14 @@ def test_own_list_shows_only_the_proved_phones_items(citizen):
     )
     page = citizen.get("/portal/mine/").content.decode()
     assert "路灯不亮" in page and "别人的" not in page
+
+
+def test_tick_sweeps_old_counters_and_codes(demo):
+    from hotline.core.tick import run_once
+    from hotline.portal.models import Throttle
+
+    services.phone_code_send(phone=PHONE, address="10.0.0.9")
+    assert Throttle.objects.count() == 2 and PhoneCode.objects.count() == 1
+    assert run_once()["portal_limits"] == {"counters": 0, "codes": 0}
+    with time_machine.travel(clock.now() + dt.timedelta(days=2)):
+        assert run_once()["portal_limits"] == {"counters": 2, "codes": 1}
