@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "hotline.knowledge",
     "hotline.workbench",
     "hotline.channels",
+    "captcha",
+    "hotline.portal",
 ]
 
 MIDDLEWARE = [
@@ -176,3 +178,14 @@ HOTLINE_WECHAT_API_BASE = os.environ.get(
 )
 # How this hotline names itself to partner hotlines (their Partner.code for us).
 HOTLINE_PARTNER_CODE = os.environ.get("HOTLINE_PARTNER_CODE", "local")
+
+# Citizen portal (hotline.portal): the largest submission body (photos included), refused
+# by its declared length before it is read; per-address limits times this factor (raise it
+# behind a proxy whose one address stands for many citizens, or for a load test).
+HOTLINE_PORTAL_MAX_REQUEST_BYTES = env.env_int("HOTLINE_PORTAL_MAX_REQUEST_BYTES", 30 * 1024 * 1024)
+HOTLINE_PORTAL_ADDRESS_FACTOR = env.env_int("HOTLINE_PORTAL_ADDRESS_FACTOR", 1)
+CAPTCHA_IMAGE_SIZE = (120, 40)
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10  # minutes
+# Only for load tests and browser tests: the CAPTCHA answer "PASSED" is accepted.
+CAPTCHA_TEST_MODE = env.env_bool("HOTLINE_CAPTCHA_TEST_MODE", False)

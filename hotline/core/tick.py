@@ -21,6 +21,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     from hotline.intelligence.duplicates import index_pending
     from hotline.knowledge.notices import remind_due as knowledge_reminders
     from hotline.notifications.services import deliver_due
+    from hotline.portal.throttle import sweep as portal_sweep
     from hotline.supervision.documents import render_pending
     from hotline.supervision.sweep import sweep
 
@@ -32,6 +33,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
         ("mailbox", mailbox.poll_job),
         ("channel_notices", progress.send_notices),
         ("partner_calls", transfers.deliver_due),
+        ("portal_limits", portal_sweep),
         ("reminders", sweep),
         ("documents", render_pending),
         ("notifications", deliver_due),

@@ -1,0 +1,60 @@
+"""Rate limits shared by every server process (a row per key and window in the database;
+Django's default cache is per process, so gunicorn's workers would each count apart)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from hotline.core import clock
+from hotline.core.errors import DomainError
+from hotline.portal.models import Throttle
+
+
+class TooMany(DomainError):
+    status = 429
+    code = "rate_limited"
+
+
+def keyed(*parts: str) -> str:
+    """A keyed hash of a phone, an address…: countable, not readable."""
+    data = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    return hmac.new(settings.SECRET_KEY.encode(), data, hashlib.sha256).hexdigest()
+
+
+def hit(scope: str, ident: str, *, limit: int, seconds: int) -> None:
+    """Count one hit of `ident` in `scope`; TooMany when over `limit` in the window."""
+    key = keyed(scope, ident)
+    stamp = int(clock.now().timestamp())
+    window = stamp - stamp % seconds  # the window's start, in seconds
+    updated = Throttle.objects.filter(key=key, window=window).update(hits=F("hits") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                Throttle.objects.create(key=key, window=window, hits=1)
+        except IntegrityError:
+            Throttle.objects.filter(key=key, window=window).update(hits=F("hits") + 1)
+    hits = Throttle.objects.filter(key=key, window=window).values_list("hits", flat=True).first()
+    if (hits or 0) > limit:
+        raise TooMany("操作过于频繁，请稍后再试")
+
+
+def sweep() -> dict[str, int]:
+    """The tick's job: drop counters and SMS codes older than a day."""
+    from hotline.portal.models import PhoneCode
+
+    cutoff = int(clock.now().timestamp()) - 24 * 3600
+    counters = Throttle.objects.filter(window__lt=cutoff).delete()[0]
+    codes = PhoneCode.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()[0]
+    return {"counters": counters, "codes": codes}
+
+
+def client_address(request) -> str:
+    """The client's address as the server sees it (a proxy in front sets REMOTE_ADDR
+    through its own configuration; X-Forwarded-For is not trusted here)."""
+    return str(request.META.get("REMOTE_ADDR", ""))
