@@ -38,7 +38,11 @@ def channel_settings() -> list[dict]:
 
 def online_queue(user, *, state: str = OnlineRequest.State.PENDING, channel: str = ""):
     """The online queue (受理审核), oldest first: the clock runs from receipt."""
-    rows = OnlineRequest.objects.visible_to(user).prefetch_related("attachments")
+    rows = (
+        OnlineRequest.objects.visible_to(user)
+        .select_related("ticket")
+        .prefetch_related("attachments")
+    )
     if state:
         rows = rows.filter(state=state)
     if channel:

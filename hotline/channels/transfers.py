@@ -168,7 +168,7 @@ def transfer_status_receive(*, partner: Partner, data: dict) -> dict:
     result = _field(data, "text", "办理结果", 20000)
     pk = ref[1:] if ref.startswith("T") else ""
     made = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("ticket")
         .filter(
             direction=Transfer.Direction.OUT, partner=partner, pk=int(pk) if pk.isdigit() else 0

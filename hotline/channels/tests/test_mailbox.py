@@ -165,3 +165,11 @@ def test_poll_command_reads_the_mailbox_and_says_so(demo, mailbox, settings, cap
     settings.HOTLINE_MAILBOX_HOST, settings.HOTLINE_MAILBOX_PASSWORD = "127.0.0.1", "wrong"
     with pytest.raises(CommandError, match=r"mailbox 127\.0\.0\.1"):
         call_command("channels", "poll")
+
+
+def test_the_tick_reads_the_mailbox(demo, mailbox):
+    from hotline.core.tick import run_once
+
+    _append(mailbox, _mail("<tick-8@example.org>", "由后台读取", text="内容"))
+    assert run_once()["mailbox"] == {"new": 1, "again": 0, "failed": 0}
+    assert OnlineRequest.objects.get().subject == "由后台读取"

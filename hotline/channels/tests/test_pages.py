@@ -107,3 +107,28 @@ def test_late_review_shows_on_the_supervisor_board(make_request, browse, users, 
     page = response.content.decode()
     assert 'id="late-online"' in page and item.number in page
     assert OnlineRequest.objects.get().state == "pending"
+
+
+def test_transfer_out_from_the_ticket_page_zs_24(browse, users, flow):
+    from hotline.channels.models import Partner, Transfer
+
+    partner = Partner.objects.create(
+        code="yc", name="乙市12345热线", url="http://127.0.0.1:9/", key="k"
+    )
+    ticket = flow.create(summary="乙市的事")
+    client = browse(users["operator"])
+    page = client.get(f"/tickets/{ticket.number}/").content.decode()
+    assert 'id="transfers"' in page and "乙市12345热线" in page
+    assert client.post(f"/channels/transfer/{ticket.number}/", {"partner": "x"}).status_code == 302
+    assert not Transfer.objects.exists()
+    done = client.post(
+        f"/channels/transfer/{ticket.number}/",
+        {"partner": partner.pk, "note": "请贵市处理"},
+        follow=True,
+    )
+    assert "已转至乙市12345热线" in done.content.decode()
+    assert Transfer.objects.get().ticket == ticket
+    clerk = browse(users["unit_clerk"])
+    assert clerk.post(
+        f"/channels/transfer/{ticket.number}/", {"partner": partner.pk}
+    ).status_code in (403, 404)

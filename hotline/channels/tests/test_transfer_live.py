@@ -28,6 +28,7 @@ class City:
             DJANGO_SETTINGS_MODULE="config.settings",
         )
         self.server: subprocess.Popen | None = None
+        self.log = root / f"{code}-server.log"
 
     @property
     def api(self) -> str:
@@ -48,11 +49,28 @@ class City:
 
     def start(self) -> None:
         self.server = subprocess.Popen(
-            [*HOTLINE, "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", "1"],
+            # gunicorn itself, as `hotline serve` runs it, without its migrate and
+            # collectstatic (the data directory is ready; partners call the API only).
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "1",
+                "config.wsgi:application",
+            ],
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("wb"),
         )
+
+    def wait(self) -> None:
+        try:
+            wait_for_port(self.port, timeout=300)
+        except RuntimeError:
+            raise RuntimeError(self.log.read_text(errors="replace")[-3000:]) from None
 
     def stop(self) -> None:
         if self.server and self.server.poll() is None:
@@ -66,14 +84,13 @@ def cities(tmp_path):
     try:
         # One demo city built, its data directory copied: two hotlines, two databases.
         a.run("demo-city")
-        a.run("collectstatic", "--noinput", "-v0")
         shutil.copytree(tmp_path / a.code, tmp_path / b.code)
         for city, other, name in ((a, b, "乙市12345热线"), (b, a, "青溪12345热线")):
             city.run("channels", "partner", "--code", other.code, "--name", name,
                      "--url", other.api, "--key", KEY)  # fmt: skip
             city.start()
         for city in (a, b):
-            wait_for_port(city.port, timeout=180)
+            city.wait()
         yield a, b
     finally:
         a.stop()
