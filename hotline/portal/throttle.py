@@ -44,6 +44,17 @@ def hit(scope: str, ident: str, *, limit: int, seconds: int) -> None:
         raise TooMany("操作过于频繁，请稍后再试")
 
 
+def blocked(scope: str, ident: str, *, limit: int, seconds: int) -> bool:
+    """Whether `ident` is already over `limit` in `scope` (a read; counts nothing)."""
+    stamp = int(clock.now().timestamp())
+    hits = (
+        Throttle.objects.filter(key=keyed(scope, ident), window=stamp - stamp % seconds)
+        .values_list("hits", flat=True)
+        .first()
+    )
+    return (hits or 0) > limit
+
+
 def sweep() -> dict[str, int]:
     """The tick's job: drop counters and SMS codes older than a day."""
     from hotline.portal.models import PhoneCode

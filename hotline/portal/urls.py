@@ -4,7 +4,7 @@ from hotline.portal import views
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.home, name="start"),
     path("verify/", views.verify, name="verify"),
     path("submit/", views.submit, name="submit"),
     path("track/", views.track, name="track"),

@@ -148,8 +148,12 @@ def track(request: HttpRequest) -> HttpResponse:
     found, error = None, ""
     if form.is_bound and form.is_valid():
         phone = proved or form.cleaned_data["phone"].strip()
+        address = throttle.client_address(request)
         try:
-            _address_hit(request, "track-address", 60, 60)
+            # Only misses are counted (a lookup that finds costs a read, not a write); an
+            # address over the limit gets no answer at all, found or not.
+            if throttle.blocked("track-miss", address, limit=10 * _factor(), seconds=600):
+                raise throttle.TooMany("操作过于频繁，请稍后再试")
             found = selectors.track(number=form.cleaned_data["number"], phone=phone)
             if found is None:
                 _address_hit(request, "track-miss", 10, 600)

@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Reachable without login on purpose.
 PUBLIC = {"login", "health", "set_language"}
 PUBLIC |= {"sms-inbound", "wechat", "partner-transfer", "partner-status"}  # signed webhooks
+PUBLIC |= {"start", "verify", "submit", "track", "mine", "rate", "captcha-refresh"}  # portal
 SAMPLE = {
     "int": "1",
     "slug": "x",

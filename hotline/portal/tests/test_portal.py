@@ -130,6 +130,11 @@ def test_track_misses_are_rate_limited_per_address(client, demo, portal):
         for i in range(12)
     ]
     assert statuses[:10] == [200] * 10 and statuses[-1] == 429
+    online = channel_services.online_request_create(
+        channel="web", subject="噪音", body="夜间施工噪音", phone=PHONE, reply_channel="sms"
+    )
+    right = client.post("/portal/track/", {"number": online.number, "phone": PHONE})
+    assert right.status_code == 429 and "等待热线审核受理" not in right.content.decode()
 
 
 def test_timeline_in_plain_words_without_staff_names_r_fb_1_zs_19(demo, flow, users):
