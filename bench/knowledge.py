@@ -15,7 +15,9 @@ Speed: p50 / p95 of one search (question tokenised, scored, top 10) over an inde
 `--size` entries. The replies alone are 2,816, so the rest are made by joining random
 sentences of the replies and the citizens' messages (hotspots.csv, unlabelled.csv): the
 vocabulary and document lengths of real entries, not their meaning. The baseline's
-latency is measured on the same index size for a few queries.
+latency is measured on the same index: rank-bm25's own get_scores() (a Python loop over
+every document per query token) for a few queries, and the same BM25 scores as a sparse
+matrix product for all of them.
 """
 
 from __future__ import annotations
@@ -57,6 +59,36 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def bm25_matrix(bm25):
+    """rank-bm25's BM25Okapi scores as a sparse matrix: the same idf (rank-bm25's own,
+    negative ones floored as it does), k1, b and lengths, so `q @ M` equals get_scores()
+    (checked below) without its Python loop over every document for every query token."""
+    import numpy as np
+    from scipy import sparse
+
+    vocab = {t: i for i, t in enumerate(bm25.idf)}
+    rows, cols, vals = [], [], []
+    for d, freqs in enumerate(bm25.doc_freqs):
+        norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.doc_len[d] / bm25.avgdl)
+        for term, tf in freqs.items():
+            rows.append(vocab[term])
+            cols.append(d)
+            vals.append(bm25.idf[term] * tf * (bm25.k1 + 1) / (tf + norm))
+    shape = (len(vocab), len(bm25.doc_freqs))
+    return vocab, sparse.csr_matrix((np.asarray(vals), (rows, cols)), shape=shape)
+
+
+def bm25_scores(vocab, matrix, tokens):
+    import numpy as np
+
+    ids = [vocab[t] for t in tokens if t in vocab]  # repeats count, as in get_scores
+    counts = np.bincount(ids, minlength=matrix.shape[0]) if ids else None
+    if counts is None:
+        return np.zeros(matrix.shape[1])
+    nz = np.flatnonzero(counts)
+    return np.asarray(matrix[nz].T @ counts[nz]).ravel()
+
+
 def quality(rows, ranking, jieba):
     import numpy as np
     from rank_bm25 import BM25Okapi
@@ -66,8 +98,8 @@ def quality(rows, ranking, jieba):
     index = ranking.build(docs)
     ours_build = time.perf_counter() - started
     started = time.perf_counter()
-    corpus = [jieba.lcut(row["reply"]) for row in rows]
-    baseline = BM25Okapi(corpus)
+    baseline = BM25Okapi([jieba.lcut(row["reply"]) for row in rows])
+    vocab, matrix = bm25_matrix(baseline)
     base_build = time.perf_counter() - started
 
     ours_ranks, base_ranks = [], []
@@ -75,7 +107,10 @@ def quality(rows, ranking, jieba):
         question = f"{row['subject']}{row['detail']}"
         hits = ranking.search(index, question, limit=10)
         ours_ranks.append(ranking.rank_of([h.key for h in hits], i))
-        scores = baseline.get_scores(jieba.lcut(question))
+        tokens = jieba.lcut(question)
+        scores = bm25_scores(vocab, matrix, tokens)
+        if i < 10:  # the fast path is rank-bm25's own scoring
+            assert np.allclose(scores, baseline.get_scores(tokens)), i
         top = np.argsort(-scores, kind="stable")[:10]
         base_ranks.append(ranking.rank_of([int(t) for t in top], i))
     return metrics(ours_ranks), metrics(base_ranks), ours_build, base_build
@@ -106,7 +141,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=500)
-    parser.add_argument("--baseline-queries", type=int, default=20)
+    parser.add_argument("--baseline-queries", type=int, default=3)
     options = parser.parse_args()
 
     import django
@@ -162,17 +197,27 @@ def main() -> None:
 
     started = time.perf_counter()
     baseline = BM25Okapi(tokens)
+    vocab, matrix = bm25_matrix(baseline)
     base_built = time.perf_counter() - started
-    base_times = []
-    for question in questions[: options.baseline_queries]:
+    fast, slow = [], []
+    for n, question in enumerate(questions):
+        tokens = jieba.lcut(question)
         started = time.perf_counter()
-        scores = baseline.get_scores(jieba.lcut(question))
+        scores = bm25_scores(vocab, matrix, tokens)
         np.argpartition(-scores, 10)[:10]
-        base_times.append((time.perf_counter() - started) * 1000)
-    b95 = percentile(base_times, 95)
+        fast.append((time.perf_counter() - started) * 1000)
+        if n < options.baseline_queries:
+            started = time.perf_counter()
+            baseline.get_scores(tokens)
+            slow.append((time.perf_counter() - started) * 1000)
+    b95 = percentile(fast, 95)
     print(
-        f"baseline: {len(base_times)} searches, p50 {statistics.median(base_times):.1f} ms, "
-        f"p95 {b95:.1f} ms (build {base_built:.0f} s); p95 ratio ours/baseline {p95 / b95:.3f}"
+        f"baseline BM25 as a sparse matrix: p50 {statistics.median(fast):.1f} ms, "
+        f"p95 {b95:.1f} ms (build {base_built:.0f} s); p95 ratio ours/baseline {p95 / b95:.2f}"
+    )
+    print(
+        f"baseline rank-bm25 get_scores(): {len(slow)} searches, "
+        f"p50 {statistics.median(slow):.0f} ms, p95 {percentile(slow, 95):.0f} ms"
     )
 
 
