@@ -135,7 +135,7 @@ def ticket_hotspots(
         )
         for number, summary, detail, at, citizen, region in rows
     ]
-    found = find_hotspots(messages, window_days=window_days, top=top)
+    found = find_hotspots(messages, window_days=window_days, top=top, now=clock.now())
     cache.set(key, found, 600)
     return found
 
