@@ -358,8 +358,8 @@ def score_groups(found: Sequence[Hotspot], labelled: dict[str, list[str]], *, to
     scores = {}
     for label, ids in labelled.items():
         wanted = set(ids)
-        best = max(range(len(shown)), key=lambda k: len(shown[k] & wanted), default=None)
-        hit = len(shown[best] & wanted) if best is not None else 0
+        best = max(range(len(shown)), key=lambda k: len(shown[k] & wanted), default=-1)
+        hit = len(shown[best] & wanted) if best >= 0 else 0
         scores[label] = {
             "rank": best + 1 if hit else None,
             "recall": round(hit / len(wanted), 3),

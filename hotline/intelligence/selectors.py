@@ -97,6 +97,28 @@ def suggest_topics(text: str, k: int = 3) -> list[tuple[str, float]]:
         return []
 
 
+@dataclass(frozen=True)
+class TopicChoice:
+    name: str
+    probability: float
+    topic: Any = None  # the level-1 Topic of that name, when the city's tree has one
+
+
+def topic_choices(text: str, k: int = 3) -> list[TopicChoice]:
+    """The classifier's top `k` level-1 topics with the city's Topic rows, so the intake
+    picker offers them as one-click choices (R-IN-3)."""
+    from hotline.directory.models import Topic
+
+    found = suggest_topics(text, k)
+    if not found:
+        return []
+    rows = {
+        t.name: t
+        for t in Topic.objects.active().filter(level=1, name__in=[name for name, _ in found])
+    }
+    return [TopicChoice(name, p, rows.get(name)) for name, p in found]
+
+
 def ticket_hotspots(
     *, user, days: int = 90, top: int = 20, window_days: float = 30, limit: int = 20000
 ) -> list:
