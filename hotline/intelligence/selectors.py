@@ -322,3 +322,30 @@ def suggest_units(
     except Exception:  # a suggestion must never break intake or dispatch
         log.exception("unit suggestion failed")
         return []
+
+
+# --- kind check (质检) ------------------------------------------------------------------
+
+
+def kind_review(*, user, days: int = 30, limit: int = 5000) -> list:
+    """Tickets of the last `days` days `user` may see whose recorded kind disagrees with
+    their text, newest first, each with its finding (the supervisors' quality review)."""
+    from datetime import timedelta
+
+    from hotline.core import clock
+    from hotline.intelligence.kindcheck import check_kind
+    from hotline.tickets.models import Ticket
+
+    tickets = (
+        Ticket.objects.visible_to(user)
+        .filter(received_at__gte=clock.now() - timedelta(days=days))
+        .only("id", "number", "summary", "detail", "kind", "received_at", "operator_id")
+        .select_related("operator")
+        .order_by("-received_at")[:limit]
+    )
+    found = []
+    for t in tickets:
+        finding = check_kind(t.summary, t.detail, t.kind)
+        if finding is not None:
+            found.append((t, finding))
+    return found

@@ -25,3 +25,10 @@ def hotspots(request):
         "intelligence/hotspots.html",
         {"hotspots": found, "days": days, "day_choices": DAY_CHOICES},
     )
+
+
+@capability_required(Capability.SUPERVISE, Capability.REPORTS)
+def kind_review(request):
+    """质检: tickets whose recorded kind disagrees with their text, with the reason."""
+    found = selectors.kind_review(user=request.user)
+    return render(request, "intelligence/kind_review.html", {"found": found})
