@@ -349,3 +349,50 @@ def kind_review(*, user, days: int = 30, limit: int = 5000) -> list:
         if finding is not None:
             found.append((t, finding))
     return found
+
+
+# --- smart form filling (智能填单) --------------------------------------------------------
+
+
+def _gazetteers() -> tuple[list[str], list[str]]:
+    """Region names (districts, towns, streets, communities, with and without their
+    办事处/人民政府 ending) and every unit's name, for the form-filling extractor."""
+    from django.core.cache import cache
+
+    from hotline.directory.models import Unit, UnitKind
+
+    found = cache.get("intelligence:fill:gazetteers")
+    if found is not None:
+        return found
+    regions, units = [], []
+    for name, kind in Unit.objects.active().values_list("name", "kind"):
+        units.append(name)
+        if kind in (UnitKind.DISTRICT, UnitKind.TOWN, UnitKind.COMMUNITY):
+            regions.append(name)
+            for ending in ("办事处", "人民政府", "居委会", "村委会"):
+                if name.endswith(ending) and len(name) - len(ending) >= 2:
+                    regions.append(name[: -len(ending)])
+    found = (regions, units)
+    cache.set("intelligence:fill:gazetteers", found, 300)
+    return found
+
+
+def fill_suggestions(text: str) -> dict:
+    """Suggestions for the intake form from free text or a transcript (智能填单); {} for
+    empty text and never an error: the form works without them."""
+    from hotline.intelligence.fill import fill
+
+    if not text or not text.strip():
+        return {}
+    try:
+        regions, units = _gazetteers()
+        top = suggest_topics(text, 1)
+        return fill(
+            text[:2000],
+            places_gazetteer=regions,
+            units_gazetteer=units,
+            topic=top[0] if top else None,
+        )
+    except Exception:  # a suggestion must never break intake
+        log.exception("form filling failed")
+        return {}

@@ -6,4 +6,5 @@ app_name = "intelligence"
 urlpatterns = [
     path("hotspots/", views.hotspots, name="hotspots"),
     path("kind-review/", views.kind_review, name="kind-review"),
+    path("fill/", views.fill, name="fill"),
 ]
