@@ -122,8 +122,23 @@ def places(text: str, tagged, gazetteer: Iterable[str] = ()) -> list[Span]:
     return [s for s in merged if not BUILDING_RE.fullmatch(s.text)]
 
 
+ORG_CUT_RE = re.compile(r".*(?:[的在是我到和与对向给从被把]|楼下|楼上|附近|旁边)")
+
+
+def _org_span(text: str, start: int, end: int) -> Span | None:
+    """An organisation name without what the lazy pattern caught before it: times and
+    little words (昨天晚上11点楼下餐馆 → 餐馆)."""
+    name = text[start:end]
+    for when in TIME_RE.finditer(name):
+        start, name = start + when.end(), text[start + when.end() : end]
+    cut = ORG_CUT_RE.match(name)
+    if cut:
+        start, name = start + cut.end(), text[start + cut.end() : end]
+    return Span(start, end, name) if len(name) >= 2 else None
+
+
 def organisations(text: str, tagged, gazetteer: Iterable[str] = ()) -> list[Span]:
-    found = [Span(m.start(), m.end(), m.group()) for m in ORG_RE.finditer(text)]
+    found = [s for m in ORG_RE.finditer(text) if (s := _org_span(text, m.start(), m.end()))]
     for word, flag, at in tagged:
         # people: full names (three characters); jieba's two-character nr is mostly noise
         if (flag == "nt" and len(word) >= 2) or (flag == "nr" and len(word) == 3):
@@ -200,5 +215,5 @@ def fill(
         if hinted[hint]:
             out["kind"] = Suggestion("kind", hint, "、".join(hinted[hint][:3]))
     if topic:
-        out["topic"] = Suggestion("topic", topic[0], f"{round(topic[1] * 100)}%")
+        out["topic"] = Suggestion("topic", topic[0], f"{round(topic[1] * 100)}%", [])
     return out

@@ -75,6 +75,7 @@ def fill(request):
             topic = Topic.objects.active().filter(level=1, name=s.value).first()
             typed = bool(get.get("topic", "").strip())
             fills = {"#id_topic": str(topic.pk)} if topic else None
+            s.source = _("topic model %(p)s") % {"p": s.source}
         else:  # time, people, what is asked: noted in the detail, after what is there
             line = f"{labels[key]}：{s.value}"
             typed = line in detail
