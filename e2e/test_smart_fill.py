@@ -58,7 +58,8 @@ def test_operator_pastes_a_transcript_and_accepts_suggestions(page, topic_model)
     assert "幸福小区3栋" in page.input_value("#id_address")
     panel = page.locator("#fill-suggestions")  # the panel refreshes after a change
     panel.locator("[data-accept=topic]").click()
-    assert page.input_value("#id_topic") == str(Topic.objects.get(code="02").pk)
+    # level 1 from the model, level 3 from the catalog keywords of that branch (油烟 餐馆)
+    assert page.input_value("#id_topic") == str(Topic.objects.get(code="020201").pk)
     page.locator("#fill-suggestions [data-accept=kind]").click()
     assert page.locator("#id_kind input[value=complaint]").is_checked()
     page.locator("#fill [data-accept=transcript]").click()
@@ -70,6 +71,6 @@ def test_operator_pastes_a_transcript_and_accepts_suggestions(page, topic_model)
     page.wait_for_load_state("networkidle")
     ticket = Ticket.objects.get(citizen__phone=PHONE)
     assert "幸福小区3栋" in ticket.address
-    assert ticket.topic.code == "02" and ticket.kind == "complaint"
+    assert ticket.topic.code == "020201" and ticket.kind == "complaint"
     assert ticket.summary == "楼下餐馆油烟扰民"  # what the operator typed stays
     assert "福满楼" in ticket.detail

@@ -396,3 +396,38 @@ def fill_suggestions(text: str) -> dict:
     except Exception:  # a suggestion must never break intake
         log.exception("form filling failed")
         return {}
+
+
+def deeper_topic(text: str, level1, *, on=None):
+    """The most specific topic under `level1` (a Topic) that the text's words support
+    (R-IN-3, levels 2 and 3): catalog items in force whose keywords occur in the text and
+    whose topic sits in that branch, else a lower topic whose own name occurs in the
+    text. Returns (topic, evidence words) or None. The trained model gives level 1 only:
+    no city ticket is labelled below it yet, so lower levels come from this evidence."""
+    from hotline.directory.models import Topic
+    from hotline.directory.selectors import catalog_suggest, today
+
+    if level1 is None or not text.strip():
+        return None
+    branch = {
+        t.pk: t
+        for t in Topic.objects.active()
+        .with_path()
+        .filter(
+            models_q_branch(level1.pk)  # children and grandchildren
+        )
+    }
+    for s in catalog_suggest(text=text, on=on or today(), limit=20):
+        if s.item.topic_id in branch:
+            return branch[s.item.topic_id], list(s.matched)
+    named = [t for t in branch.values() if t.name in text]
+    if named:
+        best = max(named, key=lambda t: (t.level, len(t.name)))
+        return best, [best.name]
+    return None
+
+
+def models_q_branch(level1_id: int):
+    from django.db.models import Q
+
+    return Q(parent_id=level1_id) | Q(parent__parent_id=level1_id)

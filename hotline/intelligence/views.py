@@ -74,8 +74,13 @@ def fill(request):
         elif key == "topic":
             topic = Topic.objects.active().filter(level=1, name=s.value).first()
             typed = bool(get.get("topic", "").strip())
-            fills = {"#id_topic": str(topic.pk)} if topic else None
             s.source = _("topic model %(p)s") % {"p": s.source}
+            deeper = selectors.deeper_topic(text, topic)
+            if deeper is not None:  # a level-2 or level-3 topic of the branch, with evidence
+                topic, words = deeper
+                value = topic.path
+                s.source += "；" + _("keywords %(w)s") % {"w": "、".join(words)}
+            fills = {"#id_topic": str(topic.pk)} if topic else None
         else:  # time, people, what is asked: noted in the detail, after what is there
             line = f"{labels[key]}：{s.value}"
             typed = line in detail

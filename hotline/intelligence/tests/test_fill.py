@@ -71,3 +71,16 @@ def test_labelled_sample_beats_the_regex_baseline():
         bench.score([m.span() for m in bench.BASELINE["place"].finditer(text)], gold, base)
     assert ours[2] / ours[3] > base[2] / base[3] + 0.2  # recall
     assert ours[0] / ours[1] > base[0] / base[1]  # precision
+
+
+def test_lower_topic_levels_come_from_the_branch_evidence(users):
+    """Part 4: below level 1, catalog keywords restricted to the chosen branch."""
+    from hotline.directory.models import Topic
+    from hotline.intelligence.selectors import deeper_topic
+
+    environment = Topic.objects.get(code="02")
+    topic, words = deeper_topic("楼下餐馆油烟直排", environment)
+    assert topic.code == "020201" and "油烟" in words
+    # the same words under another branch give nothing from that branch
+    assert deeper_topic("楼下餐馆油烟直排", Topic.objects.get(code="03")) is None
+    assert deeper_topic("", environment) is None
