@@ -431,3 +431,53 @@ def models_q_branch(level1_id: int):
     from django.db.models import Q
 
     return Q(parent_id=level1_id) | Q(parent__parent_id=level1_id)
+
+
+# --- the topic model over time (drift) ----------------------------------------------------
+
+
+def topic_drift(*, user, weeks: int = 8, limit: int = 3000) -> dict:
+    """How the served topic model does on the recent finished tickets `user` may see,
+    week by week (hit rate of the first and of the three suggestions against each
+    ticket's final level-1 topic), and the stored model versions with their held-back
+    scores: a falling rate says the city's requests have moved away from the model."""
+    from datetime import timedelta
+
+    from django.utils.timezone import localtime
+
+    from hotline.core import clock
+    from hotline.intelligence.services import level1_name
+    from hotline.tickets.models import Ticket
+    from hotline.tickets.states import Status
+
+    versions = list(
+        ModelVersion.objects.filter(kind=ModelVersion.Kind.TOPIC).order_by("-number")[:20]
+    )
+    model = active_topic_model()
+    rows: dict = {}
+    if model is not None:
+        tickets = (
+            Ticket.objects.visible_to(user)
+            .filter(
+                status__in=[Status.CLOSED, Status.COMPLETED],
+                topic__isnull=False,
+                received_at__gte=clock.now() - timedelta(weeks=weeks),
+            )
+            .select_related("topic__parent__parent")
+            .only("summary", "detail", "received_at", "topic")
+            .order_by("-received_at")[:limit]
+        )
+        for t in tickets:
+            day = localtime(t.received_at).date()
+            week = day - timedelta(days=day.weekday())
+            top = [label for label, _ in model.top(f"{t.summary}{t.detail}", 3)]
+            truth = level1_name(t.topic)
+            row = rows.setdefault(week, {"week": week, "n": 0, "top1": 0, "top3": 0})
+            row["n"] += 1
+            row["top1"] += bool(top) and top[0] == truth
+            row["top3"] += truth in top
+    weekly = [
+        {**r, "top1_rate": r["top1"] / r["n"], "top3_rate": r["top3"] / r["n"]}
+        for r in sorted(rows.values(), key=lambda r: r["week"])
+    ]
+    return {"weekly": weekly, "versions": versions, "served": model is not None}

@@ -101,3 +101,9 @@ def fill(request):
         else ""
     )
     return render(request, "intelligence/_fill.html", {"rows": rows, "text": text, "copy": copy})
+
+
+@capability_required(Capability.REPORTS)
+def model_drift(request):
+    """The topic model on recent tickets, week by week, and its versions (R-IN-3)."""
+    return render(request, "intelligence/model.html", selectors.topic_drift(user=request.user))

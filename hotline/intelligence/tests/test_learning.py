@@ -101,3 +101,19 @@ def test_declined_call_needs_no_topic(client, users, handling):
     client.force_login(users["operator"])
     client.post("/intake/", {**CALL, "handling": handling, "decline_reason": "other_city"})
     assert Ticket.objects.filter(topic__isnull=True).count() == 1
+
+
+def test_analyst_sees_the_hit_rate_week_by_week_and_the_versions(client, users):
+    """Part 5: drift on the analysts' model page."""
+    closed_tickets()
+    services.topic_model_retrain()
+    client.force_login(users["analyst"])
+    body = client.get("/intelligence/model/").content.decode()
+    assert 'id="drift"' in body and 'id="versions"' in body and "v1" in body
+    drift = selectors.topic_drift(user=users["analyst"])
+    assert drift["weekly"] and all(
+        0 <= w["top1_rate"] <= w["top3_rate"] <= 1 for w in drift["weekly"]
+    )
+    assert sum(w["n"] for w in drift["weekly"]) >= 6
+    client.force_login(users["operator"])
+    assert client.get("/intelligence/model/").status_code == 403
