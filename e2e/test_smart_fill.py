@@ -74,3 +74,40 @@ def test_operator_pastes_a_transcript_and_accepts_suggestions(page, topic_model)
     assert ticket.topic.code == "020201" and ticket.kind == "complaint"
     assert ticket.summary == "楼下餐馆油烟扰民"  # what the operator typed stays
     assert "福满楼" in ticket.detail
+
+
+def test_kind_warning_and_hotspot_page_on_demo_tickets(page, demo):
+    """What a fresh demo shows: a ticket recorded with the wrong kind warns the
+    dispatcher and the supervisor's review; the analysts' hotspot page has groups."""
+    from hotline.accounts.models import User
+    from hotline.tickets import services as s
+    from hotline.tickets.demo import build_demo_tickets
+
+    build_demo_tickets(count=80)
+    wrong = s.ticket_create(
+        actor=User.objects.get(username="operator1"),
+        phone="13911112222",
+        summary="投诉楼下烧烤店油烟扰民",
+        detail="每晚营业到凌晨，油烟和噪音扰民，多次投诉没人管。",
+        kind="consult",
+    )
+    login(page, "dispatcher1")
+    page.goto(f"{page.base_url}/dispatch/?tab=pending&ticket={wrong.number}")
+    page.locator(".kind-check").wait_for()
+    assert "登记为咨询" in page.locator(".kind-check").inner_text()
+    screenshot(page, "dispatch-kind-check")
+    page.wait_for_load_state("networkidle")
+    page.context.clear_cookies()
+
+    login(page, "supervisor1")
+    page.goto(page.base_url + "/intelligence/kind-review/")
+    assert wrong.number in page.locator("#kind-review").inner_text()
+    screenshot(page, "kind-review")
+    page.wait_for_load_state("networkidle")
+    page.context.clear_cookies()
+
+    login(page, "analyst1")
+    page.get_by_role("link", name="热点").click()
+    page.locator("#hotspots").wait_for()
+    assert page.locator("#hotspots tbody tr").count() >= 1
+    screenshot(page, "hotspots")

@@ -151,6 +151,9 @@ def admin_areas(text: str) -> list[str]:
 # Cases and lines named with digits, which the noise filter would cut: 58车贷, 地铁3号线.
 NUMBERED_RE = re.compile(r"\d+[A-Za-z\u4e00-\u9fff]{0,2}车贷|地铁\d+号线")
 SUFFIX_WORDS = frozenset(PLACE_SUFFIXES.split("|"))
+# Words of a sentence the lazy pattern catches in front of a name, cut from the place shown:
+# keep what follows the last of them (有几个人有走路 → nothing; 前几年搞新农村 → 新农村).
+CUT_RE = re.compile(r"^.*[有个是了搞说要没不这那们就把被让给叫去问也都还]")
 
 
 def normalise_place(name: str) -> str:
@@ -330,7 +333,8 @@ def _describe(members, messages, vectors, place_sets, areas, newest: datetime) -
     centrality = (sub @ sub.T).sum(axis=1).A1
     representative = group[int(centrality.argmax())]
     area = Counter(areas[i] for i in members if areas[i]).most_common(1)
-    named = _main_place(members, place_sets)
+    named = CUT_RE.sub("", _main_place(members, place_sets))  # shown to a reader
+    named = named if len(named) >= 3 else ""
     place = " ".join(x for x in (area[0][0] if area else "", named) if x)
     start = min(m.at for m in group)
     end = max(m.at for m in group)
