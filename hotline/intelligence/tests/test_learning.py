@@ -117,3 +117,15 @@ def test_analyst_sees_the_hit_rate_week_by_week_and_the_versions(client, users):
     assert sum(w["n"] for w in drift["weekly"]) >= 6
     client.force_login(users["operator"])
     assert client.get("/intelligence/model/").status_code == 403
+
+
+def test_retrain_by_hand_from_the_command_line(users):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    closed_tickets()
+    out = StringIO()
+    call_command("intelligence", "retrain", stdout=out)
+    assert json.loads(out.getvalue())["trained"] == 1
