@@ -38,7 +38,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hotline.intelligence.classifier import TopicClassifier, accuracy, macro_f1
+from hotline.intelligence.classifier import (
+    TopicClassifier,
+    accuracy,
+    macro_f1,
+    top_k_accuracy,
+)
 from hotline.intelligence.text import read_examples, read_stopwords, tokens_text
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "teddy2020"
@@ -175,10 +180,12 @@ def run(data: Path, folds: int = 5, seed: int = 12345) -> dict:
         "train_s": round(nb.train_seconds, 1),
     }
     model = TopicClassifier.fit(holdout_train, stopwords=stopwords)
-    predicted = model.predict_docs([e.tokens or "" for e in holdout_test])
+    holdout_docs = [e.tokens or "" for e in holdout_test]
+    predicted = model.predict_docs(holdout_docs)
     summary["model[annex hold-out]"] = {
         "macro_f1": round(macro_f1(truth, predicted), 4),
         "accuracy": round(accuracy(truth, predicted), 4),
+        "top3_accuracy": round(top_k_accuracy(model, holdout_docs, truth, 3), 4),
         "train_s": round(model.train_seconds, 1),
         "mb": round(len(model.to_bytes()) / 1e6, 1),
     }

@@ -57,6 +57,7 @@ def test_one_ticket_through_every_workbench(page, demo):
     assert page.locator("#id_kind input[value=complaint]").is_checked()
     settle(page)
     screenshot(page, "workbench-intake")
+    page.select_option("#id_topic", label="城乡建设 > 住房 > 物业管理")  # 诉求分类 is required
     page.focus("#id_address")
     submit(page, lambda: page.keyboard.press("Alt+S"))
     ticket = Ticket.objects.get(citizen__phone=PHONE)

@@ -169,6 +169,21 @@ def accuracy(truth: Sequence[str], predicted: Sequence[str]) -> float:
     return sum(t == p for t, p in zip(truth, predicted, strict=True)) / len(truth)
 
 
+def top_k_accuracy(
+    model: TopicClassifier, docs: Sequence[str], truth: Sequence[str], k: int = 3
+) -> float:
+    """Share of messages whose true label is among the model's `k` most likely: what the
+    intake picker's one-click choices hit (R-IN-3)."""
+    import numpy as np
+
+    if not docs:
+        return 0.0
+    proba = model.pipeline.predict_proba(list(docs))  # type: ignore[attr-defined]
+    best = np.argsort(-proba, axis=1)[:, :k]
+    labels = np.array(model.labels)
+    return float(np.mean([t in labels[row] for t, row in zip(truth, best, strict=True)]))
+
+
 def evaluate(
     model: TopicClassifier, examples: Sequence[Example], *, latency_sample: int = 200
 ) -> dict[str, float | int]:
@@ -177,6 +192,7 @@ def evaluate(
     docs = TopicClassifier.docs_of(examples, model.stopwords)
     predicted = model.predict_docs(docs)
     truth = [e.label for e in examples]
+    top3 = top_k_accuracy(model, docs, truth, 3)
     sample = list(examples[:latency_sample])
     if sample:  # warm up: first-call costs (compiling the fast path) are not per message
         model.top(sample[0].text or "测试", 3)
@@ -190,6 +206,7 @@ def evaluate(
     return {
         "macro_f1": round(macro_f1(truth, predicted), 4),
         "accuracy": round(accuracy(truth, predicted), 4),
+        "top3_accuracy": round(top3, 4),
         "ms_per_message": round(1000 * elapsed / max(1, len(sample)), 3),
         "n_test": len(examples),
     }

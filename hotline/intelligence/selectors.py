@@ -97,6 +97,28 @@ def suggest_topics(text: str, k: int = 3) -> list[tuple[str, float]]:
         return []
 
 
+@dataclass(frozen=True)
+class TopicChoice:
+    name: str
+    probability: float
+    topic: Any = None  # the level-1 Topic of that name, when the city's tree has one
+
+
+def topic_choices(text: str, k: int = 3) -> list[TopicChoice]:
+    """The classifier's top `k` level-1 topics with the city's Topic rows, so the intake
+    picker offers them as one-click choices (R-IN-3)."""
+    from hotline.directory.models import Topic
+
+    found = suggest_topics(text, k)
+    if not found:
+        return []
+    rows = {
+        t.name: t
+        for t in Topic.objects.active().filter(level=1, name__in=[name for name, _ in found])
+    }
+    return [TopicChoice(name, p, rows.get(name)) for name, p in found]
+
+
 def ticket_hotspots(
     *, user, days: int = 90, top: int = 20, window_days: float = 30, limit: int = 20000
 ) -> list:
@@ -135,7 +157,7 @@ def ticket_hotspots(
         )
         for number, summary, detail, at, citizen, region in rows
     ]
-    found = find_hotspots(messages, window_days=window_days, top=top)
+    found = find_hotspots(messages, window_days=window_days, top=top, now=clock.now())
     cache.set(key, found, 600)
     return found
 
@@ -300,3 +322,162 @@ def suggest_units(
     except Exception:  # a suggestion must never break intake or dispatch
         log.exception("unit suggestion failed")
         return []
+
+
+# --- kind check (质检) ------------------------------------------------------------------
+
+
+def kind_review(*, user, days: int = 30, limit: int = 5000) -> list:
+    """Tickets of the last `days` days `user` may see whose recorded kind disagrees with
+    their text, newest first, each with its finding (the supervisors' quality review)."""
+    from datetime import timedelta
+
+    from hotline.core import clock
+    from hotline.intelligence.kindcheck import check_kind
+    from hotline.tickets.models import Ticket
+
+    tickets = (
+        Ticket.objects.visible_to(user)
+        .filter(received_at__gte=clock.now() - timedelta(days=days))
+        .only("id", "number", "summary", "detail", "kind", "received_at", "operator_id")
+        .select_related("operator")
+        .order_by("-received_at")[:limit]
+    )
+    found = []
+    for t in tickets:
+        finding = check_kind(t.summary, t.detail, t.kind)
+        if finding is not None:
+            found.append((t, finding))
+    return found
+
+
+# --- smart form filling (智能填单) --------------------------------------------------------
+
+
+def _gazetteers() -> tuple[list[str], list[str]]:
+    """Region names (districts, towns, streets, communities, with and without their
+    办事处/人民政府 ending) and every unit's name, for the form-filling extractor."""
+    from django.core.cache import cache
+
+    from hotline.directory.models import Unit, UnitKind
+
+    found = cache.get("intelligence:fill:gazetteers")
+    if found is not None:
+        return found
+    regions, units = [], []
+    for name, kind in Unit.objects.active().values_list("name", "kind"):
+        units.append(name)
+        if kind in (UnitKind.DISTRICT, UnitKind.TOWN, UnitKind.COMMUNITY):
+            regions.append(name)
+            for ending in ("办事处", "人民政府", "居委会", "村委会"):
+                if name.endswith(ending) and len(name) - len(ending) >= 2:
+                    regions.append(name[: -len(ending)])
+    found = (regions, units)
+    cache.set("intelligence:fill:gazetteers", found, 300)
+    return found
+
+
+def fill_suggestions(text: str) -> dict:
+    """Suggestions for the intake form from free text or a transcript (智能填单); {} for
+    empty text and never an error: the form works without them."""
+    from hotline.intelligence.fill import fill
+
+    if not text or not text.strip():
+        return {}
+    try:
+        regions, units = _gazetteers()
+        top = suggest_topics(text, 1)
+        return fill(
+            text[:2000],
+            places_gazetteer=regions,
+            units_gazetteer=units,
+            topic=top[0] if top else None,
+        )
+    except Exception:  # a suggestion must never break intake
+        log.exception("form filling failed")
+        return {}
+
+
+def deeper_topic(text: str, level1, *, on=None):
+    """The most specific topic under `level1` (a Topic) that the text's words support
+    (R-IN-3, levels 2 and 3): catalog items in force whose keywords occur in the text and
+    whose topic sits in that branch, else a lower topic whose own name occurs in the
+    text. Returns (topic, evidence words) or None. The trained model gives level 1 only:
+    no city ticket is labelled below it yet, so lower levels come from this evidence."""
+    from hotline.directory.models import Topic
+    from hotline.directory.selectors import catalog_suggest, today
+
+    if level1 is None or not text.strip():
+        return None
+    branch = {
+        t.pk: t
+        for t in Topic.objects.active()
+        .with_path()
+        .filter(
+            models_q_branch(level1.pk)  # children and grandchildren
+        )
+    }
+    for s in catalog_suggest(text=text, on=on or today(), limit=20):
+        if s.item.topic_id in branch:
+            return branch[s.item.topic_id], list(s.matched)
+    named = [t for t in branch.values() if t.name in text]
+    if named:
+        best = max(named, key=lambda t: (t.level, len(t.name)))
+        return best, [best.name]
+    return None
+
+
+def models_q_branch(level1_id: int):
+    from django.db.models import Q
+
+    return Q(parent_id=level1_id) | Q(parent__parent_id=level1_id)
+
+
+# --- the topic model over time (drift) ----------------------------------------------------
+
+
+def topic_drift(*, user, weeks: int = 8, limit: int = 3000) -> dict:
+    """How the served topic model does on the recent finished tickets `user` may see,
+    week by week (hit rate of the first and of the three suggestions against each
+    ticket's final level-1 topic), and the stored model versions with their held-back
+    scores: a falling rate says the city's requests have moved away from the model."""
+    from datetime import timedelta
+
+    from django.utils.timezone import localtime
+
+    from hotline.core import clock
+    from hotline.intelligence.services import level1_name
+    from hotline.tickets.models import Ticket
+    from hotline.tickets.states import Status
+
+    versions = list(
+        ModelVersion.objects.filter(kind=ModelVersion.Kind.TOPIC).order_by("-number")[:20]
+    )
+    model = active_topic_model()
+    rows: dict = {}
+    if model is not None:
+        tickets = (
+            Ticket.objects.visible_to(user)
+            .filter(
+                status__in=[Status.CLOSED, Status.COMPLETED],
+                topic__isnull=False,
+                received_at__gte=clock.now() - timedelta(weeks=weeks),
+            )
+            .select_related("topic__parent__parent")
+            .only("summary", "detail", "received_at", "topic")
+            .order_by("-received_at")[:limit]
+        )
+        for t in tickets:
+            day = localtime(t.received_at).date()
+            week = day - timedelta(days=day.weekday())
+            top = [label for label, _ in model.top(f"{t.summary}{t.detail}", 3)]
+            truth = level1_name(t.topic)
+            row = rows.setdefault(week, {"week": week, "n": 0, "top1": 0, "top3": 0})
+            row["n"] += 1
+            row["top1"] += bool(top) and top[0] == truth
+            row["top3"] += truth in top
+    weekly = [
+        {**r, "top1_rate": r["top1"] / r["n"], "top3_rate": r["top3"] / r["n"]}
+        for r in sorted(rows.values(), key=lambda r: r["week"])
+    ]
+    return {"weekly": weekly, "versions": versions, "served": model is not None}

@@ -161,3 +161,57 @@ def model_activate(*, version: ModelVersion, active: bool = True) -> ModelVersio
         version.active = active
         version.save(update_fields=["active"])
     return version
+
+
+def topic_model_retrain(*, by=None, holdout: float = 0.2, seed: int = 0) -> dict:
+    """Learn from the city (R-IN-3): train on the closed tickets' final topics, compare
+    with the served model on the same held-back slice and keep the served one when the
+    new model scores worse (macro-F1). Returns what happened, for the tick and the page.
+    An operator's choice of topic at intake is the ticket's topic, so a correction of a
+    suggestion is a label like any other."""
+    from hotline.intelligence.selectors import active_topic_model
+
+    examples = ticket_examples()
+    if len({e.label for e in examples}) < 2:
+        return {"trained": 0, "reason": "too few labelled tickets"}
+    train_part, test = _split(examples, holdout, seed)
+    if not test:
+        return {"trained": 0, "reason": "too few labelled tickets"}
+    trial = TopicClassifier.fit(train_part, stopwords=BUILT_IN_STOPWORDS, seed=seed)
+    new = evaluate(trial, test)
+    served = active_topic_model()
+    if served is not None:
+        old = evaluate(served, test)
+        if old["macro_f1"] > new["macro_f1"]:
+            return {"trained": 0, "kept": 1, "new_f1": new["macro_f1"], "old_f1": old["macro_f1"]}
+    model = TopicClassifier.fit(examples, stopwords=BUILT_IN_STOPWORDS, seed=seed)
+    metrics = {
+        **new,
+        "holdout": holdout,
+        "train_seconds": round(model.train_seconds, 2),
+        "n_train": model.n_train,
+        "dropped_labels": model.dropped,
+    }
+    version = topic_model_save(model=model, source="tickets", metrics=metrics, by=by)
+    return {"trained": 1, "version": version.number, "new_f1": new["macro_f1"]}
+
+
+RETRAIN_EVERY_DAYS = 7
+
+
+def topic_model_retrain_due() -> dict:
+    """The tick's job: retrain once the served model is `RETRAIN_EVERY_DAYS` old (or when
+    none is served and tickets have topics)."""
+    from datetime import timedelta
+
+    from hotline.core import clock
+
+    last = (
+        ModelVersion.objects.filter(kind=ModelVersion.Kind.TOPIC, active=True)
+        .order_by("-number")
+        .values_list("trained_at", flat=True)
+        .first()
+    )
+    if last is not None and clock.now() - last < timedelta(days=RETRAIN_EVERY_DAYS):
+        return {"trained": 0}
+    return topic_model_retrain()

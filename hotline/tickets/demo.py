@@ -34,6 +34,17 @@ LABEL_UNITS = {
     "商贸旅游": ("QX-SJJ", "complaint"),
     "环境保护": ("QX-HBJ", "report"),
 }
+# … and the demo city's level-1 topics (诉求分类), so its tickets carry topics and the
+# topic model can learn from them at `make demo`.
+LABEL_TOPICS = {
+    "城乡建设": "01",
+    "环境保护": "02",
+    "劳动和社会保障": "03",
+    "交通运输": "04",
+    "商贸旅游": "05",
+    "教育文体": "06",
+    "卫生计生": "07",
+}
 BUILT_IN = [
     (
         "城乡建设",
@@ -114,7 +125,10 @@ def build_demo_tickets(*, count: int = 500, seed: int = 12345) -> int:
 
 
 def _one(rng, people, units, label, summary, detail, state, moment: datetime, index: int):
+    from hotline.directory.models import Topic
+
     code, kind = LABEL_UNITS[label]
+    topic = Topic.objects.filter(code=LABEL_TOPICS[label]).first()
     phone = f"13{rng.randrange(100000000, 999999999)}"
     step = timedelta(hours=rng.randrange(2, 30))
     operator = people[rng.choice(["operator1", "operator2"])]
@@ -134,6 +148,7 @@ def _one(rng, people, units, label, summary, detail, state, moment: datetime, in
                 handling="answer_now" if state == "answered" else "decline",
                 answer="已根据知识库当即答复" if state == "answered" else "",
                 decline_reason="" if state == "answered" else "other_city",
+                topic=topic,
             )
             return
         ticket = s.ticket_create(
@@ -143,6 +158,7 @@ def _one(rng, people, units, label, summary, detail, state, moment: datetime, in
             detail=detail,
             kind=kind,
             name=rng.choice(["", "王先生", "李女士", "张女士"]),
+            topic=topic,
         )
     if state == "pending_dispatch":
         return

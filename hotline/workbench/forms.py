@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
-from hotline.directory.models import Unit, UnitKind
+from hotline.directory.models import Topic, Unit, UnitKind
 from hotline.tickets.models import (
     KIND_CHOICES,
     MODE_CHOICES,
@@ -66,6 +66,9 @@ class IntakeForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=200)
     detail = forms.CharField(label=_("Detail"), required=False, widget=_text(3))
     address = forms.CharField(label=_("Place"), max_length=200, required=False)
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label="—"
+    )
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=URGENCY_CHOICES, initial="normal", widget=forms.RadioSelect
     )
@@ -98,6 +101,21 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["forward_to"].queryset = receiving_units()  # type: ignore[attr-defined]
+        topics = Topic.objects.active().with_path().order_by("sort_order", "code")
+        self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
+        self.fields["topic"].label_from_instance = lambda t: t.path  # type: ignore[attr-defined]
+
+    def clean(self):
+        """The topic (诉求分类) is required for every ticket the centre accepts (R-IN-3);
+        a call not accepted needs none, nor does a city without a topic tree."""
+        data = super().clean() or {}
+        if (
+            data.get("handling") not in (None, Handling.DECLINE)
+            and not data.get("topic")
+            and self.fields["topic"].queryset.exists()  # type: ignore[attr-defined]
+        ):
+            self.add_error("topic", _("Choose the topic of the request."))
+        return data
 
 
 class DispatchForm(forms.Form):

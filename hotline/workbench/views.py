@@ -28,8 +28,8 @@ from hotline.core.errors import DomainError
 from hotline.core.navigation import SECTION_BY_KEY
 from hotline.core.views import capability_required
 from hotline.directory import selectors as directory
-from hotline.intelligence.selectors import similar_tickets, suggest_topics, suggest_units
 from hotline.knowledge.services import entry_use_record
+from hotline.intelligence.selectors import similar_tickets, suggest_units, topic_choices
 from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines
 from hotline.tickets import services as s
@@ -142,6 +142,7 @@ def _intake_create(user, data: dict, handling: str, related) -> Ticket:
         summary=data["summary"],
         detail=data["detail"],
         address=data["address"],
+        topic=data.get("topic"),
         urgency=data["urgency"],
         confidential=data["confidential"],
         handling=handling,
@@ -216,7 +217,7 @@ def catalog_suggestions(request: HttpRequest) -> HttpResponse:
     on = directory.today()
     suggestions = directory.catalog_suggest(text=text, on=on) if text else []
     # The topic classifier helps when a model is trained; without one the list is empty.
-    topics = suggest_topics(text) if text else []
+    topics = topic_choices(text) if text else []
     # Units that handled similar requests in the end (after any send-back), with the catalog.
     units = suggest_units(text=text, on=on, limit=3) if text else []
     return render(

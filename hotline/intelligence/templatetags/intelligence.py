@@ -33,3 +33,11 @@ def _check(reply: Any, reply_text: str | None, ticket: Any) -> ReplyCheck | None
 def reply_check(reply: Any, reply_text: str | None = None, ticket: Any = None) -> dict[str, Any]:
     """Findings of the reply check, for the unit leader and the hotline's reviewer."""
     return {"check": _check(reply, reply_text, ticket)}
+
+
+@register.inclusion_tag("intelligence/_kind_check.html")
+def kind_check(ticket) -> dict[str, Any]:
+    """{% kind_check ticket %}: the 质检 warning when the recorded kind disagrees."""
+    from hotline.intelligence.kindcheck import check_kind
+
+    return {"finding": check_kind(ticket.summary, ticket.detail, ticket.kind)}

@@ -130,6 +130,7 @@ def test_evaluate_prints_one_json_object_last(db, tmp_path):
     result = json.loads(out.getvalue().strip().splitlines()[-1])
     assert {"macro_f1", "accuracy", "ms_per_message", "train_seconds", "model_bytes"} <= set(result)
     assert result["accuracy"] > 0.9  # the test messages are the training messages, raw
+    assert result["accuracy"] <= result["top3_accuracy"] <= 1  # R-IN-3: the picker's top 3
     assert not ModelVersion.objects.exists()  # evaluate stores nothing
 
 

@@ -16,9 +16,16 @@ CALL = {
 }
 
 
+def call(**changes):
+    """CALL with the topic (诉求分类) the form requires: the demo's 城乡建设 > 住房 > 物业管理."""
+    from hotline.directory.models import Topic
+
+    return {"topic": Topic.objects.get(code="010101").pk, **CALL, **changes}
+
+
 def test_operator_saves_a_ticket_for_dispatch_and_gets_a_fresh_form(client, people):
     client.force_login(people["operator1"])
-    response = client.post("/intake/", CALL, follow=True)
+    response = client.post("/intake/", call(), follow=True)
     ticket = Ticket.objects.get(citizen__phone="13900002222")
     assert ticket.status == "pending_dispatch" and ticket.operator == people["operator1"]
     body = response.content.decode()
@@ -29,14 +36,14 @@ def test_operator_saves_a_ticket_for_dispatch_and_gets_a_fresh_form(client, peop
 
 def test_answer_now_completes_at_once(client, people):
     client.force_login(people["operator1"])
-    data = {**CALL, "kind": "consult", "handling": "answer_now", "answer": "公积金可网上提取"}
+    data = call(**{"kind": "consult", "handling": "answer_now", "answer": "公积金可网上提取"})
     client.post("/intake/", data)
     assert Ticket.objects.get(citizen__phone=CALL["phone"]).status == "completed"
 
 
 def test_forward_to_a_unit(client, people, units):
     client.force_login(people["operator1"])
-    data = {**CALL, "handling": "forward", "forward_to": units["QX-ZJJ"].pk}
+    data = call(**{"handling": "forward", "forward_to": units["QX-ZJJ"].pk})
     client.post("/intake/", data)
     ticket = Ticket.objects.get(citizen__phone=CALL["phone"])
     assert ticket.status == "completed" and ticket.handling == "forward"
@@ -45,7 +52,7 @@ def test_forward_to_a_unit(client, people, units):
 def test_service_refusal_keeps_the_input(client, people):
     """Decline as a repeat without naming the earlier ticket: refused, nothing lost."""
     client.force_login(people["operator1"])
-    data = {**CALL, "handling": "decline", "decline_reason": "repeat"}
+    data = call(**{"handling": "decline", "decline_reason": "repeat"})
     response = client.post("/intake/", data)
     assert response.status_code == 400
     body = response.content.decode()
@@ -57,7 +64,7 @@ def test_service_refusal_keeps_the_input(client, people):
 def test_repeat_declined_against_the_earlier_ticket(client, people, flow):
     earlier = flow.to("handling", phone=CALL["phone"])
     client.force_login(people["operator1"])
-    data = {**CALL, "handling": "decline", "decline_reason": "repeat", "related_to": earlier.number}
+    data = call(**{"handling": "decline", "decline_reason": "repeat", "related_to": earlier.number})
     client.post("/intake/", data)
     ticket = Ticket.objects.filter(citizen__phone=CALL["phone"]).exclude(pk=earlier.pk).get()
     assert ticket.status == "declined" and ticket.related_to == earlier
@@ -65,14 +72,14 @@ def test_repeat_declined_against_the_earlier_ticket(client, people, flow):
 
 def test_unknown_earlier_ticket_is_an_error(client, people):
     client.force_login(people["operator1"])
-    data = {**CALL, "handling": "decline", "decline_reason": "repeat", "related_to": "999"}
+    data = call(**{"handling": "decline", "decline_reason": "repeat", "related_to": "999"})
     response = client.post("/intake/", data)
     assert response.status_code == 400 and "999" in response.content.decode()
 
 
 def test_missing_fields_are_marked(client, people):
     client.force_login(people["operator1"])
-    response = client.post("/intake/", {**CALL, "summary": ""})
+    response = client.post("/intake/", call(**{"summary": ""}))
     assert response.status_code == 400 and response.context["form"].errors["summary"]
 
 

@@ -30,6 +30,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Made {entries} knowledge entries.")
         if made:
             self.stdout.write(f"Made {made} demo tickets.")
+        from hotline.intelligence.services import topic_model_retrain
+
+        learned = topic_model_retrain()  # topic suggestions from the demo's own tickets
+        if learned.get("trained"):
+            self.stdout.write(f"Topic model v{learned['version']} trained from the tickets.")
         self.stdout.write("Demo city 青溪市 is ready. Accounts (username / password / role):")
         with translation.override("zh-hans"):
             for account in accounts:

@@ -65,6 +65,10 @@ class Command(BaseCommand):
         hot.add_argument("--window-days", type=float, default=30)
         hot.add_argument("--min-size", type=int, default=2)
 
+        sub.add_parser(
+            "retrain",
+            help="retrain from closed tickets; keep the served model if the new one is worse",
+        )
         sub.add_parser("models", help="list stored model versions")
 
     def handle(self, *args, **options):
@@ -126,6 +130,9 @@ class Command(BaseCommand):
             top=options["top"],
         )
         self.stdout.write(json.dumps([h.as_dict() for h in found], ensure_ascii=False, indent=1))
+
+    def _retrain(self, options):
+        self.stdout.write(json.dumps(services.topic_model_retrain(), ensure_ascii=False))
 
     def _models(self, options):
         from hotline.intelligence.models import ModelVersion
