@@ -19,8 +19,8 @@ log = logging.getLogger("hotline.tick")
 def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     from hotline.channels import mailbox, progress, transfers
     from hotline.intelligence.duplicates import index_pending
-    from hotline.knowledge.notices import remind_due as knowledge_reminders
     from hotline.intelligence.services import topic_model_retrain_due
+    from hotline.knowledge.notices import remind_due as knowledge_reminders
     from hotline.notifications.services import deliver_due
     from hotline.portal.throttle import sweep as portal_sweep
     from hotline.supervision.documents import render_pending

@@ -28,8 +28,8 @@ from hotline.core.errors import DomainError
 from hotline.core.navigation import SECTION_BY_KEY
 from hotline.core.views import capability_required
 from hotline.directory import selectors as directory
-from hotline.knowledge.services import entry_use_record
 from hotline.intelligence.selectors import similar_tickets, suggest_units, topic_choices
+from hotline.knowledge.services import entry_use_record
 from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines
 from hotline.tickets import services as s
