@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from hotline.directory.models import Topic
 from hotline.knowledge import selectors
 from hotline.knowledge.models import Entry, EntryUse, Kind
 from hotline.tickets.models import Handling, Ticket
@@ -18,6 +19,11 @@ pytestmark = pytest.mark.django_db
 def operator_client(client, people):
     client.force_login(people["operator1"])
     return client
+
+
+def intake_topic() -> int:
+    """The topic (诉求分类) the intake form requires."""
+    return Topic.objects.filter(children__isnull=True).order_by("code").first().pk
 
 
 def test_R_HM_1_search_ranks_the_matching_entry_first_and_highlights(people, publish):
@@ -56,6 +62,7 @@ def test_R_HM_1_answer_now_takes_the_entry_and_links_its_version(operator_client
         "kind": "consult",
         "summary": "咨询公积金提取",
         "urgency": "normal",
+        "topic": intake_topic(),
         "handling": Handling.ANSWER_NOW,
         "answer": version.answer,
         "knowledge_version": version.pk,
@@ -85,6 +92,7 @@ def test_R_HM_1_a_stale_choice_saves_neither_ticket_nor_link(operator_client, pe
         "kind": "consult",
         "summary": "咨询公积金",
         "urgency": "normal",
+        "topic": intake_topic(),
         "handling": Handling.ANSWER_NOW,
         "answer": old.answer,
         "knowledge_version": old.pk,
@@ -185,7 +193,13 @@ def test_R_KB_import_all_or_nothing_with_row_errors(client, people, tmp_path):
 def test_R_AS_2_figures_count_answered_now_and_entry_use(operator_client, publish):
     entry = publish()
     version = entry.published_version
-    base = {"phone": "13900001111", "channel": "phone", "kind": "consult", "urgency": "normal"}
+    base = {
+        "phone": "13900001111",
+        "channel": "phone",
+        "kind": "consult",
+        "urgency": "normal",
+        "topic": intake_topic(),
+    }
     operator_client.post(
         "/intake/",
         {
