@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "hotline.intelligence",
     "hotline.notifications",
     "hotline.supervision",
+    "hotline.reports",
     "hotline.workbench",
 ]
 

@@ -19,6 +19,7 @@ log = logging.getLogger("hotline.tick")
 def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     from hotline.intelligence.duplicates import index_pending
     from hotline.notifications.services import deliver_due
+    from hotline.reports.aggregate import refresh_pending as refresh_reports
     from hotline.supervision.documents import render_pending
     from hotline.supervision.sweep import sweep
 
@@ -31,6 +32,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
         ("documents", render_pending),
         ("notifications", deliver_due),
         ("duplicates", index_pending),
+        ("reports", refresh_reports),
     ]
 
 
