@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hotline.api.api import urls as api_urls
+from hotline.reports import views as reports_views
 
 urlpatterns = [
     path("", include("hotline.core.urls")),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("intelligence/", include("hotline.intelligence.urls")),
     path("notifications/", include("hotline.notifications.urls")),
     path("supervision/", include("hotline.supervision.urls")),
+    path("reports/", include("hotline.reports.urls")),
+    path("results/", reports_views.public_results, name="public-results"),
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -14,6 +14,7 @@ from hotline.api import directory as directory_api
 from hotline.api import tickets as tickets_api
 from hotline.api.schemas import MeOut
 from hotline.core.errors import DomainError
+from hotline.reports import api as reports_api
 
 api = NinjaAPI(
     title="Hotline API",
@@ -46,6 +47,7 @@ def me(request: HttpRequest):
 
 api.add_router("/units", directory_api.router)
 api.add_router("/tickets", tickets_api.router)
+api.add_router("", reports_api.router)
 
 
 def urls():

@@ -19,11 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from django.core.management import call_command
 
+        from hotline.reports.demo import build_demo_reports
         from hotline.tickets.demo import build_demo_tickets
 
         call_command("migrate", interactive=False, verbosity=0)
         accounts = build_demo_city()
         made = build_demo_tickets(count=options["tickets"])
+        build_demo_reports()
         if made:
             self.stdout.write(f"Made {made} demo tickets.")
         self.stdout.write("Demo city 青溪市 is ready. Accounts (username / password / role):")
