@@ -11,6 +11,7 @@ from ninja.security import django_auth
 from hotline.accounts.models import User
 from hotline.accounts.permissions import capabilities
 from hotline.api import directory as directory_api
+from hotline.api import followup as followup_api
 from hotline.api import tickets as tickets_api
 from hotline.api.schemas import MeOut
 from hotline.core.errors import DomainError
@@ -47,6 +48,7 @@ def me(request: HttpRequest):
 
 api.add_router("/units", directory_api.router)
 api.add_router("/tickets", tickets_api.router)
+api.add_router("/follow-up", followup_api.router)
 api.add_router("", reports_api.router)
 
 

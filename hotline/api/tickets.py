@@ -15,6 +15,7 @@ from hotline.core.errors import DomainError, NotFound
 from hotline.directory.models import Unit
 from hotline.tickets import exports, selectors
 from hotline.tickets import services as s
+from hotline.tickets import services_followup as sf
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
 
 router = Router(tags=["tickets"])
@@ -101,6 +102,12 @@ class DecisionIn(Schema):
     days: int | None = None
 
 
+FOLLOW_UP_DECIDE: dict[str, Any] = {
+    UnitRequest.Kind.EXCLUSION: sf.exclusion_decide,
+    UnitRequest.Kind.CARRY_OVER: sf.carry_over_decide,
+}
+
+
 class ReasonIn(Schema):
     reason: str
 
@@ -127,6 +134,8 @@ class VisitIn(Schema):
     resolved: bool
     channel: str = "phone"
     note: str = ""
+    unit_satisfaction: str = ""  # R-AS-3: with the handling unit
+    operator_satisfaction: str = ""  # and with the hotline's operator
 
 
 class MergeIn(Schema):
@@ -325,6 +334,10 @@ def request_decide(request: HttpRequest, pk: int, payload: DecisionIn):
         s.send_back_decide(
             actor=request.user, request=unit_request, approve=payload.approve, note=payload.note
         )
+    elif unit_request.kind in FOLLOW_UP_DECIDE:  # 剔除 / 挂账 (decision 0007)
+        FOLLOW_UP_DECIDE[unit_request.kind](
+            actor=request.user, request=unit_request, approve=payload.approve, note=payload.note
+        )
     else:
         s.extension_decide(
             actor=request.user,
@@ -356,6 +369,8 @@ def visit(request: HttpRequest, number: str, payload: VisitIn):
         resolved=payload.resolved,
         channel=payload.channel,
         note=payload.note,
+        unit_satisfaction=payload.unit_satisfaction,
+        operator_satisfaction=payload.operator_satisfaction,
     )
     return _detail(request, number)
 

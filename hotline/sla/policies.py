@@ -260,6 +260,27 @@ DEFAULT_LADDER: tuple[Rung, ...] = (
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """The citizen-facing windows around handling (R-UN-4, R-FB-2).
+
+    `contact_within`: the unit contacts the citizen within this period after signing
+    (ZS 20(一) "及时联系诉求人"; the number is the city's choice) - the response rate.
+    `visit_within`: the hotline's return visit within this period after completion.
+    A failed visit (no answer, switched off, refused, wrong number) is tried again after
+    `retry_after`; after `max_attempts` failed calls the ticket counts as not visited.
+    """
+
+    contact_within: Period = field(default_factory=lambda: working_days(1))
+    visit_within: Period = field(default_factory=lambda: working_days(3))
+    retry_after: Period = field(default_factory=lambda: Period(PeriodUnit.WORKING_HOURS, 4))
+    max_attempts: int = 3
+    citation: str = ""
+
+
+DEFAULT_FOLLOW_UP = FollowUp()
+
+
+@dataclass(frozen=True)
 class Policy:
     code: str
     name: str
@@ -268,6 +289,7 @@ class Policy:
     clock: ClockPolicy = field(default_factory=ClockPolicy)
     parameters: tuple[Parameter, ...] = ()
     ladder: tuple[Rung, ...] = DEFAULT_LADDER  # R-SV-2; empty: no escalation
+    follow_up: FollowUp = DEFAULT_FOLLOW_UP  # R-UN-4, R-FB-2
 
     @property
     def parameter_values(self) -> dict[str, float | None]:
@@ -331,6 +353,23 @@ class Policy:
         if self.clock.day_start >= self.clock.day_end:
             raise PolicyError("上班时间必须早于下班时间")
         validate_ladder(self.ladder)
+        validate_follow_up(self.follow_up)
+
+
+def validate_follow_up(follow_up: FollowUp) -> None:
+    for label, period in (
+        ("联系诉求人时限", follow_up.contact_within),
+        ("回访时限", follow_up.visit_within),
+        ("回访重试间隔", follow_up.retry_after),
+    ):
+        if period.unit == PeriodUnit.CATALOG or period.parameter:
+            raise PolicyError(f"{label}须为固定的工作日或小时数")
+        if period.amount is None or period.amount <= 0:
+            raise PolicyError(f"{label}必须大于 0")
+        if period.unit == PeriodUnit.WORKING_DAYS and not float(period.amount).is_integer():
+            raise PolicyError(f"{label}按工作日计时须为整数")
+    if not 1 <= follow_up.max_attempts <= 10:
+        raise PolicyError("回访最多尝试次数须在 1 到 10 之间")
 
 
 def validate_ladder(ladder: tuple[Rung, ...]) -> None:
@@ -433,7 +472,30 @@ def to_dict(policy: Policy) -> dict[str, Any]:
             for r in policy.rules
         ],
         "ladder": [ladder_rung_to(rung) for rung in policy.ladder],
+        "follow_up": follow_up_to(policy.follow_up),
     }
+
+
+def follow_up_to(follow_up: FollowUp) -> dict[str, Any]:
+    return {
+        "contact_within": _period_to(follow_up.contact_within),
+        "visit_within": _period_to(follow_up.visit_within),
+        "retry_after": _period_to(follow_up.retry_after),
+        "max_attempts": follow_up.max_attempts,
+        "citation": follow_up.citation,
+    }
+
+
+def follow_up_from(data: Mapping[str, Any]) -> FollowUp:
+    """The follow-up windows from JSON; a missing key keeps the default."""
+    d = DEFAULT_FOLLOW_UP
+    return FollowUp(
+        contact_within=_period_from(data.get("contact_within")) or d.contact_within,
+        visit_within=_period_from(data.get("visit_within")) or d.visit_within,
+        retry_after=_period_from(data.get("retry_after")) or d.retry_after,
+        max_attempts=int(data.get("max_attempts", d.max_attempts)),
+        citation=str(data.get("citation", "")),
+    )
 
 
 def ladder_rung_to(rung: Rung) -> dict[str, Any]:
@@ -524,6 +586,8 @@ def from_dict(data: Mapping[str, Any]) -> Policy:
             if "ladder" in data
             else DEFAULT_LADDER
         )
+        # Versions stored before the follow-up windows existed get the defaults.
+        follow_up = follow_up_from(data.get("follow_up") or {})
         policy = Policy(
             code=str(data["code"]),
             name=str(data["name"]),
@@ -532,6 +596,7 @@ def from_dict(data: Mapping[str, Any]) -> Policy:
             clock=clock,
             parameters=parameters,
             ladder=ladder,
+            follow_up=follow_up,
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, PolicyError):

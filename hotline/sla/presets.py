@@ -12,6 +12,7 @@ from hotline.sla.policies import (
     ClockPolicy,
     ClockStart,
     Contact,
+    FollowUp,
     Kind,
     Mode,
     Parameter,
@@ -55,6 +56,14 @@ KJ = Policy(
     # KJ 二(三): deputy urges deputy, head urges head, then the supervising bureau's
     # supervision letter; then R-SV-3 (LX 四4, KM 17), which KJ leaves to 三(三).
     ladder=DEFAULT_LADDER,
+    # KJ names no contact window; 1 working day matches its 1-day signing (二(一)).
+    follow_up=FollowUp(
+        contact_within=working_days(1),
+        visit_within=working_days(3),
+        retry_after=Period(PeriodUnit.WORKING_HOURS, 4),
+        max_attempts=3,
+        citation="开江 预警机制 二(一)；中山 第二十条(一)、第二十三条（天数为本市设定）",
+    ),
 )
 
 LX_CLAUSE = "兰溪 实施细则 四3"
@@ -120,6 +129,14 @@ LX = Policy(
             citation="兰溪 实施细则 四4",
         ),
     ),
+    # LX 四5: the hotline visits what the members completed; the numbers are the city's.
+    follow_up=FollowUp(
+        contact_within=working_days(1),
+        visit_within=working_days(5),
+        retry_after=Period(PeriodUnit.WORKING_HOURS, 4),
+        max_attempts=3,
+        citation="兰溪 实施细则 四5（天数为本市设定）",
+    ),
 )
 
 KM_CLAUSE = "昆明 管理规定 第十三条"
@@ -166,6 +183,7 @@ KM = Policy(
             citation="昆明 管理规定 第十七条",
         ),
     ),
+    follow_up=FollowUp(citation="昆明 管理规定 第十五条（天数为本市设定）"),
 )
 
 ZS = Policy(
@@ -187,6 +205,14 @@ ZS = Policy(
             citation="中山 第十五条",
             note="按照派单目录确定办理期限；工单上注明办理期限。延期须说明理由（第十八条）",
         ),
+    ),
+    # ZS 20(一): contact the citizen promptly; ZS 23: visit by phone, SMS or web.
+    follow_up=FollowUp(
+        contact_within=Period(PeriodUnit.WORKING_HOURS, 4),
+        visit_within=working_days(3),
+        retry_after=Period(PeriodUnit.WORKING_HOURS, 2),
+        max_attempts=3,
+        citation="中山 第二十条(一)、第二十三条（时数为本市设定）",
     ),
 )
 

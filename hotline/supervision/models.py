@@ -195,3 +195,51 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.held_at:%Y-%m-%d} {self.subject}"
+
+
+class QualityReview(models.Model):
+    """质检: a sampled ticket whose record a reviewer scores against the call or text
+    (R-AS-3, SR 七(二), ZS 33): completeness (0-50), the right kind (25) and the right
+    unit (25); the total is their sum. One review per ticket."""
+
+    COMPLETENESS_MAX = 50
+    KIND_POINTS = 25
+    UNIT_POINTS = 25
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="quality_review"
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="quality_reviews",
+    )
+    sampled_at = models.DateTimeField(_("sampled at"), default=clock.now)
+    sampled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    completeness = models.PositiveSmallIntegerField(_("completeness"), null=True, blank=True)
+    kind_correct = models.BooleanField(_("kind correct"), null=True, blank=True)
+    unit_correct = models.BooleanField(_("unit correct"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quality review")
+        verbose_name_plural = _("quality reviews")
+        ordering = ["-sampled_at", "-id"]
+        indexes = [models.Index(fields=["operator", "sampled_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.score if self.score is not None else '-'}"

@@ -218,6 +218,7 @@ class _Due(NamedTuple):
     extra_days: int
     clock_start: datetime
     reply_due: datetime | None
+    carried_until: datetime | None
     number: str
     summary: str
     kind: str
@@ -235,6 +236,7 @@ DUE_COLUMNS = (
     "extra_days",
     "clock_start",
     "reply_due",
+    "carried_until",
     "ticket__number",
     "ticket__summary",
     "ticket__kind",
@@ -303,6 +305,7 @@ class _Sweep:
             extra_days=a.extra_days,
             clock_start=a.clock_start,
             pauses=self.pauses.get(a.pk, ()),
+            carried_until=a.carried_until,
         )
         return _decide(result, policy, a.reply_due, now)
 

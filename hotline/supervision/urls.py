@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hotline.supervision import views
+from hotline.supervision import views, views_staff
 
 app_name = "supervision"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
     path("bulletin/<str:month>.pdf", views.bulletin_pdf, name="bulletin-pdf"),
     path("meetings/", views.meeting_list, name="meetings"),
     path("meetings/new/", views.meeting_create, name="meeting-create"),
+    path("staff/", views_staff.staff, name="staff"),
+    path("quality/", views_staff.quality_list, name="quality"),
+    path("quality/sample/", views_staff.quality_sample, name="quality-sample"),
+    path("quality/<int:pk>/", views_staff.quality_score, name="quality-score"),
+    path("carry-overs/", views_staff.carry_over_list, name="carry-overs"),
 ]

@@ -37,7 +37,10 @@ def assignment_deadlines(
         extra_days=assignment.extra_days,
     )
     pauses = _pauses(assignment.pauses.all() if assignment.pk else [], assignment.clock_start)
-    reply_due = compute.period_deadline(calendar, assignment.clock_start, reply, rules, pauses)
+    reply_due = carry_over(
+        compute.period_deadline(calendar, assignment.clock_start, reply, rules, pauses),
+        assignment.carried_until,
+    )
 
     def from_dispatch(period: Period | None):
         if period is None:
@@ -52,6 +55,24 @@ def assignment_deadlines(
         return_until=from_dispatch(rule.return_window),
         reminders=_reminders(calendar, rule, reply_due.due),
     )
+
+
+def carried(due: datetime | None, carried_until: datetime | None) -> datetime | None:
+    """The reply deadline with an approved carry-over (挂账): not overdue until the
+    promised date (decision 0007). The one place a carry-over moves a deadline; every
+    overdue check (sweep, ladder, board, queues) reads the stored reply_due."""
+    if due is None or carried_until is None:
+        return due
+    return max(due, carried_until)
+
+
+def carry_over(deadline: sla.Deadline, carried_until: datetime | None) -> sla.Deadline:
+    """carried() of a deadline with its explanation."""
+    due = carried(deadline.due, carried_until)
+    if due == deadline.due or due is None:
+        return deadline
+    line = f"经批准挂账，承诺办结日期 {due.astimezone(sla.SHANGHAI):%Y-%m-%d}，此前不计超期"
+    return replace(deadline, due=due, explanation=(*deadline.explanation, line))
 
 
 def _reminders(calendar: WorkCalendar, rule: Rule, due: datetime | None) -> tuple[date, ...]:
@@ -119,6 +140,7 @@ def reply_deadline_and_reminders(
         extra_days=assignment.extra_days,
         clock_start=assignment.clock_start,
         pauses=assignment.pauses.all() if assignment.pk else (),
+        carried_until=assignment.carried_until,
     )
 
 
@@ -134,6 +156,7 @@ def reply_due_and_reminders(
     extra_days: int,
     clock_start: datetime,
     pauses: Iterable = (),
+    carried_until: datetime | None = None,
 ) -> ReplyDeadline:
     """reply_deadline_and_reminders() from the column values (the sweeper reads rows, not
     model instances); `pauses` are the assignment's (anything with start, end, reason)."""
@@ -149,6 +172,7 @@ def reply_due_and_reminders(
     due = due_only(
         calendar, clock_start, reply, compute.clock_rules(policy), _pauses(pauses, clock_start)
     )
+    due = carried(due, carried_until)
     return ReplyDeadline(rule, due, _reminders(calendar, rule, due))
 
 

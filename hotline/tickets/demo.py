@@ -20,6 +20,7 @@ from django.db import transaction
 from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.directory.models import Unit
+from hotline.tickets import demo_followup
 from hotline.tickets import services as s
 from hotline.tickets.models import Assignment, Reply, Ticket
 
@@ -176,7 +177,9 @@ def _one(rng, people, units, label, summary, detail, state, moment: datetime, in
                 legal_basis="本单位“三定”方案",
             )
         return
+    demo_followup.contact(index, clerk, lead, signed_at, at(3))
     if state == "handling":
+        demo_followup.requests(index, people, clerk, lead, min(at(3), clock.now()))
         return
     with clock.frozen_at(at(3)):
         reply = s.reply_submit(
@@ -194,15 +197,9 @@ def _one(rng, people, units, label, summary, detail, state, moment: datetime, in
     if state == "completed":
         return
     satisfaction = rng.choice(["satisfied", "satisfied", "basic", "unsatisfied"])
-    with clock.frozen_at(at(6)):
-        s.visit_record(
-            actor=people["visitor1"],
-            ticket=ticket,
-            satisfaction=satisfaction,
-            resolved=satisfaction != "unsatisfied",
-        )
+    visited = demo_followup.visit(index, people, ticket, at(6), satisfaction)
     if satisfaction == "unsatisfied":
-        with clock.frozen_at(at(7)):
+        with clock.frozen_at(min(max(at(7), visited + timedelta(minutes=30)), clock.now())):
             s.ticket_screen(actor=people["visitor1"], ticket=ticket, reason="单位已依法履职")
     assert Reply.objects.filter(assignment=lead).exists()
 

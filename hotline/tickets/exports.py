@@ -282,14 +282,7 @@ def export_workbook(
     bold = Font(bold=True)
 
     def cells(values: Iterable[Any], font: Font | None = None) -> list[WriteOnlyCell]:
-        out = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=_text(value))
-            cell.data_type = "s"  # a string, even when it starts with '='
-            if font is not None:
-                cell.font = font
-            out.append(cell)
-        return out
+        return safe_cells(sheet, values, font)
 
     if total > limit:
         sheet.append(
@@ -320,3 +313,35 @@ def export_workbook(
         filters=filters or {},
     )
     return buffer.getvalue(), written
+
+
+def safe_cells(sheet, values: Iterable[Any], font=None) -> list:
+    """Write-only cells holding text, never formulas: a value starting with '=' stays a
+    string (CSV/formula injection), numbers are written as their text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=_text(value))
+        cell.data_type = "s"  # a string, even when it starts with '='
+        if font is not None:
+            cell.font = font
+        out.append(cell)
+    return out
+
+
+def table_workbook(sheets: Iterable[tuple[str, list[str], Iterable[Iterable[Any]]]]) -> bytes:
+    """An .xlsx of plain tables, one sheet per (title, header, rows), through safe_cells."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(safe_cells(sheet, header, bold))
+        for row in rows:
+            sheet.append(safe_cells(sheet, row))
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -221,6 +221,10 @@ class Ticket(models.Model):
         related_name="merged",
     )
     screened = models.BooleanField(_("ruled validly completed"), default=False)
+    # The return visit (R-FB-2): its deadline from the policy, set on completion, and the
+    # moment of the next attempt after a failed call (None: call now).
+    visit_due = models.DateTimeField(_("visit by"), null=True, blank=True)
+    visit_retry_at = models.DateTimeField(_("next visit attempt"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)  # bumped by every service write
 
@@ -232,7 +236,11 @@ class Ticket(models.Model):
         ordering = ["-received_at", "-id"]
         # Queues and searches by status walk this in received order (the dispatcher's
         # pending queue, completion reviews, "status=…" searches) instead of sorting.
-        indexes = [models.Index(fields=["status", "received_at"], name="ticket_status_received")]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="ticket_status_received"),
+            # The visit call list: completed tickets by their visit deadline (R-FB-2).
+            models.Index(fields=["status", "visit_due"], name="ticket_status_visit_due"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -324,6 +332,12 @@ class Assignment(models.Model):
     reply_due = models.DateTimeField(_("reply by"), null=True, blank=True)
     return_until = models.DateTimeField(_("send back until"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # R-UN-4: the unit contacts the citizen within the policy's window after signing;
+    # both kept by the services (assignment_sign, contact_record) for the response rate.
+    contact_due = models.DateTimeField(_("contact the citizen by"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    # An approved carry-over (挂账): not overdue until the promised date (tickets.deadlines).
+    carried_until = models.DateTimeField(_("carried over until"), null=True, blank=True)
     # Kept by the sweeper (hotline.supervision) so that finding due work is an index scan.
     warning = models.CharField(
         _("warning"),
@@ -375,6 +389,15 @@ class UnitRequest(models.Model):
     class Kind(models.TextChoices):
         SEND_BACK = "send_back", _("Send back")
         EXTENSION = "extension", _("Extension")
+        EXCLUSION = "exclusion", _("Exclusion from assessment")  # 剔除
+        CARRY_OVER = "carry_over", _("Carry-over")  # 挂账
+
+    class Category(models.TextChoices):
+        """Why a ticket should not count in the unit's assessment (剔除)."""
+
+        MALICIOUS = "malicious", _("Malicious caller")
+        BEYOND_POLICY = "beyond_policy", _("Beyond policy after screening")
+        FORCE_MAJEURE = "force_majeure", _("Force majeure")
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -389,6 +412,10 @@ class UnitRequest(models.Model):
         "directory.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     days = models.PositiveSmallIntegerField(_("extra working days"), null=True, blank=True)
+    category = models.CharField(
+        _("exclusion reason"), max_length=16, choices=Category.choices, blank=True
+    )
+    promised_date = models.DateField(_("promised completion date"), null=True, blank=True)
     decision = models.CharField(
         _("decision"),
         max_length=10,
@@ -446,8 +473,48 @@ class Reply(models.Model):
         return f"{self.assignment_id} {self.state}"
 
 
+class Contact(models.Model):
+    """The unit's contact with the citizen while handling (R-UN-4, ZS 20(一))."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        SMS = "sms", _("SMS")
+        VISIT = "visit", _("In person")
+        OTHER = "other", _("Other")
+
+    class Result(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        NOT_REACHED = "not_reached", _("Not reached")
+        REFUSED = "refused", _("Refused to talk")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("unit")
+    )
+    at = models.DateTimeField(_("contacted at"))
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("contact with the citizen")
+        verbose_name_plural = _("contacts with the citizen")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id} {self.at:%Y-%m-%d %H:%M} {self.result}"
+
+
 class Visit(models.Model):
-    """A return visit (回访, R-FB-2)."""
+    """A return visit (回访, R-FB-2), or a failed attempt at one.
+
+    Three scores: `satisfaction` with the result, `unit_satisfaction` with the handling
+    unit, `operator_satisfaction` with the hotline's operator (R-AS-3). `round` is 1 for
+    the first completion and one more after each redo, so a redo's outcome replaces the
+    earlier round's; `attempt` counts the calls within a round.
+    """
 
     class Satisfaction(models.TextChoices):
         SATISFIED = "satisfied", _("Satisfied")
@@ -459,10 +526,33 @@ class Visit(models.Model):
         SMS = "sms", _("SMS")
         WEB = "web", _("Web")
 
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Visited")
+        NO_ANSWER = "no_answer", _("No answer")
+        POWERED_OFF = "powered_off", _("Phone switched off")
+        REFUSED = "refused", _("Refused the visit")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="visits")
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.PHONE)
-    satisfaction = models.CharField(max_length=12, choices=Satisfaction.choices)
-    resolved = models.BooleanField()
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.DONE
+    )
+    satisfaction = models.CharField(max_length=12, choices=Satisfaction.choices, blank=True)
+    unit_satisfaction = models.CharField(
+        _("satisfaction with the unit"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
+    operator_satisfaction = models.CharField(
+        _("satisfaction with the operator"),
+        max_length=12,
+        choices=Satisfaction.choices,
+        blank=True,
+    )
+    resolved = models.BooleanField(null=True)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    # The last failed attempt of a round: the ticket counts as not visited (not satisfied).
+    gave_up = models.BooleanField(_("not visited"), default=False)
     note = models.TextField(blank=True)
     by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=clock.now)
@@ -494,6 +584,16 @@ EVENT_LABELS = {
     "completion_approved": _("Completion approved"),
     "completion_refused": _("Completion refused"),
     "visited": _("Return visit"),
+    "visit_failed": _("Return visit failed"),
+    "contacted": _("Citizen contacted"),
+    "quality_sampled": _("Sampled for quality review"),
+    "quality_reviewed": _("Quality review scored"),
+    "exclusion_requested": _("Exclusion requested"),
+    "exclusion_approved": _("Exclusion approved"),
+    "exclusion_refused": _("Exclusion refused"),
+    "carry_over_requested": _("Carry-over requested"),
+    "carry_over_approved": _("Carry-over approved"),
+    "carry_over_refused": _("Carry-over refused"),
     "redo": _("Redo ordered"),
     "screened": _("Ruled validly completed"),
     "merged": _("Merged"),

@@ -24,7 +24,7 @@ from hotline.notifications.services import notify
 from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import ClockStart, Kind, Mode, Urgency
 from hotline.sla.selectors import default_policy_version, work_calendar
-from hotline.tickets import attachments, deadlines, states
+from hotline.tickets import attachments, deadlines, followup, states
 from hotline.tickets.models import (
     DECLINE_GUIDANCE,
     AbuseRecord,
@@ -81,6 +81,9 @@ def _event(
 
 def _move(ticket: Ticket, action: str) -> None:
     ticket.status = states.check(action, ticket.status)
+    if ticket.status == Status.COMPLETED:  # every way to completion: the visit's deadline
+        ticket.visit_due = followup.visit_due(ticket, clock.now())
+        ticket.visit_retry_at = None
     ticket.version += 1
     ticket.save()
 
@@ -395,6 +398,7 @@ def assignment_sign(*, actor, assignment: Assignment, handler=None) -> Assignmen
         now = clock.now()
         assignment.state = Assignment.State.HANDLING
         assignment.signed_at = now
+        assignment.contact_due = followup.contact_due(ticket, now)  # R-UN-4
         assignment.handler = handler or actor
         assignment.save()
         late = bool(assignment.sign_due and now > assignment.sign_due)
@@ -781,38 +785,64 @@ def visit_record(
     resolved: bool,
     channel: str = Visit.Channel.PHONE,
     note: str = "",
+    unit_satisfaction: str = "",
+    operator_satisfaction: str = "",
 ) -> Visit:
-    """Record the return visit; satisfied or basically satisfied closes the ticket (R-FB-2)."""
+    """Record the return visit: satisfaction with the result, the handling unit and the
+    operator; satisfied or basically satisfied closes the ticket (R-FB-2, R-AS-3)."""
     require(actor, Capability.VISIT)
     if satisfaction not in Visit.Satisfaction.values:
         raise DomainError("请选择满意度")
+    for value in (unit_satisfaction, operator_satisfaction):
+        if value and value not in Visit.Satisfaction.values:
+            raise DomainError("满意度取值无效")
+    if channel not in Visit.Channel.values:
+        raise DomainError("回访方式无效")
     with transaction.atomic():
         ticket = _lock(ticket)
         states.check("visit", ticket.status)
+        round_, attempt = visit_round(ticket)
         visit = Visit.objects.create(
             ticket=ticket,
             satisfaction=satisfaction,
+            unit_satisfaction=unit_satisfaction,
+            operator_satisfaction=operator_satisfaction,
             resolved=resolved,
             channel=channel,
             note=note,
             by=actor,
+            round=round_,
+            attempt=attempt,
         )
+        ticket.visit_retry_at = None  # reached: no further attempt is due
         if satisfaction != Visit.Satisfaction.UNSATISFIED:
             _move(ticket, "close")
             ticket.closed_at = clock.now()
             ticket.save(update_fields=["closed_at"])
         else:
-            _bump(ticket)
+            ticket.version += 1
+            ticket.save(update_fields=["version", "visit_retry_at"])
         _event(
             ticket,
             "visited",
             actor,
             satisfaction=satisfaction,
+            unit_satisfaction=unit_satisfaction,
+            operator_satisfaction=operator_satisfaction,
             resolved=resolved,
             channel=channel,
             note=note,
+            round=round_,
+            attempt=attempt,
         )
     return visit
+
+
+def visit_round(ticket: Ticket) -> tuple[int, int]:
+    """The round of the next visit (one more after each redo) and its attempt number."""
+    round_ = ticket.events.filter(kind="redo").count() + 1
+    attempt = ticket.visits.filter(round=round_).count() + 1
+    return round_, attempt
 
 
 def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:

@@ -54,6 +54,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "completion_approve": (frozenset({S.REPLIED}), S.COMPLETED),  # R-UN-6
     "completion_refuse": (frozenset({S.REPLIED}), S.HANDLING),  # R-DL-3
     "visit": (frozenset({S.COMPLETED}), None),  # R-FB-2
+    "contact": (frozenset({S.DISPATCHED, S.HANDLING, S.RETURN_REVIEW, S.REPLIED}), None),
+    "carry_over": (frozenset({S.DISPATCHED, S.HANDLING}), None),  # 挂账 (decision 0007)
+    "exclusion": (frozenset(Status.values) - {S.MERGED, S.DECLINED, S.RECEIVED}, None),
     "close": (frozenset({S.COMPLETED}), S.CLOSED),
     "redo": (frozenset({S.COMPLETED}), S.HANDLING),  # R-FB-3
     "screen": (frozenset({S.COMPLETED}), S.CLOSED),  # R-FB-4

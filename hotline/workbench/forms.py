@@ -227,6 +227,19 @@ class VisitForm(forms.Form):
     resolved = forms.ChoiceField(
         label=_("Resolved"), choices=RESOLVED_CHOICES, initial="1", widget=forms.RadioSelect
     )
+    # R-AS-3: the handling unit and the hotline's operator, scored apart from the result.
+    unit_satisfaction = forms.ChoiceField(
+        label=_("Satisfaction with the unit"),
+        choices=Visit.Satisfaction.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    operator_satisfaction = forms.ChoiceField(
+        label=_("Satisfaction with the operator"),
+        choices=Visit.Satisfaction.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=_text(2))
 
 

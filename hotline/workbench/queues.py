@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hotline.sla.calendar import WorkCalendar
@@ -76,6 +76,8 @@ def dispatch_queues(user) -> dict[str, QuerySet]:
         "pending": tickets.filter(status=Status.PENDING_DISPATCH).order_by("received_at", "id"),
         "send_back": visible_requests(user, UnitRequest.Kind.SEND_BACK),
         "extension": visible_requests(user, UnitRequest.Kind.EXTENSION),
+        "exclusion": visible_requests(user, UnitRequest.Kind.EXCLUSION),
+        "carry_over": visible_requests(user, UnitRequest.Kind.CARRY_OVER),
         "completion": tickets.filter(status=Status.REPLIED)
         .prefetch_related(
             Prefetch(
@@ -156,8 +158,16 @@ def replies_to_approve(user) -> QuerySet[Reply]:
 # --- return visits -----------------------------------------------------------------------
 
 
-def visit_queue(user) -> QuerySet[Ticket]:
-    """Completed tickets waiting for the call-back, oldest first (R-FB-2)."""
+VISIT_SORTS = {
+    "due": (F("visit_due").asc(nulls_last=True), "received_at", "id"),
+    "-due": (F("visit_due").desc(nulls_last=True), "-received_at", "-id"),
+    "received": ("received_at", "id"),
+}
+
+
+def visit_queue(user, sort: str = "due") -> QuerySet[Ticket]:
+    """Completed tickets waiting for the call-back, by the policy's visit deadline first
+    (R-FB-2); `sort` is a key of VISIT_SORTS."""
     return (
         Ticket.objects.visible_to(user)
         .filter(status=Status.COMPLETED)
@@ -166,7 +176,7 @@ def visit_queue(user) -> QuerySet[Ticket]:
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
             "visits",
         )
-        .order_by("received_at", "id")
+        .order_by(*VISIT_SORTS.get(sort, VISIT_SORTS["due"]))
     )
 
 

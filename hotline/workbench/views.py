@@ -43,8 +43,8 @@ from hotline.tickets.models import (
 )
 from hotline.tickets.selectors import abuse_summary, citizen_for, citizen_history
 from hotline.tickets.states import OPEN, Status
+from hotline.workbench import followup, queues
 from hotline.workbench import forms as f
-from hotline.workbench import queues
 
 PAGE_SIZE = 20
 
@@ -245,6 +245,8 @@ DISPATCH_TABS = [
     ("send_back", gettext_lazy("Send-back review")),
     ("extension", gettext_lazy("Extension review")),
     ("completion", gettext_lazy("Completion review")),
+    ("exclusion", gettext_lazy("Exclusion review")),
+    ("carry_over", gettext_lazy("Carry-over review")),
 ]
 
 
@@ -369,6 +371,8 @@ def _dispatch_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
                 return _("Extension of ticket %(number)s refused.") % {"number": number}
 
         return _attempt(request, run) or redirect(_here(request))
+    if action in ("exclusion", "carry_over"):
+        return followup.request_decide(request, action, bound)
     raise Http404
 
 
@@ -721,6 +725,8 @@ def _visits_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
                 resolved=data["resolved"] == "1",
                 channel=data["channel"],
                 note=data["note"],
+                unit_satisfaction=data["unit_satisfaction"],
+                operator_satisfaction=data["operator_satisfaction"],
             )
             if visit.satisfaction == Visit.Satisfaction.UNSATISFIED:
                 return _(
@@ -754,6 +760,8 @@ def _visits_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
             return _("Ticket %(number)s ruled validly completed and closed.") % {"number": number}
 
         return _attempt(request, order) or redirect(_here(request, "ticket"))
+    if action == "visit_fail":
+        return followup.visit_fail_post(request, ticket, bound)
     raise Http404
 
 
@@ -767,9 +775,12 @@ def visits(request: HttpRequest) -> HttpResponse:
         if isinstance(result, HttpResponse):
             return result
         status = result
-    queue = queues.visit_queue(request.user)
+    sort = request.GET.get("sort", "due")
+    queue = queues.visit_queue(request.user, sort)
     page = _page(request, queue)
     context: dict[str, Any] = {
+        "sort": sort,
+        "now": clock.now(),
         "section": SECTION_BY_KEY["visits"],
         "page": page,
         "total": page.paginator.count,
@@ -793,6 +804,7 @@ def visits(request: HttpRequest) -> HttpResponse:
                 form=bound.get("visit") or f.VisitForm(),
                 redo_form=bound.get("redo") or f.ReasonForm(prefix="redo"),
                 screen_form=bound.get("screen") or f.ReasonForm(prefix="screen"),
+                fail_form=bound.get("visit_fail") or followup.VisitFailForm(prefix="fail"),
             )
     return _show(
         request, "workbench/visits.html", "workbench/_visits_workspace.html", context, status
