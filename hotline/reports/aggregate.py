@@ -21,38 +21,37 @@ from hotline.core import clock
 from hotline.core.bulk import insert_rows
 from hotline.reports import indicators as ind
 from hotline.reports.models import Fact, RefreshState, UnitDay
-from hotline.tickets.models import Assignment, Ticket, TicketEvent
+from hotline.tickets.models import Assignment, Ticket, TicketEvent, UnitRequest
 
 BATCH = 2000
 TRAILING_EVENTS = 500  # re-read behind the watermark: late commits of concurrent writers
 
 
-def _exclusions(ids: list[int]) -> tuple[dict[int, set[int]], dict[int, date]]:
-    """Approved exclusions (ticket → units) and carry-overs (assignment → promised date),
-    when the tickets app has them (exclusion / carry_over unit requests)."""
-    from hotline.tickets.models import UnitRequest
-
-    kinds = {k for k, _label in UnitRequest.Kind.choices}
+def _exclusions(ids: list[int]) -> dict[int, set[int]]:
+    """Approved exclusions (剔除, decision 0007): ticket → the units it no longer counts for."""
     excluded: dict[int, set[int]] = defaultdict(set)
-    carried: dict[int, date] = {}
-    if "exclusion" not in kinds and "carry_over" not in kinds:
-        return excluded, carried
     rows = UnitRequest.objects.filter(
         assignment__ticket_id__in=ids,
         decision=UnitRequest.Decision.APPROVED,
-        kind__in=["exclusion", "carry_over"],
-    ).values("kind", "assignment_id", "assignment__ticket_id", "assignment__unit_id")
-    promised = {f.name for f in UnitRequest._meta.get_fields()} & {"promised_date"}
-    for row in rows:
-        if row["kind"] == "exclusion":
-            excluded[row["assignment__ticket_id"]].add(row["assignment__unit_id"])
-    if promised:
-        for assignment_id, day in UnitRequest.objects.filter(
-            assignment__ticket_id__in=ids, decision="approved", kind="carry_over"
-        ).values_list("assignment_id", "promised_date"):  # type: ignore[misc]
-            if day is not None:
-                carried[assignment_id] = day
-    return excluded, carried
+        kind=UnitRequest.Kind.EXCLUSION,
+    ).values_list("assignment__ticket_id", "assignment__unit_id")
+    for ticket_id, unit_id in rows:
+        excluded[ticket_id].add(unit_id)
+    return excluded
+
+
+ASSIGNMENT_COLUMNS = (
+    "ticket_id",
+    "id",
+    "unit_id",
+    "role",
+    "active",
+    "state",
+    "dispatched_at",
+    "reply_due",
+    "contact_due",
+    "first_contact_at",
+)
 
 
 def load(ids: list[int]) -> Iterator[tuple[dict, ind.TicketData]]:
@@ -71,17 +70,14 @@ def load(ids: list[int]) -> Iterator[tuple[dict, ind.TicketData]]:
     ):
         events[t].append(ind.Ev(kind, at, unit_id, assignment_id, data or {}))
     assignments: dict[int, list[ind.As]] = defaultdict(list)
-    for t, pk, unit_id, role, active, state, dispatched_at, reply_due in (
+    for t, *columns in (
         Assignment.objects.filter(ticket_id__in=ids)
         .order_by("dispatched_at", "id")
-        .values_list(
-            "ticket_id", "id", "unit_id", "role", "active", "state", "dispatched_at", "reply_due"
-        )
+        .values_list(*ASSIGNMENT_COLUMNS)
     ):
-        assignments[t].append(ind.As(pk, unit_id, role, active, state, dispatched_at, reply_due))
-    excluded, carried = _exclusions(ids)
+        assignments[t].append(ind.As(*columns))
+    excluded = _exclusions(ids)
     for pk, dims in tickets.items():
-        own = assignments[pk]
         yield (
             dict(dims),
             ind.TicketData(
@@ -89,9 +85,8 @@ def load(ids: list[int]) -> Iterator[tuple[dict, ind.TicketData]]:
                 received_at=dims["received_at"],
                 handling=dims["handling"],
                 events=tuple(events[pk]),
-                assignments=tuple(own),
+                assignments=tuple(assignments[pk]),
                 excluded_units=frozenset(excluded.get(pk, ())),
-                carried_until={a.id: carried[a.id] for a in own if a.id in carried},
             ),
         )
 

@@ -7,8 +7,12 @@ No ORM here: `aggregate.py` loads a ticket's rows into `TicketData` and stores w
 Period rules (docs/decisions/0008):
 - an event counts on the local day it happened (signature, request, reminder, ...);
 - a deadline counts on the local day it fell (replies due, on time, overdue);
-- a return visit counts on the day it was recorded, and only the ticket's LAST visit
-  counts: a redo's outcome replaces the first visit;
+- a return visit counts on the day it was recorded, and only the latest round's visit
+  counts (a redo's outcome replaces the first visit; decision 0007's rounds, events
+  written before rounds existed read as round 1); a round the hotline gave up on after
+  its failed calls counts as visited, not satisfied;
+- the response window (R-UN-4) counts on the day it closed: the unit's first contact
+  (any result) at or before `contact_due` is a response;
 - a ticket whose exclusion the hotline approved counts for nothing of that unit's
   assessment except the "excluded" count itself.
 """
@@ -50,7 +54,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("received_assist", "协办受理", "作为协办单位收到的派单", "派单之日"),
     Metric("signed", "签收", "签收的工单", EVENT),
     Metric("signed_on_time", "按时签收", "签收时限内签收的工单", EVENT),
-    Metric("responded", "及时响应", "响应时限内联系诉求人的工单", EVENT),
+    Metric("response_due", "应响应", "签收后响应时限届满或已联系诉求人的工单", DEADLINE),
+    Metric("responded", "及时响应", "响应时限内联系诉求人的工单", DEADLINE),
     Metric("due", "应办结", "答复期限（含批准的延期）届满的牵头工单", DEADLINE),
     Metric("on_time", "按时办结", "期限内经单位负责人审核答复的工单", DEADLINE),
     Metric("overdue", "超期", "期限届满仍未答复或逾期答复的工单", DEADLINE),
@@ -70,6 +75,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("satisfied", "满意", "回访满意", VISIT),
     Metric("basic", "基本满意", "回访基本满意", VISIT),
     Metric("unsatisfied", "不满意", "回访不满意", VISIT),
+    Metric("not_visited", "未回访成功", "多次回访未接通，按未回访计（不计满意）", VISIT),
     Metric("excluded", "剔除", "热线批准剔除、不计入考核的工单", EVENT),
     # The hotline's own service figures (unit = None).
     Metric("intake", "受理", "热线受理的诉求", "受理之日"),
@@ -82,7 +88,7 @@ HOTLINE_METRICS = ("intake", "answered_now", "declined")
 RATES: tuple[Rate, ...] = (
     Rate("sign_rate", "签收及时率", "signed_on_time", "signed", "开江 预警机制 二(一)"),
     Rate("on_time_rate", "按时办结率", "on_time", "due", "兰溪 六；中山 第三十六条"),
-    Rate("response_rate", "响应率", "responded", "received_lead", "昆明 第二十二条"),
+    Rate("response_rate", "响应率", "responded", "response_due", "中山 第二十条(一)"),
     Rate("resolve_rate", "解决率", "resolved", "visited", "上饶 四(四)；昆明 第二十二条"),
     Rate("satisfy_rate", "满意率", "pleased", "visited", "上饶 四(四)；昆明 第二十二条"),
 )
@@ -105,6 +111,8 @@ EVENT_METRICS: dict[str, str] = {
 }
 # Events after which the reply deadline runs again: an earlier reply no longer answers it.
 REOPENING = frozenset({"redo", "completion_refused", "send_back_refused"})
+# The return visit's outcomes: a done visit, or the last failed call of a round.
+VISIT_EVENTS = frozenset({"visited", "visit_failed"})
 SATISFACTION_METRIC = {"satisfied": "satisfied", "basic": "basic", "unsatisfied": "unsatisfied"}
 DEFAULT_POINTS = {"satisfied": 100.0, "basic": 80.0, "unsatisfied": 0.0}
 
@@ -126,7 +134,9 @@ class As:
     active: bool
     state: str
     dispatched_at: datetime
-    reply_due: datetime | None
+    reply_due: datetime | None  # a carry-over (挂账) has moved it to the promised date
+    contact_due: datetime | None = None  # R-UN-4: set when the unit signs
+    first_contact_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +147,6 @@ class TicketData:
     events: tuple[Ev, ...]
     assignments: tuple[As, ...]
     excluded_units: frozenset[int] = frozenset()  # approved exclusions (剔除)
-    carried_until: dict[int, date] = field(default_factory=dict)  # assignment → 挂账 date
 
 
 def local_day(moment: datetime) -> date:
@@ -173,13 +182,7 @@ def _deadline_facts(ticket: TicketData, lead: As, now: datetime) -> list[Fact]:
         and (reopened is None or e.at > reopened)
     ]
     replied = replies[-1] if replies else None
-    carried = ticket.carried_until.get(lead.id)
-    due_day = local_day(lead.reply_due)
-    if carried is not None and carried > due_day:
-        due_day = carried  # 挂账: not due, so not overdue, before the promised date
-        due_at = datetime.combine(carried, datetime.max.time(), LOCAL)
-    else:
-        due_at = lead.reply_due
+    due_at, due_day = lead.reply_due, local_day(lead.reply_due)
     if due_at > now and replied is None:
         return []  # the deadline has not fallen yet
     facts: list[Fact] = [(lead.unit_id, due_day, "due")]
@@ -210,38 +213,68 @@ def ticket_facts(ticket: TicketData, now: datetime) -> list[Fact]:
             facts.append((unit, local_day(e.at), metric))
             if e.kind == "signed" and not e.data.get("late"):
                 facts.append((unit, local_day(e.at), "signed_on_time"))
-        if e.kind == "contact_recorded" and unit is not None and e.data.get("in_window"):
-            facts.append((unit, local_day(e.at), "responded"))
         if e.kind == "exclusion_approved" and unit is not None:
             facts.append((unit, local_day(e.at), "excluded"))
     for a in ticket.assignments:
         if a.role == "lead":
             facts += _deadline_facts(ticket, a, now)
-    visits = [e for e in ticket.events if e.kind == "visited" and e.data.get("satisfaction")]
-    if visits:
-        last = visits[-1]  # a redo's outcome replaces the first visit
-        unit = _visit_unit(ticket, last.at)
-        if unit is not None:
-            day = local_day(last.at)
-            facts.append((unit, day, "visited"))
-            facts.append((unit, day, SATISFACTION_METRIC[last.data["satisfaction"]]))
-            if last.data.get("resolved"):
-                facts.append((unit, day, "resolved"))
+        facts += _response_facts(a, now)
+    facts += _visit_facts(ticket)
     if ticket.excluded_units:
         facts = [
             f
             for f in facts
             if f[0] is None or f[0] not in ticket.excluded_units or f[2] == "excluded"
         ]
-    # An approved responded-contact counts once per assignment.
-    seen: set[Fact] = set()
-    out: list[Fact] = []
-    for f in facts:
-        if f[2] == "responded":
-            if f in seen:
-                continue
-            seen.add(f)
-        out.append(f)
+    return facts
+
+
+def _response_facts(a: As, now: datetime) -> list[Fact]:
+    """响应率 (R-UN-4, decision 0007): a signed assignment is due a response when its
+    window closes (or earlier, once contacted); the first contact at or before
+    `contact_due` is a response."""
+    if a.contact_due is None:
+        return []  # never signed: outside the denominator
+    responded = a.first_contact_at is not None and a.first_contact_at <= a.contact_due
+    if a.contact_due > now and not responded:
+        return []  # the window is still open
+    day = local_day(a.contact_due)
+    facts: list[Fact] = [(a.unit_id, day, "response_due")]
+    if responded:
+        facts.append((a.unit_id, day, "responded"))
+    return facts
+
+
+def _visit_facts(ticket: TicketData) -> list[Fact]:
+    """The ticket's counted visit (decision 0007, `tickets.followup.final_visit`): of the
+    latest round (a redo's round replaces the earlier one once its first call is made),
+    the last done visit or the failed call the hotline gave up after (not visited)."""
+    calls = [e for e in ticket.events if e.kind in VISIT_EVENTS]
+    if not calls:
+        return []
+    latest = max(int(e.data.get("round") or 1) for e in calls)
+    final = [
+        e
+        for e in calls
+        if int(e.data.get("round") or 1) == latest
+        and (
+            (e.kind == "visited" and e.data.get("satisfaction"))
+            or (e.kind == "visit_failed" and e.data.get("gave_up"))
+        )
+    ]
+    if not final:
+        return []
+    last = final[-1]
+    unit = _visit_unit(ticket, last.at)
+    if unit is None:
+        return []
+    day = local_day(last.at)
+    if last.kind == "visit_failed":
+        return [(unit, day, "visited"), (unit, day, "not_visited")]
+    out: list[Fact] = [(unit, day, "visited")]
+    out.append((unit, day, SATISFACTION_METRIC[last.data["satisfaction"]]))
+    if last.data.get("resolved"):
+        out.append((unit, day, "resolved"))
     return out
 
 
@@ -278,7 +311,7 @@ def satisfaction_score(counts: dict[str, int], points: dict[str, float] | None =
     p = {**DEFAULT_POINTS, **(points or {})}
     c = counts_with_derived(counts)
     total = c["satisfied"] * p["satisfied"] + c["basic"] * p["basic"]
-    total += c["unsatisfied"] * p["unsatisfied"]
+    total += c["unsatisfied"] * p["unsatisfied"]  # not visited: 0 points
     return Ratio(round(total), c["visited"])
 
 
