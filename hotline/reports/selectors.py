@@ -328,3 +328,22 @@ def hotline_figures(span: Span) -> dict[str, int]:
         "visited": sums.get("visited", 0),
         "pleased": sums.get("satisfied", 0) + sums.get("basic", 0),
     }
+
+
+def bulletin_ranking(month: date) -> list[dict[str, Any]]:
+    """The month's rates, score and rank per unit for the monthly bulletin (R-SV-6)."""
+    if not SchemeVersion.objects.exists():
+        return []
+    result = assessment(month_span(month))
+    rows = [r for r in result["rows"] if r["rank"] is not None]
+    rows.sort(key=lambda r: (list(RANK_GROUPS).index(r["group"]), r["rank"]))
+    return [
+        {
+            "unit": r["unit"].name,
+            "group": RANK_GROUP_LABELS[r["group"]],
+            "rates": [r["rates"][rate.key] for rate in ind.RATES],
+            "score": r["score"]["total"],
+            "rank": r["rank"],
+        }
+        for r in rows
+    ]

@@ -169,3 +169,19 @@ def test_bad_period_on_pages_is_a_chinese_message(march):
     page = client.get("/reports/assessment/?from=2026-03-31&to=2026-03-01", follow=True)
     assert "结束日期早于开始日期" in page.content.decode()
     assert Period.objects.count() >= 1
+
+
+def test_R_SV_6_monthly_bulletin_gains_rates_and_ranking(march):
+    from hotline.supervision.pdf import bulletin_pdf
+    from hotline.supervision.selectors import bulletin
+
+    b = bulletin(dt.date(2026, 3, 1))
+    names = [r["unit"] for r in b["ranking"]]
+    assert "市住房和城乡建设局" in names
+    row = b["ranking"][names.index("市住房和城乡建设局")]
+    assert row["rank"] >= 1 and row["rates"][-1].display() == "100.0%"
+    client = Client()
+    client.force_login(march["analyst1"])
+    page = client.get("/supervision/bulletin/?month=2026-03").content.decode()
+    assert 'id="bulletin-ranking"' in page
+    assert bulletin_pdf(b).startswith(b"%PDF")
