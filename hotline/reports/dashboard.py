@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Sum
 from django.urls import reverse
 
+from hotline.core.errors import NotFound
 from hotline.directory.models import Topic, Unit
 from hotline.directory.selectors import today
 from hotline.reports import documents, selectors
@@ -120,7 +121,10 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
             ],
         )
     )
-    result = selectors.assessment(span)
+    try:
+        result = selectors.assessment(span)
+    except NotFound:  # no assessment scheme installed yet: intake charts only
+        result = {"rows": [], "version": None}
     ranked = [r for r in result["rows"] if r["score"]["total"] is not None]
     if unit_code:
         ranked = [r for r in ranked if r["code"] == unit_code]
@@ -128,7 +132,8 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
     charts.append(
         _chart(
             "score",
-            f"各单位考核得分（{result['version'].scheme.name}）",
+            "各单位考核得分"
+            + (f"（{result['version'].scheme.name}）" if result["version"] else ""),
             "bar",
             [
                 {

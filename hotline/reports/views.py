@@ -72,9 +72,9 @@ def assessment(request):
         messages.error(request, error)
     try:
         result = selectors.assessment(span, scheme_code=request.GET.get("scheme") or None)
-    except DomainError as exc:
+    except DomainError as exc:  # an unknown scheme, or none installed yet
         messages.error(request, exc.message)
-        return redirect("reports:assessment")
+        return render(request, "reports/assessment.html", {"span": span, "groups": []})
     published = bool(result["period"] and result["period"].published_at)
     rows = selectors.visible_rows(request.user, result["rows"], published=published)
     groups = []

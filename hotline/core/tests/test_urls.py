@@ -6,7 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Reachable without login on purpose.
-PUBLIC = {"login", "health", "set_language"}
+PUBLIC = {"login", "health", "set_language", "public-results"}  # results: R-FB-5
 SAMPLE = {
     "int": "1",
     "slug": "x",
