@@ -195,6 +195,7 @@ def _one(rng, people, units, label, summary, detail, state, moment: datetime, in
     with clock.frozen_at(at(5)):
         s.completion_decide(actor=people["dispatcher1"], ticket=ticket, approve=True)
     if state == "completed":
+        demo_followup.first_attempt_failed(index, people, ticket, at(6))
         return
     satisfaction = rng.choice(["satisfied", "satisfied", "basic", "unsatisfied"])
     visited = demo_followup.visit(index, people, ticket, at(6), satisfaction)

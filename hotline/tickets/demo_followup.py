@@ -90,3 +90,11 @@ def visit(index: int, people, ticket: Ticket, at: datetime, satisfaction: str) -
             resolved=satisfaction != "unsatisfied",
         )
     return at
+
+
+def first_attempt_failed(index: int, people, ticket: Ticket, at: datetime) -> None:
+    """Every third ticket still on the call list had one call that was not answered."""
+    if index % 3 or at >= clock.now():
+        return
+    with clock.frozen_at(at):
+        sf.visit_fail(actor=people["visitor1"], ticket=ticket, outcome="no_answer")

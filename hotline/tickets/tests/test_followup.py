@@ -326,3 +326,16 @@ def test_r_un_4_policy_page_shows_the_follow_up_windows(client, people):
     client.force_login(people["admin"])
     body = client.get("/sla/policies/ZS/").content.decode()
     assert "4个工作小时" in body and "中山 第二十条(一)" in body
+
+
+def test_demo_city_has_the_assessment_inputs(demo):
+    """The demo shows every input: contacts, visits with three scores, failed visits,
+    exclusions and carry-overs (issue 12)."""
+    from hotline.tickets.demo import build_demo_tickets
+
+    build_demo_tickets(count=150)
+    assert Contact.objects.exists()
+    assert Visit.objects.filter(outcome="done").exclude(operator_satisfaction="").exists()
+    assert Visit.objects.exclude(outcome="done").exists()
+    assert UnitRequest.objects.filter(kind="exclusion").exists()
+    assert UnitRequest.objects.filter(kind="carry_over", decision="approved").exists()
