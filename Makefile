@@ -21,6 +21,12 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
 	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
 
+# Apache ECharts (the dashboard's charts): from npm into an ignored folder, never committed.
+ECHARTS := vendor/node_modules/echarts/dist/echarts.min.js
+$(ECHARTS):
+	npm install --prefix vendor --no-save --no-audit --no-fund echarts@6
+demo test: $(ECHARTS)
+
 demo: $(VENV)/.runtime
 	$(BIN)/hotline demo-city
 	@echo "Open http://127.0.0.1:8000 and log in with an account above."

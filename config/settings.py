@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hotline.notifications",
     "hotline.supervision",
     "hotline.knowledge",
+    "hotline.reports",
     "hotline.workbench",
     "hotline.channels",
     "captcha",
@@ -116,6 +117,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Apache ECharts for the dashboard: installed by `make` with npm into the ignored vendor/
+# folder (never committed), served as /static/echarts/echarts.min.js.
+ECHARTS_DIR = PACKAGE_DIR.parent / "vendor" / "node_modules" / "echarts" / "dist"
+if ECHARTS_DIR.is_dir():
+    STATICFILES_DIRS.append(("echarts", ECHARTS_DIR))  # type: ignore[arg-type]
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hotline.api.api import urls as api_urls
+from hotline.reports import views as reports_views
 
 urlpatterns = [
     path("", include("hotline.core.urls")),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("portal/", include("hotline.portal.urls")),
     path("open311/v2/", include("hotline.portal.open311_urls")),
     path("captcha/", include("hotline.portal.captcha_urls")),
+    path("reports/", include("hotline.reports.urls")),
+    path("results/", reports_views.public_results, name="public-results"),
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

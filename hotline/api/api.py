@@ -16,6 +16,7 @@ from hotline.api import tickets as tickets_api
 from hotline.api.schemas import MeOut
 from hotline.core.errors import DomainError
 from hotline.knowledge import api as knowledge_api
+from hotline.reports import api as reports_api
 
 api = NinjaAPI(
     title="Hotline API",
@@ -50,6 +51,7 @@ api.add_router("/units", directory_api.router)
 api.add_router("/tickets", tickets_api.router)
 api.add_router("/follow-up", followup_api.router)
 api.add_router("/knowledge", knowledge_api.router)
+api.add_router("", reports_api.router)
 
 
 def urls():

@@ -118,6 +118,15 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("cgj_leader", "卫东升", Role.UNIT_LEADER, "QX-CGJ"),
     DemoAccount("cd_clerk", "蒋丽华", Role.UNIT_CLERK, "QX-CD"),
     DemoAccount("cd_leader", "沈伟", Role.UNIT_LEADER, "QX-CD"),
+    # More units that handle their tickets, so the demo's rankings compare several units.
+    DemoAccount("rsj_clerk", "韩梅", Role.UNIT_CLERK, "QX-RSJ"),
+    DemoAccount("rsj_leader", "杨帆", Role.UNIT_LEADER, "QX-RSJ"),
+    DemoAccount("jtj_clerk", "曹阳", Role.UNIT_CLERK, "QX-JTJ"),
+    DemoAccount("jtj_leader", "彭程", Role.UNIT_LEADER, "QX-JTJ"),
+    DemoAccount("hbj_clerk", "肖雨", Role.UNIT_CLERK, "QX-HBJ"),
+    DemoAccount("hbj_leader", "袁野", Role.UNIT_LEADER, "QX-HBJ"),
+    DemoAccount("sjj_clerk", "潘婷", Role.UNIT_CLERK, "QX-SJJ"),
+    DemoAccount("sjj_leader", "田磊", Role.UNIT_LEADER, "QX-SJJ"),
 )
 
 

@@ -23,6 +23,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     from hotline.knowledge.notices import remind_due as knowledge_reminders
     from hotline.notifications.services import deliver_due
     from hotline.portal.throttle import sweep as portal_sweep
+    from hotline.reports.aggregate import refresh_pending as refresh_reports
     from hotline.supervision.documents import render_pending
     from hotline.supervision.sweep import sweep
 
@@ -41,6 +42,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
         ("duplicates", index_pending),
         ("knowledge", knowledge_reminders),
         ("topic_model", topic_model_retrain_due),
+        ("reports", refresh_reports),
     ]
 
 

@@ -91,8 +91,13 @@ def _supervision(request):
 
 
 def _reports(request):
+    from hotline.reports.views import dashboard_context  # the leaders' dashboard (R-DA-3)
+
     counts = directory.unit_kind_counts()
-    return {"kind_counts": [(label, counts.get(value, 0)) for value, label in UnitKind.choices]}
+    return {
+        "kind_counts": [(label, counts.get(value, 0)) for value, label in UnitKind.choices],
+        **dashboard_context(request),
+    }
 
 
 def _manage(request):

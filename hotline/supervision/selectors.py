@@ -204,7 +204,14 @@ def bulletin(month: date) -> dict[str, Any]:
         "rows": rows,
         "totals": totals,
         "criticism": criticism_list(month),
+        "ranking": _ranking(month),  # R-SV-6: the rates and the ranking (hotline.reports)
     }
+
+
+def _ranking(month: date) -> list[dict[str, Any]]:
+    from hotline.reports.selectors import bulletin_ranking
+
+    return bulletin_ranking(month)
 
 
 # --- meetings (R-SV-4, R-SV-5) -----------------------------------------------------------

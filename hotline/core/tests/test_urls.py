@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {"login", "health", "set_language"}
 PUBLIC |= {"sms-inbound", "wechat", "partner-transfer", "partner-status"}  # signed webhooks
 PUBLIC |= {"start", "verify", "submit", "track", "mine", "rate", "captcha-refresh"}  # portal
+PUBLIC |= {"public-results"}  # results: R-FB-5
 SAMPLE = {
     "int": "1",
     "slug": "x",

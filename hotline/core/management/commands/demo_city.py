@@ -20,6 +20,7 @@ class Command(BaseCommand):
         from django.core.management import call_command
 
         from hotline.knowledge.demo import build_demo_knowledge
+        from hotline.reports.demo import build_demo_reports
         from hotline.tickets.demo import build_demo_tickets
 
         call_command("migrate", interactive=False, verbosity=0)
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         entries = build_demo_knowledge()
         if entries:
             self.stdout.write(f"Made {entries} knowledge entries.")
+        build_demo_reports()
         if made:
             self.stdout.write(f"Made {made} demo tickets.")
         from hotline.intelligence.services import topic_model_retrain
