@@ -177,7 +177,10 @@ def topic_model_retrain(*, by=None, holdout: float = 0.2, seed: int = 0) -> dict
     train_part, test = _split(examples, holdout, seed)
     if not test:
         return {"trained": 0, "reason": "too few labelled tickets"}
-    trial = TopicClassifier.fit(train_part, stopwords=BUILT_IN_STOPWORDS, seed=seed)
+    try:
+        trial = TopicClassifier.fit(train_part, stopwords=BUILT_IN_STOPWORDS, seed=seed)
+    except TrainingError as exc:  # e.g. fewer than two topics with enough tickets
+        return {"trained": 0, "reason": str(exc)}
     new = evaluate(trial, test)
     served = active_topic_model()
     if served is not None:
