@@ -24,6 +24,7 @@ def test_operator_answers_now_from_the_suggested_entry(page, kb):
     page.check("#id_kind input[value=consult]")
     page.fill("#id_summary", "咨询住房公积金提取")
     page.fill("#id_detail", "想用公积金买房，需要带什么材料，去哪里办")
+    page.select_option("#id_topic", label="城乡建设 > 住房 > 物业管理")  # 诉求分类 is required
     first = page.locator("#kb-results .kb-result").first
     first.wait_for()
     assert "公积金" in first.locator(".kb-title").inner_text()
