@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.accounts.permissions import Capability, require
-from hotline.core.errors import DomainError, NotFound
+from hotline.core.errors import DomainError, NotFound, form_errors_text
 from hotline.directory.models import Unit
 from hotline.tickets import exports, selectors
 from hotline.tickets import services as s
@@ -219,8 +219,14 @@ def ticket_list(request: HttpRequest, status: str = "", phone: str = "", q: str 
         require(request.user, Capability.VIEW_PERSONAL_DATA)
     # The search of the ticket list page: the same scope, and a unit never learns by
     # phone number who asked a confidential question (LX 四3).
-    data = {"status": status, "phone": phone, "text": q}
-    return exports.ticket_search(user=request.user, data=data)
+    # The page's own form checks the words (100 characters at most) and the phone: one
+    # validation for both (issue 14 item 7).
+    form = exports.TicketSearchForm(
+        {"status": status, "phone": phone, "text": q}, user=request.user
+    )
+    if not form.is_valid():
+        raise DomainError(form_errors_text(form), code="invalid_search")
+    return exports.ticket_search(user=request.user, data=form.cleaned_data)
 
 
 @router.post("", response={201: TicketOut})

@@ -1,9 +1,9 @@
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from hotline.accounts.permissions import Capability
-from hotline.core.views import capability_required
+from hotline.core.views import capability_required, redirect_next
 from hotline.notifications import services
 from hotline.notifications.models import Channel, Notification, State
 
@@ -19,7 +19,7 @@ def inbox(request):
 def inbox_read(request, pk: int):
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.inbox_mark_read(user=request.user, notification=note)
-    return redirect(request.POST.get("next") or "notifications:inbox")
+    return redirect_next(request, "notifications:inbox")
 
 
 @capability_required(Capability.SUPERVISE)

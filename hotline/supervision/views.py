@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from hotline.accounts.permissions import Capability, can
 from hotline.core.errors import DomainError
-from hotline.core.views import capability_required
+from hotline.core.views import capability_required, redirect_next
 from hotline.supervision import documents, pdf, selectors, services
 from hotline.supervision.forms import DocumentIssueForm, MeetingForm
 from hotline.supervision.models import Meeting
@@ -40,7 +40,7 @@ def remind(request, pk: int):
         _domain_error(request, exc)
     else:
         messages.success(request, f"已向{assignment.unit.name}发出催办：{assignment.ticket.number}")
-    return redirect(request.POST.get("next") or "section-supervision")
+    return redirect_next(request, "section-supervision")
 
 
 @require_POST
@@ -63,7 +63,7 @@ def issue(request, pk: int):
             _domain_error(request, exc)
         else:
             messages.success(request, _("Issued %(number)s.") % {"number": document.number})
-    return redirect(request.POST.get("next") or "section-supervision")
+    return redirect_next(request, "section-supervision")
 
 
 def document_download(request, pk: int):

@@ -9,9 +9,8 @@ the page does (`selectors.citizen_for`) and is written to the audit log.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from io import BytesIO
 from typing import Any
 
 from django import forms
@@ -22,6 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from hotline.accounts.models import UNIT_ROLES
 from hotline.accounts.permissions import Capability, can
+from hotline.core.excel import SafeWorkbook
+from hotline.core.forms import IdChoiceField
 from hotline.core.models import audit
 from hotline.directory.models import Topic, Unit
 from hotline.tickets import search
@@ -51,7 +52,7 @@ class TicketSearchForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Number"), required=False, max_length=20)
     phone = forms.CharField(label=gettext_lazy("Caller's phone"), required=False, max_length=32)
     text = forms.CharField(label=gettext_lazy("Words"), required=False, max_length=100)
-    unit = forms.ModelChoiceField(
+    unit = IdChoiceField(
         label=gettext_lazy("Unit"),
         queryset=Unit.objects.none(),
         required=False,
@@ -59,7 +60,7 @@ class TicketSearchForm(forms.Form):
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
-    topic = forms.ModelChoiceField(
+    topic = IdChoiceField(
         label=gettext_lazy("Topic"),
         queryset=Topic.objects.none(),
         required=False,
@@ -192,13 +193,6 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
 
 # --- Excel --------------------------------------------------------------------------------
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _text(value: Any) -> str:
-    """A cell's text, never a formula (a caller's words may start with '=')."""
-    return _ILLEGAL.sub("", str(value or ""))
-
 
 def _local(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
@@ -269,48 +263,27 @@ def export_workbook(
     A write-only workbook keeps memory flat; a first line says when the search had more
     tickets than one file takes.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     limit = EXPORT_LIMIT if limit is None else limit
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Tickets"))
-    widths = (16, 17, 10, 8, 8, 24, 36, 50, 24, 10, 15, 16, 40, 17)
-    for column, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
-        sheet.column_dimensions[column].width = width
-    bold = Font(bold=True)
-
-    def cells(values: Iterable[Any], font: Font | None = None) -> list[WriteOnlyCell]:
-        out = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=_text(value))
-            cell.data_type = "s"  # a string, even when it starts with '='
-            if font is not None:
-                cell.font = font
-            out.append(cell)
-        return out
-
+    book = SafeWorkbook()
+    sheet = book.sheet(_("Tickets"), widths=(16, 17, 10, 8, 8, 24, 36, 50, 24, 10, 15, 16, 40, 17))
     if total > limit:
-        sheet.append(
-            cells(
-                [
-                    _(
-                        "Only the first %(limit)s of %(total)s tickets are in this file: "
-                        "narrow the search to export the rest."
-                    )
-                    % {"limit": limit, "total": total}
-                ],
-                bold,
-            )
+        book.append(
+            sheet,
+            [
+                _(
+                    "Only the first %(limit)s of %(total)s tickets are in this file: "
+                    "narrow the search to export the rest."
+                )
+                % {"limit": limit, "total": total}
+            ],
+            bold=True,
         )
-    sheet.append(cells(export_columns(), bold))
+    book.append(sheet, export_columns(), bold=True)
     written = 0
     for row in export_rows(user, tickets[:limit]):
-        sheet.append(cells(row))
+        book.append(sheet, row)
         written += 1
-    buffer = BytesIO()
-    book.save(buffer)
+    content = book.to_bytes()
     audit(
         kind="tickets_exported",
         actor=user,
@@ -319,4 +292,4 @@ def export_workbook(
         total=total,
         filters=filters or {},
     )
-    return buffer.getvalue(), written
+    return content, written

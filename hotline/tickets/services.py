@@ -18,6 +18,7 @@ from hotline.accounts.permissions import Capability, can, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
+from hotline.core.text import phone_is_valid
 from hotline.directory.models import CatalogItem, Topic, Unit
 from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
@@ -197,6 +198,8 @@ def ticket_create(
     errors = []
     if not phone:
         errors.append("请填写来电号码")
+    elif not phone_is_valid(phone):
+        errors.append("来电号码只能包含数字、空格、+、- 和括号（分机号写在“转”之后）")
     if not summary:
         errors.append("请填写诉求摘要")
     if handling not in Handling.values:
@@ -238,7 +241,7 @@ def ticket_create(
             channel=channel,
             kind=kind,
             urgency=urgency,
-            summary=summary[:200],
+            summary=summary,
             detail=detail,
             address=address,
             region=region,
@@ -304,6 +307,8 @@ def ticket_dispatch(
         raise DomainError("批示时限应为 1 至 365 个工作日")
     if not lead.active or any(not u.active for u in assists):
         raise DomainError("不能派给已停用的单位")
+    if not lead.receives_tickets or any(not u.receives_tickets for u in assists):
+        raise DomainError("不能派给人民政府或热线中心本身，请选择承办单位")
     if not lead.may_lead:
         raise DomainError("村（居）民委员会只能协办，不能作为牵头单位（中山 第六条）")
     if lead in assists or len(set(assists)) != len(assists):
