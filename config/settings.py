@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "hotline.core.access_log.AccessContextMiddleware",
     # Every page needs a login unless its view says otherwise (login, health, API).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -206,3 +207,6 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
 HOTLINE_SMS_URL = os.environ.get("HOTLINE_SMS_URL", "")
 HOTLINE_SMS_KEY = os.environ.get("HOTLINE_SMS_KEY", "")
+# The access log's append-only triggers (migration core 0003); only the test settings turn
+# them off.
+HOTLINE_ACCESS_LOG_DB_GUARDS = True

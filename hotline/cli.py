@@ -19,6 +19,8 @@ USAGE = """usage: hotline COMMAND [options]
   tick [--once]                            reminders and deliveries, forever or one pass
   demo-city                                build the demo city (idempotent), print accounts
   import-units FILE                        import units from .xlsx or .csv
+  backup --out DIR                         database + media files + manifest with checksums
+  restore DIR                              restore a backup into a fresh installation
   createsuperuser, migrate, shell, ...     any Django management command
 
 Settings come from the environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,

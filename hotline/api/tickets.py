@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.accounts.permissions import Capability, require
+from hotline.core.access import access
 from hotline.core.errors import DomainError, NotFound, form_errors_text
 from hotline.directory.models import Unit
 from hotline.tickets import exports, selectors
@@ -160,8 +160,7 @@ def _ticket(request: HttpRequest, number: str) -> Ticket:
 
 
 def _assignment(request: HttpRequest, pk: int) -> Assignment:
-    visible = Ticket.objects.visible_to(request.user)
-    return get_object_or_404(Assignment.objects.filter(ticket__in=visible), pk=pk)
+    return access(Assignment.objects.visible_to(request.user), pk=pk)
 
 
 def _out(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
@@ -315,18 +314,14 @@ def reply_submit(request: HttpRequest, pk: int, payload: ReplyIn):
 
 @router.post("/replies/{pk}/decide", response=Done)
 def reply_decide(request: HttpRequest, pk: int, payload: DecisionIn):
-    visible = Ticket.objects.visible_to(request.user)
-    reply = get_object_or_404(Reply.objects.filter(assignment__ticket__in=visible), pk=pk)
+    reply = access(Reply.objects.visible_to(request.user), pk=pk)
     s.reply_decide(actor=request.user, reply=reply, approve=payload.approve, note=payload.note)
     return {"id": pk}
 
 
 @router.post("/requests/{pk}/decide", response=Done)
 def request_decide(request: HttpRequest, pk: int, payload: DecisionIn):
-    visible = Ticket.objects.visible_to(request.user)
-    unit_request = get_object_or_404(
-        UnitRequest.objects.filter(assignment__ticket__in=visible), pk=pk
-    )
+    unit_request = access(UnitRequest.objects.visible_to(request.user), pk=pk)
     if unit_request.kind == UnitRequest.Kind.SEND_BACK:
         s.send_back_decide(
             actor=request.user, request=unit_request, approve=payload.approve, note=payload.note

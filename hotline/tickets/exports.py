@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hotline.accounts.models import UNIT_ROLES
 from hotline.accounts.permissions import Capability, can
+from hotline.core.access_log import EXPORT, SEARCH, record_access
 from hotline.core.excel import SafeWorkbook
 from hotline.core.forms import IdChoiceField
+from hotline.core.masking import mask_phone
 from hotline.core.models import audit
 from hotline.directory.models import Topic, Unit
 from hotline.tickets import search
@@ -153,8 +154,9 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
             tickets = tickets.filter(number__startswith=number)
     phone = data.get("phone") or ""
     if phone and can(user, Capability.VIEW_PERSONAL_DATA):
+        record_access(user=user, what=SEARCH, detail=mask_phone(phone))
         tickets = tickets.filter(citizen__phone=phone)
-        if user.role in UNIT_ROLES:
+        if not can(user, Capability.VIEW_CONFIDENTIAL):
             # A unit never learns who asked a confidential question (LX 四3).
             tickets = tickets.filter(confidential=False)
     quick = data.get("q") or ""
@@ -165,7 +167,7 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
             # ticket, an OR of two indexed columns is two index look-ups.
             callers = list(Citizen.objects.filter(phone=quick).values_list("pk", flat=True))
             by_phone = Q(citizen_id__in=callers)
-            if user.role in UNIT_ROLES:
+            if not can(user, Capability.VIEW_CONFIDENTIAL):
                 by_phone &= Q(confidential=False)
             match |= by_phone
         tickets = tickets.filter(match)
@@ -226,7 +228,7 @@ def export_rows(user, tickets: QuerySet[Ticket]) -> Iterator[list[str]]:
         )
     )
     for ticket in rows.iterator(chunk_size=1000):
-        citizen = citizen_for(user, ticket)
+        citizen = citizen_for(user, ticket, log=False)  # export_workbook logs the file
         topic = ticket.topic
         path: list[str] = []
         while topic is not None:
@@ -284,6 +286,8 @@ def export_workbook(
         book.append(sheet, row)
         written += 1
     content = book.to_bytes()
+    if can(user, Capability.VIEW_PERSONAL_DATA) and written:
+        record_access(user=user, what=EXPORT, detail=f"{written} rows")
     audit(
         kind="tickets_exported",
         actor=user,

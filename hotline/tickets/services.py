@@ -94,8 +94,8 @@ def _bump(ticket: Ticket) -> None:
 
 def _require_member(user, assignment: Assignment) -> None:
     """The user works for the assignment's unit (R-UN-1)."""
-    require(user, Capability.HANDLE)
-    if user.role in UNIT_ROLES and user.unit_id != assignment.unit_id:
+    require(user, Capability.HANDLE)  # a unit's capability: the user has a unit
+    if user.unit_id != assignment.unit_id:
         raise PermissionDenied("只有承办单位的工作人员可以办理本单位的工单")
 
 
@@ -703,7 +703,7 @@ def reply_decide(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply
     """The unit leader signs the reply off, which applies for completion (R-UN-5, R-UN-6)."""
     require(actor, Capability.APPROVE_REPLY)
     assignment = reply.assignment
-    if actor.role in UNIT_ROLES and actor.unit_id != assignment.unit_id:
+    if actor.unit_id != assignment.unit_id:  # APPROVE_REPLY belongs to a unit's leader
         raise PermissionDenied("只有本单位负责人可以审核答复")
     if not approve and not note.strip():
         raise DomainError("退回修改时请说明原因")
@@ -921,7 +921,7 @@ def attachment_add(*, actor, ticket: Ticket, upload, evidence: bool = False) -> 
     """Attach a file; evidence of a complaint stays with the hotline (KM 19)."""
     if not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
         raise PermissionDenied("无权查看该工单")
-    if evidence and actor.role in UNIT_ROLES:
+    if evidence and not can(actor, Capability.VIEW_CONFIDENTIAL):
         raise PermissionDenied("承办单位不能上传投诉证据材料")
     head = upload.read(16)
     upload.seek(0)

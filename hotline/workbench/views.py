@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
+from hotline.core.access import access
 from hotline.core.errors import DomainError
 from hotline.core.navigation import SECTION_BY_KEY
 from hotline.core.views import capability_required
@@ -672,13 +673,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def assignment_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """交办单: the printable assignment sheet of one unit's part."""
     user = request.user
-    assignment = (
-        Assignment.objects.filter(pk=pk, ticket__in=Ticket.objects.visible_to(user))
-        .select_related("ticket__citizen", "ticket__policy_version", "unit", "parent__unit")
-        .first()
+    assignment = access(
+        Assignment.objects.visible_to(user).select_related(
+            "ticket__citizen", "ticket__policy_version", "unit", "parent__unit"
+        ),
+        pk=pk,
     )
-    if assignment is None:
-        raise Http404
     ticket = assignment.ticket
     explained = deadlines.assignment_deadlines(ticket, assignment) if assignment.active else None
     dispatched = ticket.events.filter(kind="dispatched").select_related("actor").last()
