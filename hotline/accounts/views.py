@@ -35,6 +35,8 @@ def admin_login(request):
     """/admin/login/ is the same door as /login/: one form, one throttle, one second
     factor (issue 14 item 2). The admin's `next` is kept."""
     if request.user.is_authenticated:
+        if request.user.is_staff:
+            return redirect_next(request, "admin:index")
         # Logged in but not admin staff: say no rather than loop between the two doors.
         raise DjangoPermissionDenied("admin")
     target = reverse("login")
