@@ -93,7 +93,7 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Password rules (等保 8.1.4.1 b, docs/security.md): length, character classes, not the
+# Password rules (等保 8.1.4.1 a, docs/security.md): length, character classes, not the
 # username, not one of the last HOTLINE_PASSWORD_HISTORY passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -185,7 +185,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The personal-data access log is kept at least this many days (等保 8.1.4.3 d: ≥ 6 months).
+# The personal-data access log is kept at least this many days (≥ 6 months:
+# 网络安全法 第二十一条, 等保 8.1.4.3).
 HOTLINE_ACCESS_LOG_KEEP_DAYS = max(180, env.env_int("HOTLINE_ACCESS_LOG_KEEP_DAYS", 400))
 
 LOGGING = {

@@ -3,9 +3,9 @@
 1. a second factor: a user with a TOTP device confirms a code after the password, and a
    role in HOTLINE_2FA_REQUIRED_ROLES without one is sent to enrol (等保 8.1.4.1 d);
 2. the absolute session limit: HOTLINE_SESSION_ABSOLUTE_HOURS after login the session
-   ends however active it was (the idle limit is SESSION_COOKIE_AGE) (8.1.4.1 c);
+   ends however active it was (the idle limit is SESSION_COOKIE_AGE) (8.1.4.1 b);
 3. password expiry: a password older than HOTLINE_PASSWORD_MAX_AGE_DAYS, or reset by an
-   administrator, must be changed before anything else (8.1.4.1 b).
+   administrator, must be changed before anything else (8.1.4.1 a).
 
 Pages redirect; the API answers in its error shape.
 """

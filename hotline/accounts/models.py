@@ -106,7 +106,7 @@ class LoginFailure(models.Model):
 
 class PasswordHistory(models.Model):
     """A user's earlier password hashes: a new password may not repeat the last few
-    (accounts.passwords.HistoryValidator; 等保 8.1.4.1 b)."""
+    (accounts.passwords.HistoryValidator; 等保 8.1.4.1 a)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
     password = models.CharField(max_length=128)

@@ -1,4 +1,4 @@
-"""Password rules beyond Django's own (issue 14 item 10; 等保 8.1.4.1 b).
+"""Password rules beyond Django's own (issue 14 item 10; 等保 8.1.4.1 a).
 
 Listed in settings.AUTH_PASSWORD_VALIDATORS, so the password change page, the
 administrator's reset and `manage.py changepassword` all apply them.

@@ -4,7 +4,7 @@ One throttle for every way in (/login/ and /admin/login/, which redirects there)
 username is locked for a client address after HOTLINE_LOGIN_MAX_FAILURES failures from
 that address, and an address is locked after HOTLINE_LOGIN_MAX_FAILURES_PER_ADDRESS
 failures for any usernames. So a colleague typing someone's name five times locks only
-their own machine out of that account, never the owner (issue 14 item 2; 等保 8.1.4.1 d).
+their own machine out of that account, never the owner (issue 14 item 2; 等保 8.1.4.1 b).
 """
 
 from __future__ import annotations

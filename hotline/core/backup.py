@@ -1,4 +1,4 @@
-"""Backup and restore of a hotline installation (issue 14 item 14; 等保 8.1.4.10 数据备份恢复).
+"""Backup and restore of a hotline installation (issue 14 item 14; 等保 8.1.4.9 数据备份恢复).
 
 A backup directory holds the database (SQLite through its online backup API, so the
 server keeps running; PostgreSQL through `pg_dump --format=custom`, a consistent

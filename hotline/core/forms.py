@@ -31,8 +31,6 @@ class IdChoiceField(forms.ModelChoiceField):
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     """The same for a list of ids."""
 
-    default_error_messages = {"invalid_id": _("%(pk)s is not a valid choice.")}
-
     def _check_values(self, value: Any) -> Any:
         for pk in value or ():
             if not _id_in_range(pk):

@@ -46,7 +46,7 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 class NoStoreMiddleware:
     """Pages for a logged-in user may show citizens' personal data: no browser or proxy
-    keeps a copy (`Cache-Control: no-store`, issue 14 item 8; 等保 8.1.4.8 剩余信息保护)."""
+    keeps a copy (`Cache-Control: no-store`, issue 14 item 8; 等保 8.1.4.10 剩余信息保护)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

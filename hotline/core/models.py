@@ -59,7 +59,7 @@ class Heartbeat(models.Model):
 
 
 class AccessRecord(models.Model):
-    """One view of a citizen's identity or phone (issue 14 item 4; 等保 8.1.4.3, 8.1.4.9).
+    """One view of a citizen's identity or phone (issue 14 item 4; 等保 8.1.4.3, 8.1.4.11).
 
     Append-only: the database refuses an UPDATE and a DELETE of a row younger than 180
     days (triggers in migration 0003), whatever the application does; each row carries an
