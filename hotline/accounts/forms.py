@@ -41,7 +41,7 @@ class TokenForm(forms.Form):
     """The six digits an authenticator app shows."""
 
     token = forms.RegexField(
-        label=gettext_lazy("Code"),
+        label=gettext_lazy("Verification code"),
         regex=r"^\d{6}$",
         error_messages={"invalid": gettext_lazy("Enter the 6 digits your app shows.")},
         widget=forms.TextInput(

@@ -111,7 +111,7 @@ class AccountPolicyMiddleware:
     def _refuse(request, code: str, message: str, page: str):
         if request.path_info.startswith("/api/"):
             return JsonResponse({"error": {"code": code, "message": message}}, status=401)
-        if page != "login":
+        if page == "password-change":  # the other pages say it themselves
             messages.warning(request, message)
         target = reverse(page)
         if page == "login":
