@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "hotline.core",
     "hotline.directory",
     "hotline.accounts",
@@ -54,10 +57,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hotline.core.access_log.AccessContextMiddleware",
     # Every page needs a login unless its view says otherwise (login, health, API).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Second factor, password expiry and the absolute session limit (issue 14 item 10).
+    "hotline.accounts.middleware.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hotline.core.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hotline.core.middleware.DomainErrorMiddleware",
 ]
@@ -89,12 +98,26 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password rules (等保 8.1.4.1 a, docs/security.md): length, character classes, not the
+# username, not one of the last HOTLINE_PASSWORD_HISTORY passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.env_int("HOTLINE_PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "hotline.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "hotline.accounts.passwords.NotUsernameValidator"},
+    {"NAME": "hotline.accounts.passwords.HistoryValidator"},
 ]
+HOTLINE_PASSWORD_HISTORY = env.env_int("HOTLINE_PASSWORD_HISTORY", 5)
+# Staff must change their password after this many days (0: never).
+HOTLINE_PASSWORD_MAX_AGE_DAYS = env.env_int("HOTLINE_PASSWORD_MAX_AGE_DAYS", 90)
+# Roles that must log in with a second factor (TOTP); others may enrol.
+HOTLINE_2FA_REQUIRED_ROLES = env.env_list("HOTLINE_2FA_REQUIRED_ROLES", ["admin", "city_leader"])
+OTP_TOTP_ISSUER = "12345 热线"
 
 # Sessions expire after HOTLINE_SESSION_IDLE_MINUTES without a request (the age is
 # renewed on every request) and always when the browser closes.
@@ -102,10 +125,13 @@ SESSION_COOKIE_AGE = env.env_int("HOTLINE_SESSION_IDLE_MINUTES", 120) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+# However active, a session ends this many hours after login (accounts.middleware).
+HOTLINE_SESSION_ABSOLUTE_HOURS = env.env_int("HOTLINE_SESSION_ABSOLUTE_HOURS", 12)
 
 # Failed-login throttling (accounts.services.login_*).
 HOTLINE_LOGIN_MAX_FAILURES = env.env_int("HOTLINE_LOGIN_MAX_FAILURES", 5)
 HOTLINE_LOGIN_LOCK_MINUTES = env.env_int("HOTLINE_LOGIN_LOCK_MINUTES", 15)
+HOTLINE_LOGIN_MAX_FAILURES_PER_ADDRESS = env.env_int("HOTLINE_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -134,12 +160,44 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = HOTLINE_UPLOAD_MAX_BYTES
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if env.env_bool("HOTLINE_HTTPS", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
+    SECURE_HSTS_SECONDS = env.env_int("HOTLINE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.env_bool("HOTLINE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.env_bool("HOTLINE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts and everything else from this site only;
+# inline style attributes stay allowed (htmx adds its indicator style, templates use a few).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # The two inline handlers the templates use, by hash: the language switcher's
+        # onchange="this.form.submit()" and onclick="window.print()".
+        "script-src": [
+            "'self'",
+            "'unsafe-hashes'",
+            "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='",
+            "'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='",
+        ],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The personal-data access log is kept at least this many days (≥ 6 months:
+# 网络安全法 第二十一条, 等保 8.1.4.3).
+HOTLINE_ACCESS_LOG_KEEP_DAYS = max(180, env.env_int("HOTLINE_ACCESS_LOG_KEEP_DAYS", 400))
 
 LOGGING = {
     "version": 1,
@@ -195,3 +253,6 @@ CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 10  # minutes
 # Only for load tests and browser tests: the CAPTCHA answer "PASSED" is accepted.
 CAPTCHA_TEST_MODE = env.env_bool("HOTLINE_CAPTCHA_TEST_MODE", False)
+# The access log's append-only triggers (migration core 0003); only the test settings turn
+# them off.
+HOTLINE_ACCESS_LOG_DB_GUARDS = True

@@ -20,6 +20,8 @@ USAGE = """usage: hotline COMMAND [options]
   demo-city                                build the demo city (idempotent), print accounts
   import-units FILE                        import units from .xlsx or .csv
   knowledge import --csv FILE              import knowledge entries (all or none)
+  backup --out DIR                         database + media files + manifest with checksums
+  restore DIR                              restore a backup into a fresh installation
   createsuperuser, migrate, shell, ...     any Django management command
 
 Settings come from the environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hotline.accounts import services
 
@@ -11,11 +12,13 @@ def client_ip(request) -> str | None:
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form plus a lock after repeated failures."""
+    """Django's login form plus a lock after repeated failures (accounts.services); the
+    only login form: /admin/login/ redirects here (issue 14 item 2)."""
 
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
-        if username and services.login_locked(username=username):
+        ip = client_ip(self.request)
+        if username and services.login_locked(username=username, ip=ip):
             raise forms.ValidationError(
                 _(
                     "Too many failed logins for this account. "
@@ -28,7 +31,20 @@ class LoginForm(AuthenticationForm):
             cleaned = super().clean()
         except forms.ValidationError:
             if username:
-                services.login_failure_record(username=username, ip=client_ip(self.request))
+                services.login_failure_record(username=username, ip=ip)
             raise
-        services.login_failures_clear(username=username)
+        services.login_failures_clear(username=username, ip=ip)
         return cleaned
+
+
+class TokenForm(forms.Form):
+    """The six digits an authenticator app shows."""
+
+    token = forms.RegexField(
+        label=gettext_lazy("Verification code"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": gettext_lazy("Enter the 6 digits your app shows.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

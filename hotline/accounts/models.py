@@ -53,6 +53,12 @@ class User(AbstractUser):
         help_text=_("Work number operators answer under (编号上岗)."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an administrator resets the password."),
+    )
 
     objects: ClassVar[HotlineUserManager] = HotlineUserManager()
 
@@ -96,3 +102,20 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordHistory(models.Model):
+    """A user's earlier password hashes: a new password may not repeat the last few
+    (accounts.passwords.HistoryValidator; 等保 8.1.4.1 a)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.at:%Y-%m-%d}"

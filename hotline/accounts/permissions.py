@@ -32,26 +32,39 @@ class Capability(StrEnum):
     VIEW_KNOWLEDGE = "view_knowledge"  # 知识库: search, read, report an error (R-KB)
     EDIT_KNOWLEDGE = "edit_knowledge"  # a unit drafts and submits its entries (ZS 34)
     REVIEW_KNOWLEDGE = "review_knowledge"  # the hotline reviews, publishes, imports (ZS 34)
+    # Every ticket, not only those assigned to the user's unit (design rule 5).
+    VIEW_ALL_TICKETS = "view_all_tickets"
+    # Confidential callers and complaint evidence: hidden from units (LX 四3, KM 19).
+    VIEW_CONFIDENTIAL = "view_confidential"
+    VIEW_ACCESS_LOG = "view_access_log"  # the personal-data access log (issue 14 item 4)
 
 
 _STAFF = {Capability.VIEW_DIRECTORY, Capability.VIEW_POLICIES}
+# Hotline staff, as opposed to a unit's staff (accounts.models.UNIT_ROLES).
+_HOTLINE = _STAFF | {Capability.VIEW_ALL_TICKETS, Capability.VIEW_CONFIDENTIAL}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.OPERATOR: frozenset(_STAFF | {Capability.INTAKE, Capability.VIEW_PERSONAL_DATA}),
+    Role.OPERATOR: frozenset(_HOTLINE | {Capability.INTAKE, Capability.VIEW_PERSONAL_DATA}),
     Role.DISPATCHER: frozenset(
-        _STAFF | {Capability.DISPATCH, Capability.RECORD_MEETINGS, Capability.VIEW_PERSONAL_DATA}
+        _HOTLINE | {Capability.DISPATCH, Capability.RECORD_MEETINGS, Capability.VIEW_PERSONAL_DATA}
     ),
     Role.UNIT_CLERK: frozenset(_STAFF | {Capability.HANDLE, Capability.VIEW_PERSONAL_DATA}),
     Role.UNIT_LEADER: frozenset(
         _STAFF | {Capability.HANDLE, Capability.APPROVE_REPLY, Capability.VIEW_PERSONAL_DATA}
     ),
-    Role.VISITOR: frozenset(_STAFF | {Capability.VISIT, Capability.VIEW_PERSONAL_DATA}),
+    Role.VISITOR: frozenset(_HOTLINE | {Capability.VISIT, Capability.VIEW_PERSONAL_DATA}),
     Role.SUPERVISOR: frozenset(
-        _STAFF | {Capability.SUPERVISE, Capability.RECORD_MEETINGS, Capability.REPORTS}
+        _HOTLINE
+        | {
+            Capability.SUPERVISE,
+            Capability.RECORD_MEETINGS,
+            Capability.REPORTS,
+            Capability.VIEW_ACCESS_LOG,
+        }
     ),
-    Role.ANALYST: frozenset(_STAFF | {Capability.REPORTS}),
-    Role.CITY_LEADER: frozenset(_STAFF | {Capability.REPORTS, Capability.INSTRUCT}),
-    Role.ADMIN: frozenset(_STAFF | {Capability.MANAGE}),
+    Role.ANALYST: frozenset(_HOTLINE | {Capability.REPORTS}),
+    Role.CITY_LEADER: frozenset(_HOTLINE | {Capability.REPORTS, Capability.INSTRUCT}),
+    Role.ADMIN: frozenset(_HOTLINE | {Capability.MANAGE, Capability.VIEW_ACCESS_LOG}),
 }
 
 # Knowledge base (R-KB, ZS 34): every role reads it; units keep their own entries; the

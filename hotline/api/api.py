@@ -11,6 +11,7 @@ from ninja.security import django_auth
 from hotline.accounts.models import User
 from hotline.accounts.permissions import capabilities
 from hotline.api import directory as directory_api
+from hotline.api import errors as api_errors
 from hotline.api import followup as followup_api
 from hotline.api import tickets as tickets_api
 from hotline.api.schemas import MeOut
@@ -24,6 +25,7 @@ api = NinjaAPI(
     auth=django_auth,
     urls_namespace="api",
     description="12345 hotline platform. Session login; every list is scoped to the user.",
+    docs_decorator=api_errors.docs_login_required,
 )
 
 
@@ -32,6 +34,9 @@ def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(
         request, {"error": {"code": exc.code, "message": exc.message}}, status=exc.status
     )
+
+
+api_errors.install(api)  # one error shape for ninja's own errors too (issue 14 item 7)
 
 
 @api.get("/me", response=MeOut, tags=["accounts"])

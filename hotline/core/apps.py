@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class CoreConfig(AppConfig):
     name = "hotline.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self) -> None:
+        from hotline.core.text import _pre_save
+
+        # Every hotline model's text passes one check before the database (issue 14 item 1).
+        pre_save.connect(_pre_save, dispatch_uid="hotline.core.text")

@@ -31,3 +31,13 @@ class Conflict(DomainError):
 
     status = 409
     code = "conflict"
+
+
+def form_errors_text(form) -> str:
+    """A bound, invalid form's errors as one line (`字段：错误；…`) for the API's message."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            parts.append(f"{label}：{error}" if label else str(error))
+    return "；".join(parts)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from hotline.core import views
+from hotline.core import access_views, views
 from hotline.core.navigation import SECTIONS
 from hotline.knowledge import views as knowledge
 from hotline.workbench import views as workbench
@@ -24,4 +24,6 @@ urlpatterns = [
         for s in SECTIONS
     ],
     path("workbench/", include("hotline.workbench.urls")),
+    path("access-log/", access_views.access_log, name="access-log"),
+    path("access-log/export.xlsx", access_views.access_log_export, name="access-log-export"),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from hotline.accounts.models import Role, User
@@ -30,6 +31,17 @@ def capability_required(*capabilities: Capability) -> Callable:
         return wrapped
 
     return decorator
+
+
+def redirect_next(request, default: str):
+    """Back to the `next` the form carried when it is a page of this site, else `default`
+    (no open redirect, no `javascript:`: issue 14 item 7)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
 
 
 def home(request):

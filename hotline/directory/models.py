@@ -94,6 +94,11 @@ class Unit(models.Model):
         return self.name
 
     @property
+    def receives_tickets(self) -> bool:
+        """The government itself and the hotline centre dispatch, they are not sent work."""
+        return self.kind not in (UnitKind.GOVERNMENT, UnitKind.CENTER)
+
+    @property
     def may_lead(self) -> bool:
         """Residents' and villagers' committees assist but never lead (ZS 6, R-HM-11)."""
         return self.kind != UnitKind.COMMUNITY

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
+from hotline.core.masking import mask_contact
 
 
 class Channel(models.TextChoices):
@@ -80,4 +81,5 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} {self.address or self.recipient_id}: {self.subject}"
+        # Masked: a citizen's phone may be the address (issue 14 item 3).
+        return f"{self.channel} {mask_contact(self.address) or self.recipient_id}: {self.subject}"

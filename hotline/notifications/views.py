@@ -1,9 +1,10 @@
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from hotline.accounts.permissions import Capability
-from hotline.core.views import capability_required
+from hotline.accounts.permissions import Capability, can
+from hotline.core.masking import mask_contact
+from hotline.core.views import capability_required, redirect_next
 from hotline.notifications import services
 from hotline.notifications.models import Channel, Notification, State
 
@@ -19,7 +20,7 @@ def inbox(request):
 def inbox_read(request, pk: int):
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.inbox_mark_read(user=request.user, notification=note)
-    return redirect(request.POST.get("next") or "notifications:inbox")
+    return redirect_next(request, "notifications:inbox")
 
 
 @capability_required(Capability.SUPERVISE)
@@ -32,6 +33,12 @@ def delivery_log(request):
     page = Paginator(rows.select_related("ticket", "recipient"), 50).get_page(
         request.GET.get("page")
     )
+    # Citizens' phones (the confidential caller's too) masked for roles without
+    # personal-data access: the log is about delivery, not about who (issue 14 item 3).
+    unmasked = can(request.user, Capability.VIEW_PERSONAL_DATA)
+    for note in page:
+        shown = note.address if unmasked else mask_contact(note.address)
+        note.shown_address = shown  # type: ignore[attr-defined]
     return render(
         request, "notifications/log.html", {"page": page, "state": state, "states": State.choices}
     )

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core.forms import LimitedFileField
 from hotline.sla.policies import KIND_LABELS, MODE_LABELS, URGENCY_LABELS, PeriodUnit
 
 OVERRIDE_CHOICES = [
@@ -24,7 +25,7 @@ class OfficialYearForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 14, "class": "mono"}),
     )
-    file = forms.FileField(label=_("Or a CSV file"), required=False)
+    file = LimitedFileField(label=_("Or a CSV file"), required=False)
 
     def clean(self):
         data = super().clean() or {}

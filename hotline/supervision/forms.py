@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hotline.core.forms import IdMultipleChoiceField
 from hotline.directory.models import Unit, UnitKind
 from hotline.supervision.models import Document, Meeting
 from hotline.tickets.models import Ticket
@@ -17,7 +18,7 @@ class MeetingForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=200)
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    units = forms.ModelMultipleChoiceField(
+    units = IdMultipleChoiceField(
         label=_("Units involved"),
         queryset=Unit.objects.active().exclude(kind=UnitKind.COMMUNITY),
         widget=forms.SelectMultiple(attrs={"size": 8}),

@@ -114,6 +114,34 @@ def document_path(instance: Document, filename: str) -> str:
     return f"supervision/{instance.year}/{filename}"
 
 
+class DocumentQuerySet(models.QuerySet["Document"]):
+    """Who may read supervision letters and recommendations (issue 14 items 8 and 9): the
+    roles that supervise, for the tickets they see, and the units they are addressed to
+    (or to a sub-unit of theirs). Others do not list them, so they do not read them."""
+
+    def addressed_to(self, user) -> DocumentQuerySet:
+        from hotline.accounts.permissions import Capability, can
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if can(user, Capability.SUPERVISE):
+            return self
+        if can(user, Capability.HANDLE) and user.unit_id:
+            return self.filter(
+                models.Q(unit_id=user.unit_id) | models.Q(unit__parent_id=user.unit_id)
+            )
+        return self.none()
+
+    def visible_to(self, user) -> DocumentQuerySet:
+        from hotline.accounts.permissions import Capability, can
+        from hotline.tickets.models import Ticket
+
+        rows = self.addressed_to(user)
+        if can(user, Capability.VIEW_ALL_TICKETS):
+            return rows
+        return rows.filter(ticket__in=Ticket.objects.visible_to(user))
+
+
 class Document(models.Model):
     """A numbered supervision letter (督办函) or efficiency supervision recommendation
     (效能监察建议书), stored as PDF under MEDIA_ROOT (R-SV-2, R-SV-3). The number and the
@@ -148,6 +176,8 @@ class Document(models.Model):
     render_claimed_at = models.DateTimeField(null=True, blank=True)
     render_attempts = models.PositiveSmallIntegerField(default=0)
     render_error = models.TextField(blank=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("supervision document")

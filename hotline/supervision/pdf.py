@@ -7,7 +7,6 @@ language of the person or process that triggers the rendering.
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
+from hotline.core.excel import SafeWorkbook
 from hotline.supervision.models import Document
 
 CJK_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
@@ -65,25 +65,20 @@ BULLETIN_COLUMNS = (
 
 
 def bulletin_xlsx(bulletin: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """The bulletin as .xlsx through the one safe writer: a summary starting with `=` stays
+    text in the 通报批评 sheet, control characters are dropped (issue 14 item 5)."""
     with translation.override(settings.LANGUAGE_CODE):
-        book = Workbook()
-        sheet = book.active
-        sheet.title = bulletin["month"].strftime("%Y-%m")
-        sheet.append([bulletin["title"]])
-        sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append([gettext(label) for _key, label in BULLETIN_COLUMNS])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
+        book = SafeWorkbook()
+        sheet = book.sheet(bulletin["month"].strftime("%Y-%m"), widths=(36,))
+        book.append(sheet, [bulletin["title"]], size=14)
+        book.append(sheet, [gettext(label) for _key, label in BULLETIN_COLUMNS], bold=True)
         for row in bulletin["rows"]:
-            sheet.append([row[key] for key, _label in BULLETIN_COLUMNS])
+            book.append(sheet, [row[key] for key, _label in BULLETIN_COLUMNS])
         totals = bulletin["totals"]
-        sheet.append([gettext("Total"), *[totals[key] for key, _l in BULLETIN_COLUMNS[1:]]])
-        sheet.column_dimensions["A"].width = 36
-        criticism = book.create_sheet(gettext("Public criticism"))
-        criticism.append(
+        book.append(sheet, [gettext("Total"), *[totals[key] for key, _l in BULLETIN_COLUMNS[1:]]])
+        criticism = book.sheet(gettext("Public criticism"), widths=(30, 18, 40))
+        book.append(
+            criticism,
             [
                 gettext("Unit"),
                 gettext("Ticket"),
@@ -91,10 +86,12 @@ def bulletin_xlsx(bulletin: dict[str, Any]) -> bytes:
                 gettext("Reply by"),
                 gettext("Times reminded"),
                 gettext("Listed at"),
-            ]
+            ],
+            bold=True,
         )
         for item in bulletin["criticism"]:
-            criticism.append(
+            book.append(
+                criticism,
                 [
                     item["unit"],
                     item["number"],
@@ -102,10 +99,6 @@ def bulletin_xlsx(bulletin: dict[str, Any]) -> bytes:
                     item["due"],
                     item["reminded"],
                     item["at"],
-                ]
+                ],
             )
-        criticism.column_dimensions["A"].width = 30
-        criticism.column_dimensions["C"].width = 40
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+        return book.to_bytes()

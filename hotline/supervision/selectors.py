@@ -10,7 +10,6 @@ from typing import Any
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from hotline.accounts.models import UNIT_ROLES
 from hotline.core import clock
 from hotline.directory.models import Unit
 from hotline.sla.deadlines import SHANGHAI as SH
@@ -32,8 +31,7 @@ def _current_rung(field: str) -> Subquery:
 
 
 def warned(user, *, level: str = "", sort: str = "due") -> QuerySet[Assignment]:
-    rows = Assignment.objects.filter(
-        ticket__in=Ticket.objects.visible_to(user),
+    rows = Assignment.objects.visible_to(user).filter(
         active=True,
         state__in=WATCHED,
         warning__in=[WarningLevel.YELLOW, WarningLevel.RED],
@@ -60,9 +58,8 @@ def warned(user, *, level: str = "", sort: str = "due") -> QuerySet[Assignment]:
 
 def by_unit(user) -> list[dict]:
     rows = (
-        Assignment.objects.filter(
-            ticket__in=Ticket.objects.visible_to(user), active=True, state__in=WATCHED
-        )
+        Assignment.objects.visible_to(user)
+        .filter(active=True, state__in=WATCHED)
         .values("unit__code", "unit__name")
         .annotate(
             yellow=Count("id", filter=Q(warning=WarningLevel.YELLOW)),
@@ -234,17 +231,9 @@ def follow_ups_due(*, until: date) -> QuerySet[Meeting]:
 # --- documents ------------------------------------------------------------------------------
 
 
-def _addressed_to(rows: QuerySet[Document], user) -> QuerySet[Document]:
-    """A unit sees the documents addressed to itself or its sub-units."""
-    if getattr(user, "role", "") in UNIT_ROLES:
-        rows = rows.filter(Q(unit_id=user.unit_id) | Q(unit__parent_id=user.unit_id))
-    return rows.select_related("ticket", "unit")
-
-
 def documents_visible_to(user) -> QuerySet[Document]:
-    """Hotline staff see every document of a ticket they see; a unit sees the documents
-    addressed to itself or its sub-units."""
-    return _addressed_to(Document.objects.filter(ticket__in=Ticket.objects.visible_to(user)), user)
+    """Document.objects.visible_to: supervisors, and the units they are addressed to."""
+    return Document.objects.visible_to(user).select_related("ticket", "unit")
 
 
 def recent_documents(user, *, limit: int = 10) -> list[Document]:
@@ -255,7 +244,7 @@ def ticket_supervision(user, ticket: Ticket) -> dict[str, Any]:
     """For the ticket page (the caller has checked the user sees `ticket`): its documents,
     ladder rungs and meetings. Not through `documents_visible_to`: its sub-select over
     every ticket the unit sees made a unit's ticket page four times slower."""
-    documents = _addressed_to(Document.objects.filter(ticket=ticket), user)
+    documents = Document.objects.addressed_to(user).filter(ticket=ticket).select_related("unit")
     return {
         "documents": list(documents.order_by("issued_at")),
         "escalations": list(

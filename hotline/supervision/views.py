@@ -2,17 +2,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline.accounts.permissions import Capability, can
+from hotline.core.access import access
 from hotline.core.errors import DomainError
-from hotline.core.views import capability_required
+from hotline.core.views import capability_required, redirect_next
 from hotline.supervision import documents, pdf, selectors, services
 from hotline.supervision.forms import DocumentIssueForm, MeetingForm
 from hotline.supervision.models import Meeting
-from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets.models import Assignment
 
 
 def _domain_error(request, exc: DomainError) -> None:
@@ -22,9 +23,8 @@ def _domain_error(request, exc: DomainError) -> None:
 
 
 def _visible_assignment(request, pk: int) -> Assignment:
-    visible = Ticket.objects.visible_to(request.user)
-    return get_object_or_404(
-        Assignment.objects.filter(ticket__in=visible).select_related("ticket", "unit"), pk=pk
+    return access(
+        Assignment.objects.visible_to(request.user).select_related("ticket", "unit"), pk=pk
     )
 
 
@@ -40,7 +40,7 @@ def remind(request, pk: int):
         _domain_error(request, exc)
     else:
         messages.success(request, f"已向{assignment.unit.name}发出催办：{assignment.ticket.number}")
-    return redirect(request.POST.get("next") or "section-supervision")
+    return redirect_next(request, "section-supervision")
 
 
 @require_POST
@@ -63,11 +63,11 @@ def issue(request, pk: int):
             _domain_error(request, exc)
         else:
             messages.success(request, _("Issued %(number)s.") % {"number": document.number})
-    return redirect(request.POST.get("next") or "section-supervision")
+    return redirect_next(request, "section-supervision")
 
 
 def document_download(request, pk: int):
-    document = get_object_or_404(selectors.documents_visible_to(request.user), pk=pk)
+    document = access(selectors.documents_visible_to(request.user), pk=pk)
     if not document.file:
         document = documents.document_render(document)  # not yet rendered by the tick
     response = FileResponse(document.file.open("rb"), content_type="application/pdf")

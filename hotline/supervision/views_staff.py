@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from hotline.accounts.models import Role, User
 from hotline.accounts.permissions import Capability, can
 from hotline.core.errors import DomainError
+from hotline.core.excel import table_workbook
 from hotline.core.models import audit
 from hotline.core.views import capability_required
 from hotline.supervision import performance, quality
 from hotline.supervision.models import QualityReview
-from hotline.tickets.exports import table_workbook
 from hotline.tickets.selectors_followup import carry_overs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

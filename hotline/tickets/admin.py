@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from hotline.core.masking import mask_name, mask_phone
 from hotline.tickets.models import AbuseRecord, Citizen, Ticket, TicketEvent
 
 
@@ -36,8 +38,21 @@ class TicketAdmin(ReadOnly):
 
 @admin.register(Citizen)
 class CitizenAdmin(ReadOnly):
-    list_display = ["name", "phone", "created_at"]
-    search_fields = ["phone", "name"]
+    """Masked (issue 14 item 3): administrators manage the system, not callers; whoever
+    needs a caller in full opens the ticket page, which logs the view."""
+
+    list_display = ["pk", "masked_name", "masked_phone", "created_at"]
+    fields = ("masked_name", "masked_phone", "prefers_confidential", "created_at")
+    readonly_fields = fields
+    search_fields = ()  # no search by name or phone
+
+    @admin.display(description=_("name"))
+    def masked_name(self, obj):
+        return mask_name(obj.name)
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
 
 
 @admin.register(AbuseRecord)

@@ -9,9 +9,8 @@ the page does (`selectors.citizen_for`) and is written to the audit log.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
-from io import BytesIO
 from typing import Any
 
 from django import forms
@@ -20,8 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hotline.accounts.models import UNIT_ROLES
 from hotline.accounts.permissions import Capability, can
+from hotline.core.access_log import EXPORT, SEARCH, record_access
+from hotline.core.excel import SafeWorkbook
+from hotline.core.forms import IdChoiceField
+from hotline.core.masking import mask_phone
 from hotline.core.models import audit
 from hotline.directory.models import Topic, Unit
 from hotline.tickets import search
@@ -51,7 +53,7 @@ class TicketSearchForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Number"), required=False, max_length=20)
     phone = forms.CharField(label=gettext_lazy("Caller's phone"), required=False, max_length=32)
     text = forms.CharField(label=gettext_lazy("Words"), required=False, max_length=100)
-    unit = forms.ModelChoiceField(
+    unit = IdChoiceField(
         label=gettext_lazy("Unit"),
         queryset=Unit.objects.none(),
         required=False,
@@ -59,7 +61,7 @@ class TicketSearchForm(forms.Form):
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
-    topic = forms.ModelChoiceField(
+    topic = IdChoiceField(
         label=gettext_lazy("Topic"),
         queryset=Topic.objects.none(),
         required=False,
@@ -152,8 +154,9 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
             tickets = tickets.filter(number__startswith=number)
     phone = data.get("phone") or ""
     if phone and can(user, Capability.VIEW_PERSONAL_DATA):
+        record_access(user=user, what=SEARCH, detail=mask_phone(phone))
         tickets = tickets.filter(citizen__phone=phone)
-        if user.role in UNIT_ROLES:
+        if not can(user, Capability.VIEW_CONFIDENTIAL):
             # A unit never learns who asked a confidential question (LX 四3).
             tickets = tickets.filter(confidential=False)
     quick = data.get("q") or ""
@@ -164,7 +167,7 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
             # ticket, an OR of two indexed columns is two index look-ups.
             callers = list(Citizen.objects.filter(phone=quick).values_list("pk", flat=True))
             by_phone = Q(citizen_id__in=callers)
-            if user.role in UNIT_ROLES:
+            if not can(user, Capability.VIEW_CONFIDENTIAL):
                 by_phone &= Q(confidential=False)
             match |= by_phone
         tickets = tickets.filter(match)
@@ -191,13 +194,6 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
 
 
 # --- Excel --------------------------------------------------------------------------------
-
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _text(value: Any) -> str:
-    """A cell's text, never a formula (a caller's words may start with '=')."""
-    return _ILLEGAL.sub("", str(value or ""))
 
 
 def _local(moment: datetime | None) -> str:
@@ -232,7 +228,7 @@ def export_rows(user, tickets: QuerySet[Ticket]) -> Iterator[list[str]]:
         )
     )
     for ticket in rows.iterator(chunk_size=1000):
-        citizen = citizen_for(user, ticket)
+        citizen = citizen_for(user, ticket, log=False)  # export_workbook logs the file
         topic = ticket.topic
         path: list[str] = []
         while topic is not None:
@@ -269,41 +265,29 @@ def export_workbook(
     A write-only workbook keeps memory flat; a first line says when the search had more
     tickets than one file takes.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     limit = EXPORT_LIMIT if limit is None else limit
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Tickets"))
-    widths = (16, 17, 10, 8, 8, 24, 36, 50, 24, 10, 15, 16, 40, 17)
-    for column, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
-        sheet.column_dimensions[column].width = width
-    bold = Font(bold=True)
-
-    def cells(values: Iterable[Any], font: Font | None = None) -> list[WriteOnlyCell]:
-        return safe_cells(sheet, values, font)
-
+    book = SafeWorkbook()
+    sheet = book.sheet(_("Tickets"), widths=(16, 17, 10, 8, 8, 24, 36, 50, 24, 10, 15, 16, 40, 17))
     if total > limit:
-        sheet.append(
-            cells(
-                [
-                    _(
-                        "Only the first %(limit)s of %(total)s tickets are in this file: "
-                        "narrow the search to export the rest."
-                    )
-                    % {"limit": limit, "total": total}
-                ],
-                bold,
-            )
+        book.append(
+            sheet,
+            [
+                _(
+                    "Only the first %(limit)s of %(total)s tickets are in this file: "
+                    "narrow the search to export the rest."
+                )
+                % {"limit": limit, "total": total}
+            ],
+            bold=True,
         )
-    sheet.append(cells(export_columns(), bold))
+    book.append(sheet, export_columns(), bold=True)
     written = 0
     for row in export_rows(user, tickets[:limit]):
-        sheet.append(cells(row))
+        book.append(sheet, row)
         written += 1
-    buffer = BytesIO()
-    book.save(buffer)
+    content = book.to_bytes()
+    if can(user, Capability.VIEW_PERSONAL_DATA) and written:
+        record_access(user=user, what=EXPORT, detail=f"{written} rows")
     audit(
         kind="tickets_exported",
         actor=user,
@@ -312,36 +296,4 @@ def export_workbook(
         total=total,
         filters=filters or {},
     )
-    return buffer.getvalue(), written
-
-
-def safe_cells(sheet, values: Iterable[Any], font=None) -> list:
-    """Write-only cells holding text, never formulas: a value starting with '=' stays a
-    string (CSV/formula injection), numbers are written as their text."""
-    from openpyxl.cell import WriteOnlyCell
-
-    out = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=_text(value))
-        cell.data_type = "s"  # a string, even when it starts with '='
-        if font is not None:
-            cell.font = font
-        out.append(cell)
-    return out
-
-
-def table_workbook(sheets: Iterable[tuple[str, list[str], Iterable[Iterable[Any]]]]) -> bytes:
-    """An .xlsx of plain tables, one sheet per (title, header, rows), through safe_cells."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title[:31])
-        sheet.append(safe_cells(sheet, header, bold))
-        for row in rows:
-            sheet.append(safe_cells(sheet, row))
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return content, written

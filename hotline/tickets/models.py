@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
+from hotline.core.masking import mask_name, mask_phone
 from hotline.sla.policies import Kind, Mode, Urgency
 from hotline.tickets import search
 from hotline.tickets.states import Status
@@ -101,7 +102,9 @@ class Citizen(models.Model):
         verbose_name_plural = _("citizens")
 
     def __str__(self) -> str:
-        return self.name or self.phone
+        # Masked: a caller's name or phone shown in full goes through tickets.selectors.
+        # citizen_for, which checks the role and logs the view (issue 14 items 3, 4).
+        return mask_name(self.name) or mask_phone(self.phone)
 
 
 class AbuseRecord(models.Model):
@@ -132,6 +135,31 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         from hotline.tickets.selectors import visible_filter
 
         return visible_filter(self, user)  # type: ignore[return-value]
+
+
+class TicketPartQuerySet(models.QuerySet):
+    """`visible_to(user)` for rows that belong to a ticket (issue 14 item 9): the rows of
+    the tickets the user sees, by the one rule in tickets.selectors.visible_filter. Who
+    sees every ticket pays no sub-query."""
+
+    ticket_path = "ticket"
+
+    def visible_to(self, user):
+        from hotline.accounts.permissions import Capability, can
+
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if can(user, Capability.VIEW_ALL_TICKETS):
+            return self
+        return self.filter(**{f"{self.ticket_path}__in": Ticket.objects.visible_to(user)})
+
+
+class AssignmentQuerySet(TicketPartQuerySet):
+    ticket_path = "ticket"
+
+
+class AssignmentPartQuerySet(TicketPartQuerySet):
+    ticket_path = "assignment__ticket"
 
 
 class Ticket(models.Model):
@@ -348,6 +376,8 @@ class Assignment(models.Model):
     )
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
@@ -431,6 +461,8 @@ class UnitRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AssignmentPartQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -465,6 +497,8 @@ class Reply(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+
+    objects = AssignmentPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["written_at", "id"]
@@ -660,6 +694,8 @@ class Attachment(models.Model):
     evidence = models.BooleanField(_("complaint evidence"), default=False)
     uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=clock.now)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")

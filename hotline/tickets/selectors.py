@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, Model, OuterRef, Prefetch, QuerySet
 
-from hotline.accounts.models import UNIT_ROLES
 from hotline.accounts.permissions import Capability, can
+from hotline.core.access_log import HISTORY, IDENTITY, record_access
+from hotline.core.masking import mask_name, mask_phone
 from hotline.directory.models import Unit
 from hotline.tickets.models import AbuseRecord, Assignment, Ticket
 
@@ -30,23 +31,25 @@ def unit_and_descendants(unit_id: int) -> list[int]:
 
 def sees_every_ticket(user) -> bool:
     """Hotline staff see every ticket; unit staff only their units' (design rule 5)."""
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and user.role not in UNIT_ROLES
-    )
+    return can(user, Capability.VIEW_ALL_TICKETS)
 
 
 def visible_filter(queryset: QuerySet, user) -> QuerySet:
-    """Hotline staff see every ticket; a unit sees tickets assigned to it or its sub-units."""
+    """Hotline staff see every ticket; a unit sees tickets assigned to it or its sub-units,
+    except those it sent back once the return was approved: the ticket has moved on to
+    another unit, and the caller's data with it (issue 14 item 6)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
-    if user.role in UNIT_ROLES:
-        if not user.unit_id:
-            return queryset.none()
-        units = unit_and_descendants(user.unit_id)
-        # EXISTS instead of a join + DISTINCT: no duplicate rows, and far cheaper at scale.
-        mine = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=units)
-        return queryset.filter(Exists(mine))
-    return queryset
+    if can(user, Capability.VIEW_ALL_TICKETS):
+        return queryset
+    if not user.unit_id:
+        return queryset.none()
+    units = unit_and_descendants(user.unit_id)
+    # EXISTS instead of a join + DISTINCT: no duplicate rows, and far cheaper at scale.
+    mine = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=units).exclude(
+        state=Assignment.State.RETURNED
+    )
+    return queryset.filter(Exists(mine))
 
 
 def ticket_get(*, user, number: str) -> Ticket | None:
@@ -71,30 +74,32 @@ def ticket_get(*, user, number: str) -> Ticket | None:
     )
 
 
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
-
-
-def citizen_for(user, ticket: Ticket) -> dict[str, str]:
+def citizen_for(user, ticket: Ticket, *, log: bool = True) -> dict[str, str]:
     """The caller as this user may see them (R-IN-6, R-SE).
 
     A confidential ticket hides the caller from every unit: the hotline relays the
-    result (LX 四3). Roles without personal-data access see a masked phone.
+    result (LX 四3). Roles without personal-data access see a masked phone. Every
+    unmasked view is written to the access log (issue 14 item 4) unless the caller logs
+    it otherwise (`log=False`: an export writes one row for the file).
     """
     citizen = ticket.citizen
-    if ticket.confidential and user.role in UNIT_ROLES:
+    if ticket.confidential and not can(user, Capability.VIEW_CONFIDENTIAL):
         return {"name": "（保密）", "phone": "（保密，由热线转达）", "address": ""}
     if not can(user, Capability.VIEW_PERSONAL_DATA):
         return {
-            "name": (citizen.name[:1] + "**") if citizen.name else "",
+            "name": mask_name(citizen.name),
             "phone": mask_phone(citizen.phone),
             "address": "",
         }
+    if log:
+        record_access(user=user, what=IDENTITY, ticket_number=ticket.number, citizen_id=citizen.pk)
     return {"name": citizen.name, "phone": citizen.phone, "address": citizen.address}
 
 
 def citizen_history(*, user, phone: str, limit: int = 20) -> list[Ticket]:
-    """The caller's earlier tickets, newest first (repeats and abuse, R-IN-4, R-IN-5)."""
+    """The caller's earlier tickets, newest first (repeats and abuse, R-IN-4, R-IN-5);
+    looking a caller up by phone is an access to personal data (issue 14 item 4)."""
+    record_access(user=user, what=HISTORY, detail=mask_phone(phone))
     return list(
         Ticket.objects.visible_to(user)
         .filter(citizen__phone=phone)
@@ -116,6 +121,6 @@ def abuse_summary(*, phone: str) -> dict[str, int]:
 def attachments_for(user, ticket: Ticket):
     """The ticket's files this user may see: units never see complaint evidence (KM 19)."""
     files = ticket.attachments.all()
-    if user.role in UNIT_ROLES:
+    if not can(user, Capability.VIEW_CONFIDENTIAL):
         return [f for f in files if not f.evidence]
     return list(files)

@@ -18,6 +18,7 @@ from hotline.accounts.permissions import Capability, can, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
+from hotline.core.text import phone_is_valid
 from hotline.directory.models import CatalogItem, Topic, Unit
 from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
@@ -96,8 +97,8 @@ def _bump(ticket: Ticket) -> None:
 
 def _require_member(user, assignment: Assignment) -> None:
     """The user works for the assignment's unit (R-UN-1)."""
-    require(user, Capability.HANDLE)
-    if user.role in UNIT_ROLES and user.unit_id != assignment.unit_id:
+    require(user, Capability.HANDLE)  # a unit's capability: the user has a unit
+    if user.unit_id != assignment.unit_id:
         raise PermissionDenied("只有承办单位的工作人员可以办理本单位的工单")
 
 
@@ -200,6 +201,8 @@ def ticket_create(
     errors = []
     if not phone:
         errors.append("请填写来电号码")
+    elif not phone_is_valid(phone):
+        errors.append("来电号码只能包含数字、空格、+、- 和括号（分机号写在“转”之后）")
     if not summary:
         errors.append("请填写诉求摘要")
     if handling not in Handling.values:
@@ -241,7 +244,7 @@ def ticket_create(
             channel=channel,
             kind=kind,
             urgency=urgency,
-            summary=summary[:200],
+            summary=summary,
             detail=detail,
             address=address,
             region=region,
@@ -307,6 +310,8 @@ def ticket_dispatch(
         raise DomainError("批示时限应为 1 至 365 个工作日")
     if not lead.active or any(not u.active for u in assists):
         raise DomainError("不能派给已停用的单位")
+    if not lead.receives_tickets or any(not u.receives_tickets for u in assists):
+        raise DomainError("不能派给人民政府或热线中心本身，请选择承办单位")
     if not lead.may_lead:
         raise DomainError("村（居）民委员会只能协办，不能作为牵头单位（中山 第六条）")
     if lead in assists or len(set(assists)) != len(assists):
@@ -702,7 +707,7 @@ def reply_decide(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply
     """The unit leader signs the reply off, which applies for completion (R-UN-5, R-UN-6)."""
     require(actor, Capability.APPROVE_REPLY)
     assignment = reply.assignment
-    if actor.role in UNIT_ROLES and actor.unit_id != assignment.unit_id:
+    if actor.unit_id != assignment.unit_id:  # APPROVE_REPLY belongs to a unit's leader
         raise PermissionDenied("只有本单位负责人可以审核答复")
     if not approve and not note.strip():
         raise DomainError("退回修改时请说明原因")
@@ -946,7 +951,7 @@ def attachment_add(*, actor, ticket: Ticket, upload, evidence: bool = False) -> 
     """Attach a file; evidence of a complaint stays with the hotline (KM 19)."""
     if not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
         raise PermissionDenied("无权查看该工单")
-    if evidence and actor.role in UNIT_ROLES:
+    if evidence and not can(actor, Capability.VIEW_CONFIDENTIAL):
         raise PermissionDenied("承办单位不能上传投诉证据材料")
     head = upload.read(16)
     upload.seek(0)

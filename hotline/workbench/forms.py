@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
+from hotline.core.forms import IdChoiceField, IdMultipleChoiceField
 from hotline.directory.models import Topic, Unit, UnitKind
 from hotline.tickets.models import (
     KIND_CHOICES,
@@ -28,18 +29,18 @@ def receiving_units():
     )
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(IdChoiceField):
     def label_from_instance(self, obj) -> str:
         if not obj.may_lead:
             return f"{obj.name}（{_('Assist only')}）"
         return str(obj.name)
 
 
-class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+class UnitMultipleChoiceField(IdMultipleChoiceField):
     label_from_instance = UnitChoiceField.label_from_instance
 
 
-class HandlerChoiceField(forms.ModelChoiceField):
+class HandlerChoiceField(IdChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.get_full_name() or obj.username} · {obj.get_role_display()}"
 

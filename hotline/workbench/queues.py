@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from hotline.sla.calendar import WorkCalendar
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
-from hotline.tickets.selectors import sees_every_ticket
 from hotline.tickets.states import Status
 
 NEAR_DUE_WORKDAYS = 2  # "即将超期": reply due within two working days
@@ -62,9 +61,10 @@ def near_due_limit(*, calendar: WorkCalendar, now: datetime) -> datetime:
 
 
 def visible_requests(user, kind: str) -> QuerySet[UnitRequest]:
-    requests = UnitRequest.objects.filter(kind=kind, decision=UnitRequest.Decision.PENDING)
-    if not sees_every_ticket(user):  # the sub-query costs 100 ms at 100,000 tickets
-        requests = requests.filter(assignment__ticket__in=Ticket.objects.visible_to(user))
+    # visible_to skips the sub-query for who sees every ticket (100 ms at 100,000 tickets).
+    requests = UnitRequest.objects.visible_to(user).filter(
+        kind=kind, decision=UnitRequest.Decision.PENDING
+    )
     return requests.select_related(
         "assignment__ticket", "assignment__unit", "suggested_unit", "requested_by"
     ).order_by("requested_at", "id")

@@ -20,10 +20,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
+from hotline.core.access import access
 from hotline.core.errors import DomainError
 from hotline.core.navigation import SECTION_BY_KEY
 from hotline.core.views import capability_required
@@ -209,11 +210,13 @@ def intake_history(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/_caller_history.html", context)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @capability_required(Capability.INTAKE, Capability.DISPATCH)
 def catalog_suggestions(request: HttpRequest) -> HttpResponse:
-    """Catalog items from the words of the request, as the operator types (R-HM-9)."""
-    text = " ".join(request.GET.get(k, "") for k in ("summary", "detail")).strip()
+    """Catalog items from the words of the request, as the operator types (R-HM-9).
+    POST from the intake page: a long detail does not fit in a URL (414, issue 14 item 7)."""
+    params = request.POST if request.method == "POST" else request.GET
+    text = " ".join(params.get(k, "") for k in ("summary", "detail")).strip()
     on = directory.today()
     suggestions = directory.catalog_suggest(text=text, on=on) if text else []
     # The topic classifier helps when a model is trained; without one the list is empty.
@@ -227,7 +230,7 @@ def catalog_suggestions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @capability_required(Capability.INTAKE, Capability.DISPATCH)
 def intake_duplicates(request: HttpRequest) -> HttpResponse:
     """Possible duplicates of the request being typed, or of the ticket `ticket` on the
@@ -239,7 +242,8 @@ def intake_duplicates(request: HttpRequest) -> HttpResponse:
     if ticket is not None:
         text, area = f"{ticket.summary} {ticket.detail}", ticket.region_id
     else:
-        text, area = " ".join(request.GET.get(k, "") for k in ("summary", "detail")).strip(), None
+        params = request.POST if request.method == "POST" else request.GET
+        text, area = " ".join(params.get(k, "") for k in ("summary", "detail")).strip(), None
     found = similar_tickets(text, area=area, user=request.user, exclude=ticket) if text else []
     context = {
         "found": found,
@@ -686,13 +690,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def assignment_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """交办单: the printable assignment sheet of one unit's part."""
     user = request.user
-    assignment = (
-        Assignment.objects.filter(pk=pk, ticket__in=Ticket.objects.visible_to(user))
-        .select_related("ticket__citizen", "ticket__policy_version", "unit", "parent__unit")
-        .first()
+    assignment = access(
+        Assignment.objects.visible_to(user).select_related(
+            "ticket__citizen", "ticket__policy_version", "unit", "parent__unit"
+        ),
+        pk=pk,
     )
-    if assignment is None:
-        raise Http404
     ticket = assignment.ticket
     explained = deadlines.assignment_deadlines(ticket, assignment) if assignment.active else None
     dispatched = ticket.events.filter(kind="dispatched").select_related("actor").last()

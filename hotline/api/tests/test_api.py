@@ -21,5 +21,9 @@ def test_units_and_structured_errors(client, users):
     assert missing.json()["error"]["code"] == "not_found"
 
 
-def test_openapi_schema(client, db):
+def test_openapi_schema_needs_login_outside_debug(client, users):
+    """Issue 14 item 8: the API's map is not published to the world in production."""
+    assert client.get("/api/openapi.json").status_code == 302
+    assert client.get("/api/docs").status_code == 302
+    client.force_login(users[Role.ANALYST])
     assert client.get("/api/openapi.json").status_code == 200

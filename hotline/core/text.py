@@ -1,0 +1,88 @@
+"""The one check every piece of text passes before the database sees it (issue 14 item 1).
+
+Text arrives from API schemas, forms, imports and channels; all of it ends in a model
+save, so a `pre_save` hook (core.apps) runs `clean_model_text` on every hotline model:
+valid Unicode without lone surrogates or NUL, other control characters stripped, and
+lengths checked against the model's `max_length`. A refusal is a DomainError naming
+the field, which pages show as a message and the API as `{"error": …}` with a 400:
+nothing is silently cut, nothing reaches the database that would make a page a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import models
+
+from hotline.core.errors import DomainError
+
+# C0 controls except tab, line feed and carriage return; DEL; C1 controls.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class TextError(DomainError):
+    code = "invalid_text"
+
+
+def clean_text(value: str, *, label: str = "文本", max_length: int | None = None) -> str:
+    """The text with control characters removed; TextError when it cannot be stored."""
+    if _SURROGATE.search(value):
+        raise TextError(f"「{label}」含有无效的字符编码（不成对的代理项），请重新输入")
+    if "\x00" in value:
+        raise TextError(f"「{label}」含有空字符（NUL），请重新输入")
+    value = _CONTROL.sub("", value)
+    if max_length is not None and len(value) > max_length:
+        raise TextError(
+            f"「{label}」过长：最多 {max_length} 个字符，现有 {len(value)} 个",
+            code="too_long",
+        )
+    return value
+
+
+def clean_data(value: Any, *, label: str) -> Any:
+    """Every string inside JSON-shaped data (dicts, lists) cleaned the same way."""
+    if isinstance(value, str):
+        return clean_text(value, label=label)
+    if isinstance(value, dict):
+        return {
+            clean_text(str(k), label=label): clean_data(v, label=label) for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [clean_data(v, label=label) for v in value]
+    return value
+
+
+def clean_model_text(instance: models.Model) -> None:
+    """Clean every text and JSON field of the instance in place (the pre_save hook)."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                label = str(field.verbose_name)
+                max_length = field.max_length if isinstance(field, models.CharField) else None
+                setattr(
+                    instance,
+                    field.attname,
+                    clean_text(value, label=label, max_length=max_length),
+                )
+        elif isinstance(field, models.JSONField):
+            value = getattr(instance, field.attname)
+            if value is not None:
+                setattr(instance, field.attname, clean_data(value, label=str(field.verbose_name)))
+
+
+def _pre_save(sender, instance, raw=False, **kwargs) -> None:
+    if raw or not sender.__module__.startswith("hotline."):
+        return
+    clean_model_text(instance)
+
+
+# Digits with the separators people type (+86, 0571-, spaces, brackets), an extension after 转.
+_PHONE = re.compile(r"^\+?[0-9()\- ]{3,32}(转[0-9]{1,6})?$")
+
+
+def phone_is_valid(phone: str) -> bool:
+    """A phone number as a caller or the exchange gives it: never letters or markup."""
+    return bool(_PHONE.match(phone)) and sum(ch.isdigit() for ch in phone) >= 3
