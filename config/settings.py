@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hotline.notifications",
     "hotline.supervision",
     "hotline.workbench",
+    "hotline.emergencies",
 ]
 
 MIDDLEWARE = [
@@ -150,3 +151,9 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
 HOTLINE_SMS_URL = os.environ.get("HOTLINE_SMS_URL", "")
 HOTLINE_SMS_KEY = os.environ.get("HOTLINE_SMS_KEY", "")
+
+# Emergencies (hotline.emergencies, R-DA-5): the directory code of the government duty
+# office (总值班室) whose contacts are texted, and the minutes an emergency report may
+# wait unacknowledged before the next contact is texted.
+HOTLINE_DUTY_OFFICE = os.environ.get("HOTLINE_DUTY_OFFICE", "QX-ZBS")
+HOTLINE_EMERGENCY_ESCALATE_MINUTES = env.env_int("HOTLINE_EMERGENCY_ESCALATE_MINUTES", 10)

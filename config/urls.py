@@ -12,6 +12,7 @@ urlpatterns = [
     path("intelligence/", include("hotline.intelligence.urls")),
     path("notifications/", include("hotline.notifications.urls")),
     path("supervision/", include("hotline.supervision.urls")),
+    path("emergencies/", include("hotline.emergencies.urls")),
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -61,6 +61,8 @@ UNITS: tuple[tuple[str, str, str, str, str], ...] = (
     ("QX-BS-XP", "下坪村村民委员会", K.COMMUNITY, "QX-BS", OFFICE_HOURS),
     ("QX-SQ-SQ", "石桥村村民委员会", K.COMMUNITY, "QX-SQ", OFFICE_HOURS),
     ("QX-ML-ML", "梅岭村村民委员会", K.COMMUNITY, "QX-ML", OFFICE_HOURS),
+    # The government duty office: emergencies and risk events are reported to it (R-DA-5).
+    ("QX-ZBS", "青溪市人民政府总值班室", K.DEPARTMENT, "QX", ALL_DAY),
 )
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"

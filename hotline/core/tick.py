@@ -17,6 +17,7 @@ log = logging.getLogger("hotline.tick")
 
 
 def _jobs() -> list[tuple[str, Callable[[], dict]]]:
+    from hotline.emergencies.services import escalate_due
     from hotline.intelligence.duplicates import index_pending
     from hotline.notifications.services import deliver_due
     from hotline.supervision.documents import render_pending
@@ -27,6 +28,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     # they queue goes out in the same pass; the PDFs of the letters and recommendations
     # they issued are rendered outside any lock.
     return [
+        ("emergencies", escalate_due),
         ("reminders", sweep),
         ("documents", render_pending),
         ("notifications", deliver_due),

@@ -509,6 +509,8 @@ EVENT_LABELS = {
     "coordination_meeting": _("Coordination meeting"),
     "submitted_to_leader": _("Submitted to the city leaders"),
     "instructed": _("Leader's instruction"),
+    "emergency_reported": _("Reported as an emergency to the leaders and the duty office"),
+    "emergency_acknowledged": _("Emergency report acknowledged"),
 }
 
 
