@@ -88,6 +88,13 @@ class Period:
         return f"{format_number(amount)}{UNIT_LABELS[self.unit]}"
 
 
+def _hours_from(data: Mapping[str, Any], key: str, default: float) -> float:
+    value = float(data.get(key, default))
+    if not 0 < value <= 24 * 30:
+        raise PolicyError(f"{key} 必须在 0 到 720 小时之间")
+    return value
+
+
 def format_number(value: float | None) -> str:
     if value is None:
         return "?"
@@ -138,6 +145,15 @@ class ClockPolicy:
     on_redo: ClockStart = ClockStart.RESTART
     review_time_counted: bool = False
     citation: str = ""
+    # The hotline's own pace (natural hours, it works around the clock): a ticket waits at
+    # most this long for dispatch, a unit's request or reply for the hotline's review;
+    # past it the queues mark the row "派单超时" / "审核超时".
+    dispatch_hours: float = 2.0
+    urgent_dispatch_hours: float = 0.5
+    review_hours: float = 24.0
+
+    def dispatch_limit_hours(self, urgency: str) -> float:
+        return self.urgent_dispatch_hours if urgency == Urgency.URGENT else self.dispatch_hours
 
 
 @dataclass(frozen=True)
@@ -407,6 +423,9 @@ def to_dict(policy: Policy) -> dict[str, Any]:
             "on_redo": clock.on_redo.value,
             "review_time_counted": clock.review_time_counted,
             "citation": clock.citation,
+            "dispatch_hours": clock.dispatch_hours,
+            "urgent_dispatch_hours": clock.urgent_dispatch_hours,
+            "review_hours": clock.review_hours,
         },
         "parameters": [
             {"name": p.name, "label": p.label, "value": p.value, "required": p.required}
@@ -488,6 +507,9 @@ def from_dict(data: Mapping[str, Any]) -> Policy:
             on_redo=ClockStart(clock_data.get("on_redo", "restart")),
             review_time_counted=bool(clock_data.get("review_time_counted", False)),
             citation=str(clock_data.get("citation", "")),
+            dispatch_hours=_hours_from(clock_data, "dispatch_hours", 2.0),
+            urgent_dispatch_hours=_hours_from(clock_data, "urgent_dispatch_hours", 0.5),
+            review_hours=_hours_from(clock_data, "review_hours", 24.0),
         )
         rules = tuple(
             Rule(

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hotline.sla.calendar import WorkCalendar
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
@@ -15,6 +16,44 @@ from hotline.tickets.selectors import sees_every_ticket
 from hotline.tickets.states import Status
 
 NEAR_DUE_WORKDAYS = 2  # "即将超期": reply due within two working days
+# Urgent first in every queue (R-HM-4): "urgent" sorts after "normal", so descending
+# urgency puts the urgent rows on top; test_queues pins it.
+URGENT_FIRST = "-urgency"
+URGENCIES = ("urgent", "normal")
+
+
+def by_urgency(queryset: QuerySet, wanted: str, field: str = "urgency") -> QuerySet:
+    """Only the rows of one urgency when the page asks (?urgency=urgent|normal)."""
+    return queryset.filter(**{field: wanted}) if wanted in URGENCIES else queryset
+
+
+# --- how long a row has waited ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Age:
+    """How long a row has waited in its queue, and whether the hotline's own step (the
+    dispatch, or the review of a unit's request or reply) is late by the policy."""
+
+    waited: timedelta
+    late: bool
+
+    @property
+    def text(self) -> str:
+        minutes = max(0, int(self.waited.total_seconds() // 60))
+        if minutes < 60:
+            return gettext("%(n)d min") % {"n": minutes}
+        if minutes < 48 * 60:
+            return gettext("%(n)d h") % {"n": minutes // 60}
+        return gettext("%(n)d d") % {"n": minutes // (24 * 60)}
+
+
+def age(since: datetime | None, *, now: datetime, limit_hours: float | None = None) -> Age | None:
+    if since is None:
+        return None
+    waited = now - since
+    late = limit_hours is not None and waited > timedelta(hours=limit_hours)
+    return Age(waited, late)
 
 
 # --- remaining working days --------------------------------------------------------------
@@ -67,13 +106,15 @@ def visible_requests(user, kind: str) -> QuerySet[UnitRequest]:
         requests = requests.filter(assignment__ticket__in=Ticket.objects.visible_to(user))
     return requests.select_related(
         "assignment__ticket", "assignment__unit", "suggested_unit", "requested_by"
-    ).order_by("requested_at", "id")
+    ).order_by("-assignment__ticket__urgency", "requested_at", "id")
 
 
 def dispatch_queues(user) -> dict[str, QuerySet]:
     tickets = Ticket.objects.visible_to(user).select_related("citizen")
     return {
-        "pending": tickets.filter(status=Status.PENDING_DISPATCH).order_by("received_at", "id"),
+        "pending": tickets.filter(status=Status.PENDING_DISPATCH).order_by(
+            URGENT_FIRST, "received_at", "id"
+        ),
         "send_back": visible_requests(user, UnitRequest.Kind.SEND_BACK),
         "extension": visible_requests(user, UnitRequest.Kind.EXTENSION),
         "completion": tickets.filter(status=Status.REPLIED)
@@ -83,7 +124,7 @@ def dispatch_queues(user) -> dict[str, QuerySet]:
                 queryset=Assignment.objects.select_related("unit").prefetch_related("replies"),
             )
         )
-        .order_by("received_at", "id"),
+        .order_by(URGENT_FIRST, "received_at", "id"),
     }
 
 
@@ -101,7 +142,7 @@ def inbox_base(user) -> QuerySet[Assignment]:
         # no sub-query over every ticket of the unit is needed here.
         Assignment.objects.filter(unit_id=user.unit_id)
         .select_related("ticket", "ticket__citizen", "unit", "handler", "parent__unit")
-        .order_by("reply_due", "id")
+        .order_by("-ticket__urgency", "reply_due", "id")
     )
 
 
@@ -149,7 +190,7 @@ def replies_to_approve(user) -> QuerySet[Reply]:
             assignment__unit_id=user.unit_id,
         )
         .select_related("assignment__ticket", "assignment__unit", "written_by")
-        .order_by("written_at", "id")
+        .order_by("-assignment__ticket__urgency", "written_at", "id")
     )
 
 
@@ -166,7 +207,7 @@ def visit_queue(user) -> QuerySet[Ticket]:
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
             "visits",
         )
-        .order_by("received_at", "id")
+        .order_by(URGENT_FIRST, "received_at", "id")
     )
 
 

@@ -105,6 +105,20 @@ def _attempt(request: HttpRequest, call: Callable[[], str]) -> int | None:
     return None
 
 
+def _clocks(version_ids) -> dict[int, Any]:
+    """The clock rules of the policy versions on one page of a queue, read once."""
+    from hotline.sla.models import PolicyVersion
+
+    versions = PolicyVersion.objects.filter(pk__in=set(version_ids))
+    return {v.pk: v.as_policy().clock for v in versions}
+
+
+URGENCY_FIELD = {
+    "send_back": "assignment__ticket__urgency",
+    "extension": "assignment__ticket__urgency",
+}
+
+
 # --- 受理 intake ----------------------------------------------------------------------------
 
 
@@ -385,12 +399,23 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     tabs = list(DISPATCH_TABS)
     tab = _tab(request, tabs)
     all_queues = queues.dispatch_queues(request.user)
-    page = _page(request, all_queues[tab])
+    urgency = request.GET.get("urgency", "")
+    field = URGENCY_FIELD.get(tab, "urgency")
+    page = _page(request, queues.by_urgency(all_queues[tab], urgency, field))
     rows: list[dict] = []
     on = directory.today()
     catalog = list(directory.catalog_in_force(on=on)) if tab == "pending" else []
-    for obj in page:
+    now = clock.now()
+    tickets_on_page = [obj.assignment.ticket if tab in URGENCY_FIELD else obj for obj in page]
+    clocks = _clocks(t.policy_version_id for t in tickets_on_page)
+    for obj, t in zip(page, tickets_on_page, strict=True):
         row: dict[str, Any] = {"obj": obj}
+        review = clocks[t.policy_version_id].review_hours
+        if tab == "pending":
+            limit = clocks[t.policy_version_id].dispatch_limit_hours(t.urgency)
+            row["age"] = queues.age(obj.received_at, now=now, limit_hours=limit)
+        elif tab in URGENCY_FIELD:
+            row["age"] = queues.age(obj.requested_at, now=now, limit_hours=review)
         if tab == "pending":
             row["suggestions"] = directory.catalog_suggest(
                 text=f"{obj.summary} {obj.detail}", on=on, limit=2, items=catalog
@@ -406,6 +431,8 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                 if lead
                 else None
             )
+            approved = row["reply"].approved_at if row["reply"] else None
+            row["age"] = queues.age(approved, now=now, limit_hours=review)
             row["form"] = bound.get(("completion", obj.pk)) or f.NoteForm(prefix=f"t{obj.pk}")
         elif tab == "extension":
             row["form"] = bound.get((tab, obj.pk)) or f.ExtensionDecisionForm(
@@ -598,7 +625,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         all_queues["approve"] = queues.replies_to_approve(user)
     tab = _tab(request, tabs)
     counts = queues.inbox_counts(user, calendar=calendar, now=now) if user.unit_id else {}
-    page = _page(request, all_queues[tab])
+    urgency = request.GET.get("urgency", "")
+    field = "assignment__ticket__urgency" if tab == "approve" else "ticket__urgency"
+    page = _page(request, queues.by_urgency(all_queues[tab], urgency, field))
     rows: list[dict] = []
     reminded = {} if tab == "approve" else queues.reminder_counts([obj.pk for obj in page])
     for obj in page:
@@ -611,6 +640,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                     "obj": obj,
                     "left": queues.remaining(obj.reply_due, calendar=calendar, now=now),
                     "reminded": reminded.get(obj.pk, 0),
+                    "age": queues.age(obj.dispatched_at, now=now),
                 }
             )
     context: dict[str, Any] = {
@@ -768,7 +798,7 @@ def visits(request: HttpRequest) -> HttpResponse:
             return result
         status = result
     queue = queues.visit_queue(request.user)
-    page = _page(request, queue)
+    page = _page(request, queues.by_urgency(queue, request.GET.get("urgency", "")))
     context: dict[str, Any] = {
         "section": SECTION_BY_KEY["visits"],
         "page": page,
