@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from hotline.accounts.permissions import Capability, require
 from hotline.core.errors import DomainError, NotFound
 from hotline.directory.models import Unit
-from hotline.tickets import exports, selectors
+from hotline.tickets import exports, record, selectors
 from hotline.tickets import services as s
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
 
@@ -198,7 +198,7 @@ def _out(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
                 "at": e.at,
                 "actor": e.actor.get_full_name() if e.actor else None,
                 "unit_code": e.unit.code if e.unit else None,
-                "data": e.data,
+                "data": record.event_data_for(request.user, e),
             }
             for e in ticket.events.all()
         ],

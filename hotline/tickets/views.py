@@ -16,7 +16,7 @@ from hotline.accounts.permissions import Capability
 from hotline.core import clock
 from hotline.core.views import capability_required
 from hotline.sla.selectors import work_calendar
-from hotline.tickets import deadlines, exports, selectors
+from hotline.tickets import deadlines, exports, record, selectors
 from hotline.tickets.models import Ticket
 from hotline.workbench.actions import actions_for
 
@@ -126,8 +126,9 @@ def ticket_detail(request, number: str):
             "ticket": ticket,
             "citizen": selectors.citizen_for(request.user, ticket),
             "parts": parts,
-            "events": ticket.events.all(),
+            "events": record.events_for(request.user, ticket),
             "visits": ticket.visits.all(),
+            "record": record.ticket_record(request.user, ticket),
             "files": selectors.attachments_for(request.user, ticket),
             "ticket_actions": actions_for(request.user, ticket),
         },
