@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from hotline.sla import wording
 from hotline.sla.calendar import WorkCalendar
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
 from hotline.tickets.selectors import sees_every_ticket
@@ -63,6 +64,19 @@ def age(since: datetime | None, *, now: datetime, limit_hours: float | None = No
 class Remaining:
     days: int | None  # working days left; negative when overdue; None without a deadline
     overdue: bool
+    due: datetime | None = None  # local
+    now: datetime | None = None  # local
+
+    @property
+    def phrase(self) -> str:
+        """Said in hours on the day itself: "今日 17:30 到期", "已超期 3 小时" (sla.wording)."""
+        if self.due is None or self.now is None:
+            return ""
+        if self.overdue:
+            return wording.overdue_text(self.due, self.now, workdays_over=abs(self.days or 0))
+        if self.due.date() == self.now.date():
+            return wording.due_today_text(self.due)
+        return ""
 
     @property
     def css(self) -> str:
@@ -81,11 +95,12 @@ def remaining(due: datetime | None, *, calendar: WorkCalendar, now: datetime) ->
     """Working days between today and the due day (R-DL-2), counted on the calendar."""
     if due is None:
         return Remaining(None, False)
-    today, day = timezone.localdate(now), timezone.localdate(due)
+    local_due, local_now = timezone.localtime(due), timezone.localtime(now)
+    today, day = local_now.date(), local_due.date()
     try:
         if due >= now:
-            return Remaining(calendar.workdays_between(today, day), False)
-        return Remaining(-calendar.workdays_between(day, today), True)
+            return Remaining(calendar.workdays_between(today, day), False, local_due, local_now)
+        return Remaining(-calendar.workdays_between(day, today), True, local_due, local_now)
     except ValueError:  # outside the calendar's years: show the date only
         return Remaining(None, due < now)
 

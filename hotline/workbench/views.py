@@ -638,7 +638,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
             rows.append(
                 {
                     "obj": obj,
-                    "left": queues.remaining(obj.reply_due, calendar=calendar, now=now),
+                    # 待签收 counts to the sign deadline, every other tab to the reply's.
+                    "due": obj.sign_due if tab == "sign" else obj.reply_due,
+                    "left": queues.remaining(
+                        obj.sign_due if tab == "sign" else obj.reply_due,
+                        calendar=calendar,
+                        now=now,
+                    ),
                     "reminded": reminded.get(obj.pk, 0),
                     "age": queues.age(obj.dispatched_at, now=now),
                 }
