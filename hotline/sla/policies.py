@@ -88,6 +88,17 @@ class Period:
         return f"{format_number(amount)}{UNIT_LABELS[self.unit]}"
 
 
+def _count_from(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        raise PolicyError("延期次数必须是整数")
+    count = int(value)
+    if count < 0:
+        raise PolicyError("延期次数不能为负数")
+    return count
+
+
 def _hours_from(data: Mapping[str, Any], key: str, default: float) -> float:
     value = float(data.get(key, default))
     if not 0 < value <= 24 * 30:
@@ -118,6 +129,7 @@ class Rule:
     return_window: Period | None = None  # None: a return is accepted until the deadline
     extension_allowed: bool = True
     extension_max: Period | None = None  # None: as the hotline approves
+    extension_max_count: int | None = None  # how many extensions; None: no limit
     instruction_may_set_deadline: bool = False  # a leader's instruction may name its own
     report_any_time: bool = False  # major / urgent: report progress at any time
     citation: str = ""
@@ -444,6 +456,7 @@ def to_dict(policy: Policy) -> dict[str, Any]:
                 "return_window": _period_to(r.return_window),
                 "extension_allowed": r.extension_allowed,
                 "extension_max": _period_to(r.extension_max),
+                "extension_max_count": r.extension_max_count,
                 "instruction_may_set_deadline": r.instruction_may_set_deadline,
                 "report_any_time": r.report_any_time,
                 "citation": r.citation,
@@ -524,6 +537,7 @@ def from_dict(data: Mapping[str, Any]) -> Policy:
                 return_window=_period_from(r.get("return_window")),
                 extension_allowed=bool(r.get("extension_allowed", True)),
                 extension_max=_period_from(r.get("extension_max")),
+                extension_max_count=_count_from(r.get("extension_max_count")),
                 instruction_may_set_deadline=bool(r.get("instruction_may_set_deadline", False)),
                 report_any_time=bool(r.get("report_any_time", False)),
                 citation=str(r.get("citation", "")),

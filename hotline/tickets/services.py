@@ -500,6 +500,20 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
     return ticket
 
 
+def _check_extension(ticket: Ticket, assignment: Assignment, days: int) -> None:
+    """The rule's limits (allowed, most days in all, most extensions) and a deadline the
+    calendar can count (R-UN-3)."""
+    refusal = deadlines.extension_limits(ticket, assignment).refusal(days)
+    if refusal:
+        raise DomainError(refusal, code="extension_refused")
+    try:
+        deadlines.due_after_extension(ticket, assignment, days)
+    except ValueError:
+        raise DomainError(
+            "延期后的期限超出了工作日历的年份范围，请减少延期天数", code="extension_refused"
+        ) from None
+
+
 def extension_request(*, actor, assignment: Assignment, reason: str, days: int) -> UnitRequest:
     """Ask for more time, with reasons (R-UN-3, LX 四3, ZS 18)."""
     _require_member(actor, assignment)
@@ -512,9 +526,7 @@ def extension_request(*, actor, assignment: Assignment, reason: str, days: int) 
         states.check("extension_request", ticket.status)
         if not assignment.active:
             raise Conflict("该工单已不在本单位办理")
-        rule = deadlines.assignment_deadlines(ticket, assignment).rule
-        if not rule.extension_allowed:
-            raise DomainError(f"按「{rule.label}」规定，工单原则上不得延期（{rule.citation}）")
+        _check_extension(ticket, assignment, days)
         if assignment.requests.filter(
             kind=UnitRequest.Kind.EXTENSION, decision=UnitRequest.Decision.PENDING
         ).exists():
@@ -546,6 +558,8 @@ def extension_decide(
         granted = days if days is not None else request.days or 0
         if approve and granted < 1:
             raise DomainError("批准的延期天数至少为 1 个工作日")
+        if approve:
+            _check_extension(ticket, assignment, granted)
         request.decision = (
             UnitRequest.Decision.APPROVED if approve else UnitRequest.Decision.REFUSED
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.directory.models import Unit, UnitKind
+from hotline.tickets.deadlines import MAX_EXTENSION_DAYS
 from hotline.tickets.models import (
     KIND_CHOICES,
     MODE_CHOICES,
@@ -135,7 +136,9 @@ class NoteForm(forms.Form):
 
 
 class ExtensionDecisionForm(forms.Form):
-    days = forms.IntegerField(label=_("Days granted"), required=False)
+    days = forms.IntegerField(
+        label=_("Days granted"), required=False, min_value=1, max_value=MAX_EXTENSION_DAYS
+    )
     note = forms.CharField(label=_("Reason or note"), required=False, widget=_text(2))
 
 
@@ -182,7 +185,9 @@ class SendBackForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    days = forms.IntegerField(label=_("Extra working days"), initial=3)
+    days = forms.IntegerField(
+        label=_("Extra working days"), initial=3, min_value=1, max_value=MAX_EXTENSION_DAYS
+    )
     reason = forms.CharField(label=_("Reason"), required=False, widget=_text(2))
 
 

@@ -438,6 +438,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
             row["form"] = bound.get((tab, obj.pk)) or f.ExtensionDecisionForm(
                 prefix=f"r{obj.pk}", initial={"days": obj.days}
             )
+            row.update(_extension_preview(obj))
         else:
             row["form"] = bound.get((tab, obj.pk)) or f.NoteForm(prefix=f"r{obj.pk}")
         rows.append(row)
@@ -479,6 +480,18 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     return _show(
         request, "workbench/dispatch.html", "workbench/_dispatch_workspace.html", context, status
     )
+
+
+def _extension_preview(request: UnitRequest) -> dict[str, Any]:
+    """What the reviewer sees before approving (R-UN-3): the new reply deadline if the
+    days asked are granted, and the rule's limits."""
+    a = request.assignment
+    limits = deadlines.extension_limits(a.ticket, a)
+    try:
+        new_due = deadlines.due_after_extension(a.ticket, a, request.days or 0)
+    except ValueError:
+        new_due = None
+    return {"new_due": new_due, "limits": limits, "refusal": limits.refusal(request.days or 0)}
 
 
 # --- 待办 unit inbox ----------------------------------------------------------------------
@@ -674,6 +687,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 citizen=citizen_for(user, assignment.ticket),
                 left=queues.remaining(assignment.reply_due, calendar=calendar, now=now),
                 forms=_assignment_forms(assignment, bound),
+                extension=deadlines.extension_limits(assignment.ticket, assignment)
+                if assignment.active
+                else None,
                 open_bound=next((k for k in bound if isinstance(k, str)), ""),
                 has_children=assignment.unit.children.filter(active=True).exists(),
                 pending_reply=any(
