@@ -22,7 +22,7 @@ from hotline.directory.models import CatalogItem, Topic, Unit
 from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
 from hotline.sla.models import PolicyVersion
-from hotline.sla.policies import ClockStart, Kind, Mode, Urgency
+from hotline.sla.policies import ClockStart, Kind, Mode, PeriodUnit, PolicyError, Urgency
 from hotline.sla.selectors import default_policy_version, work_calendar
 from hotline.tickets import attachments, deadlines, states
 from hotline.tickets.models import (
@@ -345,7 +345,7 @@ def ticket_dispatch(
             )
             if first and policy.clock.on_return_approved == ClockStart.FIRST_RECEIPT:
                 assignment.clock_start = first.first_received_at
-            result = deadlines.refresh(ticket, assignment, calendar)
+            result = _dispatch_deadlines(ticket, assignment, calendar, policy)
             assignment.save()
             made.append((assignment, result))
         lead_assignment, lead_result = made[0]
@@ -376,8 +376,29 @@ def ticket_dispatch(
             citizen_notice=notice,
             rule=lead_result.rule.label,
             citation=lead_result.rule.citation,
+            deadline_from="catalog"
+            if lead_result.rule.reply.unit == PeriodUnit.CATALOG
+            else "rule",
         )
     return ticket
+
+
+def _dispatch_deadlines(ticket: Ticket, assignment: Assignment, calendar, policy):
+    """The assignment's deadlines; a rule that takes them from the dispatch catalog, for
+    a matter without a catalog item, asks the dispatcher for the deadline instead of
+    failing: dispatch by statutory duty, and every ticket states its deadline (ZS 15,
+    R-HM-9)."""
+    try:
+        return deadlines.refresh(ticket, assignment, calendar)
+    except PolicyError as exc:
+        rule = policy.rule_for(Kind(ticket.kind), Mode(assignment.mode), Urgency(ticket.urgency))
+        if rule.reply.unit == PeriodUnit.CATALOG and ticket.catalog_days is None:
+            raise DomainError(
+                f"政策规则「{rule.label}」按派单目录确定办理时限，但本事项没有派单目录事项："
+                "请按法定职责填写办理时限（工作日）（中山 第十五条）",
+                code="deadline_required",
+            ) from None
+        raise DomainError(str(exc), code="policy_incomplete") from None
 
 
 # --- unit processing (R-UN-1 to R-UN-6) ----------------------------------------------------

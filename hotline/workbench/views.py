@@ -291,11 +291,19 @@ def _dispatch_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
                     coordinated=data["coordinated"],
                 )
                 lead = ticket.assignments.get(active=True, role=Assignment.Role.LEAD)
-                return _("Ticket %(number)s dispatched to %(unit)s; reply due %(due)s.") % {
+                done = _("Ticket %(number)s dispatched to %(unit)s; reply due %(due)s.") % {
                     "number": ticket.number,
                     "unit": lead.unit.name,
                     "due": _local(lead.reply_due),
                 }
+                event = ticket.events.filter(kind="dispatched").last()
+                days = data["catalog_days"]
+                if event and days and event.data.get("deadline_from") == "rule":
+                    done += " " + _(
+                        "The deadline comes from the policy rule “%(rule)s”, "
+                        "not from the catalog item's %(days)s working days."
+                    ) % {"rule": event.data.get("rule", ""), "days": days}
+                return done
 
         elif action == "merge":
             form = bound["merge"] = f.MergeForm(post, prefix="merge")
