@@ -486,8 +486,8 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
     """Approve: back to dispatch, the next unit's clock starts anew. Refuse: the unit goes
     on, its deadline from first receipt with the review time not counted (R-DL-3, ZS 17)."""
     require(actor, Capability.DISPATCH)
-    if not approve and not note.strip():
-        raise DomainError("不同意退回时请说明理由")
+    if not note.strip():  # both ways: the unit and the next unit read why (R-UN-2)
+        raise DomainError("同意退回时请说明理由" if approve else "不同意退回时请说明理由")
     with transaction.atomic():
         ticket = _lock(request.assignment.ticket)
         request = _pending(request, UnitRequest.Kind.SEND_BACK)
