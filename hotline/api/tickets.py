@@ -120,6 +120,8 @@ class ReplyIn(Schema):
     text: str
     points: list[str] = []
     citizen_view: str = ""
+    result: str = ""  # resolved / partly / unresolved (R-UN-4)
+    result_reason: str = ""
 
 
 class VisitIn(Schema):
@@ -303,6 +305,8 @@ def reply_submit(request: HttpRequest, pk: int, payload: ReplyIn):
         text=payload.text,
         points=payload.points,
         citizen_view=payload.citizen_view,
+        result=payload.result,
+        result_reason=payload.result_reason,
     )
     return {"id": made.pk}
 

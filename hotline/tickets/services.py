@@ -701,11 +701,20 @@ def reply_submit(
     text: str,
     points: list[str] | None = None,
     citizen_view: str = "",
+    result: str = "",
+    result_reason: str = "",
+    files: list | tuple = (),
 ) -> Reply:
-    """The handler writes the reply and sends it to the unit leader (R-UN-5)."""
+    """The handler writes the reply, with the handling result (解决 / 部分解决 / 未解决,
+    with the reason when not fully resolved) and any site photos or papers, and sends it
+    to the unit leader (R-UN-4, R-UN-5). A refused file refuses the whole reply."""
     _require_member(actor, assignment)
     if not text.strip():
         raise DomainError("请填写答复内容")
+    if result and result not in Reply.Result.values:
+        raise DomainError("未知的办理结果", code="invalid_result")
+    if result in (Reply.Result.PARTLY, Reply.Result.UNRESOLVED) and not result_reason.strip():
+        raise DomainError("部分解决或未解决时请说明原因", code="result_reason_required")
     with transaction.atomic():
         ticket, assignment = _lock_assignment(assignment)
         states.check("reply_submit", ticket.status)
@@ -722,10 +731,37 @@ def reply_submit(
             text=text.strip(),
             points=list(points or []),
             citizen_view=citizen_view.strip(),
+            result=result,
+            result_reason=result_reason.strip() if result != Reply.Result.RESOLVED else "",
             written_by=actor,
         )
         _bump(ticket)
-        _event(ticket, "reply_submitted", actor, assignment=assignment, reply=reply.pk)
+        _event(
+            ticket,
+            "reply_submitted",
+            actor,
+            assignment=assignment,
+            reply=reply.pk,
+            result=result,
+            files=len(files),
+        )
+        for upload in files:
+            attachment_add(actor=actor, ticket=ticket, upload=upload)
+    return reply
+
+
+def reply_withdraw(*, actor, reply: Reply) -> Reply:
+    """The handler takes a submitted reply back while the unit leader has not decided."""
+    _require_member(actor, reply.assignment)
+    with transaction.atomic():
+        ticket, assignment = _lock_assignment(reply.assignment)
+        reply = Reply.objects.select_for_update().get(pk=reply.pk)
+        if reply.state != Reply.State.SUBMITTED:
+            raise Conflict("单位负责人已审核该答复，不能撤回")
+        reply.state = Reply.State.WITHDRAWN
+        reply.save(update_fields=["state"])
+        _bump(ticket)
+        _event(ticket, "reply_withdrawn", actor, assignment=assignment, reply=reply.pk)
     return reply
 
 

@@ -16,6 +16,7 @@ from hotline.tickets.models import (
     Channel,
     DeclineReason,
     Handling,
+    Reply,
     Visit,
 )
 
@@ -195,14 +196,42 @@ class AssistForm(forms.Form):
     text = forms.CharField(label=_("Our part of the work"), required=False, widget=_text(3))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the service checks each (tickets.attachments)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Reply to the citizen"), required=False, widget=_text(5))
+    text = forms.CharField(
+        label=_("Reply to the citizen"),
+        required=False,
+        widget=_text(5, **{"data-reply-text": ""}),
+    )
     points = forms.CharField(
         label=_("Points answered (one per line)"), required=False, widget=_text(3)
+    )
+    result = forms.ChoiceField(
+        label=_("Handling result"), choices=Reply.Result.choices, widget=forms.RadioSelect
+    )
+    result_reason = forms.CharField(
+        label=_("Why not (fully) resolved"), required=False, widget=_text(2)
     )
     citizen_view = forms.CharField(
         label=_("Citizen's satisfaction, or why none"), required=False, widget=_text(2)
     )
+    attachments = MultipleFileField(label=_("Site photos or papers"), required=False)
 
     def point_list(self) -> list[str]:
         return [p.strip() for p in self.cleaned_data["points"].splitlines() if p.strip()]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("intake/duplicates/", views.intake_duplicates, name="duplicates"),
     path("suggest/", views.catalog_suggestions, name="suggest"),
     path("assignments/<int:pk>/sheet/", views.assignment_sheet, name="sheet"),
+    path("inbox/reply-check/", views.reply_check, name="reply-check"),
 ]

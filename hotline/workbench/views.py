@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -548,6 +549,10 @@ def _inbox_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
             return _("Reply for ticket %(number)s returned to the handler.") % {"number": number}
 
         return _attempt(request, decide) or redirect(_here(request))
+    if action == "reply_withdraw":
+        return _reply_withdraw(request)
+    if action == "bulk_sign":
+        return _bulk_sign(request)
     assignment = queues.inbox_base(user).filter(pk=_pk(post.get("assignment"))).first()
     if assignment is None:
         raise Http404
@@ -559,7 +564,7 @@ def _inbox_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
         "send_back": lambda: f.SendBackForm(post, prefix="sb"),
         "extension": lambda: f.ExtensionForm(post, prefix="ext"),
         "assist": lambda: f.AssistForm(post, prefix="as"),
-        "reply": lambda: f.ReplyForm(post, prefix="rp"),
+        "reply": lambda: f.ReplyForm(post, request.FILES, prefix="rp"),
         "sub_review": lambda: f.SubReviewForm(post, prefix=f"sub{post.get('sub')}"),
     }
     if action not in forms:
@@ -613,6 +618,9 @@ def _inbox_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
                 text=data["text"],
                 points=form.point_list(),
                 citizen_view=data["citizen_view"],
+                result=data["result"],
+                result_reason=data["result_reason"],
+                files=data["attachments"],
             )
             return _("Reply for ticket %(number)s sent to the unit leader for approval.") % {
                 "number": number
@@ -625,6 +633,85 @@ def _inbox_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
         return _("Result of %(unit)s reviewed.") % {"unit": sub.unit.name}
 
     return _attempt(request, run) or redirect(_here(request))
+
+
+def _reply_withdraw(request: HttpRequest) -> HttpResponse | int:
+    """The handler takes back a reply the unit leader has not decided yet."""
+    user: Any = request.user
+    reply = (
+        Reply.objects.filter(
+            assignment__in=queues.inbox_base(user), pk=_pk(request.POST.get("reply"))
+        )
+        .select_related("assignment__ticket")
+        .first()
+    )
+    if reply is None:
+        raise Http404
+    number = reply.assignment.ticket.number
+
+    def run() -> str:
+        s.reply_withdraw(actor=user, reply=reply)
+        return _("Reply for ticket %(number)s withdrawn; edit it and send it again.") % {
+            "number": number
+        }
+
+    return _attempt(request, run) or redirect(_here(request))
+
+
+def _bulk_sign(request: HttpRequest) -> HttpResponse:
+    """批量签收: every ticked assignment awaiting signature, each on its own; the ones a
+    concurrent action took are named, the rest signed."""
+    user: Any = request.user
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    chosen = queues.inbox_base(user).filter(pk__in=ids, state=Assignment.State.DISPATCHED)
+    signed, failed = [], []
+    for assignment in chosen:
+        try:
+            s.assignment_sign(actor=user, assignment=assignment)
+        except DomainError as exc:
+            failed.append(f"{assignment.ticket.number}：{exc.message}")
+        else:
+            signed.append(assignment.ticket.number)
+    if signed:
+        messages.success(request, _("Signed %(n)d tickets.") % {"n": len(signed)})
+    if failed:
+        messages.error(request, "；".join(failed))
+    if not signed and not failed:
+        messages.error(request, _("Tick the tickets to sign."))
+    return redirect(_here(request))
+
+
+def selected_any(request: HttpRequest) -> bool:
+    return bool(request.GET.get("a") or request.POST.get("assignment"))
+
+
+def _inbox_search(queryset, query: str):
+    """The inbox's own search: a ticket number, or words of the summary or the place."""
+    query = query.strip()
+    if not query:
+        return queryset
+    return queryset.filter(
+        Q(ticket__number=query)
+        | Q(ticket__summary__icontains=query)
+        | Q(ticket__address__icontains=query)
+    )
+
+
+@require_GET
+@capability_required(Capability.HANDLE)
+def reply_check(request: HttpRequest) -> HttpResponse:
+    """The reply check while the handler writes (htmx, R-UN-5): the same findings the
+    unit leader and the hotline's reviewer see."""
+    assignment = queues.inbox_base(request.user).filter(pk=_pk(request.GET.get("a"))).first()
+    if assignment is None:
+        raise Http404
+    ticket = assignment.ticket
+    text = request.GET.get("rp-text", "").strip()
+    return render(
+        request,
+        "workbench/_reply_check_live.html",
+        {"question": f"{ticket.summary}\n{ticket.detail}", "text": text},
+    )
 
 
 @capability_required(Capability.HANDLE)
@@ -645,10 +732,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
         tabs.append(("approve", gettext_lazy("Replies to approve")))
         all_queues["approve"] = queues.replies_to_approve(user)
     tab = _tab(request, tabs)
+    if (
+        "tab" not in request.GET
+        and can(user, Capability.APPROVE_REPLY)
+        and not selected_any(request)
+    ):
+        tab = "approve"  # the unit leader lands on the replies waiting for sign-off
     counts = queues.inbox_counts(user, calendar=calendar, now=now) if user.unit_id else {}
     urgency = request.GET.get("urgency", "")
     field = "assignment__ticket__urgency" if tab == "approve" else "ticket__urgency"
-    page = _page(request, queues.by_urgency(all_queues[tab], urgency, field))
+    listed = queues.by_urgency(all_queues[tab], urgency, field)
+    if tab != "approve":
+        listed = _inbox_search(listed, request.GET.get("q", ""))
+    page = _page(request, listed)
     rows: list[dict] = []
     reminded = {} if tab == "approve" else queues.reminder_counts([obj.pk for obj in page])
     for obj in page:
@@ -700,8 +796,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 else None,
                 open_bound=next((k for k in bound if isinstance(k, str)), ""),
                 has_children=assignment.unit.children.filter(active=True).exists(),
-                pending_reply=any(
-                    r.state == Reply.State.SUBMITTED for r in assignment.replies.all()
+                pending_reply=next(
+                    (r for r in assignment.replies.all() if r.state == Reply.State.SUBMITTED),
+                    None,
                 ),
                 pending_requests=[
                     r
