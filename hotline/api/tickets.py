@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.accounts.permissions import Capability, require
@@ -393,3 +393,18 @@ def annotate(request: HttpRequest, number: str, payload: TextIn):
         actor=request.user, ticket=_ticket(request, number), text=payload.text
     )
     return {"id": event.pk}
+
+
+@router.post("/{number}/attachments")
+def attachment_upload(
+    request: HttpRequest,
+    number: str,
+    file: UploadedFile = File(...),  # noqa: B008  (ninja declares a multipart part so)
+    evidence: bool = Form(False),
+):
+    """Attach one file (multipart `file`, optional `evidence`); the same checks as the
+    page: type and size by the bytes, no evidence from units (KM 19)."""
+    made = s.attachment_add(
+        actor=request.user, ticket=_ticket(request, number), upload=file, evidence=evidence
+    )
+    return {"id": made.pk, "name": made.name, "size": made.size, "evidence": made.evidence}

@@ -510,6 +510,7 @@ EVENT_LABELS = {
     "redo": _("Redo ordered"),
     "screened": _("Ruled validly completed"),
     "merged": _("Merged"),
+    "repeat_linked": _("Kept as a repeat of a closed ticket"),
     "annotated": _("Note"),
     "attached": _("File attached"),
     "reminded": _("Reminder"),

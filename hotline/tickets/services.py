@@ -943,6 +943,20 @@ def ticket_merge(*, actor, ticket: Ticket, into: Ticket, reason: str = "") -> Ti
         ticket, into = locked[ticket.pk], locked[into.pk]
         if into.status in (Status.MERGED, Status.DECLINED):
             raise DomainError("目标工单已合并或不予受理")
+        if into.status == Status.CLOSED:
+            ticket.decline_reason, ticket.related_to = DeclineReason.REPEAT, into
+            _move(ticket, "repeat_of_closed")
+            _active(ticket).update(active=False, state=Assignment.State.CLOSED)
+            _event(
+                ticket,
+                "repeat_linked",
+                actor,
+                related_to=into.number,
+                reason=reason,
+                guidance=DECLINE_GUIDANCE[DeclineReason.REPEAT],
+                progress=f"原工单 {into.number} 已办结归档",
+            )
+            return ticket
         _move(ticket, "merge")
         ticket.merged_into = into
         ticket.save(update_fields=["merged_into"])

@@ -315,9 +315,14 @@ def _dispatch_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
                 into = _find_ticket(user, form.cleaned_data["into"])
                 if into is None:
                     raise DomainError(_("Enter the number of the ticket to merge into."))
-                s.ticket_merge(
+                done = s.ticket_merge(
                     actor=user, ticket=ticket, into=into, reason=form.cleaned_data["reason"]
                 )
+                if done.status == Status.DECLINED:
+                    return _(
+                        "Ticket %(into)s is closed: ticket %(number)s is kept as a repeat "
+                        "of it; tell the caller its result."
+                    ) % {"number": ticket.number, "into": into.number}
                 return _("Ticket %(number)s merged into %(into)s.") % {
                     "number": ticket.number,
                     "into": into.number,
