@@ -265,3 +265,23 @@ def due_after_extension(
         return assignment_deadlines(ticket, trial, calendar).reply.due
     except OverflowError as exc:
         raise ValueError(str(exc)) from None
+
+
+def expected_reply_due(ticket: Ticket, mode: str = Mode.WRITTEN) -> datetime | None:
+    """The reply deadline the operator reads to the caller at intake (ZS 15: every
+    ticket states its deadline): the ticket's rule for a written assignment counted from
+    now. None when the rule takes it from the dispatch catalog (known at dispatch)."""
+    try:
+        return reply_due_and_reminders(
+            ticket.policy_version.as_policy(),
+            work_calendar(),
+            kind=ticket.kind,
+            mode=mode,
+            urgency=ticket.urgency,
+            catalog_days=None,
+            instruction_days=None,
+            extra_days=0,
+            clock_start=ticket.received_at,
+        ).due
+    except ValueError:  # PolicyError (catalog, a blank parameter) or past the calendar
+        return None

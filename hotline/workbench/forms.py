@@ -60,7 +60,7 @@ class IntakeForm(forms.Form):
             attrs={"autocomplete": "off", "inputmode": "tel", "autofocus": True, "data-alt": "p"}
         ),
     )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=_("Name or form of address"), max_length=50, required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial="phone")
     kind = forms.ChoiceField(
         label=_("Kind"), choices=KIND_CHOICES, initial="help", widget=forms.RadioSelect

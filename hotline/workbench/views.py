@@ -167,11 +167,19 @@ def intake(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 status = _refused(request, exc)
             else:
-                messages.success(
-                    request,
-                    _("Ticket %(number)s saved: %(outcome)s.")
-                    % {"number": ticket.number, "outcome": ticket.get_handling_display()},
-                )
+                told = _("Ticket %(number)s saved: %(outcome)s.") % {
+                    "number": ticket.number,
+                    "outcome": ticket.get_handling_display(),
+                }
+                if ticket.handling == Handling.DISPATCH:
+                    expected = deadlines.expected_reply_due(ticket)
+                    told += " " + (
+                        _("Tell the caller: a reply is expected by %(due)s.")
+                        % {"due": _local(expected)}
+                        if expected
+                        else _("Tell the caller: the deadline is set by the dispatch catalog.")
+                    )
+                messages.success(request, told)
                 request.session["intake_saved"] = ticket.number  # the page clears its draft
                 return redirect("section-intake")
         else:
@@ -221,7 +229,8 @@ def catalog_suggestions(request: HttpRequest) -> HttpResponse:
     # The topic classifier helps when a model is trained; without one the list is empty.
     topics = suggest_topics(text) if text else []
     # Units that handled similar requests in the end (after any send-back), with the catalog.
-    units = suggest_units(text=text, on=on, limit=3) if text else []
+    address = request.GET.get("address", "").strip()
+    units = suggest_units(text=text, on=on, address=address, limit=3) if text else []
     return render(
         request,
         "workbench/_suggestions.html",
@@ -486,6 +495,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                     on=on,
                     topic=ticket.topic_id,
                     region=ticket.region_id,
+                    address=ticket.address,
                     limit=3,
                 ),
                 form=bound.get("dispatch") or f.DispatchForm(initial=initial),
