@@ -27,8 +27,8 @@ def inbox(request):
             )
             .order_by("-latest")
         )
-        page = Paginator(groups, 30).get_page(request.GET.get("page"))
-        return render(request, "notifications/inbox.html", {"page": page, "grouped": True})
+        rows = Paginator(groups, 30).get_page(request.GET.get("page"))
+        return render(request, "notifications/inbox.html", {"page": rows, "grouped": True})
     page = Paginator(messages.select_related("ticket"), 30).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page, "ticket": number})
 
