@@ -15,6 +15,7 @@ from hotline.accounts.models import Role, User
 from hotline.core.models import audit
 from hotline.directory.demo_data import build_demo_catalog
 from hotline.directory.models import Unit, UnitKind
+from hotline.emergencies.defaults import install_default_keywords
 
 K = UnitKind
 OFFICE_HOURS = "工作日 8:30-12:00，14:00-17:30"
@@ -158,6 +159,7 @@ def build_demo_city() -> list[DemoAccount]:
         user.save()
     _install_policies(User.objects.get(username="admin"))
     build_demo_catalog()
+    install_default_keywords()  # R-IN-4: the emergency words (hotline.emergencies)
     audit(kind="demo_city_built", actor=None, units=len(UNITS), accounts=len(ACCOUNTS))
     return list(ACCOUNTS)
 
