@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hotline.channels",
     "captcha",
     "hotline.portal",
+    "hotline.emergencies",
 ]
 
 MIDDLEWARE = [
@@ -256,3 +257,8 @@ CAPTCHA_TEST_MODE = env.env_bool("HOTLINE_CAPTCHA_TEST_MODE", False)
 # The access log's append-only triggers (migration core 0003); only the test settings turn
 # them off.
 HOTLINE_ACCESS_LOG_DB_GUARDS = True
+# Emergencies (hotline.emergencies, R-DA-5): the directory code of the government duty
+# office (总值班室) whose contacts are texted, and the minutes an emergency report may
+# wait unacknowledged before the next contact is texted.
+HOTLINE_DUTY_OFFICE = os.environ.get("HOTLINE_DUTY_OFFICE", "QX-ZBS")
+HOTLINE_EMERGENCY_ESCALATE_MINUTES = env.env_int("HOTLINE_EMERGENCY_ESCALATE_MINUTES", 10)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("captcha/", include("hotline.portal.captcha_urls")),
     path("reports/", include("hotline.reports.urls")),
     path("results/", reports_views.public_results, name="public-results"),
+    path("emergencies/", include("hotline.emergencies.urls")),
     path("api/", api_urls()),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

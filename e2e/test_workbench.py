@@ -94,6 +94,7 @@ def test_one_ticket_through_every_workbench(page, demo):
     page.fill("#id_rp-text", "已约谈物业公司，电梯已于今日修复并通过检测。")
     page.fill("#id_rp-points", "电梯维修\n物业责任")
     page.fill("#id_rp-citizen_view", "诉求人表示满意")
+    page.check("#id_rp-result_0")  # 解决
     reply_form = page.locator("form", has=page.locator("input[name=action][value=reply]"))
     submit(page, lambda: reply_form.locator("button.primary").click())
     assert "msg-success" in page.content()

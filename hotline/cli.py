@@ -47,6 +47,17 @@ def _check_database() -> None:
     connection.ensure_connection()
 
 
+def _migrate_for(name: str) -> None:
+    """The hotline's own commands (deadline, tick, demo-city, imports, ...) bring the
+    database up to date first, as `serve` does, so a fresh data directory works instead
+    of failing with "no such table". Django's own commands (migrate, shell, ...) are left
+    as they are."""
+    from django.core.management import call_command, get_commands
+
+    if get_commands().get(name, "").startswith("hotline."):
+        call_command("migrate", interactive=False, verbosity=0)
+
+
 def _serve(args: list[str]) -> None:
     import argparse
 
@@ -109,9 +120,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from django.core.management import execute_from_command_line
 
+        name = command.replace("-", "_")
         if command not in ("help", "version", "--version"):
             _check_database()
-        execute_from_command_line(["hotline", command.replace("-", "_"), *rest])
+            _migrate_for(name)
+        execute_from_command_line(["hotline", name, *rest])
     except ConfigError as exc:
         return _fail(str(exc), EXIT_CONFIG)
     except ImproperlyConfigured as exc:

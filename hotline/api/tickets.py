@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core.access import access
 from hotline.core.errors import DomainError, NotFound, form_errors_text
 from hotline.directory.models import Unit
-from hotline.tickets import exports, selectors
+from hotline.tickets import exports, record, selectors
 from hotline.tickets import services as s
 from hotline.tickets import services_followup as sf
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
@@ -127,6 +127,8 @@ class ReplyIn(Schema):
     text: str
     points: list[str] = []
     citizen_view: str = ""
+    result: str = ""  # resolved / partly / unresolved (R-UN-4)
+    result_reason: str = ""
 
 
 class VisitIn(Schema):
@@ -206,7 +208,7 @@ def _out(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
                 "at": e.at,
                 "actor": e.actor.get_full_name() if e.actor else None,
                 "unit_code": e.unit.code if e.unit else None,
-                "data": e.data,
+                "data": record.event_data_for(request.user, e),
             }
             for e in ticket.events.all()
         ],
@@ -317,6 +319,8 @@ def reply_submit(request: HttpRequest, pk: int, payload: ReplyIn):
         text=payload.text,
         points=payload.points,
         citizen_view=payload.citizen_view,
+        result=payload.result,
+        result_reason=payload.result_reason,
     )
     return {"id": made.pk}
 
@@ -405,3 +409,18 @@ def annotate(request: HttpRequest, number: str, payload: TextIn):
         actor=request.user, ticket=_ticket(request, number), text=payload.text
     )
     return {"id": event.pk}
+
+
+@router.post("/{number}/attachments")
+def attachment_upload(
+    request: HttpRequest,
+    number: str,
+    file: UploadedFile = File(...),  # noqa: B008  (ninja declares a multipart part so)
+    evidence: bool = Form(False),
+):
+    """Attach one file (multipart `file`, optional `evidence`); the same checks as the
+    page: type and size by the bytes, no evidence from units (KM 19)."""
+    made = s.attachment_add(
+        actor=request.user, ticket=_ticket(request, number), upload=file, evidence=evidence
+    )
+    return {"id": made.pk, "name": made.name, "size": made.size, "evidence": made.evidence}

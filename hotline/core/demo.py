@@ -15,6 +15,7 @@ from hotline.accounts.models import Role, User
 from hotline.core.models import audit
 from hotline.directory.demo_data import build_demo_catalog
 from hotline.directory.models import Unit, UnitKind
+from hotline.emergencies.defaults import install_default_keywords
 
 K = UnitKind
 OFFICE_HOURS = "工作日 8:30-12:00，14:00-17:30"
@@ -61,6 +62,8 @@ UNITS: tuple[tuple[str, str, str, str, str], ...] = (
     ("QX-BS-XP", "下坪村村民委员会", K.COMMUNITY, "QX-BS", OFFICE_HOURS),
     ("QX-SQ-SQ", "石桥村村民委员会", K.COMMUNITY, "QX-SQ", OFFICE_HOURS),
     ("QX-ML-ML", "梅岭村村民委员会", K.COMMUNITY, "QX-ML", OFFICE_HOURS),
+    # The government duty office: emergencies and risk events are reported to it (R-DA-5).
+    ("QX-ZBS", "青溪市人民政府总值班室", K.DEPARTMENT, "QX", ALL_DAY),
 )
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
@@ -165,6 +168,7 @@ def build_demo_city() -> list[DemoAccount]:
         user.save()
     _install_policies(User.objects.get(username="admin"))
     build_demo_catalog()
+    install_default_keywords()  # R-IN-4: the emergency words (hotline.emergencies)
     audit(kind="demo_city_built", actor=None, units=len(UNITS), accounts=len(ACCOUNTS))
     return list(ACCOUNTS)
 

@@ -18,6 +18,7 @@ log = logging.getLogger("hotline.tick")
 
 def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     from hotline.channels import mailbox, progress, transfers
+    from hotline.emergencies.services import escalate_due
     from hotline.intelligence.duplicates import index_pending
     from hotline.intelligence.services import topic_model_retrain_due
     from hotline.knowledge.notices import remind_due as knowledge_reminders
@@ -36,6 +37,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
         ("channel_notices", progress.send_notices),
         ("partner_calls", transfers.deliver_due),
         ("portal_limits", portal_sweep),
+        ("emergencies", escalate_due),
         ("reminders", sweep),
         ("documents", render_pending),
         ("notifications", deliver_due),

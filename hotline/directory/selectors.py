@@ -213,3 +213,29 @@ def catalog_suggest(
             found.append(Suggestion(item=item, matched=matched, score=score))
     found.sort(key=lambda s: (-s.score, -len(s.matched), s.item.code))
     return found[:limit]
+
+
+PLACE_SUFFIXES = ("街道办事处", "办事处", "人民政府", "管委会")
+
+
+def unit_for_place(address: str) -> Unit | None:
+    """The town, street or district whose name the address names ("江滨街道…" → 江滨街道
+    办事处), the longest name first; None when it names none. Used to keep local units
+    of other places out of the suggestions (R-HM-9)."""
+    from hotline.directory.models import UnitKind
+
+    address = (address or "").strip()
+    if not address:
+        return None
+    best: tuple[int, Unit] | None = None
+    for unit in Unit.objects.active().filter(kind__in=[UnitKind.TOWN, UnitKind.DISTRICT]):
+        name = unit.name
+        for suffix in PLACE_SUFFIXES:
+            if name.endswith(suffix):
+                name = name[: -len(suffix)]
+                break
+        short = name.removesuffix("街道").removesuffix("镇").removesuffix("乡")
+        for candidate in (name, short if len(short) >= 2 else ""):
+            if candidate and candidate in address and (best is None or len(candidate) > best[0]):
+                best = (len(candidate), unit)
+    return best[1] if best else None

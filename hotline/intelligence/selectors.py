@@ -292,12 +292,30 @@ class UnitSuggestion:
         return ", ".join(f"{names[k]} {round(v * 100)}%" for k, v in self.parts.items())
 
 
+def _local_place(unit, units: dict) -> int | None:
+    """The town or district a unit belongs to (itself, or its nearest such ancestor);
+    None for city-wide units (departments, utilities and their offices)."""
+    from hotline.directory.models import UnitKind
+
+    seen = 0
+    while unit is not None and seen < 10:
+        if unit.kind in (UnitKind.TOWN, UnitKind.DISTRICT):
+            return unit.pk
+        unit = units.get(unit.parent_id)
+        seen += 1
+    return None
+
+
 def suggest_units(
-    *, text: str, on=None, topic=None, region=None, limit: int = 5
+    *, text: str, on=None, topic=None, region=None, address: str = "", limit: int = 5
 ) -> list[UnitSuggestion]:
     """Units most likely to handle `text`, best first, from the catalog, the topic, the
     region and which unit finally handled similar tickets (after any send-back). [] when
-    there is neither a catalog match nor history; never an error."""
+    there is neither a catalog match nor history; never an error.
+
+    The place decides among local units: with a region (or an address naming a town or
+    street), the towns, streets and communities of other places are not suggested (a
+    江滨街道 address never suggests 城东街道)."""
     from hotline.directory.models import Unit
     from hotline.directory.selectors import catalog_suggest, today
     from hotline.intelligence.routing import rank
@@ -308,7 +326,16 @@ def suggest_units(
         catalog: dict[int, float] = {}
         for s in catalog_suggest(text=text, on=on or today(), limit=20):
             catalog[s.item.unit_id] = catalog.get(s.item.unit_id, 0) + s.score
-        units = {u.pk: u for u in Unit.objects.active() if u.may_lead}
+        every = {u.pk: u for u in Unit.objects.active()}
+        units = {pk: u for pk, u in every.items() if u.may_lead}
+        if region is None and address:
+            from hotline.directory.selectors import unit_for_place
+
+            region = unit_for_place(address)
+        place = getattr(region, "pk", region)
+        if place is not None:
+            place = _local_place(every.get(place), every) or place
+            units = {pk: u for pk, u in units.items() if _local_place(u, every) in (None, place)}
         ranked = rank(
             text,
             history=routing_history(),

@@ -159,6 +159,16 @@ def deliver_due(*, limit: int = 200) -> dict[str, int]:
     return counts
 
 
+def inbox_mark_all_read(*, user, ticket_id: int | None = None) -> int:
+    """全部标为已读: every unread in-app message of the user (of one ticket if given)."""
+    unread = Notification.objects.filter(
+        recipient=user, channel=Channel.INBOX, read_at__isnull=True
+    )
+    if ticket_id is not None:
+        unread = unread.filter(ticket_id=ticket_id)
+    return unread.update(read_at=clock.now())
+
+
 def inbox_mark_read(*, user, notification: Notification) -> None:
     if notification.recipient_id != user.pk:
         return

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from hotline.accounts.permissions import Capability, can
@@ -10,10 +11,38 @@ from hotline.notifications.models import Channel, Notification, State
 
 
 def inbox(request):
-    """The user's own in-app messages, newest first."""
+    """The user's own in-app messages, newest first; `?group=ticket` shows one row per
+    ticket with its count of unread messages, `?ticket=<number>` one ticket's messages."""
     messages = Notification.objects.filter(recipient=request.user, channel=Channel.INBOX)
+    number = request.GET.get("ticket", "").strip()
+    if number:
+        messages = messages.filter(ticket__number=number)
+    if request.GET.get("group") == "ticket":
+        groups = (
+            messages.exclude(ticket=None)
+            .values("ticket__number", "ticket__summary")
+            .annotate(
+                total=Count("id"),
+                unread=Count("id", filter=Q(read_at__isnull=True)),
+                latest=Max("created_at"),
+            )
+            .order_by("-latest")
+        )
+        rows = Paginator(groups, 30).get_page(request.GET.get("page"))
+        return render(request, "notifications/inbox.html", {"page": rows, "grouped": True})
     page = Paginator(messages.select_related("ticket"), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {"page": page})
+    return render(request, "notifications/inbox.html", {"page": page, "ticket": number})
+
+
+@require_POST
+def inbox_read_all(request):
+    ticket = request.POST.get("ticket", "").strip()
+    ticket_id = None
+    if ticket:
+        found = Notification.objects.filter(recipient=request.user, ticket__number=ticket).first()
+        ticket_id = found.ticket_id if found else -1
+    services.inbox_mark_all_read(user=request.user, ticket_id=ticket_id)
+    return redirect("notifications:inbox")
 
 
 @require_POST

@@ -88,6 +88,24 @@ class Period:
         return f"{format_number(amount)}{UNIT_LABELS[self.unit]}"
 
 
+def _count_from(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        raise PolicyError("延期次数必须是整数")
+    count = int(value)
+    if count < 0:
+        raise PolicyError("延期次数不能为负数")
+    return count
+
+
+def _hours_from(data: Mapping[str, Any], key: str, default: float) -> float:
+    value = float(data.get(key, default))
+    if not 0 < value <= 24 * 30:
+        raise PolicyError(f"{key} 必须在 0 到 720 小时之间")
+    return value
+
+
 def format_number(value: float | None) -> str:
     if value is None:
         return "?"
@@ -111,6 +129,7 @@ class Rule:
     return_window: Period | None = None  # None: a return is accepted until the deadline
     extension_allowed: bool = True
     extension_max: Period | None = None  # None: as the hotline approves
+    extension_max_count: int | None = None  # how many extensions; None: no limit
     instruction_may_set_deadline: bool = False  # a leader's instruction may name its own
     report_any_time: bool = False  # major / urgent: report progress at any time
     citation: str = ""
@@ -138,6 +157,15 @@ class ClockPolicy:
     on_redo: ClockStart = ClockStart.RESTART
     review_time_counted: bool = False
     citation: str = ""
+    # The hotline's own pace (natural hours, it works around the clock): a ticket waits at
+    # most this long for dispatch, a unit's request or reply for the hotline's review;
+    # past it the queues mark the row "派单超时" / "审核超时".
+    dispatch_hours: float = 2.0
+    urgent_dispatch_hours: float = 0.5
+    review_hours: float = 24.0
+
+    def dispatch_limit_hours(self, urgency: str) -> float:
+        return self.urgent_dispatch_hours if urgency == Urgency.URGENT else self.dispatch_hours
 
 
 @dataclass(frozen=True)
@@ -446,6 +474,9 @@ def to_dict(policy: Policy) -> dict[str, Any]:
             "on_redo": clock.on_redo.value,
             "review_time_counted": clock.review_time_counted,
             "citation": clock.citation,
+            "dispatch_hours": clock.dispatch_hours,
+            "urgent_dispatch_hours": clock.urgent_dispatch_hours,
+            "review_hours": clock.review_hours,
         },
         "parameters": [
             {"name": p.name, "label": p.label, "value": p.value, "required": p.required}
@@ -464,6 +495,7 @@ def to_dict(policy: Policy) -> dict[str, Any]:
                 "return_window": _period_to(r.return_window),
                 "extension_allowed": r.extension_allowed,
                 "extension_max": _period_to(r.extension_max),
+                "extension_max_count": r.extension_max_count,
                 "instruction_may_set_deadline": r.instruction_may_set_deadline,
                 "report_any_time": r.report_any_time,
                 "citation": r.citation,
@@ -550,6 +582,9 @@ def from_dict(data: Mapping[str, Any]) -> Policy:
             on_redo=ClockStart(clock_data.get("on_redo", "restart")),
             review_time_counted=bool(clock_data.get("review_time_counted", False)),
             citation=str(clock_data.get("citation", "")),
+            dispatch_hours=_hours_from(clock_data, "dispatch_hours", 2.0),
+            urgent_dispatch_hours=_hours_from(clock_data, "urgent_dispatch_hours", 0.5),
+            review_hours=_hours_from(clock_data, "review_hours", 24.0),
         )
         rules = tuple(
             Rule(
@@ -564,6 +599,7 @@ def from_dict(data: Mapping[str, Any]) -> Policy:
                 return_window=_period_from(r.get("return_window")),
                 extension_allowed=bool(r.get("extension_allowed", True)),
                 extension_max=_period_from(r.get("extension_max")),
+                extension_max_count=_count_from(r.get("extension_max_count")),
                 instruction_may_set_deadline=bool(r.get("instruction_may_set_deadline", False)),
                 report_any_time=bool(r.get("report_any_time", False)),
                 citation=str(r.get("citation", "")),

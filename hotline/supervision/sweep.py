@@ -22,6 +22,7 @@ from hotline.core.bulk import bound_cursor, insert_rows
 from hotline.directory.models import Unit
 from hotline.notifications.models import Channel
 from hotline.notifications.services import notify_many
+from hotline.sla import wording
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.deadlines import Pause as SlaPause
 from hotline.sla.models import PolicyVersion
@@ -78,10 +79,14 @@ def _reminder_text(assignment: Assignment) -> str:
 
 
 def _text(number: str, summary: str, reply_due: datetime | None) -> str:
-    return (
-        f"工单 {number}「{summary}」将于 "
-        f"{timezone.localtime(reply_due):%Y-%m-%d %H:%M} 到期，请抓紧办理并按时答复。"
-    )
+    """The reminder, in the tense of the deadline (sla.wording): a passed deadline asks
+    for the reply at once."""
+    if reply_due is None:
+        return f"工单 {number}「{summary}」请抓紧办理并按时答复。"
+    now = timezone.localtime(clock.now())
+    due = timezone.localtime(reply_due)
+    ask = "请抓紧办理并按时答复。" if due > now else "请立即办理并答复。"
+    return f"工单 {number}「{summary}」{wording.reminder_due_text(due, now)}，{ask}"
 
 
 def _messages(

@@ -198,3 +198,114 @@ def refresh(
     assignment.return_until = result.return_until.due if result.return_until else None
     assignment.next_check_at = assignment.dispatched_at if result.reply.due else None
     return result
+
+
+# --- extensions (R-UN-3) -------------------------------------------------------------------
+
+MAX_EXTENSION_DAYS = 250  # about a year of working days: beyond it is a typing error
+
+
+class ExtensionLimits(NamedTuple):
+    """What the assignment's rule allows (R-UN-3): whether extensions are allowed, the
+    most working days in all and the most extensions, and what was granted so far."""
+
+    allowed: bool
+    max_days: int | None
+    max_count: int | None
+    used_days: int
+    used_count: int
+    rule: Rule
+
+    @property
+    def days_left(self) -> int:
+        cap = MAX_EXTENSION_DAYS if self.max_days is None else self.max_days
+        return max(0, cap - self.used_days)
+
+    @property
+    def available(self) -> bool:
+        count_left = self.max_count is None or self.used_count < self.max_count
+        return self.allowed and count_left and self.days_left > 0
+
+    @property
+    def why_not(self) -> str:
+        """Why no extension can be asked at all ("" when one can)."""
+        return self.refusal(1)
+
+    def refusal(self, days: int) -> str:
+        """Why `days` more cannot be asked or granted ("" when they can)."""
+        rule = self.rule
+        if not self.allowed:
+            return f"按「{rule.label}」规定，工单原则上不得延期（{rule.citation}）"
+        if self.max_count is not None and self.used_count >= self.max_count:
+            return (
+                f"按「{rule.label}」规定，最多延期 {self.max_count} 次，已延期 {self.used_count} 次"
+            )
+        if days < 1:
+            return "延期天数至少为 1 个工作日"
+        if days > self.days_left:
+            if self.max_days is None:
+                return f"延期天数不能超过 {MAX_EXTENSION_DAYS} 个工作日"
+            return (
+                f"按「{rule.label}」规定，延期合计不超过 {self.max_days} 个工作日"
+                f"（已延期 {self.used_days} 个，还可延期 {self.days_left} 个）"
+            )
+        return ""
+
+
+def extension_limits(ticket: Ticket, assignment: Assignment) -> ExtensionLimits:
+    policy = ticket.policy_version.as_policy()
+    rule = policy.rule_for(Kind(ticket.kind), Mode(assignment.mode), Urgency(ticket.urgency))
+    max_days = None
+    if rule.extension_max is not None:
+        resolved = policy.resolve(rule.extension_max, catalog_days=ticket.catalog_days)
+        max_days = int(resolved.amount or 0)
+    approved = [
+        r for r in assignment.requests.all() if r.kind == "extension" and r.decision == "approved"
+    ]
+    return ExtensionLimits(
+        allowed=rule.extension_allowed,
+        max_days=max_days,
+        max_count=rule.extension_max_count,
+        used_days=assignment.extra_days,
+        used_count=len(approved),
+        rule=rule,
+    )
+
+
+def due_after_extension(
+    ticket: Ticket, assignment: Assignment, days: int, calendar: WorkCalendar | None = None
+) -> datetime | None:
+    """The reply deadline if `days` more working days were granted; None when the clock
+    is stopped. ValueError when it falls outside the working-day calendar."""
+    trial = Assignment(
+        pk=assignment.pk,
+        ticket=ticket,
+        mode=assignment.mode,
+        clock_start=assignment.clock_start,
+        dispatched_at=assignment.dispatched_at,
+        extra_days=assignment.extra_days + days,
+    )
+    try:
+        return assignment_deadlines(ticket, trial, calendar).reply.due
+    except OverflowError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def expected_reply_due(ticket: Ticket, mode: str = Mode.WRITTEN) -> datetime | None:
+    """The reply deadline the operator reads to the caller at intake (ZS 15: every
+    ticket states its deadline): the ticket's rule for a written assignment counted from
+    now. None when the rule takes it from the dispatch catalog (known at dispatch)."""
+    try:
+        return reply_due_and_reminders(
+            ticket.policy_version.as_policy(),
+            work_calendar(),
+            kind=ticket.kind,
+            mode=mode,
+            urgency=ticket.urgency,
+            catalog_days=None,
+            instruction_days=None,
+            extra_days=0,
+            clock_start=ticket.received_at,
+        ).due
+    except ValueError:  # PolicyError (catalog, a blank parameter) or past the calendar
+        return None

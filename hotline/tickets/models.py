@@ -484,12 +484,24 @@ class Reply(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected by the unit leader")
         REFUSED = "refused", _("Refused by the hotline")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the handler")
+
+    class Result(models.TextChoices):
+        """How far the matter was resolved, in the unit's own words (R-UN-4, R-UN-5)."""
+
+        RESOLVED = "resolved", _("Resolved")
+        PARTLY = "partly", _("Partly resolved")
+        UNRESOLVED = "unresolved", _("Not resolved")
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="replies")
     text = models.TextField(_("reply"))
     points = models.JSONField(_("points answered"), default=list, blank=True)
     citizen_view = models.TextField(_("citizen's satisfaction or why none"), blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
+    result = models.CharField(
+        _("handling result"), max_length=10, choices=Result.choices, blank=True
+    )
+    result_reason = models.TextField(_("why not (fully) resolved"), blank=True)
     written_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     written_at = models.DateTimeField(default=clock.now)
     approved_by = models.ForeignKey(
@@ -615,6 +627,7 @@ EVENT_LABELS = {
     "reply_submitted": _("Reply written"),
     "reply_approved": _("Reply approved by the unit leader"),
     "reply_rejected": _("Reply returned by the unit leader"),
+    "reply_withdrawn": _("Reply withdrawn by the handler"),
     "completion_approved": _("Completion approved"),
     "completion_refused": _("Completion refused"),
     "visited": _("Return visit"),
@@ -631,6 +644,7 @@ EVENT_LABELS = {
     "redo": _("Redo ordered"),
     "screened": _("Ruled validly completed"),
     "merged": _("Merged"),
+    "repeat_linked": _("Kept as a repeat of a closed ticket"),
     "annotated": _("Note"),
     "attached": _("File attached"),
     "reminded": _("Reminder"),
@@ -643,6 +657,8 @@ EVENT_LABELS = {
     "coordination_meeting": _("Coordination meeting"),
     "submitted_to_leader": _("Submitted to the city leaders"),
     "instructed": _("Leader's instruction"),
+    "emergency_reported": _("Reported as an emergency to the leaders and the duty office"),
+    "emergency_acknowledged": _("Emergency report acknowledged"),
 }
 
 

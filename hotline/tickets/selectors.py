@@ -62,12 +62,17 @@ def ticket_get(*, user, number: str) -> Ticket | None:
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.select_related("unit", "handler").prefetch_related(
-                    "pauses", "requests", "replies"
+                    "pauses",
+                    "requests__requested_by",
+                    "requests__decided_by",
+                    "replies__written_by",
+                    "replies__approved_by",
                 ),
             ),
             "events__actor",
             "events__unit",
-            "visits",
+            "visits__by",
+            "submissions__instructed_by",
         )
         .filter(number=number)
         .first()

@@ -23,7 +23,7 @@ from hotline.directory.models import CatalogItem, Topic, Unit
 from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
 from hotline.sla.models import PolicyVersion
-from hotline.sla.policies import ClockStart, Kind, Mode, Urgency
+from hotline.sla.policies import ClockStart, Kind, Mode, PeriodUnit, PolicyError, Urgency
 from hotline.sla.selectors import default_policy_version, work_calendar
 from hotline.tickets import attachments, deadlines, followup, states
 from hotline.tickets.models import (
@@ -353,7 +353,7 @@ def ticket_dispatch(
             )
             if first and policy.clock.on_return_approved == ClockStart.FIRST_RECEIPT:
                 assignment.clock_start = first.first_received_at
-            result = deadlines.refresh(ticket, assignment, calendar)
+            result = _dispatch_deadlines(ticket, assignment, calendar, policy)
             assignment.save()
             made.append((assignment, result))
         lead_assignment, lead_result = made[0]
@@ -384,8 +384,29 @@ def ticket_dispatch(
             citizen_notice=notice,
             rule=lead_result.rule.label,
             citation=lead_result.rule.citation,
+            deadline_from="catalog"
+            if lead_result.rule.reply.unit == PeriodUnit.CATALOG
+            else "rule",
         )
     return ticket
+
+
+def _dispatch_deadlines(ticket: Ticket, assignment: Assignment, calendar, policy):
+    """The assignment's deadlines; a rule that takes them from the dispatch catalog, for
+    a matter without a catalog item, asks the dispatcher for the deadline instead of
+    failing: dispatch by statutory duty, and every ticket states its deadline (ZS 15,
+    R-HM-9)."""
+    try:
+        return deadlines.refresh(ticket, assignment, calendar)
+    except PolicyError as exc:
+        rule = policy.rule_for(Kind(ticket.kind), Mode(assignment.mode), Urgency(ticket.urgency))
+        if rule.reply.unit == PeriodUnit.CATALOG and ticket.catalog_days is None:
+            raise DomainError(
+                f"政策规则「{rule.label}」按派单目录确定办理时限，但本事项没有派单目录事项："
+                "请按法定职责填写办理时限（工作日）（中山 第十五条）",
+                code="deadline_required",
+            ) from None
+        raise DomainError(str(exc), code="policy_incomplete") from None
 
 
 # --- unit processing (R-UN-1 to R-UN-6) ----------------------------------------------------
@@ -474,8 +495,8 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
     """Approve: back to dispatch, the next unit's clock starts anew. Refuse: the unit goes
     on, its deadline from first receipt with the review time not counted (R-DL-3, ZS 17)."""
     require(actor, Capability.DISPATCH)
-    if not approve and not note.strip():
-        raise DomainError("不同意退回时请说明理由")
+    if not note.strip():  # both ways: the unit and the next unit read why (R-UN-2)
+        raise DomainError("同意退回时请说明理由" if approve else "不同意退回时请说明理由")
     with transaction.atomic():
         ticket = _lock(request.assignment.ticket)
         request = _pending(request, UnitRequest.Kind.SEND_BACK)
@@ -509,6 +530,20 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
     return ticket
 
 
+def _check_extension(ticket: Ticket, assignment: Assignment, days: int) -> None:
+    """The rule's limits (allowed, most days in all, most extensions) and a deadline the
+    calendar can count (R-UN-3)."""
+    refusal = deadlines.extension_limits(ticket, assignment).refusal(days)
+    if refusal:
+        raise DomainError(refusal, code="extension_refused")
+    try:
+        deadlines.due_after_extension(ticket, assignment, days)
+    except ValueError:
+        raise DomainError(
+            "延期后的期限超出了工作日历的年份范围，请减少延期天数", code="extension_refused"
+        ) from None
+
+
 def extension_request(*, actor, assignment: Assignment, reason: str, days: int) -> UnitRequest:
     """Ask for more time, with reasons (R-UN-3, LX 四3, ZS 18)."""
     _require_member(actor, assignment)
@@ -521,9 +556,7 @@ def extension_request(*, actor, assignment: Assignment, reason: str, days: int) 
         states.check("extension_request", ticket.status)
         if not assignment.active:
             raise Conflict("该工单已不在本单位办理")
-        rule = deadlines.assignment_deadlines(ticket, assignment).rule
-        if not rule.extension_allowed:
-            raise DomainError(f"按「{rule.label}」规定，工单原则上不得延期（{rule.citation}）")
+        _check_extension(ticket, assignment, days)
         if assignment.requests.filter(
             kind=UnitRequest.Kind.EXTENSION, decision=UnitRequest.Decision.PENDING
         ).exists():
@@ -555,6 +588,8 @@ def extension_decide(
         granted = days if days is not None else request.days or 0
         if approve and granted < 1:
             raise DomainError("批准的延期天数至少为 1 个工作日")
+        if approve:
+            _check_extension(ticket, assignment, granted)
         request.decision = (
             UnitRequest.Decision.APPROVED if approve else UnitRequest.Decision.REFUSED
         )
@@ -675,11 +710,20 @@ def reply_submit(
     text: str,
     points: list[str] | None = None,
     citizen_view: str = "",
+    result: str = "",
+    result_reason: str = "",
+    files: list | tuple = (),
 ) -> Reply:
-    """The handler writes the reply and sends it to the unit leader (R-UN-5)."""
+    """The handler writes the reply, with the handling result (解决 / 部分解决 / 未解决,
+    with the reason when not fully resolved) and any site photos or papers, and sends it
+    to the unit leader (R-UN-4, R-UN-5). A refused file refuses the whole reply."""
     _require_member(actor, assignment)
     if not text.strip():
         raise DomainError("请填写答复内容")
+    if result and result not in Reply.Result.values:
+        raise DomainError("未知的办理结果", code="invalid_result")
+    if result in (Reply.Result.PARTLY, Reply.Result.UNRESOLVED) and not result_reason.strip():
+        raise DomainError("部分解决或未解决时请说明原因", code="result_reason_required")
     with transaction.atomic():
         ticket, assignment = _lock_assignment(assignment)
         states.check("reply_submit", ticket.status)
@@ -696,10 +740,37 @@ def reply_submit(
             text=text.strip(),
             points=list(points or []),
             citizen_view=citizen_view.strip(),
+            result=result,
+            result_reason=result_reason.strip() if result != Reply.Result.RESOLVED else "",
             written_by=actor,
         )
         _bump(ticket)
-        _event(ticket, "reply_submitted", actor, assignment=assignment, reply=reply.pk)
+        _event(
+            ticket,
+            "reply_submitted",
+            actor,
+            assignment=assignment,
+            reply=reply.pk,
+            result=result,
+            files=len(files),
+        )
+        for upload in files:
+            attachment_add(actor=actor, ticket=ticket, upload=upload)
+    return reply
+
+
+def reply_withdraw(*, actor, reply: Reply) -> Reply:
+    """The handler takes a submitted reply back while the unit leader has not decided."""
+    _require_member(actor, reply.assignment)
+    with transaction.atomic():
+        ticket, assignment = _lock_assignment(reply.assignment)
+        reply = Reply.objects.select_for_update().get(pk=reply.pk)
+        if reply.state != Reply.State.SUBMITTED:
+            raise Conflict("单位负责人已审核该答复，不能撤回")
+        reply.state = Reply.State.WITHDRAWN
+        reply.save(update_fields=["state"])
+        _bump(ticket)
+        _event(ticket, "reply_withdrawn", actor, assignment=assignment, reply=reply.pk)
     return reply
 
 
@@ -907,6 +978,20 @@ def ticket_merge(*, actor, ticket: Ticket, into: Ticket, reason: str = "") -> Ti
         ticket, into = locked[ticket.pk], locked[into.pk]
         if into.status in (Status.MERGED, Status.DECLINED):
             raise DomainError("目标工单已合并或不予受理")
+        if into.status == Status.CLOSED:
+            ticket.decline_reason, ticket.related_to = DeclineReason.REPEAT, into
+            _move(ticket, "repeat_of_closed")
+            _active(ticket).update(active=False, state=Assignment.State.CLOSED)
+            _event(
+                ticket,
+                "repeat_linked",
+                actor,
+                related_to=into.number,
+                reason=reason,
+                guidance=DECLINE_GUIDANCE[DeclineReason.REPEAT],
+                progress=f"原工单 {into.number} 已办结归档",
+            )
+            return ticket
         _move(ticket, "merge")
         ticket.merged_into = into
         ticket.save(update_fields=["merged_into"])

@@ -61,6 +61,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "redo": (frozenset({S.COMPLETED}), S.HANDLING),  # R-FB-3
     "screen": (frozenset({S.COMPLETED}), S.CLOSED),  # R-FB-4
     "merge": (OPEN, S.MERGED),
+    # A duplicate of a closed ticket is not merged into it but kept as a repeat of it,
+    # the caller told the earlier result (R-IN-4, LX 三).
+    "repeat_of_closed": (OPEN, S.DECLINED),
     "annotate": (frozenset(Status.values), None),  # R-DA-1: closed tickets only annotated
 }
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("export.xlsx", views.ticket_export, name="export"),
     path("<str:number>/", views.ticket_detail, name="detail"),
     path("<str:number>/files/<int:pk>/", views.attachment_download, name="attachment"),
+    path("<str:number>/files/", views.attachment_upload, name="attachment-upload"),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,12 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from hotline.accounts.models import UNIT_ROLES
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
+from hotline.core.errors import DomainError
 from hotline.core.views import capability_required
 from hotline.sla.selectors import work_calendar
-from hotline.tickets import deadlines, exports, selectors
+from hotline.tickets import deadlines, exports, record, selectors, services
 from hotline.tickets.models import Ticket
 from hotline.workbench.actions import actions_for
 
@@ -126,9 +131,12 @@ def ticket_detail(request, number: str):
             "ticket": ticket,
             "citizen": selectors.citizen_for(request.user, ticket),
             "parts": parts,
-            "events": ticket.events.all(),
+            "events": record.events_for(request.user, ticket),
             "visits": ticket.visits.all(),
+            "record": record.ticket_record(request.user, ticket),
             "files": selectors.attachments_for(request.user, ticket),
+            "may_attach_evidence": request.user.role not in UNIT_ROLES,
+            "upload_mb": settings.HOTLINE_UPLOAD_MAX_BYTES // (1024 * 1024),
             "ticket_actions": actions_for(request.user, ticket),
         },
     )
@@ -149,3 +157,29 @@ def attachment_download(request, number: str, pk: int):
         filename=found.name,
         content_type=found.content_type,
     )
+
+
+@require_POST
+@capability_required(Capability.VIEW_POLICIES)
+def attachment_upload(request, number: str):
+    """Files on a ticket from its page (R-DA-1): the service checks who may see the
+    ticket, the type and size limits and that units never file complaint evidence."""
+    ticket = Ticket.objects.visible_to(request.user).filter(number=number).first()
+    if ticket is None:
+        raise Http404
+    uploads = request.FILES.getlist("file")
+    if not uploads:
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("tickets:detail", number=number)
+    evidence = request.POST.get("evidence") == "on"
+    try:
+        with transaction.atomic():  # several files: all or none
+            for upload in uploads:
+                services.attachment_add(
+                    actor=request.user, ticket=ticket, upload=upload, evidence=evidence
+                )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(n)d file(s) attached.") % {"n": len(uploads)})
+    return redirect("tickets:detail", number=number)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from hotline.accounts.models import User
 from hotline.core.forms import IdChoiceField, IdMultipleChoiceField
 from hotline.directory.models import Topic, Unit, UnitKind
+from hotline.tickets.deadlines import MAX_EXTENSION_DAYS
 from hotline.tickets.models import (
     KIND_CHOICES,
     MODE_CHOICES,
@@ -16,6 +17,7 @@ from hotline.tickets.models import (
     Channel,
     DeclineReason,
     Handling,
+    Reply,
     Visit,
 )
 
@@ -59,7 +61,7 @@ class IntakeForm(forms.Form):
             attrs={"autocomplete": "off", "inputmode": "tel", "autofocus": True, "data-alt": "p"}
         ),
     )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=_("Name or form of address"), max_length=50, required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial="phone")
     kind = forms.ChoiceField(
         label=_("Kind"), choices=KIND_CHOICES, initial="help", widget=forms.RadioSelect
@@ -157,7 +159,9 @@ class NoteForm(forms.Form):
 
 
 class ExtensionDecisionForm(forms.Form):
-    days = forms.IntegerField(label=_("Days granted"), required=False)
+    days = forms.IntegerField(
+        label=_("Days granted"), required=False, min_value=1, max_value=MAX_EXTENSION_DAYS
+    )
     note = forms.CharField(label=_("Reason or note"), required=False, widget=_text(2))
 
 
@@ -204,7 +208,9 @@ class SendBackForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    days = forms.IntegerField(label=_("Extra working days"), initial=3)
+    days = forms.IntegerField(
+        label=_("Extra working days"), initial=3, min_value=1, max_value=MAX_EXTENSION_DAYS
+    )
     reason = forms.CharField(label=_("Reason"), required=False, widget=_text(2))
 
 
@@ -212,14 +218,42 @@ class AssistForm(forms.Form):
     text = forms.CharField(label=_("Our part of the work"), required=False, widget=_text(3))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the service checks each (tickets.attachments)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Reply to the citizen"), required=False, widget=_text(5))
+    text = forms.CharField(
+        label=_("Reply to the citizen"),
+        required=False,
+        widget=_text(5, **{"data-reply-text": ""}),
+    )
     points = forms.CharField(
         label=_("Points answered (one per line)"), required=False, widget=_text(3)
+    )
+    result = forms.ChoiceField(
+        label=_("Handling result"), choices=Reply.Result.choices, widget=forms.RadioSelect
+    )
+    result_reason = forms.CharField(
+        label=_("Why not (fully) resolved"), required=False, widget=_text(2)
     )
     citizen_view = forms.CharField(
         label=_("Citizen's satisfaction, or why none"), required=False, widget=_text(2)
     )
+    attachments = MultipleFileField(label=_("Site photos or papers"), required=False)
 
     def point_list(self) -> list[str]:
         return [p.strip() for p in self.cleaned_data["points"].splitlines() if p.strip()]

@@ -8,12 +8,52 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from hotline.sla import wording
 from hotline.sla.calendar import WorkCalendar
 from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
 from hotline.tickets.states import Status
 
 NEAR_DUE_WORKDAYS = 2  # "即将超期": reply due within two working days
+# Urgent first in every queue (R-HM-4): "urgent" sorts after "normal", so descending
+# urgency puts the urgent rows on top; test_queues pins it.
+URGENT_FIRST = "-urgency"
+URGENCIES = ("urgent", "normal")
+
+
+def by_urgency(queryset: QuerySet, wanted: str, field: str = "urgency") -> QuerySet:
+    """Only the rows of one urgency when the page asks (?urgency=urgent|normal)."""
+    return queryset.filter(**{field: wanted}) if wanted in URGENCIES else queryset
+
+
+# --- how long a row has waited ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Age:
+    """How long a row has waited in its queue, and whether the hotline's own step (the
+    dispatch, or the review of a unit's request or reply) is late by the policy."""
+
+    waited: timedelta
+    late: bool
+
+    @property
+    def text(self) -> str:
+        minutes = max(0, int(self.waited.total_seconds() // 60))
+        if minutes < 60:
+            return gettext("%(n)d min") % {"n": minutes}
+        if minutes < 48 * 60:
+            return gettext("%(n)d h") % {"n": minutes // 60}
+        return gettext("%(n)d d") % {"n": minutes // (24 * 60)}
+
+
+def age(since: datetime | None, *, now: datetime, limit_hours: float | None = None) -> Age | None:
+    if since is None:
+        return None
+    waited = now - since
+    late = limit_hours is not None and waited > timedelta(hours=limit_hours)
+    return Age(waited, late)
 
 
 # --- remaining working days --------------------------------------------------------------
@@ -23,6 +63,19 @@ NEAR_DUE_WORKDAYS = 2  # "即将超期": reply due within two working days
 class Remaining:
     days: int | None  # working days left; negative when overdue; None without a deadline
     overdue: bool
+    due: datetime | None = None  # local
+    now: datetime | None = None  # local
+
+    @property
+    def phrase(self) -> str:
+        """Said in hours on the day itself: "今日 17:30 到期", "已超期 3 小时" (sla.wording)."""
+        if self.due is None or self.now is None:
+            return ""
+        if self.overdue:
+            return wording.overdue_text(self.due, self.now, workdays_over=abs(self.days or 0))
+        if self.due.date() == self.now.date():
+            return wording.due_today_text(self.due)
+        return ""
 
     @property
     def css(self) -> str:
@@ -41,11 +94,12 @@ def remaining(due: datetime | None, *, calendar: WorkCalendar, now: datetime) ->
     """Working days between today and the due day (R-DL-2), counted on the calendar."""
     if due is None:
         return Remaining(None, False)
-    today, day = timezone.localdate(now), timezone.localdate(due)
+    local_due, local_now = timezone.localtime(due), timezone.localtime(now)
+    today, day = local_now.date(), local_due.date()
     try:
         if due >= now:
-            return Remaining(calendar.workdays_between(today, day), False)
-        return Remaining(-calendar.workdays_between(day, today), True)
+            return Remaining(calendar.workdays_between(today, day), False, local_due, local_now)
+        return Remaining(-calendar.workdays_between(day, today), True, local_due, local_now)
     except ValueError:  # outside the calendar's years: show the date only
         return Remaining(None, due < now)
 
@@ -67,13 +121,15 @@ def visible_requests(user, kind: str) -> QuerySet[UnitRequest]:
     )
     return requests.select_related(
         "assignment__ticket", "assignment__unit", "suggested_unit", "requested_by"
-    ).order_by("requested_at", "id")
+    ).order_by("-assignment__ticket__urgency", "requested_at", "id")
 
 
 def dispatch_queues(user) -> dict[str, QuerySet]:
     tickets = Ticket.objects.visible_to(user).select_related("citizen")
     return {
-        "pending": tickets.filter(status=Status.PENDING_DISPATCH).order_by("received_at", "id"),
+        "pending": tickets.filter(status=Status.PENDING_DISPATCH).order_by(
+            URGENT_FIRST, "received_at", "id"
+        ),
         "send_back": visible_requests(user, UnitRequest.Kind.SEND_BACK),
         "extension": visible_requests(user, UnitRequest.Kind.EXTENSION),
         "exclusion": visible_requests(user, UnitRequest.Kind.EXCLUSION),
@@ -85,7 +141,7 @@ def dispatch_queues(user) -> dict[str, QuerySet]:
                 queryset=Assignment.objects.select_related("unit").prefetch_related("replies"),
             )
         )
-        .order_by("received_at", "id"),
+        .order_by(URGENT_FIRST, "received_at", "id"),
     }
 
 
@@ -103,7 +159,7 @@ def inbox_base(user) -> QuerySet[Assignment]:
         # no sub-query over every ticket of the unit is needed here.
         Assignment.objects.filter(unit_id=user.unit_id)
         .select_related("ticket", "ticket__citizen", "unit", "handler", "parent__unit")
-        .order_by("reply_due", "id")
+        .order_by("-ticket__urgency", "reply_due", "id")
     )
 
 
@@ -151,7 +207,7 @@ def replies_to_approve(user) -> QuerySet[Reply]:
             assignment__unit_id=user.unit_id,
         )
         .select_related("assignment__ticket", "assignment__unit", "written_by")
-        .order_by("written_at", "id")
+        .order_by("-assignment__ticket__urgency", "written_at", "id")
     )
 
 
@@ -176,7 +232,7 @@ def visit_queue(user, sort: str = "due") -> QuerySet[Ticket]:
             Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
             "visits",
         )
-        .order_by(*VISIT_SORTS.get(sort, VISIT_SORTS["due"]))
+        .order_by(URGENT_FIRST, *VISIT_SORTS.get(sort, VISIT_SORTS["due"]))
     )
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("suggest/", views.catalog_suggestions, name="suggest"),
     path("assignments/<int:pk>/sheet/", views.assignment_sheet, name="sheet"),
     path("assignments/<int:pk>/follow-up/", followup.unit_followup, name="unit-followup"),
+    path("inbox/reply-check/", views.reply_check, name="reply-check"),
 ]

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -108,6 +109,20 @@ def _attempt(request: HttpRequest, call: Callable[[], str]) -> int | None:
     return None
 
 
+def _clocks(version_ids) -> dict[int, Any]:
+    """The clock rules of the policy versions on one page of a queue, read once."""
+    from hotline.sla.models import PolicyVersion
+
+    versions = PolicyVersion.objects.filter(pk__in=set(version_ids))
+    return {v.pk: v.as_policy().clock for v in versions}
+
+
+URGENCY_FIELD = {
+    "send_back": "assignment__ticket__urgency",
+    "extension": "assignment__ticket__urgency",
+}
+
+
 # --- 受理 intake ----------------------------------------------------------------------------
 
 
@@ -166,11 +181,19 @@ def intake(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 status = _refused(request, exc)
             else:
-                messages.success(
-                    request,
-                    _("Ticket %(number)s saved: %(outcome)s.")
-                    % {"number": ticket.number, "outcome": ticket.get_handling_display()},
-                )
+                told = _("Ticket %(number)s saved: %(outcome)s.") % {
+                    "number": ticket.number,
+                    "outcome": ticket.get_handling_display(),
+                }
+                if ticket.handling == Handling.DISPATCH:
+                    expected = deadlines.expected_reply_due(ticket)
+                    told += " " + (
+                        _("Tell the caller: a reply is expected by %(due)s.")
+                        % {"due": _local(expected)}
+                        if expected
+                        else _("Tell the caller: the deadline is set by the dispatch catalog.")
+                    )
+                messages.success(request, told)
                 request.session["intake_saved"] = ticket.number  # the page clears its draft
                 return redirect("section-intake")
         else:
@@ -222,7 +245,8 @@ def catalog_suggestions(request: HttpRequest) -> HttpResponse:
     # The topic classifier helps when a model is trained; without one the list is empty.
     topics = topic_choices(text) if text else []
     # Units that handled similar requests in the end (after any send-back), with the catalog.
-    units = suggest_units(text=text, on=on, limit=3) if text else []
+    address = params.get("address", "").strip()
+    units = suggest_units(text=text, on=on, address=address, limit=3) if text else []
     return render(
         request,
         "workbench/_suggestions.html",
@@ -296,11 +320,19 @@ def _dispatch_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
                     coordinated=data["coordinated"],
                 )
                 lead = ticket.assignments.get(active=True, role=Assignment.Role.LEAD)
-                return _("Ticket %(number)s dispatched to %(unit)s; reply due %(due)s.") % {
+                done = _("Ticket %(number)s dispatched to %(unit)s; reply due %(due)s.") % {
                     "number": ticket.number,
                     "unit": lead.unit.name,
                     "due": _local(lead.reply_due),
                 }
+                event = ticket.events.filter(kind="dispatched").last()
+                days = data["catalog_days"]
+                if event and days and event.data.get("deadline_from") == "rule":
+                    done += " " + _(
+                        "The deadline comes from the policy rule “%(rule)s”, "
+                        "not from the catalog item's %(days)s working days."
+                    ) % {"rule": event.data.get("rule", ""), "days": days}
+                return done
 
         elif action == "merge":
             form = bound["merge"] = f.MergeForm(post, prefix="merge")
@@ -311,9 +343,14 @@ def _dispatch_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
                 into = _find_ticket(user, form.cleaned_data["into"])
                 if into is None:
                     raise DomainError(_("Enter the number of the ticket to merge into."))
-                s.ticket_merge(
+                done = s.ticket_merge(
                     actor=user, ticket=ticket, into=into, reason=form.cleaned_data["reason"]
                 )
+                if done.status == Status.DECLINED:
+                    return _(
+                        "Ticket %(into)s is closed: ticket %(number)s is kept as a repeat "
+                        "of it; tell the caller its result."
+                    ) % {"number": ticket.number, "into": into.number}
                 return _("Ticket %(number)s merged into %(into)s.") % {
                     "number": ticket.number,
                     "into": into.number,
@@ -406,12 +443,23 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     tabs = list(DISPATCH_TABS)
     tab = _tab(request, tabs)
     all_queues = queues.dispatch_queues(request.user)
-    page = _page(request, all_queues[tab])
+    urgency = request.GET.get("urgency", "")
+    field = URGENCY_FIELD.get(tab, "urgency")
+    page = _page(request, queues.by_urgency(all_queues[tab], urgency, field))
     rows: list[dict] = []
     on = directory.today()
     catalog = list(directory.catalog_in_force(on=on)) if tab == "pending" else []
-    for obj in page:
+    now = clock.now()
+    tickets_on_page = [obj.assignment.ticket if tab in URGENCY_FIELD else obj for obj in page]
+    clocks = _clocks(t.policy_version_id for t in tickets_on_page)
+    for obj, t in zip(page, tickets_on_page, strict=True):
         row: dict[str, Any] = {"obj": obj}
+        review = clocks[t.policy_version_id].review_hours
+        if tab == "pending":
+            limit = clocks[t.policy_version_id].dispatch_limit_hours(t.urgency)
+            row["age"] = queues.age(obj.received_at, now=now, limit_hours=limit)
+        elif tab in URGENCY_FIELD:
+            row["age"] = queues.age(obj.requested_at, now=now, limit_hours=review)
         if tab == "pending":
             row["suggestions"] = directory.catalog_suggest(
                 text=f"{obj.summary} {obj.detail}", on=on, limit=2, items=catalog
@@ -427,11 +475,14 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                 if lead
                 else None
             )
+            approved = row["reply"].approved_at if row["reply"] else None
+            row["age"] = queues.age(approved, now=now, limit_hours=review)
             row["form"] = bound.get(("completion", obj.pk)) or f.NoteForm(prefix=f"t{obj.pk}")
         elif tab == "extension":
             row["form"] = bound.get((tab, obj.pk)) or f.ExtensionDecisionForm(
                 prefix=f"r{obj.pk}", initial={"days": obj.days}
             )
+            row.update(_extension_preview(obj))
         else:
             row["form"] = bound.get((tab, obj.pk)) or f.NoteForm(prefix=f"r{obj.pk}")
         rows.append(row)
@@ -465,6 +516,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
                     on=on,
                     topic=ticket.topic_id,
                     region=ticket.region_id,
+                    address=ticket.address,
                     limit=3,
                 ),
                 form=bound.get("dispatch") or f.DispatchForm(initial=initial),
@@ -473,6 +525,18 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     return _show(
         request, "workbench/dispatch.html", "workbench/_dispatch_workspace.html", context, status
     )
+
+
+def _extension_preview(request: UnitRequest) -> dict[str, Any]:
+    """What the reviewer sees before approving (R-UN-3): the new reply deadline if the
+    days asked are granted, and the rule's limits."""
+    a = request.assignment
+    limits = deadlines.extension_limits(a.ticket, a)
+    try:
+        new_due = deadlines.due_after_extension(a.ticket, a, request.days or 0)
+    except ValueError:
+        new_due = None
+    return {"new_due": new_due, "limits": limits, "refusal": limits.refusal(request.days or 0)}
 
 
 # --- 待办 unit inbox ----------------------------------------------------------------------
@@ -521,6 +585,10 @@ def _inbox_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
             return _("Reply for ticket %(number)s returned to the handler.") % {"number": number}
 
         return _attempt(request, decide) or redirect(_here(request))
+    if action == "reply_withdraw":
+        return _reply_withdraw(request)
+    if action == "bulk_sign":
+        return _bulk_sign(request)
     assignment = queues.inbox_base(user).filter(pk=_pk(post.get("assignment"))).first()
     if assignment is None:
         raise Http404
@@ -532,7 +600,7 @@ def _inbox_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
         "send_back": lambda: f.SendBackForm(post, prefix="sb"),
         "extension": lambda: f.ExtensionForm(post, prefix="ext"),
         "assist": lambda: f.AssistForm(post, prefix="as"),
-        "reply": lambda: f.ReplyForm(post, prefix="rp"),
+        "reply": lambda: f.ReplyForm(post, request.FILES, prefix="rp"),
         "sub_review": lambda: f.SubReviewForm(post, prefix=f"sub{post.get('sub')}"),
     }
     if action not in forms:
@@ -586,6 +654,9 @@ def _inbox_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
                 text=data["text"],
                 points=form.point_list(),
                 citizen_view=data["citizen_view"],
+                result=data["result"],
+                result_reason=data["result_reason"],
+                files=data["attachments"],
             )
             return _("Reply for ticket %(number)s sent to the unit leader for approval.") % {
                 "number": number
@@ -598,6 +669,85 @@ def _inbox_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
         return _("Result of %(unit)s reviewed.") % {"unit": sub.unit.name}
 
     return _attempt(request, run) or redirect(_here(request))
+
+
+def _reply_withdraw(request: HttpRequest) -> HttpResponse | int:
+    """The handler takes back a reply the unit leader has not decided yet."""
+    user: Any = request.user
+    reply = (
+        Reply.objects.filter(
+            assignment__in=queues.inbox_base(user), pk=_pk(request.POST.get("reply"))
+        )
+        .select_related("assignment__ticket")
+        .first()
+    )
+    if reply is None:
+        raise Http404
+    number = reply.assignment.ticket.number
+
+    def run() -> str:
+        s.reply_withdraw(actor=user, reply=reply)
+        return _("Reply for ticket %(number)s withdrawn; edit it and send it again.") % {
+            "number": number
+        }
+
+    return _attempt(request, run) or redirect(_here(request))
+
+
+def _bulk_sign(request: HttpRequest) -> HttpResponse:
+    """批量签收: every ticked assignment awaiting signature, each on its own; the ones a
+    concurrent action took are named, the rest signed."""
+    user: Any = request.user
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    chosen = queues.inbox_base(user).filter(pk__in=ids, state=Assignment.State.DISPATCHED)
+    signed, failed = [], []
+    for assignment in chosen:
+        try:
+            s.assignment_sign(actor=user, assignment=assignment)
+        except DomainError as exc:
+            failed.append(f"{assignment.ticket.number}：{exc.message}")
+        else:
+            signed.append(assignment.ticket.number)
+    if signed:
+        messages.success(request, _("Signed %(n)d tickets.") % {"n": len(signed)})
+    if failed:
+        messages.error(request, "；".join(failed))
+    if not signed and not failed:
+        messages.error(request, _("Tick the tickets to sign."))
+    return redirect(_here(request))
+
+
+def selected_any(request: HttpRequest) -> bool:
+    return bool(request.GET.get("a") or request.POST.get("assignment"))
+
+
+def _inbox_search(queryset, query: str):
+    """The inbox's own search: a ticket number, or words of the summary or the place."""
+    query = query.strip()
+    if not query:
+        return queryset
+    return queryset.filter(
+        Q(ticket__number=query)
+        | Q(ticket__summary__icontains=query)
+        | Q(ticket__address__icontains=query)
+    )
+
+
+@require_GET
+@capability_required(Capability.HANDLE)
+def reply_check(request: HttpRequest) -> HttpResponse:
+    """The reply check while the handler writes (htmx, R-UN-5): the same findings the
+    unit leader and the hotline's reviewer see."""
+    assignment = queues.inbox_base(request.user).filter(pk=_pk(request.GET.get("a"))).first()
+    if assignment is None:
+        raise Http404
+    ticket = assignment.ticket
+    text = request.GET.get("rp-text", "").strip()
+    return render(
+        request,
+        "workbench/_reply_check_live.html",
+        {"question": f"{ticket.summary}\n{ticket.detail}", "text": text},
+    )
 
 
 @capability_required(Capability.HANDLE)
@@ -618,8 +768,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
         tabs.append(("approve", gettext_lazy("Replies to approve")))
         all_queues["approve"] = queues.replies_to_approve(user)
     tab = _tab(request, tabs)
+    if (
+        "tab" not in request.GET
+        and can(user, Capability.APPROVE_REPLY)
+        and not selected_any(request)
+    ):
+        tab = "approve"  # the unit leader lands on the replies waiting for sign-off
     counts = queues.inbox_counts(user, calendar=calendar, now=now) if user.unit_id else {}
-    page = _page(request, all_queues[tab])
+    urgency = request.GET.get("urgency", "")
+    field = "assignment__ticket__urgency" if tab == "approve" else "ticket__urgency"
+    listed = queues.by_urgency(all_queues[tab], urgency, field)
+    if tab != "approve":
+        listed = _inbox_search(listed, request.GET.get("q", ""))
+    page = _page(request, listed)
     rows: list[dict] = []
     reminded = {} if tab == "approve" else queues.reminder_counts([obj.pk for obj in page])
     for obj in page:
@@ -630,8 +791,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
             rows.append(
                 {
                     "obj": obj,
-                    "left": queues.remaining(obj.reply_due, calendar=calendar, now=now),
+                    # 待签收 counts to the sign deadline, every other tab to the reply's.
+                    "due": obj.sign_due if tab == "sign" else obj.reply_due,
+                    "left": queues.remaining(
+                        obj.sign_due if tab == "sign" else obj.reply_due,
+                        calendar=calendar,
+                        now=now,
+                    ),
                     "reminded": reminded.get(obj.pk, 0),
+                    "age": queues.age(obj.dispatched_at, now=now),
                 }
             )
     context: dict[str, Any] = {
@@ -659,10 +827,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 citizen=citizen_for(user, assignment.ticket),
                 left=queues.remaining(assignment.reply_due, calendar=calendar, now=now),
                 forms=_assignment_forms(assignment, bound),
+                extension=deadlines.extension_limits(assignment.ticket, assignment)
+                if assignment.active
+                else None,
                 open_bound=next((k for k in bound if isinstance(k, str)), ""),
                 has_children=assignment.unit.children.filter(active=True).exists(),
-                pending_reply=any(
-                    r.state == Reply.State.SUBMITTED for r in assignment.replies.all()
+                pending_reply=next(
+                    (r for r in assignment.replies.all() if r.state == Reply.State.SUBMITTED),
+                    None,
                 ),
                 pending_requests=[
                     r
@@ -793,7 +965,7 @@ def visits(request: HttpRequest) -> HttpResponse:
         status = result
     sort = request.GET.get("sort", "due")
     queue = queues.visit_queue(request.user, sort)
-    page = _page(request, queue)
+    page = _page(request, queues.by_urgency(queue, request.GET.get("urgency", "")))
     context: dict[str, Any] = {
         "sort": sort,
         "now": clock.now(),

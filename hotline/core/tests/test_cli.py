@@ -54,3 +54,12 @@ def test_demo_city_through_the_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "admin@12345" in result.stdout
     assert (tmp_path / "hotline.sqlite3").exists()
+
+
+def test_own_commands_migrate_first_on_a_fresh_data_directory(tmp_path):
+    """issue 15 item 18: `hotline deadline` on an empty data directory works."""
+    result = run(
+        "deadline", "--from", "2026-12-03T10:00", "--working-days", "3", data_dir=str(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2026-12-08") and "no such table" not in result.stderr

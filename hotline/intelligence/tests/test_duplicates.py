@@ -140,5 +140,5 @@ def test_dispatcher_sees_duplicates_of_a_pending_ticket(client, flow, people):
     again = make(flow, VARIANT, phone="13900004444")
     client.force_login(people["dispatcher1"])
     body = client.get("/workbench/intake/duplicates/", {"ticket": again.number}).content.decode()
-    assert original.number in body and f'"#id_merge-into": "{original.number}"' in body
+    assert original.number in body and f'name="merge-into" value="{original.number}"' in body
     assert f'data-duplicate="{again.number}"' not in body

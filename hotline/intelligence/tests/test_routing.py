@@ -57,7 +57,9 @@ def handled_after_send_back(flow, people):
         actor=flow.clerk(lead), assignment=lead, reason="属街道管理", legal_basis="三定方案"
     )
     request = UnitRequest.objects.get(assignment=lead)
-    s.send_back_decide(actor=people["dispatcher1"], request=request, approve=True)
+    s.send_back_decide(
+        actor=people["dispatcher1"], request=request, approve=True, note="属城管职责"
+    )
     ticket.refresh_from_db()
     flow.dispatch(ticket, lead="QX-CD")
     flow.sign(ticket)

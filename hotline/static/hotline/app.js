@@ -101,6 +101,22 @@ document.addEventListener("keydown", function (event) {
       if (field && field.value) field.dispatchEvent(new Event("input", { bubbles: true }));
     });
   }
+  // Drafts belong to one person: logging out (form[data-clear-drafts]) or reaching the
+  // login page removes every draft kept in this browser, so the next operator at the
+  // same PC never finds the previous caller's details.
+  function clearDrafts() {
+    try {
+      Object.keys(localStorage).forEach(function (key) {
+        if (key.indexOf("hotline-draft:") === 0) localStorage.removeItem(key);
+      });
+    } catch (e) { /* private mode */ }
+  }
+  document.addEventListener("submit", function (event) {
+    if (event.target.hasAttribute("data-clear-drafts")) clearDrafts();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.querySelector("[data-login-page]")) clearDrafts();
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-draft]").forEach(function (form) {
       if (form.hasAttribute("data-draft-clear")) {

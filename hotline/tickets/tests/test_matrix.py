@@ -56,7 +56,7 @@ ACTIONS = {
         "return_review",
         {R.DISPATCHER},
         lambda f, t, u: s.send_back_decide(
-            actor=u, request=_request(f, t, "send_back"), approve=True
+            actor=u, request=_request(f, t, "send_back"), approve=True, note="同意"
         ),
     ),
     "extension_request": (

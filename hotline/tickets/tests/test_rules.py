@@ -99,7 +99,11 @@ def test_r_un_2_send_back_approved_restarts_for_the_new_unit(flow, people, at):
     ticket.refresh_from_db()
     assert ticket.status == Status.RETURN_REVIEW
     at(2025, 9, 29, 15, 0)
-    s.send_back_decide(actor=people["dispatcher1"], request=request, approve=True)
+    with pytest.raises(DomainError, match="同意退回时请说明理由"):  # issue 15 item 9
+        s.send_back_decide(actor=people["dispatcher1"], request=request, approve=True)
+    s.send_back_decide(
+        actor=people["dispatcher1"], request=request, approve=True, note="属市场监管职责"
+    )
     ticket.refresh_from_db()
     assert ticket.status == Status.PENDING_DISPATCH
     assert not ticket.assignments.filter(active=True).exists()
