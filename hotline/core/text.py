@@ -86,3 +86,15 @@ _PHONE = re.compile(r"^\+?[0-9()\- ]{3,32}(转[0-9]{1,6})?$")
 def phone_is_valid(phone: str) -> bool:
     """A phone number as a caller or the exchange gives it: never letters or markup."""
     return bool(_PHONE.match(phone)) and sum(ch.isdigit() for ch in phone) >= 3
+
+
+# What an online channel knows of a citizen who gave no phone: a mail address or a WeChat
+# follower (wx:<openid>), kept in the citizen's contact column (issue 13).
+_CHANNEL_CONTACT = re.compile(
+    r"^(wx:[A-Za-z0-9_-]{1,28}|[^@\s<>\"']{1,64}@[^@\s<>\"']{1,64}\.[A-Za-z]{2,24})$"
+)
+
+
+def channel_contact_is_valid(contact: str) -> bool:
+    """A mail address or wx:<openid> that fits the 32-character contact column."""
+    return len(contact) <= 32 and bool(_CHANNEL_CONTACT.match(contact))

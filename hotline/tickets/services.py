@@ -18,7 +18,7 @@ from hotline.accounts.permissions import Capability, can, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
-from hotline.core.text import phone_is_valid
+from hotline.core.text import channel_contact_is_valid, phone_is_valid
 from hotline.directory.models import CatalogItem, Topic, Unit
 from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
@@ -201,7 +201,9 @@ def ticket_create(
     errors = []
     if not phone:
         errors.append("请填写来电号码")
-    elif not phone_is_valid(phone):
+    elif not (
+        phone_is_valid(phone) or (channel != Channel.PHONE and channel_contact_is_valid(phone))
+    ):
         errors.append("来电号码只能包含数字、空格、+、- 和括号（分机号写在“转”之后）")
     if not summary:
         errors.append("请填写诉求摘要")

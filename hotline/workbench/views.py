@@ -117,9 +117,11 @@ def _clocks(version_ids) -> dict[int, Any]:
     return {v.pk: v.as_policy().clock for v in versions}
 
 
-URGENCY_FIELD = {
+URGENCY_FIELD = {  # the request tabs: their rows are UnitRequests, not tickets
     "send_back": "assignment__ticket__urgency",
     "extension": "assignment__ticket__urgency",
+    "exclusion": "assignment__ticket__urgency",
+    "carry_over": "assignment__ticket__urgency",
 }
 
 

@@ -3,12 +3,14 @@
 Every URL pattern of the project is in MATRIX, a data table: for each role (one user of
 each, from the demo city) and each object the page is about (a ticket of the unit's own,
 one of another unit, a confidential one of its own), the status a GET must answer, and
-no caller's phone where the role must not see it. A URL pattern missing from the table
-fails `test_every_url_pattern_is_in_the_matrix`: a new page, API route or app adds its
-rows here (the apps merged later add a block at the end).
+no caller's phone or name where the role must not see it (none at all on a public page),
+nor, to a unit, the title of another unit's ticket or knowledge draft. A URL pattern
+missing from the table fails `test_every_url_pattern_is_in_the_matrix`: a new page, API
+route or app adds its rows here (the apps merged later add a block at the end).
 
 The world is built once for the module (one demo city, three tickets, a document, an
-attachment); each role × URL check is a GET through the test client.
+attachment; for the merged apps two knowledge drafts, a report, an online request); each
+role × URL check is a GET through the test client.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from hotline.directory.models import CatalogItem, Unit, UnitKind
 C = Capability
 UNIT_ROLES = {Role.UNIT_CLERK, Role.UNIT_LEADER}
 PHONES = {"own": "13911110001", "other": "13911110002", "confidential": "13911110003"}
+NAMES = {kind: f"市民{kind}" for kind in PHONES}
+# The other unit's ticket and knowledge draft are titled so; a unit never sees either.
+OTHER_UNIT_TEXT = "矩阵测试 other"
 
 # A rule answers the expected status for (user, object kind); object kind is None for a
 # page about no object in particular.
@@ -81,9 +86,12 @@ class Entry:
     rule: Rule
     objects: tuple[str, ...] = ()  # the object kinds to fill the path with
     query: dict[str, str] = field(default_factory=dict)
+    public: bool = False  # a page for citizens: the same for everyone, no caller's identity
 
 
 OBJ3 = ("own", "other", "confidential")
+PERIOD = {"from": "2026-11-01", "to": "2026-11-30"}
+KB2 = ("own", "other")  # knowledge entries: a draft of the own unit, one of another unit
 
 MATRIX: dict[str, Entry] = {
     # core, sections and the workbench
@@ -202,7 +210,131 @@ MATRIX: dict[str, Entry] = {
     "admin:notifications": Entry(
         "/admin/notifications/notification/", lambda u, _o: 200 if u.is_staff else 302
     ),
-    # Apps merged later (knowledge, reports, portal, channels) add their entries here.
+    # workbench, tickets, notifications and intelligence (added with the merged branches)
+    "workbench:reply-check": Entry(
+        "/workbench/inbox/reply-check/", scoped(C.HANDLE), OBJ3, query={"a": "{assignment}"}
+    ),
+    "workbench:unit-followup": Entry(
+        "/workbench/assignments/{assignment}/follow-up/", scoped(C.HANDLE), OBJ3
+    ),
+    "tickets:attachment-upload": Entry(
+        "/tickets/{ticket}/files/", post_only(C.VIEW_POLICIES), ("own",)
+    ),
+    "notifications:read-all": Entry("/notifications/read-all/", post_only()),
+    "intelligence:fill": Entry("/intelligence/fill/", cap(C.INTAKE), query={"text": "路灯不亮"}),
+    "intelligence:kind-review": Entry("/intelligence/kind-review/", cap(C.SUPERVISE, C.REPORTS)),
+    "intelligence:model": Entry("/intelligence/model/", cap(C.REPORTS)),
+    # supervision: staff performance, quality sampling, carry-overs
+    "supervision:staff": Entry("/supervision/staff/", cap(C.REPORTS, C.SUPERVISE)),
+    "supervision:quality": Entry("/supervision/quality/", cap(C.SUPERVISE)),
+    "supervision:quality-sample": Entry("/supervision/quality/sample/", post_only(C.SUPERVISE)),
+    "supervision:quality-score": Entry("/supervision/quality/1/", post_only(C.SUPERVISE)),
+    "supervision:carry-overs": Entry("/supervision/carry-overs/", cap(C.SUPERVISE, C.DISPATCH)),
+    # the JSON API of the merged apps (follow-up, knowledge, reports)
+    "api:attachment_upload": Entry("/api/tickets/{ticket}/attachments", every(405), ("own",)),
+    "api:contact": Entry("/api/follow-up/assignments/{assignment}/contacts", every(405), ("own",)),
+    "api:exclusion": Entry(
+        "/api/follow-up/assignments/{assignment}/exclusion", every(405), ("own",)
+    ),
+    "api:carry_over": Entry(
+        "/api/follow-up/assignments/{assignment}/carry-over", every(405), ("own",)
+    ),
+    "api:visit_failure": Entry(
+        "/api/follow-up/tickets/{ticket}/visit-failure", every(405), ("own",)
+    ),
+    "api:assessment": Entry("/api/assessment", cap(C.VIEW_POLICIES), query=PERIOD),
+    "api:intake": Entry("/api/stats/intake", cap(C.VIEW_POLICIES), query=PERIOD),
+    "api:search": Entry("/api/knowledge/search", cap(C.VIEW_KNOWLEDGE), query={"q": "路灯"}),
+    "api:figures": Entry("/api/knowledge/figures", cap(C.VIEW_KNOWLEDGE)),
+    "api:entry_list": Entry("/api/knowledge/entries", cap(C.VIEW_KNOWLEDGE)),
+    "api:entry_create": Entry("/api/knowledge/entries", cap(C.VIEW_KNOWLEDGE)),  # GET: list
+    **{
+        f"api:{name}": Entry("/api/knowledge/entries/{entry}", scoped(C.VIEW_KNOWLEDGE), KB2)
+        for name in ("entry_get", "entry_update", "entry_delete")  # GET: the entry
+    },
+    **{
+        f"api:entry_{action}": Entry(
+            f"/api/knowledge/entries/{{entry}}/{action}", every(405), ("own",)
+        )
+        for action in ("submit", "approve", "return", "report")
+    },
+    # knowledge (every role reads; units draft their own; the hotline reviews)
+    "section-knowledge": Entry("/knowledge/", cap(C.VIEW_KNOWLEDGE)),
+    "knowledge:home": Entry("/knowledge/", cap(C.VIEW_KNOWLEDGE), query={"q": "路灯"}),
+    "knowledge:review": Entry("/knowledge/review/", cap(C.VIEW_KNOWLEDGE)),
+    "knowledge:new": Entry("/knowledge/new/", cap(C.EDIT_KNOWLEDGE)),
+    "knowledge:entry": Entry("/knowledge/{entry}/", scoped(C.VIEW_KNOWLEDGE), KB2),
+    "knowledge:version": Entry("/knowledge/version/{version}/", scoped(C.VIEW_KNOWLEDGE), KB2),
+    "knowledge:edit": Entry("/knowledge/{entry}/edit/", scoped(C.EDIT_KNOWLEDGE), KB2),
+    "knowledge:attach": Entry("/knowledge/{entry}/attach/", post_only(C.EDIT_KNOWLEDGE), ("own",)),
+    "knowledge:action": Entry("/knowledge/{entry}/submit/", post_only(C.VIEW_KNOWLEDGE), ("own",)),
+    "knowledge:intake": Entry("/knowledge/intake/", cap(C.INTAKE), query={"q": "路灯"}),
+    "knowledge:overdue-corrections": Entry(
+        "/knowledge/corrections/overdue/", cap(C.SUPERVISE, C.REVIEW_KNOWLEDGE)
+    ),
+    "knowledge:figures": Entry("/knowledge/figures/", cap(C.VIEW_KNOWLEDGE)),
+    "knowledge:import": Entry("/knowledge/import/", cap(C.REVIEW_KNOWLEDGE)),
+    "knowledge:import-template": Entry("/knowledge/import/template.csv", cap(C.REVIEW_KNOWLEDGE)),
+    # reports (figures for all staff, through visible_to; schemes, periods and documents)
+    "reports:assessment": Entry("/reports/assessment/", cap(C.VIEW_POLICIES)),
+    "reports:drill": Entry("/reports/tickets/", cap(C.VIEW_POLICIES)),
+    "reports:schemes": Entry("/reports/schemes/", cap(C.MANAGE, C.REPORTS)),
+    "reports:scheme-action": Entry("/reports/schemes/action/", post_only(C.MANAGE)),
+    "reports:scheme-edit": Entry("/reports/schemes/{scheme}/edit/", cap(C.MANAGE)),
+    "reports:periods": Entry("/reports/periods/", cap(C.SUPERVISE, C.REPORTS)),
+    "reports:period-action": Entry("/reports/periods/action/", post_only(C.SUPERVISE)),
+    "reports:documents": Entry("/reports/documents/", cap(C.REPORTS)),
+    "reports:document": Entry("/reports/documents/{report}/", cap(C.REPORTS)),
+    "reports:document-export": Entry("/reports/documents/{report}.xlsx", cap(C.REPORTS)),
+    "public-results": Entry("/results/", every(200), public=True),
+    # channels: the online queue for the intake desk; webhooks answer everyone alike
+    "channels:queue": Entry("/channels/online/", cap(C.INTAKE)),
+    "channels:review": Entry("/channels/online/{online}/", cap(C.INTAKE)),
+    "channels:attachment": Entry("/channels/online/{online}/files/{online_file}/", cap(C.INTAKE)),
+    "channels:settings": Entry("/channels/settings/", cap(C.MANAGE)),
+    # a POST from the ticket page; a GET is 404 for those who may transfer
+    "channels:transfer": Entry(
+        "/channels/transfer/{ticket}/",
+        lambda u, _o: 404 if can(u, C.INTAKE) or can(u, C.DISPATCH) else 403,
+        ("own",),
+    ),
+    "channels:sms-inbound": Entry("/channels/sms/inbound/", every(405)),
+    "channels:wechat": Entry("/channels/wechat/", every(503)),  # no token configured
+    "channels:partner-transfer": Entry("/channels/partner/transfers/", every(405)),
+    "channels:partner-status": Entry("/channels/partner/transfers/status/", every(405)),
+    # emergencies
+    "emergencies:reports": Entry(
+        "/emergencies/", cap(C.INTAKE, C.DISPATCH, C.SUPERVISE, C.INSTRUCT)
+    ),
+    "emergencies:banner": Entry("/emergencies/banner/", cap(C.INTAKE)),
+    "emergencies:transfer": Entry("/emergencies/transfer/", post_only(C.INTAKE)),
+    "emergencies:acknowledge": Entry(
+        "/emergencies/1/acknowledge/", post_only(C.SUPERVISE, C.INSTRUCT)
+    ),
+    # the citizens' portal, Open311 and the captcha: public, the same for every role
+    "portal:start": Entry("/portal/", every(200), public=True),
+    "portal:verify": Entry("/portal/verify/", every(200), public=True),
+    "portal:submit": Entry("/portal/submit/", every(302), public=True),
+    "portal:track": Entry("/portal/track/", every(200), public=True),
+    "portal:mine": Entry("/portal/mine/", every(302), public=True),
+    "portal:rate": Entry("/portal/rate/{ticket}/", every(405), ("own",), public=True),
+    "portal:open311-keys": Entry("/portal/manage/open311/", cap(C.MANAGE)),
+    "portal:missed-calls": Entry("/portal/missed-calls/", cap(C.INTAKE)),
+    "portal:missed-call-attempt": Entry("/portal/missed-calls/1/attempt/", post_only(C.INTAKE)),
+    "portal:missed-calls-import": Entry("/portal/missed-calls/import/", post_only(C.INTAKE)),
+    "open311-discovery": Entry("/open311/v2/discovery.json", every(200), public=True),
+    "open311-services": Entry("/open311/v2/services.json", every(200), public=True),
+    "open311-service": Entry("/open311/v2/services/{service}.json", every(200), public=True),
+    "open311-requests": Entry("/open311/v2/requests.json", every(200), public=True),
+    "open311-request": Entry(
+        "/open311/v2/requests/{ticket}.json",
+        lambda _u, o: 404 if o == "confidential" else 200,  # not published, not even its number
+        OBJ3,
+        public=True,
+    ),
+    "captcha-image": Entry("/captcha/image/nokey/", every(410)),  # an unknown key
+    "captcha-image-2x": Entry("/captcha/image/nokey@2/", every(410)),
+    "captcha-refresh": Entry("/captcha/refresh/", every(404)),
 }
 
 # URL names covered by a family entry above.
@@ -297,7 +429,9 @@ def world(django_db_setup, django_db_blocker):
                     assignment=Assignment.objects.get(pk=assignments[kind]),
                     kind=Document.Kind.LETTER,
                 ).pk
+            extras = _merged_apps_world(users, clerk.unit, other_unit)
             yield {
+                **extras,
                 "users": users,
                 "ticket": tickets,
                 "assignment": assignments,
@@ -312,15 +446,78 @@ def world(django_db_setup, django_db_blocker):
             atomic.__exit__(None, None, None)
 
 
-def _path(entry: Entry, world: dict, obj: str | None) -> str:
-    values = {
-        key: world[key][obj]
-        for key in ("ticket", "assignment", "attachment", "document")
-        if obj is not None and obj in world[key]
+def _merged_apps_world(users: dict[str, User], own_unit: Unit, other_unit: Unit) -> dict:
+    """The objects of the merged apps: a knowledge draft of the own unit and one of another
+    unit, a report document, an online request with a file, a scheme and an Open311 service."""
+    from datetime import date
+
+    from hotline.channels import services as channels
+    from hotline.directory.models import Topic
+    from hotline.knowledge import services as knowledge
+    from hotline.reports import services as reports
+    from hotline.reports.models import ReportDocument, Scheme
+
+    entries = {
+        kind: knowledge.entry_create(
+            actor=actor,
+            kind="qa",
+            owner=owner,
+            content=knowledge.Content(
+                title=f"矩阵测试 {kind}", answer="答复口径", effective=date(2026, 1, 1)
+            ),
+        )
+        for kind, actor, owner in [
+            ("own", users[Role.UNIT_CLERK], own_unit),
+            ("other", users[Role.SUPERVISOR], other_unit),
+        ]
     }
-    return entry.path.format(
-        unit=world["unit"], policy=world["policy"], catalog=world["catalog"], **values
+    if not Scheme.objects.exists():
+        reports.scheme_install_preset(actor=users[Role.ADMIN], code="LX")
+    report = reports.report_draft(
+        actor=users[Role.SUPERVISOR],
+        kind=ReportDocument.Kind.BRIEFING,
+        start=date(2026, 11, 1),
+        end=date(2026, 11, 30),
     )
+    online = channels.online_request_create(
+        channel=sorted(channels.ONLINE_CHANNELS)[0],
+        subject="矩阵测试 网上诉求",
+        body="路灯不亮",
+        phone="13911110004",
+        files=[SimpleUploadedFile("photo.pdf", b"%PDF-1.4\n% matrix\n", "application/pdf")],
+    )
+    return {
+        "entry": {k: e.pk for k, e in entries.items()},
+        "version": {k: e.latest_version_id for k, e in entries.items()},
+        "report": report.pk,
+        "online": online.pk,
+        "online_file": online.attachments.get().pk,
+        "scheme": Scheme.objects.order_by("pk").first().code,
+        "service": Topic.objects.filter(active=True, children__isnull=True)
+        .order_by("pk")
+        .first()
+        .code,
+    }
+
+
+OBJECT_KEYS = ("ticket", "assignment", "attachment", "document", "entry", "version")
+SCALAR_KEYS = ("unit", "policy", "catalog", "report", "online", "online_file", "scheme", "service")
+
+
+def _values(world: dict, obj: str | None) -> dict:
+    values = {key: world[key] for key in SCALAR_KEYS}
+    values.update(
+        {key: world[key][obj] for key in OBJECT_KEYS if obj is not None and obj in world[key]}
+    )
+    return values
+
+
+def _path(entry: Entry, world: dict, obj: str | None) -> str:
+    return entry.path.format(**_values(world, obj))
+
+
+def _query(entry: Entry, world: dict, obj: str | None) -> dict[str, str]:
+    return {k: v.format(**_values(world, obj)) for k, v in entry.query.items()}
 
 
 def _text(response) -> str:
@@ -361,7 +558,7 @@ def test_page_role_object_matrix(world, name):
         client.force_login(user)
         for obj in entry.objects or (None,):
             path = _path(entry, world, obj)
-            response = client.get(path, entry.query)
+            response = client.get(path, _query(entry, world, obj))
             expected = entry.rule(user, obj)
             allowed = expected if isinstance(expected, set) else {expected}
             if response.status_code not in allowed:
@@ -371,7 +568,12 @@ def test_page_role_object_matrix(world, name):
                 continue
             if response.status_code == 200:
                 body = _text(response)
-                leaked = sorted(p for p in _phones_forbidden(user) if p in body)
+                forbidden = set(PHONES.values()) if entry.public else _phones_forbidden(user)
+                leaked = sorted(p for p in forbidden if p in body)
+                names = {NAMES[k] for k, v in PHONES.items() if v in forbidden}
+                leaked += sorted(n for n in names if n in body)
+                if user.role in UNIT_ROLES and not entry.public and OTHER_UNIT_TEXT in body:
+                    leaked.append(OTHER_UNIT_TEXT)
                 if leaked:
                     wrong.append(f"{role} {obj or ''} GET {path}: shows {', '.join(leaked)}")
     assert not wrong, "\n".join(wrong)

@@ -116,7 +116,7 @@ def test_r_as_3_staff_page_export_and_roles(client, flow, people, at):
     book = load_workbook(BytesIO(export.content))
     assert book.sheetnames == ["话务员", "回访员"]
     rows = list(book["话务员"].values)
-    assert rows[0][0] == "工号" and rows[1][0] == "1001" and rows[1][2] == "1"
+    assert rows[0][0] == "工号" and rows[1][0] == "1001" and rows[1][2] == 1  # numbers stay numbers
     client.force_login(people["zjj_clerk"])
     assert client.get("/supervision/staff/").status_code == 403
     assert client.get("/supervision/quality/").status_code == 403

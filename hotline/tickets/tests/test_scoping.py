@@ -17,7 +17,9 @@ def _returned(flow):
     """A ticket QX-ZJJ sent back, the return approved, then dispatched to QX-CD."""
     ticket = flow.to("return_review", assists=())
     request = UnitRequest.objects.get(assignment__ticket=ticket, kind="send_back")
-    s.send_back_decide(actor=flow.p["dispatcher1"], request=request, approve=True)
+    s.send_back_decide(
+        actor=flow.p["dispatcher1"], request=request, approve=True, note="不属本单位职责"
+    )
     flow.dispatch(Ticket.objects.get(pk=ticket.pk), lead="QX-CD", assists=())
     return ticket
 

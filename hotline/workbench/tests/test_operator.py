@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from hotline.directory.models import Topic
 from hotline.directory.selectors import unit_for_place
 from hotline.intelligence.selectors import suggest_units
 from hotline.tickets import deadlines
@@ -41,6 +42,7 @@ def test_zs_15_save_message_tells_the_deadline(client, people, at):
         "summary": "小区路灯不亮",
         "urgency": "normal",
         "handling": "dispatch",
+        "topic": Topic.objects.get(code="010101").pk,  # 诉求分类 is required at intake
     }
     response = client.post("/intake/", data, follow=True)
     ticket = Ticket.objects.get(citizen__phone="13900001111")
