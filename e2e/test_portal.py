@@ -93,6 +93,8 @@ def test_submit_track_and_rate_on_a_phone(phone_page, page, demo, settings, tmp_
     assert "已转交承办单位" in timeline and "补装井盖" in timeline
     screenshot(citizen, "portal-track")
     citizen.check("input[name=satisfaction][value=satisfied]")
+    citizen.check("input[name=unit_satisfaction][value=satisfied]")
+    citizen.check("input[name=operator_satisfaction][value=satisfied]")
     citizen.check("input[name=resolved][value='1']")
     citizen.locator(".rate").scroll_into_view_if_needed()
     screenshot(citizen, "portal-rate")

@@ -66,6 +66,12 @@ class RateForm(forms.Form):
     satisfaction = forms.ChoiceField(
         label="您对办理结果是否满意", choices=Visit.Satisfaction.choices, widget=forms.RadioSelect
     )
+    unit_satisfaction = forms.ChoiceField(
+        label="您对承办单位是否满意", choices=Visit.Satisfaction.choices, widget=forms.RadioSelect
+    )
+    operator_satisfaction = forms.ChoiceField(
+        label="您对热线受理是否满意", choices=Visit.Satisfaction.choices, widget=forms.RadioSelect
+    )
     resolved = forms.TypedChoiceField(
         label="问题是否已解决",
         choices=[("1", "已解决"), ("0", "未解决")],

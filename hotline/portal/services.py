@@ -126,8 +126,11 @@ def portal_rate(
     satisfaction: str,
     resolved: bool,
     note: str = "",
+    unit_satisfaction: str = "",
+    operator_satisfaction: str = "",
 ) -> Visit:
-    """The citizen's own return visit online, once per round (a redo opens a new round),
+    """The citizen's own return visit online (the three scores of a phone visit: the
+    result, the handling unit, the hotline's operator), once per round (a redo opens a new round),
     when they chose to be visited on the web or by SMS (R-FB-2)."""
     note = text.clean(note, label="意见", max_length=500)
     if satisfaction not in Visit.Satisfaction.values:
@@ -140,6 +143,8 @@ def portal_rate(
             actor=channel_robot(),
             ticket=locked,
             satisfaction=satisfaction,
+            unit_satisfaction=unit_satisfaction,
+            operator_satisfaction=operator_satisfaction,
             resolved=bool(resolved),
             channel=Visit.Channel.WEB,
             note=f"网上评价：{note}" if note else "网上评价",

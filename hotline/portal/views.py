@@ -205,7 +205,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "form": forms.TrackForm(initial={"number": number}),
         "found": found,
-        "error": error or "请选择满意度和是否解决",
+        "error": error or "请选择三项满意度和是否解决",
         "proved": phone,
         "rate_form": form,
     }

@@ -185,17 +185,29 @@ def test_rate_online_once_per_round_r_fb_2(client, demo, portal, flow, users):
     prove(client)
     page = client.post("/portal/track/", {"number": ticket.number})
     assert "评价办理结果" in page.content.decode() and "路灯已修复" in page.content.decode()
-    data = {"satisfaction": "unsatisfied", "resolved": "0", "note": "还是不亮"}
+    data = {
+        "satisfaction": "unsatisfied",
+        "unit_satisfaction": "basic",
+        "operator_satisfaction": "satisfied",
+        "resolved": "0",
+        "note": "还是不亮",
+    }
     assert client.post(f"/portal/rate/{ticket.number}/", data).status_code == 200
     visit = Visit.objects.get(ticket=ticket)
     assert visit.channel == "web" and visit.satisfaction == "unsatisfied" and not visit.resolved
+    assert (visit.unit_satisfaction, visit.operator_satisfaction) == ("basic", "satisfied")
     again = client.post(f"/portal/rate/{ticket.number}/", data)
     assert again.status_code == 400 and not Visit.objects.filter(pk__gt=visit.pk).exists()
     _redo(ticket, users)
     flow.reply(ticket, text="已更换灯泡")
     flow.approve_reply(ticket)
     flow.complete(ticket)
-    ok = {"satisfaction": "satisfied", "resolved": "1"}
+    ok = {
+        "satisfaction": "satisfied",
+        "unit_satisfaction": "satisfied",
+        "operator_satisfaction": "satisfied",
+        "resolved": "1",
+    }
     assert client.post(f"/portal/rate/{ticket.number}/", ok).status_code == 200  # a new round
     ticket.refresh_from_db()
     assert ticket.status == "closed"
@@ -210,10 +222,13 @@ def _redo(ticket, users):
 def test_phone_visit_choosers_cannot_rate_online(client, demo, portal, flow, users):
     ticket = _completed(flow, users, reply_channel="phone")
     prove(client)
+    three = {"satisfaction": "satisfied", "unit_satisfaction": "satisfied"}
     response = client.post(
-        f"/portal/rate/{ticket.number}/", {"satisfaction": "satisfied", "resolved": "1"}
+        f"/portal/rate/{ticket.number}/",
+        {**three, "operator_satisfaction": "satisfied", "resolved": "1"},
     )
     assert response.status_code == 400 and not Visit.objects.exists()
+    assert "该工单当前不能在网上评价" in response.content.decode()
 
 
 def test_own_list_shows_only_the_proved_phones_items(citizen):
