@@ -1,8 +1,15 @@
 """Shared fixtures: the demo city's units and accounts (one of every role)."""
 
-import pytest
+import datetime as dt
+from zoneinfo import ZoneInfo
 
-from hotline.accounts.models import Role
+import pytest
+import time_machine
+
+from hotline.accounts.models import Role, User
+from hotline.directory.models import Unit
+
+SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -15,10 +22,35 @@ def demo(db):
 @pytest.fixture
 def users(demo):
     """One user per role, keyed by role value."""
-    from hotline.accounts.models import User
-
     by_role = {}
     for user in User.objects.select_related("unit").order_by("username"):
         by_role.setdefault(user.role, user)
     assert set(by_role) == set(Role.values)
     return by_role
+
+
+@pytest.fixture
+def people(demo):
+    return {u.username: u for u in User.objects.select_related("unit")}
+
+
+@pytest.fixture
+def units(demo):
+    return {u.code: u for u in Unit.objects.all()}
+
+
+@pytest.fixture
+def at():
+    """Travel to a Shanghai wall-clock moment: at(2025, 9, 26, 10)."""
+    travellers = []
+
+    def go(*args):
+        if travellers:
+            travellers.pop().stop()
+        traveller = time_machine.travel(dt.datetime(*args, tzinfo=SH), tick=False)
+        traveller.start()
+        travellers.append(traveller)
+
+    yield go
+    for traveller in travellers:
+        traveller.stop()

@@ -2,41 +2,11 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
-from hotline.accounts.models import User
-from hotline.directory.models import Unit
 from hotline.knowledge import services
 from hotline.knowledge.models import Kind
 
 SH = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def people(demo):
-    return {u.username: u for u in User.objects.select_related("unit")}
-
-
-@pytest.fixture
-def units(demo):
-    return {u.code: u for u in Unit.objects.all()}
-
-
-@pytest.fixture
-def at():
-    """Travel to a Shanghai wall-clock moment: at(2025, 9, 26, 10)."""
-    travellers = []
-
-    def go(*args):
-        if travellers:
-            travellers.pop().stop()
-        traveller = time_machine.travel(dt.datetime(*args, tzinfo=SH), tick=False)
-        traveller.start()
-        travellers.append(traveller)
-
-    yield go
-    for traveller in travellers:
-        traveller.stop()
 
 
 def content(**kw) -> services.Content:
