@@ -45,8 +45,13 @@ fc-list 2>/dev/null | grep -i cjk >/dev/null || apt_install fonts-noto-cjk
 # The mayor's mailbox tests run a real IMAP server (hotline/channels/tests/servers.py).
 command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || apt_install dovecot-imapd
 
+# The suite runs on every core (pytest-xdist; HOTLINE_TEST_WORKERS=0 for one process).
+# A test module stays on one worker, so its module-scoped servers start once.
+WORKERS="${HOTLINE_TEST_WORKERS:-auto}"
+PYTEST=($BIN/pytest -n "$WORKERS" --dist loadfile)
+
 step "tests on SQLite"
-$BIN/pytest
+"${PYTEST[@]}"
 
 PG_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hotline}"
 step "tests on PostgreSQL ($PG_URL)"
@@ -63,4 +68,4 @@ then
   echo "!! PostgreSQL is not running: the PostgreSQL half of the suite was NOT run."
   exit 0
 fi
-DATABASE_URL="$PG_URL" $BIN/pytest
+DATABASE_URL="$PG_URL" "${PYTEST[@]}"
