@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hotline.accounts.permissions import Capability, can
@@ -77,6 +78,12 @@ def assessment(request):
         return render(request, "reports/assessment.html", {"span": span, "groups": []})
     published = bool(result["period"] and result["period"].published_at)
     rows = selectors.visible_rows(request.user, result["rows"], published=published)
+    unit_metrics = [m for m in ind.METRICS if m.key not in ind.HOTLINE_METRICS]
+    drill = f"{reverse('reports:drill')}?from={span.start}&to={span.end}"
+    for row in rows:  # cells as lists: the template does no lookups per cell
+        row["drill"] = f"{drill}&unit={row['code']}&metric="
+        row["rate_cells"] = [(row["rates"][r.key], r.numerator) for r in ind.RATES]
+        row["count_cells"] = [(m.key, row["counts"][m.key]) for m in unit_metrics]
     groups = []
     for key, label in selectors.RANK_GROUP_LABELS.items():
         members = sorted(
@@ -92,7 +99,7 @@ def assessment(request):
             "result": result,
             "groups": groups,
             "rates": ind.RATES,
-            "metrics": ind.METRICS,
+            "metrics": unit_metrics,
             "schemes": Scheme.objects.all(),
             "published": published,
             "refreshed_at": aggregate.last_refreshed(),
