@@ -168,6 +168,7 @@ def _row(unit: Unit, counts: dict[str, int], scheme: PureScheme, manual: dict) -
     c = ind.counts_with_derived(counts)
     rates = ind.rates(c)
     sat = ind.satisfaction_score(c, scheme.points)
+    unit_sat = ind.satisfaction_score(c, scheme.points, key="unit_score")
     return {
         "unit": unit,
         "code": unit.code,
@@ -175,6 +176,7 @@ def _row(unit: Unit, counts: dict[str, int], scheme: PureScheme, manual: dict) -
         "counts": c,
         "rates": rates,
         "satisfaction_score": sat,
+        "unit_satisfaction_score": unit_sat,
         "score": scheme.score(c, manual.get(unit.pk, {})),
     }
 
@@ -258,9 +260,9 @@ def visible_rows(user, rows: list[dict[str, Any]], *, published: bool) -> list[d
 
 def tickets_behind(user, *, unit: Unit | None, metric: str, span: Span, **dims: Any):
     """The tickets behind one number, scoped to what the user may see (design rule 5)."""
-    if metric not in ind.METRIC_BY_KEY and metric != "pleased":
+    if metric not in ind.METRIC_BY_KEY and metric not in ind.DERIVED:
         raise DomainError("未知的指标", code="unknown_metric")
-    metrics = ["satisfied", "basic"] if metric == "pleased" else [metric]
+    metrics = list(ind.DERIVED.get(metric, (metric,)))
     facts = Fact.objects.filter(metric__in=metrics, day__gte=span.start, day__lte=span.end)
     facts = facts.filter(unit=unit) if unit is not None else facts.filter(unit__isnull=True)
     for name, value in dims.items():
@@ -341,7 +343,7 @@ def bulletin_ranking(month: date) -> list[dict[str, Any]]:
         {
             "unit": r["unit"].name,
             "group": RANK_GROUP_LABELS[r["group"]],
-            "rates": [r["rates"][rate.key] for rate in ind.RATES],
+            "rates": [(rate.label, r["rates"][rate.key]) for rate in ind.RATES],
             "score": r["score"]["total"],
             "rank": r["rank"],
         }

@@ -148,6 +148,10 @@ def _public_row(row: dict[str, Any]) -> dict[str, Any]:
             row["satisfaction_score"].numerator,
             row["satisfaction_score"].denominator,
         ],
+        "unit_satisfaction_score": [
+            row["unit_satisfaction_score"].numerator,
+            row["unit_satisfaction_score"].denominator,
+        ],
         "total": row["score"]["total"],
         "rank": row["rank"],
     }

@@ -205,8 +205,12 @@ def scheme_edit(request, code: str):
                 return redirect("reports:schemes")
             except DomainError as exc:
                 messages.error(request, exc.message)
+    weight_keys = [(r.key, r.label) for r in ind.RATES]
+    weight_keys += [(key, label) for key, (label, _prefix) in ind.SCORES.items()]
     return render(
-        request, "reports/scheme_edit.html", {"scheme": scheme, "latest": latest, "text": text}
+        request,
+        "reports/scheme_edit.html",
+        {"scheme": scheme, "latest": latest, "text": text, "weight_keys": weight_keys},
     )
 
 
@@ -357,7 +361,8 @@ def public_results(request):
     hotline: dict[str, Any] | None = None
     if chosen is not None:
         for row in chosen.result.get("rows", []):
-            rates = {k: ind.Ratio(*v) for k, v in row["rates"].items()}
+            # In the order of the header; a rate added after publication shows "—".
+            rates = {r.key: ind.Ratio(*row["rates"].get(r.key, (0, 0))) for r in ind.RATES}
             rows.append(
                 {
                     **row,

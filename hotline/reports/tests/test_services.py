@@ -179,9 +179,44 @@ def test_R_SV_6_monthly_bulletin_gains_rates_and_ranking(march):
     names = [r["unit"] for r in b["ranking"]]
     assert "市住房和城乡建设局" in names
     row = b["ranking"][names.index("市住房和城乡建设局")]
-    assert row["rank"] >= 1 and row["rates"][-1].display() == "100.0%"
+    rates = dict(row["rates"])
+    assert row["rank"] >= 1 and rates["满意率"].display() == "100.0%"
     client = Client()
     client.force_login(march["analyst1"])
     page = client.get("/supervision/bulletin/?month=2026-03").content.decode()
     assert 'id="bulletin-ranking"' in page
     assert bulletin_pdf(b).startswith(b"%PDF")
+
+
+def test_R_SV_6_bulletin_excel_has_the_ranking_as_safe_text(march):
+    """The monthly bulletin's .xlsx carries the same rates and ranking as its page and
+    PDF, written through the one safe writer (numbers stay numbers, text stays text)."""
+    from openpyxl import load_workbook
+
+    from hotline.reports import indicators
+    from hotline.supervision.pdf import bulletin_xlsx
+    from hotline.supervision.selectors import bulletin
+
+    b = bulletin(dt.date(2026, 3, 1))
+    book = load_workbook(BytesIO(bulletin_xlsx(b)))
+    sheet = book["办理指标与排名"]  # "Rates and ranking", as the PDF's heading
+    rows = list(sheet.values)
+    assert list(rows[0][3:-1]) == [r.label for r in indicators.RATES]
+    names = [r[2] for r in rows[1:]]
+    assert names == [r["unit"] for r in b["ranking"]]
+    zjj = rows[1 + names.index("市住房和城乡建设局")]
+    assert isinstance(zjj[1], int) and zjj[1] >= 1
+    assert zjj[3 + [r.key for r in indicators.RATES].index("satisfy_rate")] == "100.0%"
+
+
+def test_R_FB_5_public_page_keeps_columns_of_a_period_published_before_a_new_rate(march):
+    period = Period.objects.filter(published_at__isnull=False).first()
+    for row in period.result["rows"]:
+        row["rates"].pop("unit_satisfy_rate", None)  # as stored before the rate existed
+    period.save()
+    page = Client().get(f"/results/?period={period.pk}").content.decode()
+    table = page[page.index('id="public-ranking"') :]
+    first_row = table[table.index("<tbody>") : table.index("</tr>", table.index("<tbody>"))]
+    from hotline.reports import indicators
+
+    assert first_row.count('class="num"') == len(indicators.RATES) + 1  # rates + score
