@@ -18,6 +18,7 @@ from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, NotFound
 from hotline.core.models import audit
+from hotline.core.numbering import next_in_series, official_number
 from hotline.directory.models import Unit
 from hotline.reports import documents, schemes, selectors
 from hotline.reports.models import ManualScore, Period, ReportDocument, Scheme, SchemeVersion
@@ -247,8 +248,8 @@ def report_edit(
 
 def report_issue(*, actor, document: ReportDocument) -> ReportDocument:
     """Number it by year (青溪12345简〔2026〕12号), with supervision's series code."""
-    from hotline.supervision.documents import _next_sequence
     from hotline.supervision.ladder import document_prefix
+    from hotline.supervision.models import DocumentCounter  # the one series per prefix
 
     require(actor, Capability.REPORTS)
     with transaction.atomic():
@@ -258,9 +259,9 @@ def report_issue(*, actor, document: ReportDocument) -> ReportDocument:
         now = clock.now()
         year = timezone.localtime(now).year
         prefix = document_prefix(documents.NUMBER_WORDS[doc.kind])
-        doc.sequence = _next_sequence(prefix, year)
+        doc.sequence = next_in_series(DocumentCounter, prefix=prefix, year=year)
         doc.year = year
-        doc.number = f"{prefix}〔{year}〕{doc.sequence}号"
+        doc.number = official_number(prefix, year, doc.sequence)
         doc.issued_at, doc.issued_by = now, actor
         doc.save()
         audit(
