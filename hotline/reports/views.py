@@ -47,6 +47,9 @@ def dashboard_context(request) -> dict[str, Any]:
     span, error = _span(request, selectors.Span(today() - timedelta(days=29), today()))
     filters = {k: request.GET.get(k, "") for k in ("kind", "channel", "topic_id", "region_id")}
     unit_code = request.GET.get("unit", "")
+    if unit_code and not Unit.objects.filter(code=unit_code).exists():
+        error = error or f"没有编码为 {unit_code[:20]} 的单位"
+        unit_code = ""
     context = dashboard.build(span, filters=filters, unit_code=unit_code)
     context.update(
         {
@@ -116,11 +119,11 @@ def drill(request):
         messages.error(request, error)
     code = request.GET.get("unit", "")
     unit = Unit.objects.filter(code=code).first() if code else None
-    if code and unit is None:
-        raise Http404
     metric = request.GET.get("metric", "intake")
     dims = {k: request.GET.get(k, "") for k in selectors.DIMENSIONS}
     try:
+        if code and unit is None:
+            raise DomainError(f"没有编码为 {code[:20]} 的单位", code="unknown_unit")
         tickets = selectors.tickets_behind(
             request.user, unit=unit, metric=metric, span=span, **dims
         )

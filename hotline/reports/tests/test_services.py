@@ -220,3 +220,19 @@ def test_R_FB_5_public_page_keeps_columns_of_a_period_published_before_a_new_rat
     from hotline.reports import indicators
 
     assert first_row.count('class="num"') == len(indicators.RATES) + 1  # rates + score
+
+
+def test_R_AS_2_pages_say_in_chinese_what_is_wrong_with_the_filter(march):
+    """Bad input on pages: a clear Chinese message, never a 404 or a 500."""
+    client = Client()
+    client.force_login(march["analyst1"])
+    long = client.get("/reports/assessment/?from=2020-01-01&to=2026-03-31", follow=True)
+    assert long.status_code == 200 and "统计期间不能超过 3 年" in long.content.decode()
+    scheme = client.get("/reports/assessment/?scheme=NOPE", follow=True)
+    assert scheme.status_code == 200 and "没有编码为 NOPE 的考核方案" in scheme.content.decode()
+    unit = client.get("/reports/tickets/?unit=NOPE&metric=overdue")
+    assert unit.status_code == 200 and "没有编码为 NOPE 的单位" in unit.content.decode()
+    board = client.get("/reports/?unit=NOPE")
+    assert board.status_code == 200 and "没有编码为 NOPE 的单位" in board.content.decode()
+    metric = client.get("/reports/tickets/?metric=weather")
+    assert metric.status_code == 200 and "未知的指标" in metric.content.decode()
