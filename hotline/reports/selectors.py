@@ -223,6 +223,19 @@ def assessment(
         version = scheme_version(scheme_code)
     scheme = version.as_scheme()
     units = assessed_units()
+    if published is not None and published.published_at and not scheme_code:
+        stored = _published_rows(published, units, scheme)
+        if stored is not None:
+            if unit_code:
+                wanted = assessed_units(unit_code)[0]
+                stored = [r for r in stored if r["unit"].pk == wanted.pk]
+            return {
+                "span": span,
+                "version": version,
+                "scheme": scheme,
+                "rows": stored,
+                "period": published,
+            }
     rows = _rows(span, units, scheme)
     before = {r["unit"].pk: r for r in _rows(span.previous(), units, scheme)}
     for row in rows:
@@ -236,6 +249,41 @@ def assessment(
         wanted = assessed_units(unit_code)[0]
         rows = [r for r in rows if r["unit"].pk == wanted.pk]
     return {"span": span, "version": version, "scheme": scheme, "rows": rows, "period": published}
+
+
+def _published_rows(
+    period: Period, units: list[Unit], scheme: PureScheme
+) -> list[dict[str, Any]] | None:
+    """A published period's rows as it was published (decision 0008): its counts, score
+    and rank are fixed; None for a period published before counts were kept."""
+    stored = period.result.get("rows", [])
+    if not stored or any("counts" not in r for r in stored):
+        return None
+    by_code = {u.code: u for u in units}
+    rows = []
+    for r in stored:
+        unit = by_code.get(r["code"])
+        if unit is None:  # a unit closed since: its row stays in the public result
+            continue
+        c = ind.counts_with_derived(r["counts"])
+        rows.append(
+            {
+                "unit": unit,
+                "code": unit.code,
+                "group": r["group"],
+                "counts": c,
+                "rates": ind.rates(c),
+                "satisfaction_score": ind.satisfaction_score(c, scheme.points),
+                "unit_satisfaction_score": ind.satisfaction_score(
+                    c, scheme.points, key="unit_score"
+                ),
+                "score": r["score"],
+                "rank": r["rank"],
+                "change": r.get("change"),
+                "previous_rank": r.get("previous_rank"),
+            }
+        )
+    return rows
 
 
 def _rows(span: Span, units: list[Unit], scheme: PureScheme) -> list[dict[str, Any]]:

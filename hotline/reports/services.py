@@ -21,6 +21,7 @@ from hotline.core.models import audit
 from hotline.core.numbering import next_in_series, official_number
 from hotline.directory.models import Unit
 from hotline.reports import documents, schemes, selectors
+from hotline.reports import indicators as ind
 from hotline.reports.models import ManualScore, Period, ReportDocument, Scheme, SchemeVersion
 
 
@@ -155,6 +156,12 @@ def _public_row(row: dict[str, Any]) -> dict[str, Any]:
         ],
         "total": row["score"]["total"],
         "rank": row["rank"],
+        # Kept so the assessment page and API show the period as published, whatever
+        # later exclusions, late events or scheme edits do to the live figures.
+        "counts": {k: v for k, v in row["counts"].items() if k in ind.METRIC_BY_KEY},
+        "score": row["score"],
+        "change": row["change"],
+        "previous_rank": row["previous_rank"],
     }
 
 

@@ -236,3 +236,36 @@ def test_R_AS_2_pages_say_in_chinese_what_is_wrong_with_the_filter(march):
     assert board.status_code == 200 and "没有编码为 NOPE 的单位" in board.content.decode()
     metric = client.get("/reports/tickets/?metric=weather")
     assert metric.status_code == 200 and "未知的指标" in metric.content.decode()
+
+
+def test_R_AS_1_published_period_keeps_its_figures_after_exclusion_and_scheme_edit(
+    march, flow, units
+):
+    """Published: neither an exclusion approved afterwards nor a scheme edit changes the
+    period's counts, score or rank on the assessment page and API (decision 0008)."""
+    from hotline.reports import aggregate
+    from hotline.tickets import services_followup as f
+    from hotline.tickets.models import Assignment
+
+    supervisor, admin = march["supervisor1"], march["admin"]
+    services.period_publish(actor=supervisor, kind="month", start=MARCH[0], end=MARCH[1])
+    before = {r["code"]: r for r in selectors.assessment(selectors.Span(*MARCH))["rows"]}
+    assert before["QX-ZJJ"]["counts"]["received_lead"] >= 1
+    lead = Assignment.objects.filter(
+        unit=units["QX-ZJJ"], role="lead", dispatched_at__month=3
+    ).first()
+    req = f.exclusion_request(
+        actor=flow.clerk(lead), assignment=lead, category="malicious", reason="恶意来电"
+    )
+    f.exclusion_decide(actor=march["dispatcher1"], request=req, approve=True)
+    data = schemes.to_dict(schemes.ZS)
+    data["weights"] = [{"rate": "satisfy_rate", "weight": 100, "citation": "试行"}]
+    zs = Scheme.objects.get(code="ZS")
+    services.scheme_version_create(actor=admin, scheme=zs, data=data, note="只看满意率")
+    aggregate.refresh_pending()
+    live = selectors.unit_counts(selectors.Span(*MARCH), [units["QX-ZJJ"]])[units["QX-ZJJ"].pk]
+    assert live.get("received_lead", 0) < before["QX-ZJJ"]["counts"]["received_lead"]
+    after = {r["code"]: r for r in selectors.assessment(selectors.Span(*MARCH))["rows"]}
+    for code, row in before.items():
+        assert after[code]["counts"] == row["counts"], code
+        assert (after[code]["score"], after[code]["rank"]) == (row["score"], row["rank"])
