@@ -26,6 +26,7 @@ from hotline.reports.models import RefreshState
 from hotline.tickets.models import Assignment, Ticket, TicketEvent, UnitRequest
 
 BATCH = 5000
+DIMENSIONS = ("kind", "channel", "topic_id", "region_id")  # constants: column names
 TRAILING_EVENTS = 500  # re-read behind the watermark: late commits of concurrent writers
 
 
@@ -182,6 +183,15 @@ def _rebuild_days(days: Iterable[date]) -> None:
                 f"WHERE day IN ({marks}) GROUP BY unit_id, day, metric",
                 chunk,
             )
+            cursor.execute(f"DELETE FROM reports_daydimension WHERE day IN ({marks})", chunk)
+            for column in DIMENSIONS:
+                cursor.execute(
+                    "INSERT INTO reports_daydimension (day, dimension, value, n) "
+                    f"SELECT day, %s, COALESCE(CAST({column} AS VARCHAR(24)), ''), SUM(n) "
+                    f"FROM reports_fact WHERE metric = 'intake' AND day IN ({marks}) "
+                    f"GROUP BY day, {column}",
+                    [column, *chunk],
+                )
 
 
 def refresh_tickets(ids: Iterable[int], *, now: datetime | None = None) -> int:

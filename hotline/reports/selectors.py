@@ -16,7 +16,7 @@ from hotline.accounts.models import UNIT_ROLES
 from hotline.core.errors import DomainError, NotFound
 from hotline.directory.models import Unit, UnitKind
 from hotline.reports import indicators as ind
-from hotline.reports.models import Fact, Period, Scheme, SchemeVersion, UnitDay
+from hotline.reports.models import DayDimension, Fact, Period, Scheme, SchemeVersion, UnitDay
 from hotline.reports.schemes import Scheme as PureScheme
 from hotline.tickets.models import Ticket
 
@@ -351,6 +351,15 @@ def intake_series(span: Span, by: str, **dims: Any) -> list[dict[str, Any]]:
             unit__isnull=True, metric="intake", day__gte=span.start, day__lte=span.end
         ).values_list("day", "n")
         return _every_day(span, {d.isoformat(): n for d, n in rows})
+    if column in DIMENSIONS and not filters:  # the dashboard's default: a few rows
+        totals = (
+            DayDimension.objects.filter(dimension=column, day__gte=span.start, day__lte=span.end)
+            .values_list("value")
+            .annotate(count=Sum("n"))
+            .order_by("-count", "value")
+        )
+        ints = column.endswith("_id")
+        return [{"key": (int(v) if v else None) if ints else v, "count": n} for v, n in totals]
     metric = "received_lead" if by == "unit" else "intake"
     facts = Fact.objects.filter(metric=metric, day__gte=span.start, day__lte=span.end, **filters)
     counted = facts.values(column).annotate(count=Count("id")).order_by("-count", column)
