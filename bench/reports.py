@@ -22,6 +22,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -29,9 +30,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.pages import GOAL_MS, fill, prepare_environment, setup_django
+from bench.pages import GOAL_MS, fill, prepare_environment
+from bench.pages import setup_django as pages_setup_django
 
 YEAR_GOAL_S = 60.0
+
+
+def setup_django() -> None:
+    """bench/pages.py's set-up, with hashed static names but without WhiteNoise's
+    compression: brotli over the ~160 MB of collected files (ECharts' whole package) took
+    more than ten minutes on the shared machine and measures nothing of ours."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "false")
+    # The mayor's role needs a second factor to log in; the bench times pages, not logins.
+    os.environ.setdefault("HOTLINE_2FA_REQUIRED_ROLES", "admin")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    pages_setup_django()
 
 
 def _times(call: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -57,7 +79,8 @@ def run(repeat: int) -> list[str]:
 
     admin = User.objects.get(username="admin")
     for code in schemes.PRESETS:
-        services.scheme_install_preset(actor=admin, code=code)
+        if not Scheme.objects.filter(code=code).exists():
+            services.scheme_install_preset(actor=admin, code=code)
     services.scheme_set_default(actor=admin, scheme=Scheme.objects.get(code="ZS"))
 
     ids = list(Ticket.objects.values_list("pk", flat=True))
@@ -70,7 +93,7 @@ def run(repeat: int) -> list[str]:
 
     span = selectors.month_span(today().replace(day=1) - timedelta(days=1))
     units = selectors.assessed_units()
-    mayor = Client()
+    mayor = Client(HTTP_HOST="localhost")
     mayor.force_login(User.objects.get(username="mayor"))
     q = f"from={span.start}&to={span.end}"
     rows = []
@@ -125,18 +148,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=12345)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--fill-only",
+        action="store_true",
+        help="fill a fresh database and keep it (no measuring: run it without the lock)",
+    )
+    parser.add_argument(
+        "--reuse",
+        metavar="DIR",
+        help="measure a database kept by --fill-only: its HOTLINE_DATA_DIR (SQLite) or "
+        "'pg' for the one named in DATABASE_URL; it is kept afterwards",
+    )
     args = parser.parse_args(argv)
+    if args.reuse:
+        if args.reuse != "pg":
+            os.environ["HOTLINE_DATA_DIR"] = args.reuse
+        elif not os.environ.get("DATABASE_URL"):
+            raise SystemExit("--reuse pg needs DATABASE_URL")
+        else:
+            os.environ.setdefault("HOTLINE_DATA_DIR", tempfile.mkdtemp(prefix="hotline-bench-"))
+        engine = "postgresql" if args.reuse == "pg" else "sqlite"
+        setup_django()
+        from hotline.tickets.models import Ticket
+
+        print(f"## {engine} (reused database, {Ticket.objects.count():,} tickets)")
+        print("\n".join(run(args.repeat)))
+        return 0
     engine, clean_up = prepare_environment()
+    keep = args.keep or args.fill_only
     try:
         setup_django()
         print(f"filling {args.tickets:,} tickets on {engine} ...", file=sys.stderr)
         filled = fill(args.tickets, args.seed)
-        print(f"filled in {filled.seconds:.0f} s", file=sys.stderr)
-        print(f"## {engine}")
-        print("\n".join(run(args.repeat)))
+        print(f"filled {filled.tickets:,} tickets in {filled.seconds:.0f} s")
+        if not args.fill_only:
+            print(f"## {engine}")
+            print("\n".join(run(args.repeat)))
     finally:
-        if args.keep:
+        if keep:
             print(f"kept: {os.environ.get('DATABASE_URL') or os.environ['HOTLINE_DATA_DIR']}")
         else:
             clean_up()

@@ -10,34 +10,24 @@ deadline fell since its last pass. `recompute_year` rebuilds a whole year.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Q
 
 from hotline.core import clock
-from hotline.core.bulk import insert_rows
+from hotline.core.bulk import bound_cursor
 from hotline.reports import indicators as ind
-from hotline.reports.models import Fact, RefreshState, UnitDay
+from hotline.reports.models import RefreshState
 from hotline.tickets.models import Assignment, Ticket, TicketEvent, UnitRequest
 
-BATCH = 2000
+BATCH = 5000
+DIMENSIONS = ("kind", "channel", "topic_id", "region_id")  # constants: column names
 TRAILING_EVENTS = 500  # re-read behind the watermark: late commits of concurrent writers
-
-
-def _exclusions(ids: list[int]) -> dict[int, set[int]]:
-    """Approved exclusions (剔除, decision 0007): ticket → the units it no longer counts for."""
-    excluded: dict[int, set[int]] = defaultdict(set)
-    rows = UnitRequest.objects.filter(
-        assignment__ticket_id__in=ids,
-        decision=UnitRequest.Decision.APPROVED,
-        kind=UnitRequest.Kind.EXCLUSION,
-    ).values_list("assignment__ticket_id", "assignment__unit_id")
-    for ticket_id, unit_id in rows:
-        excluded[ticket_id].add(unit_id)
-    return excluded
 
 
 ASSIGNMENT_COLUMNS = (
@@ -52,38 +42,103 @@ ASSIGNMENT_COLUMNS = (
     "contact_due",
     "first_contact_at",
 )
+FACT_COLUMNS = (
+    "ticket_id",
+    "unit_id",
+    "day",
+    "metric",
+    "n",
+    "kind",
+    "channel",
+    "topic_id",
+    "region_id",
+)
+
+
+def _moment(value: Any) -> datetime | None:
+    """A raw cursor's timestamp as an aware datetime (SQLite gives naive UTC)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _data(value: Any) -> dict:
+    if not value:
+        return {}
+    if isinstance(value, dict):
+        return value
+    return {} if value == "{}" else json.loads(value)
+
+
+def _select(sql: str, ids: list[int], *more: Any) -> list[tuple]:
+    """Rows of a raw query over `ids` (then `more` parameters): a year is a million
+    tickets, and the ORM's per-value work was most of the recomputation (bench/reports.py)."""
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(ids=marks), [*ids, *more])
+        return cursor.fetchall()
+
+
+def _exclusions(ids: list[int]) -> dict[int, set[int]]:
+    """Approved exclusions (剔除, decision 0007): ticket → the units it no longer counts for."""
+    excluded: dict[int, set[int]] = defaultdict(set)
+    rows = _select(
+        "SELECT a.ticket_id, a.unit_id FROM tickets_unitrequest r "
+        "JOIN tickets_assignment a ON a.id = r.assignment_id "
+        "WHERE a.ticket_id IN ({ids}) AND r.decision = %s AND r.kind = %s",
+        ids,
+        UnitRequest.Decision.APPROVED.value,
+        UnitRequest.Kind.EXCLUSION.value,
+    )
+    for ticket_id, unit_id in rows:
+        excluded[ticket_id].add(unit_id)
+    return excluded
 
 
 def load(ids: list[int]) -> Iterator[tuple[dict, ind.TicketData]]:
     """The tickets' rows as pure TicketData, with the dimensions kept beside."""
-    tickets = {
-        row["id"]: row
-        for row in Ticket.objects.filter(pk__in=ids).values(
-            "id", "received_at", "handling", "kind", "channel", "topic_id", "region_id"
-        )
-    }
+    tickets = _select(
+        "SELECT id, received_at, handling, kind, channel, topic_id, region_id "
+        "FROM tickets_ticket WHERE id IN ({ids})",
+        ids,
+    )
     events: dict[int, list[ind.Ev]] = defaultdict(list)
-    for t, kind, at, unit_id, assignment_id, data in (
-        TicketEvent.objects.filter(ticket_id__in=ids)
-        .order_by("at", "id")
-        .values_list("ticket_id", "kind", "at", "unit_id", "assignment_id", "data")
+    kinds = ", ".join(f"'{k}'" for k in sorted(ind.READ_EVENTS))  # constants, no input
+    for t, kind, at, unit_id, assignment_id, data in _select(
+        "SELECT ticket_id, kind, at, unit_id, assignment_id, data FROM tickets_ticketevent "
+        f"WHERE ticket_id IN ({{ids}}) AND kind IN ({kinds}) ORDER BY ticket_id, at, id",
+        ids,
     ):
-        events[t].append(ind.Ev(kind, at, unit_id, assignment_id, data or {}))
+        events[t].append(ind.Ev(kind, _moment(at), unit_id, assignment_id, _data(data)))  # type: ignore[arg-type]
     assignments: dict[int, list[ind.As]] = defaultdict(list)
-    for t, *columns in (
-        Assignment.objects.filter(ticket_id__in=ids)
-        .order_by("dispatched_at", "id")
-        .values_list(*ASSIGNMENT_COLUMNS)
+    for t, pk, unit_id, role, active, state, dispatched, reply, contact, first in _select(
+        f"SELECT {', '.join(ASSIGNMENT_COLUMNS)} FROM tickets_assignment "
+        "WHERE ticket_id IN ({ids}) ORDER BY ticket_id, dispatched_at, id",
+        ids,
     ):
-        assignments[t].append(ind.As(*columns))
+        assignments[t].append(
+            ind.As(
+                pk,
+                unit_id,
+                role,
+                bool(active),
+                state,
+                _moment(dispatched),  # type: ignore[arg-type]
+                _moment(reply),
+                _moment(contact),
+                _moment(first),
+            )
+        )
     excluded = _exclusions(ids)
-    for pk, dims in tickets.items():
+    for pk, received, handling, kind, channel, topic_id, region_id in tickets:
         yield (
-            dict(dims),
+            {"kind": kind, "channel": channel, "topic_id": topic_id, "region_id": region_id},
             ind.TicketData(
                 id=pk,
-                received_at=dims["received_at"],
-                handling=dims["handling"],
+                received_at=_moment(received),  # type: ignore[arg-type]
+                handling=handling,
                 events=tuple(events[pk]),
                 assignments=tuple(assignments[pk]),
                 excluded_units=frozenset(excluded.get(pk, ())),
@@ -96,55 +151,82 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
+def _insert_facts(rows: list[tuple]) -> None:
+    """Many fact rows in few statements: executemany on SQLite, one unnest per 5,000
+    rows on PostgreSQL (values bound apart from the SQL, hotline.core.bulk)."""
+    if not rows:
+        return
+    columns = ", ".join(FACT_COLUMNS)
+    if connection.vendor != "postgresql":
+        marks = ", ".join(["%s"] * len(FACT_COLUMNS))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO reports_fact ({columns}) VALUES ({marks})", rows)
+        return
+    types = ("bigint", "bigint", "date", "text", "integer", "text", "text", "integer", "integer")
+    arrays = ", ".join(f"%b::{t}[]" for t in types)
+    sql = f"INSERT INTO reports_fact ({columns}) SELECT * FROM unnest({arrays})"
+    for start in range(0, len(rows), 5000):
+        with bound_cursor() as cursor:
+            cursor.execute(sql, [list(c) for c in zip(*rows[start : start + 5000], strict=True)])
+
+
 def _rebuild_days(days: Iterable[date]) -> None:
-    """UnitDay rows of these days, summed again from the facts."""
+    """UnitDay rows of these days, summed again from the facts (in the database)."""
     days = sorted(set(days))
-    for chunk in (days[i : i + 200] for i in range(0, len(days), 200)):
-        UnitDay.objects.filter(day__in=chunk).delete()
-        rows = (
-            Fact.objects.filter(day__in=chunk)
-            .values("unit_id", "day", "metric")
-            .annotate(total=Count("id"))
-            .order_by()
-        )
-        insert_rows(
-            UnitDay,
-            [
-                {"unit_id": r["unit_id"], "day": r["day"], "metric": r["metric"], "n": r["total"]}
-                for r in rows
-            ],
-        )
+    with connection.cursor() as cursor:
+        for chunk in (days[i : i + 200] for i in range(0, len(days), 200)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM reports_unitday WHERE day IN ({marks})", chunk)
+            cursor.execute(
+                "INSERT INTO reports_unitday (unit_id, day, metric, n) "
+                "SELECT unit_id, day, metric, SUM(n) FROM reports_fact "
+                f"WHERE day IN ({marks}) GROUP BY unit_id, day, metric",
+                chunk,
+            )
+            cursor.execute(f"DELETE FROM reports_daydimension WHERE day IN ({marks})", chunk)
+            for column in DIMENSIONS:
+                cursor.execute(
+                    "INSERT INTO reports_daydimension (day, dimension, value, n) "
+                    f"SELECT day, %s, COALESCE(CAST({column} AS VARCHAR(24)), ''), SUM(n) "
+                    f"FROM reports_fact WHERE metric = 'intake' AND day IN ({marks}) "
+                    f"GROUP BY day, {column}",
+                    [column, *chunk],
+                )
 
 
 def refresh_tickets(ids: Iterable[int], *, now: datetime | None = None) -> int:
     """Recompute the facts of these tickets and the totals of every day they touch."""
     now = now or clock.now()
     ids = sorted(set(ids))
+    if connection.vendor == "sqlite" and len(ids) > BATCH:
+        # SQLite's default page cache is 2 MB: the fact table's indexes at a year of a
+        # big city are hundreds of MB, and each insert would read its pages from disk.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
     touched: set[date] = set()
     for chunk in _chunks(ids, BATCH):
         with transaction.atomic():
-            days = set(
-                Fact.objects.filter(ticket_id__in=chunk).values_list("day", flat=True).distinct()
-            )
-            Fact.objects.filter(ticket_id__in=chunk).delete()
+            days = {
+                d if isinstance(d, date) else date.fromisoformat(d)
+                for (d,) in _select(
+                    "SELECT DISTINCT day FROM reports_fact WHERE ticket_id IN ({ids})", chunk
+                )
+            }
+            marks = ", ".join(["%s"] * len(chunk))
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM reports_fact WHERE ticket_id IN ({marks})", chunk)
             rows = []
             for dims, data in load(chunk):
+                kind, channel, topic, region = (
+                    dims["kind"],
+                    dims["channel"],
+                    dims["topic_id"],
+                    dims["region_id"],
+                )
                 for unit_id, day, metric in ind.ticket_facts(data, now):
                     days.add(day)
-                    rows.append(
-                        {
-                            "ticket_id": data.id,
-                            "unit_id": unit_id,
-                            "day": day,
-                            "metric": metric,
-                            "n": 1,
-                            "kind": dims["kind"],
-                            "channel": dims["channel"],
-                            "topic_id": dims["topic_id"],
-                            "region_id": dims["region_id"],
-                        }
-                    )
-            insert_rows(Fact, rows)
+                    rows.append((data.id, unit_id, day, metric, 1, kind, channel, topic, region))
+            _insert_facts(rows)
             touched |= days
     with transaction.atomic():
         _rebuild_days(touched)

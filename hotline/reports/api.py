@@ -47,6 +47,7 @@ def assessment(request: HttpRequest, unit: str = "", scheme: str = "") -> dict[s
                 "counts": {m.key: row["counts"][m.key] for m in ind.METRICS},
                 "rates": {k: _ratio(r) for k, r in row["rates"].items()},
                 "satisfaction_score": _ratio(row["satisfaction_score"]),
+                "unit_satisfaction_score": _ratio(row["unit_satisfaction_score"]),
                 "score": row["score"]["total"],
                 "deductions": row["score"]["deductions"],
                 "rank": row["rank"],

@@ -1,6 +1,6 @@
 """Report documents (R-DA-2, KM 7(三), LX 四5/四6): the figures of a period, the draft
 text they fill in, and the renderings: PDF (supervision's WeasyPrint code), .docx
-(python-docx) and Excel (openpyxl, every cell written as text like the ticket export).
+(python-docx) and Excel (hotline.core.excel's safe writer, like every other export).
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def draft_text(kind: str, span: selectors.Span, f: dict[str, Any]) -> tuple[str,
                 f"{u['group']}第{u['rank']}名 {u['name']}：得分{u['total']}，"
                 f"按时办结率{_pct(r['on_time_rate'])}，响应率{_pct(r['response_rate'])}，"
                 f"解决率{_pct(r['resolve_rate'])}，满意率{_pct(r['satisfy_rate'])}，"
+                f"办理单位满意率{_pct(r.get('unit_satisfy_rate', [0, 0]))}，"
                 f"超期{u['overdue']}件。"
             )
     late = [u for u in f["units"] if u["overdue"]]
@@ -160,55 +161,31 @@ def _text(value: Any) -> str:
 
 
 def document_xlsx(doc: ReportDocument) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    """Through the one safe writer (hotline.core.excel): every text a string, never a
+    formula; numbers stay numbers."""
+    from hotline.core.excel import SafeWorkbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("考核结果")
-
-    def cells(values) -> list[WriteOnlyCell]:
-        out = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=_text(value))
-            cell.data_type = "s"  # text, even when it starts with '=' (as tickets.exports)
-            out.append(cell)
-        return out
-
-    sheet.append(cells([doc.number or "草稿", doc.title]))
-    sheet.append(
-        cells(
-            [
-                "单位",
-                "类别",
-                "牵头受理",
-                "超期",
-                "按时办结率",
-                "响应率",
-                "解决率",
-                "满意率",
-                "得分",
-                "排名",
-            ]
-        )
+    book = SafeWorkbook()
+    sheet = book.sheet("考核结果", widths=(30, 14))
+    book.append(sheet, [doc.number or "草稿", doc.title], bold=True)
+    rates = [r for r in ind.RATES if r.key != "sign_rate"]
+    book.append(
+        sheet,
+        ["单位", "类别", "牵头受理", "超期", *(r.label for r in rates), "得分", "排名"],
+        bold=True,
     )
     for u in doc.figures.get("units", []):
         r = u["rates"]
-        sheet.append(
-            cells(
-                [
-                    u["name"],
-                    u["group"],
-                    u["received"],
-                    u["overdue"],
-                    _pct(r["on_time_rate"]),
-                    _pct(r["response_rate"]),
-                    _pct(r["resolve_rate"]),
-                    _pct(r["satisfy_rate"]),
-                    u["total"],
-                    u["rank"],
-                ]
-            )
+        book.append(
+            sheet,
+            [
+                u["name"],
+                u["group"],
+                u["received"],
+                u["overdue"],
+                *(_pct(r[rate.key]) if rate.key in r else "—" for rate in rates),
+                _text(u["total"]),
+                _text(u["rank"]),
+            ],
         )
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.to_bytes()

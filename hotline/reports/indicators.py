@@ -76,6 +76,17 @@ METRICS: tuple[Metric, ...] = (
     Metric("basic", "基本满意", "回访基本满意", VISIT),
     Metric("unsatisfied", "不满意", "回访不满意", VISIT),
     Metric("not_visited", "未回访成功", "多次回访未接通，按未回访计（不计满意）", VISIT),
+    # The citizen's satisfaction with the handling unit (办理单位满意, KM 15), asked at the
+    # same visit; a visit where the citizen did not rate the unit is not counted.
+    Metric(
+        "unit_rated",
+        "评价承办单位",
+        "回访中对承办单位作出评价的工单（多次未接通的按不满意计）",
+        VISIT,
+    ),
+    Metric("unit_satisfied", "对承办单位满意", "回访对承办单位满意", VISIT),
+    Metric("unit_basic", "对承办单位基本满意", "回访对承办单位基本满意", VISIT),
+    Metric("unit_unsatisfied", "对承办单位不满意", "回访对承办单位不满意", VISIT),
     Metric("excluded", "剔除", "热线批准剔除、不计入考核的工单", EVENT),
     # The hotline's own service figures (unit = None).
     Metric("intake", "受理", "热线受理的诉求", "受理之日"),
@@ -91,7 +102,24 @@ RATES: tuple[Rate, ...] = (
     Rate("response_rate", "响应率", "responded", "response_due", "中山 第二十条(一)"),
     Rate("resolve_rate", "解决率", "resolved", "visited", "上饶 四(四)；昆明 第二十二条"),
     Rate("satisfy_rate", "满意率", "pleased", "visited", "上饶 四(四)；昆明 第二十二条"),
+    Rate(
+        "unit_satisfy_rate",
+        "办理单位满意率",
+        "unit_pleased",
+        "unit_rated",
+        "昆明 第十四条(一)、第十五条（承办单位办理情况和满意程度）",
+    ),
 )
+# Sums of metrics that rates use as numerators (drill-down opens the tickets of each part).
+DERIVED: dict[str, tuple[str, ...]] = {
+    "pleased": ("satisfied", "basic"),
+    "unit_pleased": ("unit_satisfied", "unit_basic"),
+}
+# The satisfaction scores (满意度得分) a scheme may weigh: key → (label, the metric prefix).
+SCORES: dict[str, tuple[str, str]] = {
+    "score": ("满意度得分", ""),
+    "unit_score": ("办理单位满意度得分", "unit_"),
+}
 RATE_BY_KEY = {r.key: r for r in RATES}
 
 # Event kind → metric counted for the event's unit on the event's day.
@@ -113,6 +141,11 @@ EVENT_METRICS: dict[str, str] = {
 REOPENING = frozenset({"redo", "completion_refused", "send_back_refused"})
 # The return visit's outcomes: a done visit, or the last failed call of a round.
 VISIT_EVENTS = frozenset({"visited", "visit_failed"})
+# Every event kind ticket_facts reads; the others (received, dispatched, notes, ...) need
+# not be loaded: at a million tickets they are half of the events.
+READ_EVENTS = frozenset(
+    {*EVENT_METRICS, *REOPENING, *VISIT_EVENTS, "reply_approved", "exclusion_approved"}
+)
 SATISFACTION_METRIC = {"satisfied": "satisfied", "basic": "basic", "unsatisfied": "unsatisfied"}
 DEFAULT_POINTS = {"satisfied": 100.0, "basic": 80.0, "unsatisfied": 0.0}
 
@@ -269,12 +302,19 @@ def _visit_facts(ticket: TicketData) -> list[Fact]:
     if unit is None:
         return []
     day = local_day(last.at)
-    if last.kind == "visit_failed":
-        return [(unit, day, "visited"), (unit, day, "not_visited")]
+    if last.kind == "visit_failed":  # given up: visited, never satisfied, with either
+        return [
+            (unit, day, "visited"),
+            (unit, day, "not_visited"),
+            (unit, day, "unit_rated"),
+        ]
     out: list[Fact] = [(unit, day, "visited")]
     out.append((unit, day, SATISFACTION_METRIC[last.data["satisfaction"]]))
     if last.data.get("resolved"):
         out.append((unit, day, "resolved"))
+    with_unit = last.data.get("unit_satisfaction")
+    if with_unit in SATISFACTION_METRIC:
+        out += [(unit, day, "unit_rated"), (unit, day, "unit_" + with_unit)]
     return out
 
 
@@ -296,7 +336,8 @@ class Ratio:
 def counts_with_derived(counts: dict[str, int]) -> dict[str, int]:
     out = {m.key: 0 for m in METRICS}
     out.update(counts)
-    out["pleased"] = out["satisfied"] + out["basic"]
+    for key, parts in DERIVED.items():
+        out[key] = sum(out[p] for p in parts)
     return out
 
 
@@ -305,14 +346,39 @@ def rates(counts: dict[str, int]) -> dict[str, Ratio]:
     return {r.key: Ratio(c[r.numerator], c[r.denominator]) for r in RATES}
 
 
-def satisfaction_score(counts: dict[str, int], points: dict[str, float] | None = None) -> Ratio:
+def satisfaction_score(
+    counts: dict[str, int], points: dict[str, float] | None = None, *, key: str = "score"
+) -> Ratio:
     """满意度得分: points per answer (满意 100, 基本满意 80, 不满意 0 by default), averaged
-    over the visited tickets; numerator is the sum of points."""
+    over the visited tickets; numerator is the sum of points. `key="unit_score"`: the same
+    over the answers about the handling unit (办理单位满意度得分)."""
+    prefix = SCORES[key][1]
     p = {**DEFAULT_POINTS, **(points or {})}
     c = counts_with_derived(counts)
-    total = c["satisfied"] * p["satisfied"] + c["basic"] * p["basic"]
-    total += c["unsatisfied"] * p["unsatisfied"]  # not visited: 0 points
-    return Ratio(round(total), c["visited"])
+    total = sum(c[prefix + answer] * p[answer] for answer in DEFAULT_POINTS)
+    return Ratio(round(total), c["unit_rated" if prefix else "visited"])  # not visited: 0
+
+
+# --- staff (R-AS-3, SR 七(二), ZS 33): the operator's figures, computed per operator by
+# hotline.supervision.performance from tickets, visits and quality reviews -------------
+
+OPERATOR_MEASURES: tuple[Metric, ...] = (
+    Metric("created", "受理工单", "话务员登记的工单", "受理之日"),
+    Metric("calls", "接听来电", "其中经电话渠道受理", "受理之日"),
+    Metric("answered_now", "直接答复", "当即答复办结", "受理之日"),
+    Metric("declined", "不予受理", "不属于受理范围", "受理之日"),
+    Metric("operator_rated", "话务员满意度评价数", "回访中对话务员作出评价的工单", VISIT),
+    Metric("operator_pleased", "满意及基本满意", "回访对话务员满意或基本满意", VISIT),
+    Metric("reviewed", "质检件数", "期内完成质检评分的工单", "质检评分之日"),
+)
+OPERATOR_RATE = Rate(
+    "operator_satisfy_rate",
+    "话务员满意率",
+    "operator_pleased",
+    "operator_rated",
+    "上饶 七(二)；中山 第三十三条",
+)
+PLEASED_ANSWERS = ("satisfied", "basic")
 
 
 def sum_facts(facts: Iterable[Fact]) -> dict[tuple[int | None, str], int]:

@@ -64,6 +64,23 @@ class UnitDay(models.Model):
         return f"{self.unit_id} {self.day} {self.metric}={self.n}"
 
 
+class DayDimension(models.Model):
+    """Intake per day by one dimension (kind, channel, topic_id or region_id) and its
+    value: the dashboard's unfiltered series read these few rows instead of counting
+    facts (a month is ~100,000 intake facts at a million tickets a year)."""
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=12)
+    value = models.CharField(max_length=24, blank=True)  # "" for none (no topic, region)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["dimension", "day"], name="reports_daydim_dim_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.value}: {self.n}"
+
+
 class RefreshState(models.Model):
     """How far the tick has brought the facts: the last event seen and when."""
 

@@ -20,7 +20,7 @@ class SchemeError(ValueError):
 
 @dataclass(frozen=True)
 class Weight:
-    rate: str  # a key of indicators.RATES, or "score" for the satisfaction score
+    rate: str  # a key of indicators.RATES or of indicators.SCORES (satisfaction scores)
     weight: float  # points out of 100
     citation: str = ""
 
@@ -55,7 +55,7 @@ class Scheme:
     def validate(self) -> None:
         if not self.weights:
             raise SchemeError("考核方案至少需要一项计分指标")
-        known = set(ind.RATE_BY_KEY) | {"score"}
+        known = set(ind.RATE_BY_KEY) | set(ind.SCORES)
         for w in self.weights:
             if w.rate not in known:
                 raise SchemeError(f"未知的指标 {w.rate}")
@@ -87,8 +87,9 @@ class Scheme:
         others in proportion), minus deductions, plus manual items."""
         rates = ind.rates(counts)
         values: dict[str, float | None] = {k: r.value for k, r in rates.items()}
-        sat = ind.satisfaction_score(counts, self.points)
-        values["score"] = None if sat.value is None else sat.value / 100
+        for key in ind.SCORES:
+            sat = ind.satisfaction_score(counts, self.points, key=key)
+            values[key] = None if sat.value is None else sat.value / 100
         present = [w for w in self.weights if values[w.rate] is not None]
         total_weight = sum(w.weight for w in present)
         base = None
@@ -144,11 +145,6 @@ def from_dict(data: Mapping[str, Any]) -> Scheme:
 
 # --- presets, each item citing its clause ----------------------------------------------
 
-THREE_RATES = (
-    Weight("response_rate", 10, "接诉即办三率"),
-    Weight("resolve_rate", 45, "接诉即办三率"),
-    Weight("satisfy_rate", 45, "接诉即办三率"),
-)
 COMMON_DEDUCTIONS = (
     Deduction("letter", 2, None, "兰溪 四4；开江 二(三)"),
     Deduction("criticised", 5, None, "昆明 第二十四条"),
@@ -187,8 +183,14 @@ SR = Scheme(
 KM = Scheme(
     code="KM",
     name="昆明 目标管理考核",
-    source="昆明 管理规定 第二十二条：目标管理考核，纳入政府目标责任考核；第十六条催办记录",
-    weights=THREE_RATES,
+    source="昆明 管理规定 第二十二条：目标管理考核，纳入政府目标责任考核；第十五条核实承办"
+    "单位办理情况和满意程度；第十六条催办记录",
+    weights=(
+        Weight("response_rate", 10, "接诉即办三率"),
+        Weight("resolve_rate", 45, "接诉即办三率"),
+        Weight("satisfy_rate", 25, "接诉即办三率；昆明 第二十二条"),
+        Weight("unit_satisfy_rate", 20, "昆明 第十五条：承办单位办理情况和满意程度"),
+    ),
     deductions=(*COMMON_DEDUCTIONS, Deduction("reminded", 0.5, 5, "昆明 第十六条")),
     manual=(ORGANISATION, KNOWLEDGE, LEADERS),
     periods=("month", "year"),

@@ -16,7 +16,7 @@ from hotline.accounts.models import UNIT_ROLES
 from hotline.core.errors import DomainError, NotFound
 from hotline.directory.models import Unit, UnitKind
 from hotline.reports import indicators as ind
-from hotline.reports.models import Fact, Period, Scheme, SchemeVersion, UnitDay
+from hotline.reports.models import DayDimension, Fact, Period, Scheme, SchemeVersion, UnitDay
 from hotline.reports.schemes import Scheme as PureScheme
 from hotline.tickets.models import Ticket
 
@@ -168,6 +168,7 @@ def _row(unit: Unit, counts: dict[str, int], scheme: PureScheme, manual: dict) -
     c = ind.counts_with_derived(counts)
     rates = ind.rates(c)
     sat = ind.satisfaction_score(c, scheme.points)
+    unit_sat = ind.satisfaction_score(c, scheme.points, key="unit_score")
     return {
         "unit": unit,
         "code": unit.code,
@@ -175,6 +176,7 @@ def _row(unit: Unit, counts: dict[str, int], scheme: PureScheme, manual: dict) -
         "counts": c,
         "rates": rates,
         "satisfaction_score": sat,
+        "unit_satisfaction_score": unit_sat,
         "score": scheme.score(c, manual.get(unit.pk, {})),
     }
 
@@ -221,6 +223,19 @@ def assessment(
         version = scheme_version(scheme_code)
     scheme = version.as_scheme()
     units = assessed_units()
+    if published is not None and published.published_at and not scheme_code:
+        stored = _published_rows(published, units, scheme)
+        if stored is not None:
+            if unit_code:
+                wanted = assessed_units(unit_code)[0]
+                stored = [r for r in stored if r["unit"].pk == wanted.pk]
+            return {
+                "span": span,
+                "version": version,
+                "scheme": scheme,
+                "rows": stored,
+                "period": published,
+            }
     rows = _rows(span, units, scheme)
     before = {r["unit"].pk: r for r in _rows(span.previous(), units, scheme)}
     for row in rows:
@@ -234,6 +249,41 @@ def assessment(
         wanted = assessed_units(unit_code)[0]
         rows = [r for r in rows if r["unit"].pk == wanted.pk]
     return {"span": span, "version": version, "scheme": scheme, "rows": rows, "period": published}
+
+
+def _published_rows(
+    period: Period, units: list[Unit], scheme: PureScheme
+) -> list[dict[str, Any]] | None:
+    """A published period's rows as it was published (decision 0008): its counts, score
+    and rank are fixed; None for a period published before counts were kept."""
+    stored = period.result.get("rows", [])
+    if not stored or any("counts" not in r for r in stored):
+        return None
+    by_code = {u.code: u for u in units}
+    rows = []
+    for r in stored:
+        unit = by_code.get(r["code"])
+        if unit is None:  # a unit closed since: its row stays in the public result
+            continue
+        c = ind.counts_with_derived(r["counts"])
+        rows.append(
+            {
+                "unit": unit,
+                "code": unit.code,
+                "group": r["group"],
+                "counts": c,
+                "rates": ind.rates(c),
+                "satisfaction_score": ind.satisfaction_score(c, scheme.points),
+                "unit_satisfaction_score": ind.satisfaction_score(
+                    c, scheme.points, key="unit_score"
+                ),
+                "score": r["score"],
+                "rank": r["rank"],
+                "change": r.get("change"),
+                "previous_rank": r.get("previous_rank"),
+            }
+        )
+    return rows
 
 
 def _rows(span: Span, units: list[Unit], scheme: PureScheme) -> list[dict[str, Any]]:
@@ -258,9 +308,9 @@ def visible_rows(user, rows: list[dict[str, Any]], *, published: bool) -> list[d
 
 def tickets_behind(user, *, unit: Unit | None, metric: str, span: Span, **dims: Any):
     """The tickets behind one number, scoped to what the user may see (design rule 5)."""
-    if metric not in ind.METRIC_BY_KEY and metric != "pleased":
+    if metric not in ind.METRIC_BY_KEY and metric not in ind.DERIVED:
         raise DomainError("未知的指标", code="unknown_metric")
-    metrics = ["satisfied", "basic"] if metric == "pleased" else [metric]
+    metrics = list(ind.DERIVED.get(metric, (metric,)))
     facts = Fact.objects.filter(metric__in=metrics, day__gte=span.start, day__lte=span.end)
     facts = facts.filter(unit=unit) if unit is not None else facts.filter(unit__isnull=True)
     for name, value in dims.items():
@@ -301,6 +351,15 @@ def intake_series(span: Span, by: str, **dims: Any) -> list[dict[str, Any]]:
             unit__isnull=True, metric="intake", day__gte=span.start, day__lte=span.end
         ).values_list("day", "n")
         return _every_day(span, {d.isoformat(): n for d, n in rows})
+    if column in DIMENSIONS and not filters:  # the dashboard's default: a few rows
+        totals = (
+            DayDimension.objects.filter(dimension=column, day__gte=span.start, day__lte=span.end)
+            .values_list("value")
+            .annotate(count=Sum("n"))
+            .order_by("-count", "value")
+        )
+        ints = column.endswith("_id")
+        return [{"key": (int(v) if v else None) if ints else v, "count": n} for v, n in totals]
     metric = "received_lead" if by == "unit" else "intake"
     facts = Fact.objects.filter(metric=metric, day__gte=span.start, day__lte=span.end, **filters)
     counted = facts.values(column).annotate(count=Count("id")).order_by("-count", column)
@@ -341,7 +400,7 @@ def bulletin_ranking(month: date) -> list[dict[str, Any]]:
         {
             "unit": r["unit"].name,
             "group": RANK_GROUP_LABELS[r["group"]],
-            "rates": [r["rates"][rate.key] for rate in ind.RATES],
+            "rates": [(rate.label, r["rates"][rate.key]) for rate in ind.RATES],
             "score": r["score"]["total"],
             "rank": r["rank"],
         }

@@ -18,8 +18,10 @@ from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, NotFound
 from hotline.core.models import audit
+from hotline.core.numbering import next_in_series, official_number
 from hotline.directory.models import Unit
 from hotline.reports import documents, schemes, selectors
+from hotline.reports import indicators as ind
 from hotline.reports.models import ManualScore, Period, ReportDocument, Scheme, SchemeVersion
 
 
@@ -148,8 +150,18 @@ def _public_row(row: dict[str, Any]) -> dict[str, Any]:
             row["satisfaction_score"].numerator,
             row["satisfaction_score"].denominator,
         ],
+        "unit_satisfaction_score": [
+            row["unit_satisfaction_score"].numerator,
+            row["unit_satisfaction_score"].denominator,
+        ],
         "total": row["score"]["total"],
         "rank": row["rank"],
+        # Kept so the assessment page and API show the period as published, whatever
+        # later exclusions, late events or scheme edits do to the live figures.
+        "counts": {k: v for k, v in row["counts"].items() if k in ind.METRIC_BY_KEY},
+        "score": row["score"],
+        "change": row["change"],
+        "previous_rank": row["previous_rank"],
     }
 
 
@@ -243,8 +255,8 @@ def report_edit(
 
 def report_issue(*, actor, document: ReportDocument) -> ReportDocument:
     """Number it by year (青溪12345简〔2026〕12号), with supervision's series code."""
-    from hotline.supervision.documents import _next_sequence
     from hotline.supervision.ladder import document_prefix
+    from hotline.supervision.models import DocumentCounter  # the one series per prefix
 
     require(actor, Capability.REPORTS)
     with transaction.atomic():
@@ -254,9 +266,9 @@ def report_issue(*, actor, document: ReportDocument) -> ReportDocument:
         now = clock.now()
         year = timezone.localtime(now).year
         prefix = document_prefix(documents.NUMBER_WORDS[doc.kind])
-        doc.sequence = _next_sequence(prefix, year)
+        doc.sequence = next_in_series(DocumentCounter, prefix=prefix, year=year)
         doc.year = year
-        doc.number = f"{prefix}〔{year}〕{doc.sequence}号"
+        doc.number = official_number(prefix, year, doc.sequence)
         doc.issued_at, doc.issued_by = now, actor
         doc.save()
         audit(

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hotline.accounts.permissions import Capability, can
@@ -46,6 +47,9 @@ def dashboard_context(request) -> dict[str, Any]:
     span, error = _span(request, selectors.Span(today() - timedelta(days=29), today()))
     filters = {k: request.GET.get(k, "") for k in ("kind", "channel", "topic_id", "region_id")}
     unit_code = request.GET.get("unit", "")
+    if unit_code and not Unit.objects.filter(code=unit_code).exists():
+        error = error or f"没有编码为 {unit_code[:20]} 的单位"
+        unit_code = ""
     context = dashboard.build(span, filters=filters, unit_code=unit_code)
     context.update(
         {
@@ -77,6 +81,12 @@ def assessment(request):
         return render(request, "reports/assessment.html", {"span": span, "groups": []})
     published = bool(result["period"] and result["period"].published_at)
     rows = selectors.visible_rows(request.user, result["rows"], published=published)
+    unit_metrics = [m for m in ind.METRICS if m.key not in ind.HOTLINE_METRICS]
+    drill = f"{reverse('reports:drill')}?from={span.start}&to={span.end}"
+    for row in rows:  # cells as lists: the template does no lookups per cell
+        row["drill"] = f"{drill}&unit={row['code']}&metric="
+        row["rate_cells"] = [(row["rates"][r.key], r.numerator) for r in ind.RATES]
+        row["count_cells"] = [(m.key, row["counts"][m.key]) for m in unit_metrics]
     groups = []
     for key, label in selectors.RANK_GROUP_LABELS.items():
         members = sorted(
@@ -92,7 +102,7 @@ def assessment(request):
             "result": result,
             "groups": groups,
             "rates": ind.RATES,
-            "metrics": ind.METRICS,
+            "metrics": unit_metrics,
             "schemes": Scheme.objects.all(),
             "published": published,
             "refreshed_at": aggregate.last_refreshed(),
@@ -109,11 +119,11 @@ def drill(request):
         messages.error(request, error)
     code = request.GET.get("unit", "")
     unit = Unit.objects.filter(code=code).first() if code else None
-    if code and unit is None:
-        raise Http404
     metric = request.GET.get("metric", "intake")
     dims = {k: request.GET.get(k, "") for k in selectors.DIMENSIONS}
     try:
+        if code and unit is None:
+            raise DomainError(f"没有编码为 {code[:20]} 的单位", code="unknown_unit")
         tickets = selectors.tickets_behind(
             request.user, unit=unit, metric=metric, span=span, **dims
         )
@@ -198,8 +208,12 @@ def scheme_edit(request, code: str):
                 return redirect("reports:schemes")
             except DomainError as exc:
                 messages.error(request, exc.message)
+    weight_keys = [(r.key, r.label) for r in ind.RATES]
+    weight_keys += [(key, label) for key, (label, _prefix) in ind.SCORES.items()]
     return render(
-        request, "reports/scheme_edit.html", {"scheme": scheme, "latest": latest, "text": text}
+        request,
+        "reports/scheme_edit.html",
+        {"scheme": scheme, "latest": latest, "text": text, "weight_keys": weight_keys},
     )
 
 
@@ -350,7 +364,8 @@ def public_results(request):
     hotline: dict[str, Any] | None = None
     if chosen is not None:
         for row in chosen.result.get("rows", []):
-            rates = {k: ind.Ratio(*v) for k, v in row["rates"].items()}
+            # In the order of the header; a rate added after publication shows "—".
+            rates = {r.key: ind.Ratio(*row["rates"].get(r.key, (0, 0))) for r in ind.RATES}
             rows.append(
                 {
                     **row,

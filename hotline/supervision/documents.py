@@ -11,11 +11,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from hotline.core import clock
+from hotline.core.numbering import next_in_series, official_number
 from hotline.sla.policies import Rung
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.models import Document, DocumentCounter, Escalation, Reminder
@@ -37,19 +37,6 @@ def _facts(ticket: Ticket, assignment: Assignment) -> dict[str, Any]:
     }
 
 
-def _next_sequence(prefix: str, year: int) -> int:
-    """The next number of a per-year series, under a row lock (as ticket numbers)."""
-    try:
-        with transaction.atomic():
-            DocumentCounter.objects.create(prefix=prefix, year=year)
-    except IntegrityError:
-        pass  # another transaction made this year's counter first
-    counter = DocumentCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
-
-
 def _document_issue(
     *,
     kind: str,
@@ -65,7 +52,7 @@ def _document_issue(
     issued_at = clock.now()
     year = timezone.localtime(issued_at).year
     prefix = ladder_math.document_prefix(rung.number_word or DEFAULT_WORDS[kind])
-    sequence = _next_sequence(prefix, year)
+    sequence = next_in_series(DocumentCounter, prefix=prefix, year=year)
     history = [
         {"at": ladder_math.local(r.at), "what": r.get_kind_display(), "note": r.note}
         for r in Reminder.objects.filter(assignment=assignment).order_by("at", "id")
@@ -91,7 +78,7 @@ def _document_issue(
     }
     return Document.objects.create(
         kind=kind,
-        number=f"{prefix}〔{year}〕{sequence}号",
+        number=official_number(prefix, year, sequence),
         year=year,
         sequence=sequence,
         ticket=ticket,

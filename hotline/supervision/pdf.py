@@ -76,6 +76,31 @@ def bulletin_xlsx(bulletin: dict[str, Any]) -> bytes:
             book.append(sheet, [row[key] for key, _label in BULLETIN_COLUMNS])
         totals = bulletin["totals"]
         book.append(sheet, [gettext("Total"), *[totals[key] for key, _l in BULLETIN_COLUMNS[1:]]])
+        ranking = bulletin.get("ranking") or []
+        if ranking:  # R-SV-6: the rates and the ranking, as in the PDF and the page
+            ranked = book.sheet(gettext("Rates and ranking"), widths=(14, 8, 30))
+            book.append(
+                ranked,
+                [
+                    gettext("Kind"),
+                    gettext("Rank"),
+                    gettext("Unit"),
+                    *(label for label, _ratio in ranking[0]["rates"]),
+                    gettext("Score"),
+                ],
+                bold=True,
+            )
+            for r in ranking:
+                book.append(
+                    ranked,
+                    [
+                        r["group"],
+                        r["rank"],
+                        r["unit"],
+                        *(ratio.display() for _label, ratio in r["rates"]),
+                        "—" if r["score"] is None else r["score"],
+                    ],
+                )
         criticism = book.sheet(gettext("Public criticism"), widths=(30, 18, 40))
         book.append(
             criticism,

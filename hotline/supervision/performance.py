@@ -19,12 +19,13 @@ from django.utils import timezone
 from hotline.accounts.models import Role, User
 from hotline.core import clock
 from hotline.core.errors import DomainError
+from hotline.reports import indicators as ind
 from hotline.supervision.models import QualityReview
 from hotline.tickets.models import Channel, Handling, Ticket, Visit
 
 MAX_PERIOD_DAYS = 3 * 366
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SATISFIED = (Visit.Satisfaction.SATISFIED, Visit.Satisfaction.BASIC)
+SATISFIED = ind.PLEASED_ANSWERS  # the operator's figures are defined in reports.indicators
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ class OperatorRow:
 
     @property
     def satisfaction_rate(self) -> str:
-        return rate(self.satisfied, self.scored_total)
+        """话务员满意率 (indicators.OPERATOR_RATE): "—" when nobody rated the operator."""
+        return ind.Ratio(self.satisfied, self.scored_total).display()
 
 
 @dataclass
@@ -188,17 +190,15 @@ def visitors(period: Period) -> list[VisitorRow]:
 
 
 def operator_columns() -> list[str]:
+    labels = {m.key: m.label for m in ind.OPERATOR_MEASURES}
     return [
         "工号",
         "姓名",
-        "受理工单",
-        "接听来电",
-        "直接答复",
-        "不予受理",
-        "话务员满意度评价数",
-        "满意及基本满意",
-        "话务员满意率",
-        "质检件数",
+        *(labels[k] for k in ("created", "calls", "answered_now", "declined")),
+        labels["operator_rated"],
+        labels["operator_pleased"],
+        ind.OPERATOR_RATE.label,
+        labels["reviewed"],
         "质检平均分",
     ]
 

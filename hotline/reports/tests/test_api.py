@@ -75,3 +75,26 @@ def test_tick_job_is_registered():
 
     assert any(name == "reports" for name, _job in _jobs())
     assert aggregate.refresh_pending
+
+
+def test_R_DA_3_intake_by_dimension_totals_match_the_facts(analyst, flow, at):
+    """The dashboard's unfiltered series come from the per-day totals by dimension; they
+    must equal a count of the intake facts themselves, after a refresh moves a ticket."""
+    from django.db.models import Count
+
+    from hotline.reports.models import Fact
+
+    at(2026, 3, 10, 9)
+    flow.to("handling", lead="QX-CD", assists=(), channel="wechat")
+    aggregate.refresh_pending()
+    span = selectors.Span(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    for by, column in (("kind", "kind"), ("channel", "channel"), ("topic", "topic_id")):
+        got = {r["key"]: r["count"] for r in selectors.intake_series(span, by)}
+        want = dict(
+            Fact.objects.filter(metric="intake", day__gte=span.start, day__lte=span.end)
+            .values_list(column)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        assert got == want, by
+    assert sum(r["count"] for r in selectors.intake_series(span, "channel")) == 3

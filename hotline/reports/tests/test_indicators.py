@@ -96,3 +96,40 @@ def test_tick_refreshes_new_events_and_records_when(flow, at):
         ]
         == 1
     )
+
+
+def test_R_AS_2_unit_satisfaction_counts_in_its_own_rate_and_score(flow, people, units, at):
+    """办理单位满意 (KM 15): the visit's answer about the handling unit feeds the unit's
+    办理单位满意率 and 办理单位满意度得分; a visit where the citizen did not rate the
+    unit is outside their denominator, and a scheme may weigh either."""
+    from hotline.reports import schemes
+
+    at(2026, 3, 2, 9)
+    rated = flow.to("completed", lead="QX-ZJJ", assists=())
+    silent = flow.to("completed", lead="QX-ZJJ", assists=())
+    at(2026, 3, 5, 9)
+    s.visit_record(
+        actor=people["visitor1"],
+        ticket=rated,
+        satisfaction="satisfied",
+        resolved=True,
+        unit_satisfaction="basic",
+        operator_satisfaction="satisfied",
+    )
+    s.visit_record(actor=people["visitor1"], ticket=silent, satisfaction="satisfied", resolved=True)
+    aggregate.refresh_tickets([rated.pk, silent.pk])
+    c = _counts("QX-ZJJ", units, dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert c["visited"] == 2 and c["satisfied"] == 2
+    assert c["unit_rated"] == 1 and c["unit_basic"] == 1 and c["unit_pleased"] == 1
+    rates = indicators.rates(c)
+    assert rates["unit_satisfy_rate"].display() == "100.0%"
+    assert indicators.satisfaction_score(c).value == 100
+    assert indicators.satisfaction_score(c, key="unit_score").value == 80
+    only_unit = schemes.Scheme(
+        code="U", name="U", source="", weights=(schemes.Weight("unit_score", 100),)
+    )
+    only_unit.validate()
+    assert only_unit.score(c)["base"] == 80.0
+    assert any(w.rate == "unit_satisfy_rate" for w in schemes.KM.weights)  # KM 15
+    empty = indicators.rates({})
+    assert empty["unit_satisfy_rate"].display() == "—"

@@ -44,6 +44,9 @@ plan = st.fixed_dictionaries(
             ["none", "satisfied", "basic", "unsatisfied", "redo", "redo_open", "fail", "gave_up"]
         ),
         "exclude": st.booleans(),
+        # The other two scores of a visit: with the handling unit and with the operator.
+        "unit_sat": st.sampled_from(["", "satisfied", "basic", "unsatisfied"]),
+        "op_sat": st.sampled_from(["", "satisfied", "basic", "unsatisfied"]),
     }
 )
 
@@ -101,12 +104,16 @@ def _brute(span, *, only=None):
             or t.assignments.filter(role="lead").last()
         )
         c[lead.unit_id, "visited"] += 1
-        if final.gave_up:
+        if final.gave_up:  # never satisfied, with the result or with the unit
             c[lead.unit_id, "not_visited"] += 1
+            c[lead.unit_id, "unit_rated"] += 1
             continue
         c[lead.unit_id, final.satisfaction] += 1
         if final.resolved:
             c[lead.unit_id, "resolved"] += 1
+        if final.unit_satisfaction:  # 办理单位满意: only visits where the citizen rated it
+            c[lead.unit_id, "unit_rated"] += 1
+            c[lead.unit_id, "unit_" + final.unit_satisfaction] += 1
     if only is not None:
         return c
     # An approved exclusion takes the ticket out of that unit's counts (剔除).
@@ -118,6 +125,28 @@ def _brute(span, *, only=None):
         if inside(r.decided_at):
             c[unit_id, "excluded"] += 1
     return c
+
+
+def _check_operators(span):
+    """R-AS-3: the operator's satisfaction on the staff page, against the final visit of
+    each ticket recorded in the period, counted here by hand."""
+    from hotline.supervision import performance
+
+    want = Counter()
+    for t in Ticket.objects.all():
+        final = followup.final_visit(t.visits.all())
+        if final is None or final.gave_up or not final.operator_satisfaction:
+            continue
+        if span.start <= _day(final.at) <= span.end:
+            want[t.operator_id, "rated"] += 1
+            want[t.operator_id, "pleased"] += final.operator_satisfaction != "unsatisfied"
+    for row in performance.operators(performance.Period(span.start, span.end)):
+        assert (row.scored_total, row.satisfied) == (
+            want[row.user.pk, "rated"],
+            want[row.user.pk, "pleased"],
+        ), row.user.username
+        expected = indicators.Ratio(want[row.user.pk, "pleased"], want[row.user.pk, "rated"])
+        assert row.satisfaction_rate == expected.display()
 
 
 def _run(flow, people, units, p, base):
@@ -186,6 +215,8 @@ def _run(flow, people, units, p, base):
                 ticket=ticket,
                 satisfaction=outcome,
                 resolved=outcome != "unsatisfied",
+                unit_satisfaction=p["unit_sat"],
+                operator_satisfaction=p["op_sat"],
             )
         if p["visit"] == "redo_open":  # redone, not called again: the first visit stands
             with clock.frozen_at(when + dt.timedelta(days=2)):
@@ -198,7 +229,12 @@ def _run(flow, people, units, p, base):
                 flow.approve_reply(ticket)
                 flow.complete(ticket)
                 s.visit_record(
-                    actor=people["visitor1"], ticket=ticket, satisfaction="basic", resolved=True
+                    actor=people["visitor1"],
+                    ticket=ticket,
+                    satisfaction="basic",
+                    resolved=True,
+                    unit_satisfaction=p["op_sat"],  # another answer than the first round's
+                    operator_satisfaction=p["unit_sat"],
                 )
     except DomainError:
         return  # a step the rules refuse (e.g. a send-back after the window): history stands
@@ -233,4 +269,9 @@ def test_R_AS_2_counts_and_rates_match_brute_force_from_events(flow, people, uni
                     assert indicators.rates(got) == indicators.rates(want)
                     direct = selectors.unit_counts_from_events(span, [unit]).get(unit.pk, {})
                     assert indicators.counts_with_derived(direct) == got
+                    for key in indicators.SCORES:  # 满意度得分 and 办理单位满意度得分
+                        assert indicators.satisfaction_score(
+                            got, key=key
+                        ) == indicators.satisfaction_score(want, key=key)
+                _check_operators(span)
         transaction.set_rollback(True)

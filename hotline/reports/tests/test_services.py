@@ -179,9 +179,93 @@ def test_R_SV_6_monthly_bulletin_gains_rates_and_ranking(march):
     names = [r["unit"] for r in b["ranking"]]
     assert "市住房和城乡建设局" in names
     row = b["ranking"][names.index("市住房和城乡建设局")]
-    assert row["rank"] >= 1 and row["rates"][-1].display() == "100.0%"
+    rates = dict(row["rates"])
+    assert row["rank"] >= 1 and rates["满意率"].display() == "100.0%"
     client = Client()
     client.force_login(march["analyst1"])
     page = client.get("/supervision/bulletin/?month=2026-03").content.decode()
     assert 'id="bulletin-ranking"' in page
     assert bulletin_pdf(b).startswith(b"%PDF")
+
+
+def test_R_SV_6_bulletin_excel_has_the_ranking_as_safe_text(march):
+    """The monthly bulletin's .xlsx carries the same rates and ranking as its page and
+    PDF, written through the one safe writer (numbers stay numbers, text stays text)."""
+    from openpyxl import load_workbook
+
+    from hotline.reports import indicators
+    from hotline.supervision.pdf import bulletin_xlsx
+    from hotline.supervision.selectors import bulletin
+
+    b = bulletin(dt.date(2026, 3, 1))
+    book = load_workbook(BytesIO(bulletin_xlsx(b)))
+    sheet = book["办理指标与排名"]  # "Rates and ranking", as the PDF's heading
+    rows = list(sheet.values)
+    assert list(rows[0][3:-1]) == [r.label for r in indicators.RATES]
+    names = [r[2] for r in rows[1:]]
+    assert names == [r["unit"] for r in b["ranking"]]
+    zjj = rows[1 + names.index("市住房和城乡建设局")]
+    assert isinstance(zjj[1], int) and zjj[1] >= 1
+    assert zjj[3 + [r.key for r in indicators.RATES].index("satisfy_rate")] == "100.0%"
+
+
+def test_R_FB_5_public_page_keeps_columns_of_a_period_published_before_a_new_rate(march):
+    period = Period.objects.filter(published_at__isnull=False).first()
+    for row in period.result["rows"]:
+        row["rates"].pop("unit_satisfy_rate", None)  # as stored before the rate existed
+    period.save()
+    page = Client().get(f"/results/?period={period.pk}").content.decode()
+    table = page[page.index('id="public-ranking"') :]
+    first_row = table[table.index("<tbody>") : table.index("</tr>", table.index("<tbody>"))]
+    from hotline.reports import indicators
+
+    assert first_row.count('class="num"') == len(indicators.RATES) + 1  # rates + score
+
+
+def test_R_AS_2_pages_say_in_chinese_what_is_wrong_with_the_filter(march):
+    """Bad input on pages: a clear Chinese message, never a 404 or a 500."""
+    client = Client()
+    client.force_login(march["analyst1"])
+    long = client.get("/reports/assessment/?from=2020-01-01&to=2026-03-31", follow=True)
+    assert long.status_code == 200 and "统计期间不能超过 3 年" in long.content.decode()
+    scheme = client.get("/reports/assessment/?scheme=NOPE", follow=True)
+    assert scheme.status_code == 200 and "没有编码为 NOPE 的考核方案" in scheme.content.decode()
+    unit = client.get("/reports/tickets/?unit=NOPE&metric=overdue")
+    assert unit.status_code == 200 and "没有编码为 NOPE 的单位" in unit.content.decode()
+    board = client.get("/reports/?unit=NOPE")
+    assert board.status_code == 200 and "没有编码为 NOPE 的单位" in board.content.decode()
+    metric = client.get("/reports/tickets/?metric=weather")
+    assert metric.status_code == 200 and "未知的指标" in metric.content.decode()
+
+
+def test_R_AS_1_published_period_keeps_its_figures_after_exclusion_and_scheme_edit(
+    march, flow, units
+):
+    """Published: neither an exclusion approved afterwards nor a scheme edit changes the
+    period's counts, score or rank on the assessment page and API (decision 0008)."""
+    from hotline.reports import aggregate
+    from hotline.tickets import services_followup as f
+    from hotline.tickets.models import Assignment
+
+    supervisor, admin = march["supervisor1"], march["admin"]
+    services.period_publish(actor=supervisor, kind="month", start=MARCH[0], end=MARCH[1])
+    before = {r["code"]: r for r in selectors.assessment(selectors.Span(*MARCH))["rows"]}
+    assert before["QX-ZJJ"]["counts"]["received_lead"] >= 1
+    lead = Assignment.objects.filter(
+        unit=units["QX-ZJJ"], role="lead", dispatched_at__month=3
+    ).first()
+    req = f.exclusion_request(
+        actor=flow.clerk(lead), assignment=lead, category="malicious", reason="恶意来电"
+    )
+    f.exclusion_decide(actor=march["dispatcher1"], request=req, approve=True)
+    data = schemes.to_dict(schemes.ZS)
+    data["weights"] = [{"rate": "satisfy_rate", "weight": 100, "citation": "试行"}]
+    zs = Scheme.objects.get(code="ZS")
+    services.scheme_version_create(actor=admin, scheme=zs, data=data, note="只看满意率")
+    aggregate.refresh_pending()
+    live = selectors.unit_counts(selectors.Span(*MARCH), [units["QX-ZJJ"]])[units["QX-ZJJ"].pk]
+    assert live.get("received_lead", 0) < before["QX-ZJJ"]["counts"]["received_lead"]
+    after = {r["code"]: r for r in selectors.assessment(selectors.Span(*MARCH))["rows"]}
+    for code, row in before.items():
+        assert after[code]["counts"] == row["counts"], code
+        assert (after[code]["score"], after[code]["rank"]) == (row["score"], row["rank"])
