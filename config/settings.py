@@ -219,6 +219,9 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
 HOTLINE_SMS_URL = os.environ.get("HOTLINE_SMS_URL", "")
 HOTLINE_SMS_KEY = os.environ.get("HOTLINE_SMS_KEY", "")
+# A message claimed by a tick that died mid-send is taken again after this many seconds
+# (longer than any one send; the repeat carries the same Idempotency-Key).
+HOTLINE_NOTIFY_CLAIM_SECONDS = env.env_int("HOTLINE_NOTIFY_CLAIM_SECONDS", 600)
 
 # Online channels (hotline.channels): the review deadline of the online queue, the mayor's
 # mailbox over IMAP, the SMS gateway's inbound webhook, WeChat, partner hotlines.

@@ -1,0 +1,514 @@
+"""The parts of the crash run (bench/crash.py) that the test suite uses too: processes
+killed with SIGKILL and started again, an HTTP load that records what it was told, a
+stand-in SMS gateway, the back-dated work that keeps the tick busy, and the comparison of
+the database with what the load process got as 2xx (issue 14 items 13 and 15).
+
+Imported with Django set up (the harness reads the database through the ORM).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+MARK = "crash-"  # every ticket of the load carries MARK + a unique id in its summary
+
+
+# --- a stand-in SMS gateway -------------------------------------------------------------
+
+
+class Gateway:
+    """Answers 200 to every SMS after `delay` seconds and counts each message by the
+    idempotency key the hotline sends with it (a kill between the gateway's answer and
+    the hotline's commit makes the tick send it again: the key lets a gateway drop it)."""
+
+    def __init__(self, delay: float = 0.02) -> None:
+        self.received: Counter[str] = Counter()
+        lock = threading.Lock()
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                time.sleep(delay)
+                key = self.headers.get("Idempotency-Key") or body.get("id") or ""
+                with lock:
+                    gateway.received[key] += 1
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# --- processes killed with SIGKILL ----------------------------------------------------
+
+
+class Node:
+    """One `hotline serve` (gunicorn master and workers) or `hotline tick`, in a process
+    group of its own so that kill -9 takes all of it at once."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], log: Path) -> None:
+        self.name, self.argv, self.env, self.log = name, argv, env, log
+        self.proc: subprocess.Popen | None = None
+        self.kills = 0
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                self.argv,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                start_new_session=True,
+            )
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill9(self) -> None:
+        assert self.proc is not None
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        self.kills += 1
+
+    def stop(self) -> None:
+        if not self.alive():
+            return
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+class Cluster:
+    """`servers` web servers (one port each) and `ticks` tick workers on one database."""
+
+    def __init__(
+        self, *, env: dict[str, str], work: Path, ports: list[int], ticks: int, workers: int = 2
+    ) -> None:
+        hotline = str(Path(sys.executable).parent / "hotline")
+        self.ports = ports
+        self.servers = [
+            Node(
+                f"serve:{port}",
+                [hotline, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+                env,
+                work / f"serve-{port}.log",
+            )
+            for port in ports
+        ]
+        self.ticks = [
+            Node(f"tick:{i}", [hotline, "tick", "--interval", "0.5"], env, work / f"tick-{i}.log")
+            for i in range(ticks)
+        ]
+        self.up: dict[int, bool] = dict.fromkeys(ports, False)
+
+    def start(self) -> None:
+        for node in self.servers:
+            node.start()
+        for port in self.ports:
+            self.wait_ready(port)
+        for node in self.ticks:
+            node.start()
+
+    def wait_ready(self, port: int, seconds: float = 300) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=5):
+                    self.up[port] = True
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the server on port {port} did not answer /health/")
+
+    def kill_server(self, index: int) -> None:
+        node = self.servers[index]
+        self.up[self.ports[index]] = False
+        node.kill9()
+
+    def restart_server(self, index: int) -> None:
+        self.servers[index].start()
+        self.wait_ready(self.ports[index])
+
+    def stop(self) -> None:
+        for node in self.ticks + self.servers:
+            node.stop()
+
+    @property
+    def kills(self) -> dict[str, int]:
+        return {
+            "serve": sum(n.kills for n in self.servers),
+            "tick": sum(n.kills for n in self.ticks),
+        }
+
+
+# --- the load ---------------------------------------------------------------------------
+
+
+def login_cookies(username: str) -> dict[str, str]:
+    """A session for `username` (as a login makes it) and a CSRF secret for its header."""
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.test import Client
+
+    from hotline.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return {"sessionid": client.cookies["sessionid"].value, "csrftoken": _get_new_csrf_string()}
+
+
+@dataclass
+class Tally:
+    """What the load process was told. `unknown`: the connection broke after the request
+    was sent (the server was killed): the ticket may or may not exist, never twice."""
+
+    created_ok: dict[str, str] = field(default_factory=dict)  # marker -> ticket number
+    created_unknown: set[str] = field(default_factory=set)
+    created_failed: dict[str, int] = field(default_factory=dict)  # marker -> status
+    dispatched_ok: set[str] = field(default_factory=set)  # ticket numbers
+    dispatch_failed: dict[str, int] = field(default_factory=dict)
+    refused: int = 0  # not sent: the server was down (tried on the next server)
+    sent: int = 0
+    answered_2xx: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _refused(exc: Exception) -> bool:
+    text = str(exc)
+    return "Failed to establish a new connection" in text or "Connection refused" in text
+
+
+class Load:
+    """`threads` clients, each creating tickets through the JSON API (POST /api/tickets)
+    and dispatching a share of them (POST /api/tickets/<number>/dispatch) on whichever
+    server is up, as a load balancer would; a refused connection (server down) is tried
+    on the next server; a broken one is recorded as unknown and not retried for a create
+    (a retry could double the ticket: there is no idempotency key on create); a dispatch
+    is retried until it is answered (the state machine refuses a second one)."""
+
+    def __init__(
+        self,
+        *,
+        cluster: Cluster,
+        cookies: dict[str, str],
+        lead: str,
+        threads: int = 4,
+        dispatch_share: float = 0.5,
+    ) -> None:
+        self.cluster, self.cookies, self.lead = cluster, cookies, lead
+        self.threads, self.dispatch_share = threads, dispatch_share
+        self.tally = Tally()
+        self.stop_event = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for i in range(self.threads):
+            thread = threading.Thread(target=self._run, args=(i,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+    def _post(self, session: Any, path: str, payload: dict, seed: int) -> Any:
+        """POST to a server that is up; returns the response, or the exception of a
+        connection broken after sending. None once the load is stopped."""
+        import requests
+
+        ports = self.cluster.ports
+        attempt = seed
+        while not self.stop_event.is_set():
+            port = ports[attempt % len(ports)]
+            attempt += 1
+            if not self.cluster.up.get(port):
+                time.sleep(0.02)
+                continue
+            try:
+                with self.tally.lock:
+                    self.tally.sent += 1
+                return session.post(f"http://127.0.0.1:{port}{path}", json=payload, timeout=30)
+            except requests.RequestException as exc:
+                if _refused(exc):
+                    with self.tally.lock:
+                        self.tally.sent -= 1
+                        self.tally.refused += 1
+                    time.sleep(0.02)
+                    continue
+                return exc
+        return None
+
+    def _run(self, index: int) -> None:
+        import requests
+
+        session = requests.Session()
+        for name, value in self.cookies.items():
+            session.cookies.set(name, value, domain="127.0.0.1")
+        session.headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        rng = random.Random(index)
+        tally = self.tally
+        while not self.stop_event.is_set():
+            marker = MARK + uuid.uuid4().hex[:16]
+            payload = {
+                "phone": f"139{rng.randrange(10**8):08d}",
+                "summary": f"路灯不亮 {marker}",
+                "detail": "青溪路路灯不亮，晚上看不清路",
+                "kind": "help",
+            }
+            answer = self._post(session, "/api/tickets", payload, index)
+            if answer is None:
+                return
+            if isinstance(answer, Exception):
+                with tally.lock:
+                    tally.created_unknown.add(marker)
+                continue
+            if not 200 <= answer.status_code < 300:
+                with tally.lock:
+                    tally.created_failed[marker] = answer.status_code
+                continue
+            number = answer.json()["number"]
+            with tally.lock:
+                tally.answered_2xx += 1
+                tally.created_ok[marker] = number
+            if rng.random() < self.dispatch_share:
+                self._dispatch(session, number, index)
+
+    def _dispatch(self, session: Any, number: str, index: int) -> None:
+        tally = self.tally
+        broken = False
+        while not self.stop_event.is_set():
+            answer = self._post(session, f"/api/tickets/{number}/dispatch", {"lead": self.lead}, index)
+            if answer is None:
+                return
+            if isinstance(answer, Exception):
+                broken = True  # unknown: ask again; the state machine refuses a second one
+                continue
+            with tally.lock:
+                if 200 <= answer.status_code < 300:
+                    tally.answered_2xx += 1
+                    tally.dispatched_ok.add(number)
+                elif broken and answer.status_code == 409:
+                    tally.dispatched_ok.add(number)  # the broken attempt had done it
+                else:
+                    tally.dispatch_failed[number] = answer.status_code
+            return
+
+
+# --- back-dated work for the tick --------------------------------------------------------
+
+
+def seed_backlog(*, count: int, operator: str, dispatcher: str, lead: str) -> list[int]:
+    """`count` tickets created and dispatched days ago (time-machine), whose reminder has
+    fallen due but whose deadline has not passed: the tick must send one reminder for each
+    (a Reminder, its `reminded` event, inbox messages and the liaison's SMS). Returns the
+    assignments' ids. Run it where no other thread needs the real clock."""
+    import time_machine
+    from django.utils import timezone
+
+    from hotline.accounts.models import User
+    from hotline.core import clock
+    from hotline.directory.models import Unit
+    from hotline.supervision.sweep import _plan
+    from hotline.tickets import services as s
+    from hotline.tickets.models import Assignment
+
+    operator_user = User.objects.get(username=operator)
+    dispatcher_user = User.objects.get(username=dispatcher)
+    unit = Unit.objects.get(code=lead)
+    now = clock.now()
+    today = timezone.localtime(now).replace(hour=10, minute=0, second=0, microsecond=0)
+
+    def make(moment: datetime) -> Assignment:
+        with time_machine.travel(moment, tick=False):
+            ticket = s.ticket_create(
+                actor=operator_user,
+                phone="13900000000",
+                summary="积压工单 路面坑洼",
+                kind="help",
+                detail="青溪路路面坑洼",
+            )
+            s.ticket_dispatch(actor=dispatcher_user, ticket=ticket, lead=unit)
+        return Assignment.objects.select_related("ticket__policy_version", "unit").get(
+            ticket=ticket, active=True
+        )
+
+    for days in (7, 8, 6, 9, 10, 5, 11, 12, 13, 14, 4):
+        moment = today - timedelta(days=days)
+        probe = make(moment)
+        plan = _plan(probe, now=clock.now())
+        if plan.leads and probe.reply_due and probe.reply_due > clock.now() + timedelta(hours=2):
+            return [probe.pk] + [make(moment).pk for _ in range(count - 1)]
+    raise RuntimeError("no moment found whose reminder is due and deadline is ahead")
+
+
+# --- the comparison ----------------------------------------------------------------------
+
+
+def drain(cluster: Cluster, seconds: float = 180) -> bool:
+    """Wait until the ticks have done every due job: no due assignment, no message
+    waiting or being sent. True when done."""
+    from django.db import close_old_connections
+
+    from hotline.core import clock
+    from hotline.notifications.models import Notification, State
+    from hotline.supervision.sweep import WATCHED
+    from hotline.tickets.models import Assignment
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        close_old_connections()
+        due = Assignment.objects.filter(
+            active=True, state__in=WATCHED, next_check_at__lte=clock.now()
+        ).exists()
+        waiting = Notification.objects.filter(state__in=[State.PENDING, State.SENDING]).exists()
+        if not due and not waiting:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def compare(tally: Tally, gateway: Gateway, backlog: list[int]) -> dict[str, Any]:
+    """The database against what the load was told and what the tick had to do. Every
+    figure named `lost_*`, `double_*` or `*_problems` must be 0."""
+    from django.db.models import Count, Q
+
+    from hotline.notifications.models import Channel, Notification, State
+    from hotline.supervision.models import Reminder
+    from hotline.tickets.models import Assignment, Ticket, TicketEvent
+
+    rows = list(
+        Ticket.objects.filter(summary__contains=MARK)
+        .annotate(
+            received=Count("events", filter=Q(events__kind="received"), distinct=True),
+            dispatched=Count("events", filter=Q(events__kind="dispatched"), distinct=True),
+            leads=Count(
+                "assignments",
+                filter=Q(assignments__role=Assignment.Role.LEAD),
+                distinct=True,
+            ),
+        )
+        .values_list("summary", "number", "received", "dispatched", "leads")
+    )
+    found = Counter(summary.split(MARK, 1)[1].split()[0] for summary, *_ in rows)
+    markers = {MARK + m for m in found}
+    by_number = {number: (received, dispatched, leads) for _, number, received, dispatched, leads in rows}
+    sent = set(tally.created_ok) | tally.created_unknown
+    event_problems = sum(
+        1
+        for received, dispatched, leads in by_number.values()
+        if received != 1 or dispatched > 1 or leads != dispatched
+    )
+    figures: dict[str, Any] = {
+        "requests_sent": tally.sent,
+        "requests_2xx": tally.answered_2xx,
+        "refused_while_down": tally.refused,
+        "creates_2xx": len(tally.created_ok),
+        "creates_unknown": len(tally.created_unknown),
+        "creates_unknown_committed": len(tally.created_unknown & markers),
+        "creates_failed": len(tally.created_failed),
+        "tickets_in_db": len(rows),
+        "lost_tickets": len(set(tally.created_ok) - markers),
+        "double_tickets": sum(1 for n in found.values() if n > 1),
+        "unexpected_tickets": len(markers - sent),
+        "failed_but_stored": len(set(tally.created_failed) & markers),
+        "dispatches_2xx": len(tally.dispatched_ok),
+        "dispatch_failed": len(tally.dispatch_failed),
+        "lost_dispatches": sum(
+            1 for number in tally.dispatched_ok if by_number.get(number, (0, 0, 0))[1] != 1
+        ),
+        "event_problems": event_problems,
+    }
+    # The tick's work: one reminder per back-dated assignment, with its event and messages.
+    reminders = list(
+        Reminder.objects.filter(assignment_id__in=backlog, kind=Reminder.Kind.AUTO).values_list(
+            "pk", "assignment_id"
+        )
+    )
+    per_assignment = Counter(a for _, a in reminders)
+    events = Counter(
+        TicketEvent.objects.filter(kind="reminded", assignment_id__in=backlog).values_list(
+            "assignment_id", flat=True
+        )
+    )
+    figures["reminders_expected"] = len(backlog)
+    figures["reminders"] = len(reminders)
+    figures["lost_reminders"] = sum(1 for a in backlog if per_assignment[a] == 0)
+    figures["double_reminders"] = sum(1 for n in per_assignment.values() if n > 1)
+    figures["reminder_event_problems"] = sum(
+        1 for a in backlog if events[a] != per_assignment[a]
+    )
+    keys = Counter(
+        Notification.objects.filter(key__startswith="reminder:").values_list("key", "channel")
+    )
+    liaison = {
+        int(key.split(":")[1]) for key, channel in keys if channel == Channel.SMS
+    }
+    figures["reminder_messages"] = sum(keys.values())
+    figures["double_messages"] = sum(1 for n in keys.values() if n > 1)
+    figures["lost_messages"] = sum(1 for pk, _ in reminders if pk not in liaison)
+    # Deliveries: every SMS sent, each reached the gateway; re-sends carry the same key.
+    sms = Notification.objects.filter(channel=Channel.SMS)
+    figures["sms"] = sms.count()
+    figures["sms_not_sent"] = sms.exclude(state=State.SENT).count()
+    sent_keys = {f"notification-{pk}" for pk in sms.filter(state=State.SENT).values_list("pk", flat=True)}
+    figures["lost_deliveries"] = len(sent_keys - set(gateway.received))
+    figures["unexpected_deliveries"] = len(set(gateway.received) - sent_keys)
+    figures["gateway_repeats_same_key"] = sum(n - 1 for n in gateway.received.values())
+    return figures
+
+
+PROBLEMS = (
+    "lost_tickets",
+    "double_tickets",
+    "unexpected_tickets",
+    "failed_but_stored",
+    "lost_dispatches",
+    "event_problems",
+    "lost_reminders",
+    "double_reminders",
+    "reminder_event_problems",
+    "double_messages",
+    "lost_messages",
+    "sms_not_sent",
+    "lost_deliveries",
+    "unexpected_deliveries",
+)
+
+
+def problems(figures: dict[str, Any]) -> dict[str, Any]:
+    return {name: figures[name] for name in PROBLEMS if figures[name]}
