@@ -8,6 +8,7 @@ Imported with Django set up (the harness reads the database through the ORM).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -94,10 +95,8 @@ class Node:
 
     def kill9(self) -> None:
         assert self.proc is not None
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.proc.wait()
         self.kills += 1
 
@@ -124,7 +123,15 @@ class Cluster:
         self.servers = [
             Node(
                 f"serve:{port}",
-                [hotline, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+                [
+                    hotline,
+                    "serve",
+                    "--no-setup",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                ],
                 env,
                 work / f"serve-{port}.log",
             )
@@ -225,11 +232,13 @@ class Load:
         *,
         cluster: Cluster,
         cookies: dict[str, str],
+        dispatcher_cookies: dict[str, str],
         lead: str,
         threads: int = 4,
         dispatch_share: float = 0.5,
     ) -> None:
         self.cluster, self.cookies, self.lead = cluster, cookies, lead
+        self.dispatcher_cookies = dispatcher_cookies
         self.threads, self.dispatch_share = threads, dispatch_share
         self.tally = Tally()
         self.stop_event = threading.Event()
@@ -273,13 +282,19 @@ class Load:
                 return exc
         return None
 
-    def _run(self, index: int) -> None:
+    @staticmethod
+    def _session(cookies: dict[str, str]) -> Any:
         import requests
 
         session = requests.Session()
-        for name, value in self.cookies.items():
+        for name, value in cookies.items():
             session.cookies.set(name, value, domain="127.0.0.1")
-        session.headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        session.headers["X-CSRFToken"] = cookies["csrftoken"]
+        return session
+
+    def _run(self, index: int) -> None:
+        session = self._session(self.cookies)
+        dispatcher = self._session(self.dispatcher_cookies)
         rng = random.Random(index)
         tally = self.tally
         while not self.stop_event.is_set():
@@ -306,13 +321,15 @@ class Load:
                 tally.answered_2xx += 1
                 tally.created_ok[marker] = number
             if rng.random() < self.dispatch_share:
-                self._dispatch(session, number, index)
+                self._dispatch(dispatcher, number, index)
 
     def _dispatch(self, session: Any, number: str, index: int) -> None:
         tally = self.tally
         broken = False
         while not self.stop_event.is_set():
-            answer = self._post(session, f"/api/tickets/{number}/dispatch", {"lead": self.lead}, index)
+            answer = self._post(
+                session, f"/api/tickets/{number}/dispatch", {"lead": self.lead}, index
+            )
             if answer is None:
                 return
             if isinstance(answer, Exception):
@@ -426,7 +443,9 @@ def compare(tally: Tally, gateway: Gateway, backlog: list[int]) -> dict[str, Any
     )
     found = Counter(summary.split(MARK, 1)[1].split()[0] for summary, *_ in rows)
     markers = {MARK + m for m in found}
-    by_number = {number: (received, dispatched, leads) for _, number, received, dispatched, leads in rows}
+    by_number = {
+        number: (received, dispatched, leads) for _, number, received, dispatched, leads in rows
+    }
     sent = set(tally.created_ok) | tally.created_unknown
     event_problems = sum(
         1
@@ -469,15 +488,11 @@ def compare(tally: Tally, gateway: Gateway, backlog: list[int]) -> dict[str, Any
     figures["reminders"] = len(reminders)
     figures["lost_reminders"] = sum(1 for a in backlog if per_assignment[a] == 0)
     figures["double_reminders"] = sum(1 for n in per_assignment.values() if n > 1)
-    figures["reminder_event_problems"] = sum(
-        1 for a in backlog if events[a] != per_assignment[a]
-    )
+    figures["reminder_event_problems"] = sum(1 for a in backlog if events[a] != per_assignment[a])
     keys = Counter(
         Notification.objects.filter(key__startswith="reminder:").values_list("key", "channel")
     )
-    liaison = {
-        int(key.split(":")[1]) for key, channel in keys if channel == Channel.SMS
-    }
+    liaison = {int(key.split(":")[1]) for key, channel in keys if channel == Channel.SMS}
     figures["reminder_messages"] = sum(keys.values())
     figures["double_messages"] = sum(1 for n in keys.values() if n > 1)
     figures["lost_messages"] = sum(1 for pk, _ in reminders if pk not in liaison)
@@ -485,7 +500,9 @@ def compare(tally: Tally, gateway: Gateway, backlog: list[int]) -> dict[str, Any
     sms = Notification.objects.filter(channel=Channel.SMS)
     figures["sms"] = sms.count()
     figures["sms_not_sent"] = sms.exclude(state=State.SENT).count()
-    sent_keys = {f"notification-{pk}" for pk in sms.filter(state=State.SENT).values_list("pk", flat=True)}
+    sent_keys = {
+        f"notification-{pk}" for pk in sms.filter(state=State.SENT).values_list("pk", flat=True)
+    }
     figures["lost_deliveries"] = len(sent_keys - set(gateway.received))
     figures["unexpected_deliveries"] = len(set(gateway.received) - sent_keys)
     figures["gateway_repeats_same_key"] = sum(n - 1 for n in gateway.received.values())
@@ -493,6 +510,8 @@ def compare(tally: Tally, gateway: Gateway, backlog: list[int]) -> dict[str, Any
 
 
 PROBLEMS = (
+    "creates_failed",
+    "dispatch_failed",
     "lost_tickets",
     "double_tickets",
     "unexpected_tickets",
