@@ -208,6 +208,7 @@ class Tally:
     created_failed: dict[str, int] = field(default_factory=dict)  # marker -> status
     dispatched_ok: set[str] = field(default_factory=set)  # ticket numbers
     dispatch_failed: dict[str, int] = field(default_factory=dict)
+    by_port: Counter[int] = field(default_factory=Counter)  # 2xx per server
     refused: int = 0  # not sent: the server was down (tried on the next server)
     sent: int = 0
     answered_2xx: int = 0
@@ -271,7 +272,11 @@ class Load:
             try:
                 with self.tally.lock:
                     self.tally.sent += 1
-                return session.post(f"http://127.0.0.1:{port}{path}", json=payload, timeout=30)
+                answer = session.post(f"http://127.0.0.1:{port}{path}", json=payload, timeout=30)
+                if 200 <= answer.status_code < 300:
+                    with self.tally.lock:
+                        self.tally.by_port[port] += 1
+                return answer
             except requests.RequestException as exc:
                 if _refused(exc):
                     with self.tally.lock:

@@ -64,7 +64,9 @@ def _env(tmp_path: Path, gateway: crashkit.Gateway) -> dict[str, str]:
     return env
 
 
-def _run(tmp_path, *, servers: int, ticks: int, kills: int, backlog_size: int) -> dict:
+def _run(
+    tmp_path, *, servers: int, ticks: int, kills: int, backlog_size: int, seconds: float = 1.0
+) -> dict:
     gateway = crashkit.Gateway(delay=0.02)
     backlog = crashkit.seed_backlog(
         count=backlog_size, operator="operator1", dispatcher="dispatcher1", lead=LEAD
@@ -94,7 +96,7 @@ def _run(tmp_path, *, servers: int, ticks: int, kills: int, backlog_size: int) -
                 node = cluster.ticks[rng.randrange(len(cluster.ticks))]
                 node.kill9()
                 node.start()
-        time.sleep(1.0)
+        time.sleep(seconds)
         load.stop()
         drained = crashkit.drain(cluster, seconds=90)
     finally:
@@ -104,6 +106,7 @@ def _run(tmp_path, *, servers: int, ticks: int, kills: int, backlog_size: int) -
     figures = crashkit.compare(load.tally, gateway, backlog)
     figures["drained"] = drained
     figures["kills"] = cluster.kills
+    figures["servers_answering"] = len(load.tally.by_port)
     print(figures)  # shown with -s
     return figures
 
@@ -126,9 +129,10 @@ def test_two_servers_and_three_ticks_on_one_database_lose_and_double_nothing(use
     message once, every SMS delivered once (no repeated Idempotency-Key without a kill)."""
     if connection.vendor != "postgresql":
         pytest.skip("several machines share one PostgreSQL")
-    figures = _run(tmp_path, servers=2, ticks=3, kills=0, backlog_size=120)
+    figures = _run(tmp_path, servers=2, ticks=3, kills=0, backlog_size=120, seconds=8)
     assert figures["drained"], figures
     assert crashkit.problems(figures) == {}, figures
     assert figures["gateway_repeats_same_key"] == 0, figures
     assert figures["creates_unknown"] == 0 and figures["creates_failed"] == 0, figures
     assert figures["reminders"] == 120, figures
+    assert figures["servers_answering"] == 2, figures
