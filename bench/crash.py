@@ -16,7 +16,7 @@ one broken after sending is recorded as "unknown" (a create is not retried). Bac
 tickets whose reminder has fallen due (a subprocess, time-machine) keep the tick busy:
 a new batch before every tenth tick kill. The kills alternate between the web server
 (the whole gunicorn process group, then restarted and awaited) and the tick, each after a
-random 0.3–3 s. Then the load stops, the ticks drain the due work, and bench/crashkit.py
+random 0.3–3 s. Then the load stops, the ticks drain the due work, and bench/crashcheck.py
 compares: tickets against the 2xx creates (none lost, none twice, none unknown to the
 load), one `received` event each, dispatches against the 2xx dispatches (one `dispatched`
 event and one lead assignment), one reminder per back-dated assignment with its event and
@@ -47,7 +47,7 @@ def _backlog(count: int) -> None:
     import django
 
     django.setup()
-    from bench.crashkit import seed_backlog
+    from bench.crashcheck import seed_backlog
 
     ids = seed_backlog(count=count, operator=OPERATOR, dispatcher=DISPATCHER, lead=LEAD)
     print(json.dumps(ids))
@@ -95,7 +95,7 @@ def main() -> None:
         env["DATABASE_URL"] = options.database
     else:
         env.pop("DATABASE_URL", None)
-    from bench import crashkit
+    from bench import crashcheck, crashkit
 
     gateway = crashkit.Gateway(delay=0.02)
     env["HOTLINE_SMS_URL"] = gateway.url
@@ -156,12 +156,12 @@ def main() -> None:
         time.sleep(2)
         load.stop()
         load_seconds = time.monotonic() - load_started
-        drained = crashkit.drain(cluster, seconds=300)
+        drained = crashcheck.drain(cluster, seconds=300)
     finally:
         load.stop()
         cluster.stop()
         gateway.close()
-    figures = crashkit.compare(load.tally, gateway, backlog)
+    figures = crashcheck.compare(load.tally, gateway, backlog)
     connections.close_all()
     if postgres:
         name = options.database.rpartition("/")[2]
@@ -170,7 +170,7 @@ def main() -> None:
 
 
 def report(figures: dict, kills: dict, drained: bool, load_seconds: float, total: float) -> None:
-    from bench.crashkit import problems
+    from bench.crashcheck import problems
 
     print(f"\nkills: {kills['serve']} web server (kill -9 of the gunicorn group), "
           f"{kills['tick']} tick; load {load_seconds:.0f} s, whole run {total:.0f} s")  # fmt: skip

@@ -3,7 +3,8 @@ servers and ticks on one database. After the restarts the database holds exactly
 tickets, events, reminders and messages it should: every create the load got a 2xx for,
 none twice, every due reminder once with its event and messages, every SMS delivered.
 
-A short version of bench/crash.py (which does 100 kills); the harness is bench/crashkit.py.
+A short version of bench/crash.py (which does 100 kills); the harness: bench/crashkit.py
+and bench/crashcheck.py.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from bench import crashkit  # noqa: E402
+from bench import crashcheck, crashkit  # noqa: E402
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,7 +69,7 @@ def _run(
     tmp_path, *, servers: int, ticks: int, kills: int, backlog_size: int, seconds: float = 1.0
 ) -> dict:
     gateway = crashkit.Gateway(delay=0.02)
-    backlog = crashkit.seed_backlog(
+    backlog = crashcheck.seed_backlog(
         count=backlog_size, operator="operator1", dispatcher="dispatcher1", lead=LEAD
     )
     cluster = crashkit.Cluster(
@@ -98,12 +99,12 @@ def _run(
                 node.start()
         time.sleep(seconds)
         load.stop()
-        drained = crashkit.drain(cluster, seconds=90)
+        drained = crashcheck.drain(cluster, seconds=90)
     finally:
         load.stop()
         cluster.stop()
         gateway.close()
-    figures = crashkit.compare(load.tally, gateway, backlog)
+    figures = crashcheck.compare(load.tally, gateway, backlog)
     figures["drained"] = drained
     figures["kills"] = cluster.kills
     figures["servers_answering"] = len(load.tally.by_port)
@@ -117,7 +118,7 @@ def test_kill_9_of_server_and_tick_under_load_loses_and_doubles_nothing(users, t
     backlog of due reminders (SQLite and PostgreSQL, whichever DATABASE_URL names)."""
     figures = _run(tmp_path, servers=1, ticks=1, kills=4, backlog_size=40)
     assert figures["drained"], figures
-    assert crashkit.problems(figures) == {}, figures
+    assert crashcheck.problems(figures) == {}, figures
     assert figures["kills"] == {"serve": 2, "tick": 2}
     assert figures["creates_2xx"] > 0 and figures["dispatches_2xx"] > 0, figures
     assert figures["reminders"] == 40 and figures["sms"] >= 40, figures
@@ -131,7 +132,7 @@ def test_two_servers_and_three_ticks_on_one_database_lose_and_double_nothing(use
         pytest.skip("several machines share one PostgreSQL")
     figures = _run(tmp_path, servers=2, ticks=3, kills=0, backlog_size=120, seconds=8)
     assert figures["drained"], figures
-    assert crashkit.problems(figures) == {}, figures
+    assert crashcheck.problems(figures) == {}, figures
     assert figures["gateway_repeats_same_key"] == 0, figures
     assert figures["creates_unknown"] == 0 and figures["creates_failed"] == 0, figures
     assert figures["reminders"] == 120, figures
