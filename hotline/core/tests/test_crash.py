@@ -86,7 +86,9 @@ def _run(
     try:
         cluster.start()
         load.start()
-        time.sleep(1.0)
+        warm = time.monotonic() + 60  # some tickets made and dispatched before any kill
+        while len(load.tally.dispatched_ok) < 2 and time.monotonic() < warm:
+            time.sleep(0.2)
         for k in range(kills):
             time.sleep(rng.uniform(0.2, 1.5))
             if k % 2 == 0:
