@@ -89,16 +89,7 @@ def database(directory: Path) -> dict[str, Any]:
     if not url:
         directory.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{directory / 'hotline.sqlite3'}"
-    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    if scheme not in SUPPORTED_DB_SCHEMES:
-        raise ConfigError(
-            f"DATABASE_URL {redact_url(url)!r} is not supported: "
-            "use sqlite:///path/to/file.sqlite3 or postgres://user:password@host:5432/name"
-        )
-    try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
-    except ValueError as exc:
-        raise ConfigError(f"DATABASE_URL {redact_url(url)!r} is malformed: {exc}") from None
+    config = _parse_database("DATABASE_URL", url)
     if config["ENGINE"].endswith("sqlite3"):
         config["CONN_MAX_AGE"] = 0
         # WAL lets readers work while one writer commits; IMMEDIATE makes a writing
@@ -111,3 +102,65 @@ def database(directory: Path) -> dict[str, Any]:
     else:
         config.setdefault("OPTIONS", {})["connect_timeout"] = 5
     return config
+
+
+def _parse_database(name: str, url: str) -> dict[str, Any]:
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in SUPPORTED_DB_SCHEMES:
+        raise ConfigError(
+            f"{name} {redact_url(url)!r} is not supported: "
+            "use sqlite:///path/to/file.sqlite3 or postgres://user:password@host:5432/name"
+        )
+    try:
+        return dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as exc:
+        raise ConfigError(f"{name} {redact_url(url)!r} is malformed: {exc}") from None
+
+
+def replica_database() -> dict[str, Any] | None:
+    """DATABASE_REPLICA_URL: a PostgreSQL streaming replica of DATABASE_URL from which
+    reports and dashboards read (hotline.core.replica). None when unset."""
+    url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+    if not url:
+        return None
+    config = _parse_database("DATABASE_REPLICA_URL", url)
+    if config["ENGINE"].endswith("sqlite3"):
+        raise ConfigError(
+            f"DATABASE_REPLICA_URL {redact_url(url)!r} is not supported: a read replica is a "
+            "PostgreSQL standby, postgres://user:password@host:5432/name"
+        )
+    config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    # A test run has no standby: the replica alias reads the test database.
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def caches() -> dict[str, Any] | None:
+    """REDIS_URL: the cache (and with it the sessions, settings.SESSION_ENGINE) in Redis,
+    shared by every web server. None when unset (each process keeps its own memory)."""
+    url = os.environ.get("REDIS_URL", "").strip()
+    if not url:
+        return None
+    usage = "use redis://[:password@]host:6379/0 (rediss:// with TLS)"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"REDIS_URL {redact_url(url)!r} is malformed: {usage}") from None
+    if parts.scheme not in REDIS_SCHEMES:
+        raise ConfigError(f"REDIS_URL {redact_url(url)!r} is not supported: {usage}")
+    if parts.scheme != "unix":
+        db = parts.path.strip("/")
+        if not parts.hostname or (db and not db.isdigit()) or (port is not None and port <= 0):
+            raise ConfigError(f"REDIS_URL {redact_url(url)!r} is malformed: {usage}")
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "hotline",
+            "TIMEOUT": env_int("HOTLINE_CACHE_SECONDS", 300),
+        }
+    }

@@ -1,7 +1,8 @@
 """Django settings, read from the environment (design rule 7).
 
-Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HOTLINE_DATA_DIR and the
-HOTLINE_* knobs below. Defaults work on a laptop: a SQLite file in the data dir,
+Variables: DATABASE_URL, DATABASE_REPLICA_URL, REDIS_URL, SECRET_KEY, DEBUG,
+ALLOWED_HOSTS, HOTLINE_DATA_DIR and the HOTLINE_* knobs below. Defaults work on a laptop:
+a SQLite file in the data dir,
 DEBUG off.
 """
 
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "hotline.core.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hotline.core.middleware.DomainErrorMiddleware",
+    # Report pages read from the read replica, if there is one (DATABASE_REPLICA_URL).
+    "hotline.core.replica.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,6 +96,18 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database(DATA_DIR)}
+# Several machines (docs/operations.md): reports and dashboards from a read replica
+# (DATABASE_REPLICA_URL), the cache and the sessions in Redis (REDIS_URL).
+_REPLICA = env.replica_database()
+if _REPLICA:
+    DATABASES["replica"] = _REPLICA
+DATABASE_ROUTERS = ["hotline.core.replica.ReplicaRouter"]
+_CACHES = env.caches()
+if _CACHES:
+    CACHES = _CACHES
+    # Sessions read from Redis, written through to the database: a Redis restart logs
+    # nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -219,6 +234,9 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
 HOTLINE_SMS_URL = os.environ.get("HOTLINE_SMS_URL", "")
 HOTLINE_SMS_KEY = os.environ.get("HOTLINE_SMS_KEY", "")
+# A message claimed by a tick that died mid-send is taken again after this many seconds
+# (longer than any one send; the repeat carries the same Idempotency-Key).
+HOTLINE_NOTIFY_CLAIM_SECONDS = env.env_int("HOTLINE_NOTIFY_CLAIM_SECONDS", 600)
 
 # Online channels (hotline.channels): the review deadline of the online queue, the mayor's
 # mailbox over IMAP, the SMS gateway's inbound webhook, WeChat, partner hotlines.

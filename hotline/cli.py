@@ -14,8 +14,9 @@ EXIT_DATABASE = 3
 
 USAGE = """usage: hotline COMMAND [options]
 
-  serve [--bind HOST:PORT] [--workers N] [--with-tick]
+  serve [--bind HOST:PORT] [--workers N] [--with-tick] [--no-setup]
                                            migrate, collect static files, serve with gunicorn
+                                           (--no-setup: neither; several servers, one release)
   tick [--once]                            reminders and deliveries, forever or one pass
   demo-city                                build the demo city (idempotent), print accounts
   import-units FILE                        import units from .xlsx or .csv
@@ -72,10 +73,17 @@ def _serve(args: list[str]) -> None:
         action="store_true",
         help="also run `hotline tick` (reminders, deliveries) beside the server",
     )
+    parser.add_argument(
+        "--no-setup",
+        action="store_true",
+        help="skip migrate and collectstatic: run once per release (`hotline migrate`, "
+        "`hotline collectstatic`) when several servers share one database",
+    )
     options = parser.parse_args(args)
 
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not options.no_setup:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
     print(f"hotline: serving on http://{options.bind} (data in {settings.DATA_DIR})", flush=True)
     if options.with_tick:
         import atexit
@@ -83,8 +91,14 @@ def _serve(args: list[str]) -> None:
 
         tick = subprocess.Popen([sys.executable, "-m", "hotline.cli", "tick"])
         atexit.register(tick.terminate)
+    from django.db import connections
     from gunicorn.app.wsgiapp import run
 
+    # gunicorn forks its workers from this process: a database connection opened here
+    # (the check, migrate) would be inherited by every worker, and two workers talking
+    # over one socket garble each other's queries (found by the crash test, issue 14
+    # item 13). Each worker opens its own.
+    connections.close_all()
     sys.argv = [
         "gunicorn",
         "--bind", options.bind,

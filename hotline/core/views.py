@@ -103,12 +103,15 @@ def _supervision(request):
 
 
 def _reports(request):
+    from hotline.core.replica import reading_replica
     from hotline.reports.views import dashboard_context  # the leaders' dashboard (R-DA-3)
 
     counts = directory.unit_kind_counts()
+    with reading_replica():  # from the read replica, if there is one
+        dashboard = dashboard_context(request)
     return {
         "kind_counts": [(label, counts.get(value, 0)) for value, label in UnitKind.choices],
-        **dashboard_context(request),
+        **dashboard,
     }
 
 

@@ -16,6 +16,12 @@ class DeliveryError(Exception):
     pass
 
 
+def idempotency_key(note: Notification) -> str:
+    """Sent with every message: a message sent again after a crash (delivery is at least
+    once, services.deliver_due) carries the same key, so the gateway can drop it."""
+    return f"notification-{note.pk}"
+
+
 def send_inbox(note: Notification) -> None:
     if note.recipient_id is None:
         raise DeliveryError("inbox message without a recipient")
@@ -51,6 +57,7 @@ def send_sms(note: Notification) -> None:
         headers={
             "Content-Type": "application/json",
             "Authorization": f"Bearer {settings.HOTLINE_SMS_KEY}",
+            "Idempotency-Key": idempotency_key(note),
         },
     )
     try:

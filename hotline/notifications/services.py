@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -17,7 +18,6 @@ from hotline.notifications.models import Channel, Notification, State
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
-CLAIM_TIMEOUT = timedelta(minutes=10)  # a claim older than this was lost with its worker
 
 
 def notify(
@@ -101,62 +101,90 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=2 ** min(attempts, 8))
 
 
-def _claim(limit: int) -> list[Notification]:
-    """Take due messages atomically: a conditional UPDATE per row, so two workers never
-    send the same message (the loser's update matches no row)."""
+def claim_timeout() -> timedelta:
+    """A claim older than this was lost with its worker (killed mid-send): the message is
+    taken again. Longer than any one send (HOTLINE_NOTIFY_CLAIM_SECONDS)."""
+    return timedelta(seconds=settings.HOTLINE_NOTIFY_CLAIM_SECONDS)
+
+
+def _claim(limit: int) -> tuple[datetime, list[Notification]]:
+    """Take up to `limit` due messages: read and marked `sending` in one transaction, the
+    rows locked `FOR UPDATE SKIP LOCKED` on PostgreSQL (a second worker skips them and
+    takes the next ones; on SQLite the transaction itself holds the write lock). Returns
+    the claim's moment, which the worker's final write must still find."""
     now = clock.now()
-    due = (
-        Notification.objects.filter(
-            Q(state=State.PENDING, next_attempt_at__lte=now)
-            | Q(state=State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(
+                Q(state=State.PENDING, next_attempt_at__lte=now)
+                | Q(state=State.SENDING, claimed_at__lt=now - claim_timeout())
+            )
+            .order_by("next_attempt_at", "id")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
         )
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", "state", "claimed_at")[:limit]
-    )
-    claimed = []
-    for pk, state, claimed_at in due:
-        won = Notification.objects.filter(pk=pk, state=state, claimed_at=claimed_at).update(
-            state=State.SENDING, claimed_at=now
-        )
-        if won:
-            claimed.append(pk)
-    return list(Notification.objects.filter(pk__in=claimed))
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(state=State.SENDING, claimed_at=now)
+    return now, list(Notification.objects.filter(pk__in=ids).order_by("next_attempt_at", "id"))
+
+
+CLAIM_CHUNK = 10  # claimed at a time: a killed worker leaves few messages waiting
 
 
 def deliver_due(*, limit: int = 200) -> dict[str, int]:
-    """Send what is due; failures are retried with exponential backoff, then given up
-    (and shown to supervisors). Returns counts for the log."""
+    """Send what is due, claimed CLAIM_CHUNK at a time; failures are retried with
+    exponential backoff, then given up (and shown to supervisors). Returns counts for the
+    log.
+
+    Delivery is at least once: a worker killed after the gateway accepted a message but
+    before its `sent` was committed leaves it claimed, and after claim_timeout() another
+    pass sends it again, with the same idempotency key (senders.idempotency_key) so the
+    gateway can drop the repeat."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
-    for note in _claim(limit):
-        try:
-            senders.SENDERS[Channel(note.channel)](note)
-        except senders.DeliveryError as exc:
-            note.attempts += 1
-            note.last_error = str(exc)[:1000]
-            if note.attempts >= MAX_ATTEMPTS:
-                note.state = State.FAILED
-                counts["failed"] += 1
-                log.warning("notification %s given up: %s", note.pk, exc)
-            else:
-                note.state = State.PENDING
-                note.next_attempt_at = clock.now() + _backoff(note.attempts)
-                counts["retry"] += 1
-        else:
-            note.attempts += 1
-            note.state, note.sent_at, note.last_error = State.SENT, clock.now(), ""
-            counts["sent"] += 1
-        note.claimed_at = None
-        note.save(
-            update_fields=[
-                "attempts",
-                "last_error",
-                "state",
-                "next_attempt_at",
-                "sent_at",
-                "claimed_at",
-            ]
-        )
+    taken = 0
+    while taken < limit:
+        claimed_at, notes = _claim(min(CLAIM_CHUNK, limit - taken))
+        if not notes:
+            break
+        taken += len(notes)
+        for note in notes:
+            _deliver(note, claimed_at, counts)
     return counts
+
+
+def _deliver(note: Notification, claimed_at: datetime, counts: dict[str, int]) -> None:
+    """Send one claimed message and record the outcome, if the claim is still ours."""
+    try:
+        senders.SENDERS[Channel(note.channel)](note)
+    except senders.DeliveryError as exc:
+        note.attempts += 1
+        note.last_error = str(exc)[:1000]
+        if note.attempts >= MAX_ATTEMPTS:
+            note.state = State.FAILED
+            outcome = "failed"
+            log.warning("notification %s given up: %s", note.pk, exc)
+        else:
+            note.state = State.PENDING
+            note.next_attempt_at = clock.now() + _backoff(note.attempts)
+            outcome = "retry"
+    else:
+        note.attempts += 1
+        note.state, note.sent_at, note.last_error = State.SENT, clock.now(), ""
+        outcome = "sent"
+    written = Notification.objects.filter(
+        pk=note.pk, state=State.SENDING, claimed_at=claimed_at
+    ).update(
+        attempts=note.attempts,
+        last_error=note.last_error,
+        state=note.state,
+        next_attempt_at=note.next_attempt_at,
+        sent_at=note.sent_at,
+        claimed_at=None,
+    )
+    if not written:  # the claim timed out and another worker took the message over
+        outcome = "lost_claim"
+        log.warning("notification %s: claim lost while sending", note.pk)
+    counts[outcome] = counts.get(outcome, 0) + 1
 
 
 def inbox_mark_all_read(*, user, ticket_id: int | None = None) -> int:

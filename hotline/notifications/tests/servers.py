@@ -60,6 +60,7 @@ class Gateway(BaseHTTPRequestHandler):
         server.received.append(
             {
                 "auth": self.headers.get("Authorization"),  # type: ignore[attr-defined]
+                "key": self.headers.get("Idempotency-Key"),
                 "body": body,
             }
         )

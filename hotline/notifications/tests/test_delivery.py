@@ -50,6 +50,7 @@ def test_sms_goes_through_the_gateway_with_the_key(db, gateway):
     (request,) = gateway.received
     assert request["auth"] == "Bearer secret-key"
     assert request["body"] == {"phone": "13900000000", "text": "请尽快办理"}
+    assert request["key"] == f"notification-{Notification.objects.get().pk}"
 
 
 def test_failures_retry_with_backoff_then_give_up(db, gateway):
@@ -94,8 +95,71 @@ def test_two_workers_never_send_the_same_message(db, gateway):
     from hotline.notifications.services import _claim
 
     notify(channel=Channel.SMS, address="13900000000", subject="s", body="b")
-    assert len(_claim(10)) == 1
-    assert _claim(10) == []  # already claimed by the first worker
+    assert len(_claim(10)[1]) == 1
+    assert _claim(10)[1] == []  # already claimed by the first worker
+
+
+def test_a_message_of_a_killed_worker_is_sent_again_with_the_same_key(db, gateway, settings):
+    """Issue 14 item 13: a tick killed between its claim and its commit leaves the message
+    `sending`; after the claim timeout the next pass sends it (not lost), with the same
+    Idempotency-Key (a gateway that saw it drops the repeat); the dead worker's claim can
+    no longer write over the outcome."""
+    from hotline.notifications.services import _claim, _deliver
+
+    settings.HOTLINE_NOTIFY_CLAIM_SECONDS = 60
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        notify(channel=Channel.SMS, address="13900000000", subject="催办", body="请办理")
+        dead_claim, _ = _claim(10)  # the worker is killed here, before sending
+        traveller.shift(dt.timedelta(seconds=59))
+        assert deliver_due()["sent"] == 0  # still within the dead worker's claim
+        traveller.shift(dt.timedelta(seconds=2))
+        assert deliver_due()["sent"] == 1
+        note = Notification.objects.get()
+        assert note.state == State.SENT and note.claimed_at is None
+        counts = {"sent": 0}
+        _deliver(note, dead_claim, counts)  # a late write under the old claim changes nothing
+        assert counts == {"sent": 0, "lost_claim": 1}
+    keys = [r["key"] for r in gateway.received]
+    assert keys == [f"notification-{note.pk}"] * 2
+    assert Notification.objects.get().attempts == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claims_skip_rows_another_worker_holds(gateway):
+    """Issue 14 item 15: on PostgreSQL a tick claiming messages skips the rows another
+    tick has locked (FOR UPDATE SKIP LOCKED) and takes the next ones, without waiting."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    from hotline.notifications.services import _claim
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite has one writer at a time)")
+    for i in range(3):
+        notify(channel=Channel.SMS, address=f"1390000000{i}", subject="s", body="b")
+    first = Notification.objects.order_by("next_attempt_at", "id").first()
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                Notification.objects.select_for_update().get(pk=first.pk)
+                locked.set()
+                release.wait(20)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(20)
+        _, taken = _claim(10)
+    finally:
+        release.set()
+        thread.join()
+    assert len(taken) == 2 and first.pk not in {n.pk for n in taken}
 
 
 def test_inbox_is_personal(client, users):
