@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import translation
 
 from hotline.core import clock
 from hotline.core.bulk import insert_rows
@@ -129,7 +131,8 @@ def deliver_due(*, limit: int = 200) -> dict[str, int]:
     counts = {"sent": 0, "retry": 0, "failed": 0}
     for note in _claim(limit):
         try:
-            senders.SENDERS[Channel(note.channel)](note)
+            with translation.override(settings.LANGUAGE_CODE):  # the log's reasons
+                senders.SENDERS[Channel(note.channel)](note)
         except senders.DeliveryError as exc:
             note.attempts += 1
             note.last_error = str(exc)[:1000]

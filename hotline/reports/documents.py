@@ -12,6 +12,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from hotline.core.dates import document_date
+from hotline.directory.letterhead import document_issuer
 from hotline.reports import indicators as ind
 from hotline.reports import selectors
 from hotline.reports.models import ReportDocument
@@ -110,7 +112,12 @@ def document_html(doc: ReportDocument) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(
             "reports/pdf/report.html",
-            {"doc": doc, "paragraphs": doc.body.split("\n\n"), "f": doc.figures},
+            {
+                "doc": doc,
+                "paragraphs": doc.body.split("\n\n"),
+                "f": doc.figures,
+                "issuer": document_issuer(),
+            },
         )
 
 
@@ -124,6 +131,7 @@ def document_docx(doc: ReportDocument) -> bytes:
     from docx import Document
 
     word = Document()
+    word.add_paragraph(document_issuer())
     if doc.number:
         word.add_paragraph(doc.number)
     word.add_heading(doc.title, level=1)
@@ -150,6 +158,8 @@ def document_docx(doc: ReportDocument) -> bytes:
             )
             for cell, text in zip(cells, values, strict=True):
                 cell.text = text
+    word.add_paragraph(document_issuer())
+    word.add_paragraph(document_date(doc.issued_at or doc.created_at))
     buffer = BytesIO()
     word.save(buffer)
     return buffer.getvalue()
@@ -174,6 +184,7 @@ def document_xlsx(doc: ReportDocument) -> bytes:
             out.append(cell)
         return out
 
+    sheet.append(cells([document_issuer()]))
     sheet.append(cells([doc.number or "草稿", doc.title]))
     sheet.append(
         cells(

@@ -166,6 +166,7 @@ MATRIX: dict[str, Entry] = {
     "supervision:remind": Entry("/supervision/remind/{assignment}/", post_only(), ("own",)),
     "supervision:issue": Entry("/supervision/issue/{assignment}/", post_only(), ("own",)),
     "supervision:documents": Entry("/supervision/documents/", cap(C.SUPERVISE)),
+    "supervision:board-xlsx": Entry("/supervision/board.xlsx", cap(C.SUPERVISE)),
     "supervision:document": Entry(
         "/supervision/documents/{document}.pdf", documents, ("own", "other")
     ),
