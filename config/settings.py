@@ -268,3 +268,6 @@ HOTLINE_EMERGENCY_ESCALATE_MINUTES = env.env_int("HOTLINE_EMERGENCY_ESCALATE_MIN
 # on a supervision letter or recommendation.
 HOTLINE_ISSUER = os.environ.get("HOTLINE_ISSUER", "")
 HOTLINE_DOCUMENT_REPORT_DAYS = env.env_int("HOTLINE_DOCUMENT_REPORT_DAYS", 5)
+# The daily digest of routine reminders (issue 15 item 15): local time it goes out
+# (after the working day's reminders at 08:30, so they are in the same day's digest).
+HOTLINE_DIGEST_TIME = os.environ.get("HOTLINE_DIGEST_TIME", "09:00")

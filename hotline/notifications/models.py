@@ -83,3 +83,71 @@ class Notification(models.Model):
     def __str__(self) -> str:
         # Masked: a citizen's phone may be the address (issue 14 item 3).
         return f"{self.channel} {mask_contact(self.address) or self.recipient_id}: {self.subject}"
+
+
+class Preference(models.Model):
+    """A user's choice of how reminders reach them (issue 15 item 15)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    daily_digest = models.BooleanField(
+        _("daily digest"),
+        default=False,
+        help_text=_("Collect routine reminders into one message a day; urgent ones come at once."),
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'digest' if self.daily_digest else 'each'}"
+
+
+class DigestItem(models.Model):
+    """A routine in-app message held for its recipient's daily digest. The `key` is the
+    message's own idempotency key, so a retried caller holds it once only."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=clock.now)
+    digest = models.ForeignKey(
+        Notification,
+        verbose_name=_("sent in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("digest item")
+        verbose_name_plural = _("digest items")
+        indexes = [models.Index(fields=["digest", "recipient", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="notifications_digest_key_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.subject}"

@@ -222,6 +222,7 @@ MATRIX: dict[str, Entry] = {
         "/tickets/{ticket}/files/", post_only(C.VIEW_POLICIES), ("own",)
     ),
     "notifications:read-all": Entry("/notifications/read-all/", post_only()),
+    "notifications:digest": Entry("/notifications/digest/", post_only()),
     "intelligence:fill": Entry("/intelligence/fill/", cap(C.INTAKE), query={"text": "路灯不亮"}),
     "intelligence:kind-review": Entry("/intelligence/kind-review/", cap(C.SUPERVISE, C.REPORTS)),
     "intelligence:model": Entry("/intelligence/model/", cap(C.REPORTS)),
