@@ -197,8 +197,10 @@ class PolicyEditForm(forms.Form):
             yield rung, [self[name] for name in self.fields if name.startswith(f"l{index}_")]
 
     def clock_fields(self):
-        names = ("count_receipt_day", "day_start", "day_end", "cutoff")
-        names += ("dispatch_hours", "urgent_dispatch_hours", "review_hours")
+        names = (
+            *("count_receipt_day", "day_start", "day_end", "cutoff"),
+            *("dispatch_hours", "urgent_dispatch_hours", "review_hours"),
+        )
         return [self[n] for n in names] + [self[n] for n in self.fields if n.startswith("param_")]
 
     def to_data(self) -> dict[str, Any]:
