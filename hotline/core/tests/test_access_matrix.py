@@ -126,6 +126,7 @@ MATRIX: dict[str, Entry] = {
     "directory:unit-list": Entry("/directory/", cap(C.VIEW_DIRECTORY)),
     "directory:unit-import": Entry("/directory/import/", cap(C.MANAGE)),
     "directory:unit-import-template": Entry("/directory/import/template.csv", cap(C.MANAGE)),
+    "directory:unit-import-template-xlsx": Entry("/directory/import/template.xlsx", cap(C.MANAGE)),
     "directory:unit-detail": Entry("/directory/units/{unit}/", cap(C.VIEW_DIRECTORY)),
     "directory:topic-list": Entry("/directory/topics/", cap(C.VIEW_DIRECTORY)),
     "directory:topic-import": Entry("/directory/topics/import/", cap(C.MANAGE)),
