@@ -37,6 +37,7 @@ class Notification(models.Model):
         # it and serves every lookup by recipient (the inbox, the unread count, a user's
         # deletion). One index less to write per message (the sweeper queues thousands).
         db_index=False,
+        verbose_name=_("recipient"),
     )
     address = models.CharField(
         _("address"), max_length=200, blank=True, help_text=_("Phone number or e-mail address")
@@ -49,14 +50,18 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="notifications",
+        verbose_name=_("ticket"),
     )
     key = models.CharField(
-        max_length=120, blank=True, help_text="Idempotency key: the same key is never sent twice"
+        max_length=120,
+        blank=True,
+        help_text="Idempotency key: the same key is never sent twice",
+        verbose_name=_("idempotency key"),
     )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(default=clock.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(default=clock.now, verbose_name=_("next attempt at"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
