@@ -189,3 +189,17 @@ def test_policy_editor_whole_numbers_urgent_rules_and_ladder_by_form(admin):
     assert latest.rules[0].label == form.policy.rules[0].label  # the rest kept
     bad = admin.post("/sla/policies/KM/edit/", {**data, "based_on": "2", "l0_wait": "9999"})
     assert bad.status_code == 400
+
+
+def test_official_year_entry_rejects_an_unknown_day_type(admin):
+    """Issue 15 item 17: a day type other than 放假 / 上班 is refused with the line named,
+    and nothing of the year is stored."""
+    from hotline.sla.models import OfficialYear
+
+    text = "2031-01-01,,放假,元旦\n2031-02-01,2031-02-03,调休,春节\n"
+    response = admin.post("/sla/calendar/2031/official/", {"notice": "", "text": text})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "类型「调休」应为「放假」或「上班」" in body
+    assert not OfficialYear.objects.filter(year=2031).exists()
+    assert not CalendarDay.objects.filter(day__year=2031).exists()
