@@ -280,3 +280,12 @@ HOTLINE_ACCESS_LOG_DB_GUARDS = True
 # wait unacknowledged before the next contact is texted.
 HOTLINE_DUTY_OFFICE = os.environ.get("HOTLINE_DUTY_OFFICE", "QX-ZBS")
 HOTLINE_EMERGENCY_ESCALATE_MINUTES = env.env_int("HOTLINE_EMERGENCY_ESCALATE_MINUTES", 10)
+# Documents (issue 15 item 14): the one name every document is issued in (supervision
+# letters, recommendations, the monthly bulletin, report documents); empty: the hotline
+# centre's name in the directory. And the working days a unit has to report in writing
+# on a supervision letter or recommendation.
+HOTLINE_ISSUER = os.environ.get("HOTLINE_ISSUER", "")
+HOTLINE_DOCUMENT_REPORT_DAYS = env.env_int("HOTLINE_DOCUMENT_REPORT_DAYS", 5)
+# The daily digest of routine reminders (issue 15 item 15): local time it goes out
+# (after the working day's reminders at 08:30, so they are in the same day's digest).
+HOTLINE_DIGEST_TIME = os.environ.get("HOTLINE_DIGEST_TIME", "09:00")

@@ -22,6 +22,27 @@ def test_board_and_manual_reminder(page, demo):
     rows = page.locator("#warned tbody tr")
     assert rows.count() >= 1
     screenshot(page, "supervision-board")
+    # Issue 15 item 14: the headers stay on one line, days overdue are shown, a unit's
+    # row opens its work, and the list goes to Excel as filtered.
+    heads = page.eval_on_selector_all(
+        "#warned thead th",
+        "ths => ths.map(t => [getComputedStyle(t).whiteSpace, t.getBoundingClientRect().height])",
+    )
+    assert {space for space, _h in heads} == {"nowrap"}
+    assert max(h for _s, h in heads) - min(h for _s, h in heads) < 2
+    assert "已超期" in page.locator("#warned").inner_text()
+    unit = page.locator("#by-unit tbody tr td a").first
+    name = unit.inner_text()
+    with page.expect_navigation():
+        unit.click()
+    assert "unit=" in page.url
+    units = page.locator("#warned tbody tr td:nth-child(3)").all_inner_texts()
+    assert units and set(units) == {name}
+    with page.expect_download() as download:
+        page.click("#board-xlsx")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.goto(page.base_url + "/supervision/")
+    rows = page.locator("#warned tbody tr")
     with page.expect_navigation():
         rows.first.locator("button", has_text="催办").click()
     assert "发出催办" in page.locator(".messages").inner_text()
@@ -64,7 +85,7 @@ def test_ladder_documents_bulletin_criticism_and_meetings(page, demo):
         screenshot(page, "supervision-criticism")
 
         page.click("nav.subnav >> text=现场督办与协调会")
-        page.click("text=记录")
+        page.click("a.button.primary[href*='/supervision/meetings/new/']")
         page.fill("#id_place", "市住建局三楼会议室")
         page.click("button.primary")  # incomplete: the errors show, the input stays
         assert page.locator(".field-error").count() >= 1

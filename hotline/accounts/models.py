@@ -92,9 +92,9 @@ class User(AbstractUser):
 class LoginFailure(models.Model):
     """One failed login; recent rows lock the username (accounts.services.login_locked)."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=clock.now, db_index=True)
+    username = models.CharField(max_length=150, db_index=True, verbose_name=_("username"))
+    ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
+    at = models.DateTimeField(default=clock.now, db_index=True, verbose_name=_("at"))
 
     class Meta:
         verbose_name = _("failed login")

@@ -168,6 +168,10 @@ class Cursor(models.Model):
     name = models.CharField(max_length=32, unique=True)
     position = models.BigIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("cursor")
+        verbose_name_plural = _("cursors")
+
     def __str__(self) -> str:
         return f"{self.name} {self.position}"
 
@@ -181,6 +185,8 @@ class InboundReceipt(models.Model):
     received_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("inbound receipt")
+        verbose_name_plural = _("inbound receipts")
         constraints = [
             models.UniqueConstraint(fields=["source", "message_id"], name="inbound_receipt_once")
         ]
@@ -200,6 +206,8 @@ class SmsVisit(models.Model):
     answer = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("SMS visit")
+        verbose_name_plural = _("SMS visits")
         ordering = ["-sent_at", "-id"]
 
     def __str__(self) -> str:
@@ -212,6 +220,10 @@ class WeChatDialogue(models.Model):
     openid = models.CharField(max_length=64, unique=True)
     body = models.TextField()
     updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("WeChat dialogue")
+        verbose_name_plural = _("WeChat dialogues")
 
     def __str__(self) -> str:
         return self.openid
@@ -256,22 +268,43 @@ class Transfer(models.Model):
         DECLINED = "declined", _("Declined")
         COMPLETED = "completed", _("Completed")
 
-    direction = models.CharField(max_length=4, choices=Direction.choices)
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="transfers")
+    direction = models.CharField(
+        max_length=4, choices=Direction.choices, verbose_name=_("direction")
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        verbose_name=_("partner hotline"),
+    )
     ticket = models.ForeignKey(
-        "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ticket"),
     )
     request = models.OneToOneField(
-        OnlineRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="transfer"
+        OnlineRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfer",
+        verbose_name=_("online request"),
     )
-    remote_id = models.CharField(max_length=64, blank=True)  # the partner's transfer id
+    remote_id = models.CharField(
+        max_length=64, blank=True, verbose_name=_("remote id")
+    )  # the partner's transfer id
     remote_number = models.CharField(_("partner's number"), max_length=32, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
     result = models.TextField(_("result"), blank=True)
-    created_at = models.DateTimeField(default=clock.now)
-    updated_at = models.DateTimeField(default=clock.now)
+    created_at = models.DateTimeField(default=clock.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=clock.now, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -287,17 +320,23 @@ class PartnerCall(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, given up")
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="calls")
-    path = models.CharField(max_length=200)
-    payload = models.JSONField()
-    key = models.CharField(max_length=120, unique=True)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=clock.now)
-    last_error = models.TextField(blank=True)
-    response = models.JSONField(default=dict, blank=True)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="calls", verbose_name=_("partner hotline")
+    )
+    path = models.CharField(max_length=200, verbose_name=_("path"))
+    payload = models.JSONField(verbose_name=_("payload"))
+    key = models.CharField(max_length=120, unique=True, verbose_name=_("idempotency key"))
+    state = models.CharField(
+        max_length=8, choices=State.choices, default=State.PENDING, verbose_name=_("state")
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    next_attempt_at = models.DateTimeField(default=clock.now, verbose_name=_("next attempt at"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+    response = models.JSONField(default=dict, blank=True, verbose_name=_("response"))
 
     class Meta:
+        verbose_name = _("partner call")
+        verbose_name_plural = _("partner calls")
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="partner_call_due")]
 
     def __str__(self) -> str:

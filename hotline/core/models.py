@@ -54,6 +54,10 @@ class Heartbeat(models.Model):
     last_run_at = models.DateTimeField()
     result = models.JSONField(default=dict, blank=True)
 
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
     def __str__(self) -> str:
         return f"{self.name} {self.last_run_at:%Y-%m-%d %H:%M:%S}"
 
@@ -77,7 +81,7 @@ class AccessRecord(models.Model):
     page = models.CharField(_("page"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
-    digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64, verbose_name=_("digest"))
 
     class Meta:
         verbose_name = _("personal-data access")

@@ -22,6 +22,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
     from hotline.intelligence.duplicates import index_pending
     from hotline.intelligence.services import topic_model_retrain_due
     from hotline.knowledge.notices import remind_due as knowledge_reminders
+    from hotline.notifications.digest import send_digests
     from hotline.notifications.services import deliver_due
     from hotline.portal.throttle import sweep as portal_sweep
     from hotline.reports.aggregate import refresh_pending as refresh_reports
@@ -40,6 +41,7 @@ def _jobs() -> list[tuple[str, Callable[[], dict]]]:
         ("emergencies", escalate_due),
         ("reminders", sweep),
         ("documents", render_pending),
+        ("digests", send_digests),
         ("notifications", deliver_due),
         ("duplicates", index_pending),
         ("knowledge", knowledge_reminders),

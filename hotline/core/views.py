@@ -78,7 +78,8 @@ def _supervision(request):
 
     units = Unit.objects.active().exclude(kind__in=[UnitKind.GOVERNMENT, UnitKind.COMMUNITY])
     level, sort = request.GET.get("level", ""), request.GET.get("sort", "due")
-    rows = board.warned(request.user, level=level, sort=sort)
+    unit = request.GET.get("unit", "").strip()
+    rows = board.warned(request.user, level=level, sort=sort, unit=unit)
     version = default_policy_version()
     rungs = version.as_policy().ladder if version else ()
     return {
@@ -87,6 +88,8 @@ def _supervision(request):
         "page": Paginator(rows, 30).get_page(request.GET.get("page")),
         "level": level,
         "sort": sort,
+        "unit": unit,
+        "unit_name": Unit.objects.filter(code=unit).values_list("name", flat=True).first() or "",
         "ladder_policy": version,
         "ladder": [
             {

@@ -87,7 +87,30 @@ KIND_HEADER_NAME: dict[str, str] = {
 }
 TRUE_WORDS = {"是", "启用", "1", "true", "yes", "y", "t"}
 FALSE_WORDS = {"否", "停用", "0", "false", "no", "n", "f"}
-PHONE_RE = re.compile(r"^[0-9+\-() ,，、/转]*$")
+PHONE_RE = re.compile(r"^[0-9+\-() ,，、/转]*$")  # the characters a phone cell may hold
+# Each number of a phone cell: a mobile (13800000000, +86 allowed), a landline with or
+# without its area code and extension (0570-1234567, 0570-1234567转801, 1234567), or a
+# short public service number (110, 12345, 96119).
+PHONE_NUMBER_RE = re.compile(
+    r"^(?:(?:\+?86[- ]?)?1[3-9]\d{9}"
+    r"|(?:\(?0\d{2,3}\)?[- ]?)?\d{7,8}(?:(?:转|-)\d{1,6})?"
+    r"|1\d{2}|1\d{4}|9\d{4,5})$"
+)
+PHONE_SEPARATORS = re.compile(r"[,，、/]")
+
+
+def phone_problem(text: str) -> str:
+    """ "" when every number of a phone cell is a phone number, else the error."""
+    if not PHONE_RE.match(text):
+        return _("A phone number may hold digits, spaces, '-', '+', '()' and commas.")
+    for number in PHONE_SEPARATORS.split(text):
+        number = number.strip()
+        if number and not PHONE_NUMBER_RE.match(number):
+            return _(
+                "%(number)s is not a phone number: write a mobile (11 digits), a landline "
+                "(0570-1234567) or a service number (12345)."
+            ) % {"number": number}
+    return ""
 
 
 @dataclass
@@ -154,17 +177,35 @@ def _clean_row(index: int, raw: Mapping[str, str]) -> tuple[UnitRow | None, list
     except ValueError:
         fail("sort_order", _("Must be a whole number of 0 or more."))
     for phone_field in ("public_phone", "liaison_phone", "deputy_head_phone", "head_phone"):
-        if not PHONE_RE.match(str(values.get(phone_field, ""))):
-            fail(
-                phone_field, _("A phone number may hold digits, spaces, '-', '+', '()' and commas.")
-            )
+        problem = phone_problem(str(values.get(phone_field, "")))
+        if problem:
+            fail(phone_field, problem)
     if errors:
         return None, errors
     return UnitRow(row=index, values=values), []
 
 
-def check_tree(rows: list[UnitRow], existing: Iterable[ExistingUnit]) -> list[RowError]:
-    """Checks across rows: duplicate codes, parents that exist, allowed kinds, no cycles."""
+def file_codes(table: list[list[str]]) -> set[str]:
+    """Every unit code the file names, its rejected rows' too."""
+    split = tables.split_table(table)
+    if split is None:
+        return set()
+    header, body = split
+    fields, errors = tables.map_header(header, COLUMNS)
+    if errors:
+        return set()
+    codes = {tables.row_values(cells, fields).get("code", "").strip() for _i, cells in body}
+    return codes - {""}
+
+
+def check_tree(
+    rows: list[UnitRow], existing: Iterable[ExistingUnit], *, pending: Iterable[str] = ()
+) -> list[RowError]:
+    """Checks across rows: duplicate codes, parents that exist, allowed kinds, no cycles.
+    `pending`: codes of the file's rows rejected by their own checks; a parent among
+    them is neither missing nor of a known kind, so nothing more is said about it (the
+    row's own errors are listed in the same pass, issue 15 item 17)."""
+    pending = set(pending)
     errors: list[RowError] = []
     parent_header = COLUMN_BY_FIELD["parent_code"].header
     code_header = COLUMN_BY_FIELD["code"].header
@@ -190,6 +231,8 @@ def check_tree(rows: list[UnitRow], existing: Iterable[ExistingUnit]) -> list[Ro
         kind = str(row.values["kind"])
         if parent == row.code:
             errors.append(RowError(row.row, parent_header, _("A unit cannot be its own parent.")))
+            continue
+        if parent in pending and parent not in kind_of:
             continue
         if parent and parent not in kind_of:
             errors.append(

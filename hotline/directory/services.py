@@ -50,9 +50,11 @@ def units_import(*, actor, file_name: str, content: bytes) -> ImportResult:
     errors are reported together; a single bad row imports nothing.
     """
     require(actor, Capability.MANAGE)
-    rows, errors = importing.parse_rows(_read_table(file_name, content))
-    if errors:
-        raise ImportRejected(errors)
+    table = _read_table(file_name, content)
+    rows, row_errors = importing.parse_rows(table)
+    if row_errors and not rows:
+        raise ImportRejected(row_errors)  # the file itself, or every row, is wrong
+    rejected = importing.file_codes(table) - {row.code for row in rows}
 
     with transaction.atomic():
         # Lock the directory's rows we compare against, so a concurrent import cannot
@@ -63,7 +65,8 @@ def units_import(*, actor, file_name: str, content: bytes) -> ImportResult:
             importing.ExistingUnit(u.code, u.kind, code_of.get(u.parent_id or 0, ""))
             for u in existing_units.values()
         ]
-        errors = importing.check_tree(rows, existing)
+        # Every error of the file in one pass: the rows' own and those across rows.
+        errors = _by_row(row_errors + importing.check_tree(rows, existing, pending=rejected))
         if errors:
             raise ImportRejected(errors)
 

@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.unit_list, name="unit-list"),
     path("import/", views.unit_import, name="unit-import"),
     path("import/template.csv", views.unit_import_template, name="unit-import-template"),
+    path(
+        "import/template.xlsx",
+        views.unit_import_template_xlsx,
+        name="unit-import-template-xlsx",
+    ),
     path("units/<str:code>/", views.unit_detail, name="unit-detail"),
     path("topics/", views.topic_list, name="topic-list"),
     path("topics/import/", views.topic_import, name="topic-import"),

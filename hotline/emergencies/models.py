@@ -63,15 +63,26 @@ class EmergencyReport(models.Model):
     )
     summary = models.CharField(_("summary"), max_length=200)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     reported_at = models.DateTimeField(_("reported at"), default=clock.now)
     # Who is texted, in order: [{"label", "name", "phone"}]; the first at once.
-    ladder = models.JSONField(default=list, blank=True)
+    ladder = models.JSONField(default=list, blank=True, verbose_name=_("ladder"))
     escalated = models.PositiveSmallIntegerField(_("contacts texted"), default=0)
-    next_escalation_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_escalation_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("next escalation at")
+    )
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 

@@ -228,6 +228,8 @@ class EntryEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("entry event")
+        verbose_name_plural = _("entry events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["entry", "at"])]
 

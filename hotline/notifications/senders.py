@@ -1,4 +1,5 @@
-"""How each channel delivers. A sender raises DeliveryError with a short reason."""
+"""How each channel delivers. A sender raises DeliveryError with a short reason, in the
+hotline's language (`deliver_due` renders it so): the delivery log shows it as it is."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils.translation import gettext as _
 
 from hotline.notifications.models import Channel, Notification
 
@@ -24,12 +26,12 @@ def idempotency_key(note: Notification) -> str:
 
 def send_inbox(note: Notification) -> None:
     if note.recipient_id is None:
-        raise DeliveryError("inbox message without a recipient")
+        raise DeliveryError(_("inbox message without a recipient"))
 
 
 def send_email(note: Notification) -> None:
     if not note.address:
-        raise DeliveryError("no e-mail address")
+        raise DeliveryError(_("no e-mail address"))
     try:
         send_mail(
             note.subject,
@@ -39,16 +41,16 @@ def send_email(note: Notification) -> None:
             fail_silently=False,
         )
     except Exception as exc:  # smtplib and socket errors alike
-        raise DeliveryError(f"SMTP: {exc}") from None
+        raise DeliveryError(_("SMTP: %(error)s") % {"error": exc}) from None
 
 
 def send_sms(note: Notification) -> None:
     """POST {"phone", "text"} as JSON to the SMS gateway; any 2xx counts as accepted."""
     url = settings.HOTLINE_SMS_URL
     if not url:
-        raise DeliveryError("no SMS gateway configured (HOTLINE_SMS_URL)")
+        raise DeliveryError(_("no SMS gateway configured (HOTLINE_SMS_URL)"))
     if not note.address:
-        raise DeliveryError("no phone number")
+        raise DeliveryError(_("no phone number"))
     payload = json.dumps({"phone": note.address, "text": note.body}).encode()
     request = urllib.request.Request(
         url,
@@ -63,11 +65,13 @@ def send_sms(note: Notification) -> None:
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             if not 200 <= response.status < 300:
-                raise DeliveryError(f"SMS gateway answered {response.status}")
+                raise DeliveryError(
+                    _("SMS gateway answered %(status)s") % {"status": response.status}
+                )
     except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"SMS gateway answered {exc.code}") from None
+        raise DeliveryError(_("SMS gateway answered %(status)s") % {"status": exc.code}) from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise DeliveryError(f"SMS gateway unreachable: {exc}") from None
+        raise DeliveryError(_("SMS gateway unreachable: %(error)s") % {"error": exc}) from None
 
 
 _wechat_clients: dict[tuple[str, str], object] = {}
@@ -105,18 +109,18 @@ def send_wechat(note: Notification) -> None:
     from wechatpy.exceptions import WeChatException
 
     if not (settings.HOTLINE_WECHAT_APPID and settings.HOTLINE_WECHAT_TEMPLATE_ID):
-        raise DeliveryError("no WeChat account configured (HOTLINE_WECHAT_APPID)")
+        raise DeliveryError(_("no WeChat account configured (HOTLINE_WECHAT_APPID)"))
     if not note.address:
-        raise DeliveryError("no WeChat user")
+        raise DeliveryError(_("no WeChat user"))
     data = {"first": {"value": note.subject}, "remark": {"value": note.body}}
     try:
         _wechat_client().message.send_template(
             note.address, settings.HOTLINE_WECHAT_TEMPLATE_ID, data
         )
     except WeChatException as exc:
-        raise DeliveryError(f"WeChat: {exc}") from None
+        raise DeliveryError(_("WeChat: %(error)s") % {"error": exc}) from None
     except OSError as exc:
-        raise DeliveryError(f"WeChat unreachable: {exc}") from None
+        raise DeliveryError(_("WeChat unreachable: %(error)s") % {"error": exc}) from None
 
 
 SENDERS = {

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import translation
 
 from hotline.core import clock
 from hotline.core.bulk import insert_rows
@@ -63,38 +64,44 @@ def notify_many(messages: Iterable[dict[str, Any]]) -> int:
     (or `recipient_id` / `ticket_id` for `recipient` / `ticket`) and is queued as notify()
     would queue it. A keyed message already queued under its key (and channel) is
     skipped, as by notify(), and the unique constraint decides (ON CONFLICT DO NOTHING /
-    INSERT OR IGNORE), so a concurrent caller cannot double it either. Call it inside the
-    caller's transaction. Returns how many were offered (the database does not say which
-    keyed ones it skipped)."""
+    INSERT OR IGNORE), so a concurrent caller cannot double it either. A routine in-app
+    message (`"digest": True`) to a user who chose the daily digest is held for it
+    (`digest.hold_for_digest`). Call it inside the caller's transaction. Returns how many
+    were offered (the database does not say which keyed ones it skipped)."""
     keyed: list[dict[str, Any]] = []
     plain: list[dict[str, Any]] = []
     now = clock.now()  # one moment for the lot, as insert_rows' defaults
-    for message in messages:
+    from hotline.notifications.digest import hold_for_digest
+
+    offered = [_with_ids(m) for m in messages]
+    for message in hold_for_digest(offered):
         channel = message["channel"]
-        if "recipient_id" in message:
-            recipient_id = message["recipient_id"]
-        else:
-            recipient = message.get("recipient")
-            recipient_id = recipient.pk if recipient is not None else None
-        if "ticket_id" in message:
-            ticket_id = message["ticket_id"]
-        else:
-            ticket = message.get("ticket")
-            ticket_id = ticket.pk if ticket is not None else None
         row = {
             "channel": channel,
             "subject": message["subject"][:200],
             "body": message["body"],
-            "recipient_id": recipient_id,
+            "recipient_id": message["recipient_id"],
             "address": message.get("address", ""),
-            "ticket_id": ticket_id,
+            "ticket_id": message["ticket_id"],
             "key": message.get("key", ""),
             **_delivery(channel, now),
         }
         (keyed if row["key"] else plain).append(row)
     insert_rows(Notification, keyed, ignore_conflicts=True)
     insert_rows(Notification, plain)
-    return len(keyed) + len(plain)
+    return len(offered)
+
+
+def _with_ids(message: dict[str, Any]) -> dict[str, Any]:
+    """notify_many's item with `recipient_id` and `ticket_id` whichever way it came."""
+    out = dict(message)
+    if "recipient_id" not in out:
+        recipient = out.pop("recipient", None)
+        out["recipient_id"] = recipient.pk if recipient is not None else None
+    if "ticket_id" not in out:
+        ticket = out.pop("ticket", None)
+        out["ticket_id"] = ticket.pk if ticket is not None else None
+    return out
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -155,7 +162,8 @@ def deliver_due(*, limit: int = 200) -> dict[str, int]:
 def _deliver(note: Notification, claimed_at: datetime, counts: dict[str, int]) -> None:
     """Send one claimed message and record the outcome, if the claim is still ours."""
     try:
-        senders.SENDERS[Channel(note.channel)](note)
+        with translation.override(settings.LANGUAGE_CODE):  # the log's reasons
+            senders.SENDERS[Channel(note.channel)](note)
     except senders.DeliveryError as exc:
         note.attempts += 1
         note.last_error = str(exc)[:1000]

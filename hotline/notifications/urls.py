@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/read/", views.inbox_read, name="read"),
     path("read-all/", views.inbox_read_all, name="read-all"),
     path("log/", views.delivery_log, name="log"),
+    path("digest/", views.digest_preference, name="digest"),
 ]

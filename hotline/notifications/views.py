@@ -7,7 +7,7 @@ from hotline.accounts.permissions import Capability, can
 from hotline.core.masking import mask_contact
 from hotline.core.views import capability_required, redirect_next
 from hotline.notifications import services
-from hotline.notifications.models import Channel, Notification, State
+from hotline.notifications.models import Channel, Notification, Preference, State
 
 
 def inbox(request):
@@ -31,7 +31,10 @@ def inbox(request):
         rows = Paginator(groups, 30).get_page(request.GET.get("page"))
         return render(request, "notifications/inbox.html", {"page": rows, "grouped": True})
     page = Paginator(messages.select_related("ticket"), 30).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {"page": page, "ticket": number})
+    digest = Preference.objects.filter(user=request.user, daily_digest=True).exists()
+    return render(
+        request, "notifications/inbox.html", {"page": page, "ticket": number, "digest": digest}
+    )
 
 
 @require_POST
@@ -42,6 +45,25 @@ def inbox_read_all(request):
         found = Notification.objects.filter(recipient=request.user, ticket__number=ticket).first()
         ticket_id = found.ticket_id if found else -1
     services.inbox_mark_all_read(user=request.user, ticket_id=ticket_id)
+    return redirect("notifications:inbox")
+
+
+@require_POST
+def digest_preference(request):
+    """每日汇总: the user's own choice (issue 15 item 15)."""
+    from django.contrib import messages as flash
+    from django.utils.translation import gettext as _
+
+    from hotline.notifications.digest import preference_set
+
+    on = request.POST.get("daily_digest") == "on"
+    preference_set(user=request.user, daily_digest=on)
+    flash.success(
+        request,
+        _("Routine reminders now come in one message a day; urgent ones at once.")
+        if on
+        else _("Reminders now come one by one."),
+    )
     return redirect("notifications:inbox")
 
 

@@ -26,6 +26,8 @@ class PhoneCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -41,6 +43,8 @@ class Throttle(models.Model):
     hits = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("throttle")
+        verbose_name_plural = _("throttles")
         constraints = [
             models.UniqueConstraint(fields=["key", "window"], name="portal_throttle_once")
         ]
@@ -65,6 +69,8 @@ class Open311App(models.Model):
     class Meta:
         verbose_name = _("Open311 app")
         verbose_name_plural = _("Open311 apps")
+        verbose_name = _("Open311 app")
+        verbose_name_plural = _("Open311 apps")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -78,6 +84,10 @@ class Open311Request(models.Model):
     request = models.OneToOneField(
         "channels.OnlineRequest", on_delete=models.CASCADE, related_name="open311"
     )
+
+    class Meta:
+        verbose_name = _("Open311 request")
+        verbose_name_plural = _("Open311 requests")
 
     def __str__(self) -> str:
         return f"{self.app_id} {self.request_id}"
@@ -105,6 +115,8 @@ class MissedCall(models.Model):
     class Meta:
         verbose_name = _("missed call")
         verbose_name_plural = _("missed calls")
+        verbose_name = _("missed call")
+        verbose_name_plural = _("missed calls")
         ordering = ["called_at", "id"]
         indexes = [models.Index(fields=["state", "called_at"], name="missed_call_state")]
 
@@ -128,6 +140,8 @@ class CallBack(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("call back")
+        verbose_name_plural = _("call backs")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

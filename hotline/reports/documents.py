@@ -12,6 +12,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from hotline.core.dates import document_date
+from hotline.directory.letterhead import document_issuer
 from hotline.reports import indicators as ind
 from hotline.reports import selectors
 from hotline.reports.models import ReportDocument
@@ -111,7 +113,12 @@ def document_html(doc: ReportDocument) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(
             "reports/pdf/report.html",
-            {"doc": doc, "paragraphs": doc.body.split("\n\n"), "f": doc.figures},
+            {
+                "doc": doc,
+                "paragraphs": doc.body.split("\n\n"),
+                "f": doc.figures,
+                "issuer": document_issuer(),
+            },
         )
 
 
@@ -125,6 +132,7 @@ def document_docx(doc: ReportDocument) -> bytes:
     from docx import Document
 
     word = Document()
+    word.add_paragraph(document_issuer())
     if doc.number:
         word.add_paragraph(doc.number)
     word.add_heading(doc.title, level=1)
@@ -151,6 +159,8 @@ def document_docx(doc: ReportDocument) -> bytes:
             )
             for cell, text in zip(cells, values, strict=True):
                 cell.text = text
+    word.add_paragraph(document_issuer())
+    word.add_paragraph(document_date(doc.issued_at or doc.created_at))
     buffer = BytesIO()
     word.save(buffer)
     return buffer.getvalue()
@@ -167,6 +177,7 @@ def document_xlsx(doc: ReportDocument) -> bytes:
 
     book = SafeWorkbook()
     sheet = book.sheet("考核结果", widths=(30, 14))
+    book.append(sheet, [document_issuer()])
     book.append(sheet, [doc.number or "草稿", doc.title], bold=True)
     rates = [r for r in ind.RATES if r.key != "sign_rate"]
     book.append(

@@ -34,6 +34,8 @@ class Fact(models.Model):
     region_id = models.IntegerField(null=True)
 
     class Meta:
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
         indexes = [
             models.Index(fields=["unit", "metric", "day"], name="reports_fact_unit_metric"),
             models.Index(fields=["day", "metric"], name="reports_fact_day_metric"),
@@ -55,6 +57,8 @@ class UnitDay(models.Model):
     n = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("unit day")
+        verbose_name_plural = _("unit days")
         indexes = [models.Index(fields=["day", "unit"], name="reports_unitday_day_unit")]
         constraints = [
             models.UniqueConstraint(fields=["unit", "day", "metric"], name="reports_unitday_unique")
@@ -88,6 +92,10 @@ class RefreshState(models.Model):
     last_event_id = models.BigIntegerField(default=0)
     last_due_check = models.DateTimeField(null=True)
     refreshed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("refresh state")
+        verbose_name_plural = _("refresh states")
 
     def __str__(self) -> str:
         return f"{self.name} {self.last_event_id}"
@@ -123,6 +131,8 @@ class SchemeVersion(models.Model):
     )
 
     class Meta:
+        verbose_name = _("scheme version")
+        verbose_name_plural = _("scheme versions")
         ordering = ["scheme", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "number"], name="reports_scheme_version")
@@ -152,6 +162,8 @@ class Period(models.Model):
     result = models.JSONField(default=dict, blank=True)  # the ranking as published
 
     class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
         ordering = ["-start", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "start", "end"], name="reports_period_unique")
@@ -173,6 +185,8 @@ class ManualScore(models.Model):
     at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("manual score")
+        verbose_name_plural = _("manual scores")
         constraints = [
             models.UniqueConstraint(fields=["period", "unit", "item"], name="reports_manual_once")
         ]

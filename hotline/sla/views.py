@@ -30,6 +30,7 @@ from hotline.sla.policies import (
     PeriodUnit,
     Urgency,
 )
+from hotline.sla.policy_form import PolicyEditForm
 
 # --- calendar -------------------------------------------------------------------------
 
@@ -301,112 +302,6 @@ def policy_make_default(request, code: str):
     services.policy_set_default(actor=request.user, policy=stored)
     messages.success(request, f"新工单将默认使用政策 {code}")
     return redirect("sla:policy-detail", code=code)
-
-
-class PolicyEditForm(forms.Form):
-    """The numbers of every rule, the clock and the parameters; saving makes a version."""
-
-    note = forms.CharField(label="修改原因", max_length=200)
-
-    def __init__(self, *args, policy: policies.Policy, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.policy = policy
-        clock_policy = policy.clock
-        self.fields["count_receipt_day"] = forms.BooleanField(
-            label="受理当日计入", required=False, initial=clock_policy.count_receipt_day
-        )
-        self.fields["day_start"] = forms.TimeField(label="上班", initial=clock_policy.day_start)
-        self.fields["day_end"] = forms.TimeField(label="下班", initial=clock_policy.day_end)
-        self.fields["cutoff"] = forms.TimeField(
-            label="截止受理时刻", required=False, initial=clock_policy.cutoff
-        )
-        for parameter in policy.parameters:
-            self.fields[f"param_{parameter.name}"] = forms.FloatField(
-                label=parameter.label,
-                min_value=0,
-                initial=parameter.value,
-                required=parameter.required,
-            )
-        for index, rule in enumerate(policy.rules):
-            prefix = f"r{index}_"
-            reply_fixed = rule.reply.unit != PeriodUnit.CATALOG and not rule.reply.parameter
-            if reply_fixed:
-                self.fields[prefix + "reply"] = forms.FloatField(
-                    label="办结时限", min_value=0, initial=rule.reply.amount
-                )
-                self.fields[prefix + "reply_unit"] = forms.ChoiceField(
-                    label="单位",
-                    initial=rule.reply.unit.value,
-                    choices=[
-                        (u.value, policies.UNIT_LABELS[u])
-                        for u in PeriodUnit
-                        if u != PeriodUnit.CATALOG
-                    ],
-                )
-            self.fields[prefix + "sign"] = forms.FloatField(
-                label="签收（工作日）",
-                min_value=0,
-                required=False,
-                initial=rule.sign.amount if rule.sign else None,
-            )
-            self.fields[prefix + "leads"] = forms.CharField(
-                label="催办提前（工作日，逗号分隔）",
-                required=False,
-                initial=",".join(policies.format_number(x) for x in rule.reminder_leads),
-            )
-            self.fields[prefix + "return"] = forms.FloatField(
-                label="退回时限（工作日）",
-                min_value=0,
-                required=False,
-                initial=rule.return_window.amount if rule.return_window else None,
-            )
-            self.fields[prefix + "extension"] = forms.BooleanField(
-                label="允许延期", required=False, initial=rule.extension_allowed
-            )
-            self.fields[prefix + "note"] = forms.CharField(
-                label="说明", required=False, max_length=300, initial=rule.note
-            )
-
-    def rule_fields(self):
-        for index, rule in enumerate(self.policy.rules):
-            yield rule, [self[name] for name in self.fields if name.startswith(f"r{index}_")]
-
-    def to_data(self) -> dict[str, Any]:
-        data = policies.to_dict(self.policy)
-        values = self.cleaned_data
-        data["clock"].update(
-            count_receipt_day=values["count_receipt_day"],
-            day_start=values["day_start"].strftime("%H:%M"),
-            day_end=values["day_end"].strftime("%H:%M"),
-            cutoff=values["cutoff"].strftime("%H:%M") if values["cutoff"] else None,
-        )
-        for parameter in data["parameters"]:
-            parameter["value"] = values.get(f"param_{parameter['name']}")
-        for index, rule in enumerate(data["rules"]):
-            prefix = f"r{index}_"
-            if prefix + "reply" in values:
-                rule["reply"] = {
-                    "unit": values[prefix + "reply_unit"],
-                    "amount": values[prefix + "reply"],
-                }
-            sign = values[prefix + "sign"]
-            rule["sign"] = None if sign is None else {"unit": "working_days", "amount": sign}
-            back = values[prefix + "return"]
-            rule["return_window"] = (
-                None if back is None else {"unit": "working_days", "amount": back}
-            )
-            rule["extension_allowed"] = values[prefix + "extension"]
-            rule["note"] = values[prefix + "note"]
-            try:
-                leads = [
-                    float(x)
-                    for x in values[prefix + "leads"].replace("，", ",").split(",")
-                    if x.strip()
-                ]
-            except ValueError:
-                raise forms.ValidationError(f"「{rule['label']}」的催办提前量应为数字") from None
-            rule["reminder_leads"] = leads
-        return data
 
 
 @capability_required(Capability.MANAGE)

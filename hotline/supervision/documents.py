@@ -7,14 +7,15 @@ any row lock. Issuing one by hand is `services.document_issue`.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from hotline.core import clock
+from hotline.core import clock, dates
 from hotline.core.numbering import next_in_series, official_number
 from hotline.sla.policies import Rung
 from hotline.supervision import ladder as ladder_math
@@ -37,6 +38,54 @@ def _facts(ticket: Ticket, assignment: Assignment) -> dict[str, Any]:
     }
 
 
+def report_due(issued_at) -> date:
+    """The day by which the unit reports in writing on a letter or recommendation:
+    `settings.HOTLINE_DOCUMENT_REPORT_DAYS` working days after the day of issue."""
+    from hotline.sla.selectors import work_calendar
+
+    days = getattr(settings, "HOTLINE_DOCUMENT_REPORT_DAYS", 5)
+    return work_calendar().nth_workday_after(timezone.localtime(issued_at).date(), days)
+
+
+def _by_hand(user) -> str:
+    name = (user.get_full_name() or user.username) if user is not None else ""
+    return f"督办员{name}" if name else "督办员"
+
+
+def supervision_history(
+    assignment: Assignment, *, ticket: Ticket, exclude: Escalation | None = None
+) -> list[dict[str, str]]:
+    """The supervision so far of the assignment's current deadline, oldest first, each
+    row saying in Chinese who acted: the system's automatic reminders, a supervisor by
+    name, or the hotline leader who urged (by the rung's contact role)."""
+    rows: list[tuple[datetime, int, dict[str, str]]] = []
+    for r in Reminder.objects.filter(assignment=assignment).select_related("by"):
+        if r.kind == Reminder.Kind.AUTO:
+            who = "12345热线系统自动催办"
+            what = f"到期前{r.lead_days}个工作日提醒" if r.lead_days else "到期提醒"
+        else:
+            who, what = _by_hand(r.by), "人工催办"
+        rows.append(
+            (r.at, 0, {"at": dates.document_moment(r.at), "what": what, "who": who, "note": r.note})
+        )
+    rungs = Escalation.objects.filter(assignment=assignment)
+    if assignment.reply_due is not None:
+        rungs = rungs.filter(reply_due=assignment.reply_due)
+    if exclude is not None:
+        rungs = rungs.exclude(pk=exclude.pk)
+    ladder = {r.key: r for r in ticket.policy_version.as_policy().ladder}
+    for e in rungs:
+        rung = ladder.get(e.rung)
+        with translation.override(settings.LANGUAGE_CODE):
+            role = str(ladder_math.CONTACT_LABELS[rung.by]) if rung and rung.by else ""
+        who = f"{role}{e.by_name}" if (role or e.by_name) else ladder_math.issuer_name()
+        rows.append(
+            (e.at, 1, {"at": dates.document_moment(e.at), "what": e.label, "who": who, "note": ""})
+        )
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return [row for _at, _order, row in rows]
+
+
 def _document_issue(
     *,
     kind: str,
@@ -53,28 +102,21 @@ def _document_issue(
     year = timezone.localtime(issued_at).year
     prefix = ladder_math.document_prefix(rung.number_word or DEFAULT_WORDS[kind])
     sequence = next_in_series(DocumentCounter, prefix=prefix, year=year)
-    history = [
-        {"at": ladder_math.local(r.at), "what": r.get_kind_display(), "note": r.note}
-        for r in Reminder.objects.filter(assignment=assignment).order_by("at", "id")
-    ]
-    rungs = Escalation.objects.filter(assignment=assignment)
-    if assignment.reply_due is not None:
-        rungs = rungs.filter(reply_due=assignment.reply_due)
-    if escalation is not None:
-        rungs = rungs.exclude(pk=escalation.pk)
-    history += [
-        {"at": ladder_math.local(e.at), "what": e.label, "note": e.by_name}
-        for e in rungs.order_by("at", "id")
-    ]
+    history = supervision_history(assignment, ticket=ticket, exclude=escalation)
     facts = {
         **_facts(ticket, assignment),
+        # A document writes its dates as documents do (2026年12月3日 17:30).
+        "due": dates.document_moment(assignment.reply_due),
+        "received": dates.document_moment(ticket.received_at),
+        "dispatched": dates.document_moment(assignment.dispatched_at),
         "kind_label": rung.label,
         "detail": ticket.detail,
         "city": ladder_math.city_name(),
         "history": history,
         "citation": rung.citation,
         "extension": has_extension(assignment),
-        "issued": timezone.localtime(issued_at).strftime("%Y-%m-%d"),
+        "issued": dates.document_date(issued_at),
+        "report_due": dates.document_date(report_due(issued_at)),
     }
     return Document.objects.create(
         kind=kind,

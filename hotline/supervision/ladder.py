@@ -7,14 +7,15 @@ of the hotline centre (`UnitKind.CENTER`), the unit's from its own entry.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hotline.directory.letterhead import city_name as city_name
+from hotline.directory.letterhead import city_short, document_issuer
+from hotline.directory.letterhead import hotline_unit as hotline_unit
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.deadlines import SHANGHAI, ClockRules, add_working_hours
 from hotline.sla.policies import Contact, Period, PeriodUnit, Rung, RungAnchor
@@ -71,15 +72,6 @@ class Person:
     unit_name: str
 
 
-def hotline_unit():
-    """The hotline centre's directory entry; its contacts are the hotline's leaders."""
-    from hotline.directory.models import Unit, UnitKind
-
-    return (
-        Unit.objects.filter(kind=UnitKind.CENTER, active=True).order_by("sort_order", "id").first()
-    )
-
-
 def contact_person(role: Contact, *, unit, center) -> Person | None:
     source = center if role.value.startswith("hotline_") else unit
     if source is None:
@@ -94,41 +86,15 @@ def contact_person(role: Contact, *, unit, center) -> Person | None:
     return Person(role=role, name=name, phone=phone, unit_name=source.name)
 
 
-CITY_RE = re.compile(r"^(.+?[市县区旗])")
-
-
-def city_name() -> str:
-    """The city's name as documents use it ("青溪市"): settings.HOTLINE_CITY_NAME, else
-    taken from the hotline centre's name in the directory."""
-    configured = getattr(settings, "HOTLINE_CITY_NAME", "")
-    if configured:
-        return configured
-    center = hotline_unit()
-    match = CITY_RE.match(center.name) if center else None
-    return match.group(1) if match else ""
-
-
-def city_short() -> str:
-    """ "青溪市" → "青溪" for document numbers; one-character names keep their suffix."""
-    name = city_name()
-    return name[:-1] if len(name) > 2 and name[-1] in "市县区旗" else name
-
-
 def document_prefix(word: str) -> str:
     """青溪12345督: the city, the hotline and the rung's word."""
     return f"{city_short()}12345{word}"
 
 
-def issuer_name(issuer: str) -> str:
-    """The configured issuer with the city in front when it lacks it (行政审批局 →
-    青溪市行政审批局)."""
-    city = city_name()
-    if not issuer:
-        center = hotline_unit()
-        return center.name if center else "12345"
-    if city and not issuer.startswith(city_short()):
-        return f"{city}{issuer}"
-    return issuer
+def issuer_name(_issuer: str = "") -> str:
+    """Every document is issued in one name (`directory.letterhead.document_issuer`); a
+    rung's own `issuer` no longer changes it (issue 15 item 14)."""
+    return document_issuer()
 
 
 def local(moment: datetime | None) -> str:

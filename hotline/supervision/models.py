@@ -15,17 +15,25 @@ class Reminder(models.Model):
         MANUAL = "manual", _("By a supervisor")
 
     assignment = models.ForeignKey(
-        "tickets.Assignment", on_delete=models.CASCADE, related_name="reminders"
+        "tickets.Assignment",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("assignment"),
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     # For automatic reminders: the lead (working days before due) and the due moment it
     # was counted against; a new deadline (extension, redo) gets its own reminders.
-    lead_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    reply_due = models.DateTimeField(null=True, blank=True)
+    lead_days = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("lead days"))
+    reply_due = models.DateTimeField(null=True, blank=True, verbose_name=_("reply due"))
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=clock.now)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
 
     class Meta:
@@ -58,10 +66,16 @@ class Escalation(models.Model):
         CRITICISM = "criticism", _("Public criticism")
 
     assignment = models.ForeignKey(
-        "tickets.Assignment", on_delete=models.CASCADE, related_name="escalations"
+        "tickets.Assignment",
+        on_delete=models.CASCADE,
+        related_name="escalations",
+        verbose_name=_("assignment"),
     )
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.CASCADE, related_name="escalations"
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        related_name="escalations",
+        verbose_name=_("ticket"),
     )
     unit = models.ForeignKey(
         "directory.Unit",
@@ -97,11 +111,13 @@ class DocumentCounter(models.Model):
     """Per-prefix, per-year sequence for document numbers like 青溪12345督〔2026〕7号;
     taken under a row lock, as tickets take theirs (TicketCounter)."""
 
-    prefix = models.CharField(max_length=40)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    prefix = models.CharField(max_length=40, verbose_name=_("prefix"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="supervision_counter_once")
         ]
@@ -157,25 +173,40 @@ class Document(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("sequence"))
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.PROTECT, related_name="supervision_documents"
+        "tickets.Ticket",
+        on_delete=models.PROTECT,
+        related_name="supervision_documents",
+        verbose_name=_("ticket"),
     )
     assignment = models.ForeignKey(
-        "tickets.Assignment", on_delete=models.PROTECT, related_name="supervision_documents"
+        "tickets.Assignment",
+        on_delete=models.PROTECT,
+        related_name="supervision_documents",
+        verbose_name=_("assignment"),
     )
     unit = models.ForeignKey(
         "directory.Unit", verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+"
     )
     escalation = models.OneToOneField(
-        Escalation, null=True, blank=True, on_delete=models.SET_NULL, related_name="document"
+        Escalation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="document",
+        verbose_name=_("escalation"),
     )
     issuer = models.CharField(_("issued by"), max_length=100)
     issued_at = models.DateTimeField(_("issued at"), default=clock.now)
     facts = models.JSONField(_("facts"), default=dict, blank=True)
-    file = models.FileField(upload_to=document_path, max_length=300, blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
-    render_claimed_at = models.DateTimeField(null=True, blank=True)
-    render_attempts = models.PositiveSmallIntegerField(default=0)
-    render_error = models.TextField(blank=True)
+    file = models.FileField(
+        upload_to=document_path, max_length=300, blank=True, verbose_name=_("file")
+    )
+    rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rendered at"))
+    render_claimed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("render claimed at")
+    )
+    render_attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("render attempts"))
+    render_error = models.TextField(blank=True, verbose_name=_("render error"))
 
     objects = DocumentQuerySet.as_manager()
 
@@ -214,7 +245,11 @@ class Meeting(models.Model):
     decisions = models.TextField(_("decisions"))
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=clock.now)
 

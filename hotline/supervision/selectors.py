@@ -4,18 +4,20 @@ public criticism list, the monthly bulletin, meetings, and a ticket's documents.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from hotline.core import clock
+from hotline.core import clock, dates
 from hotline.directory.models import Unit
 from hotline.sla.deadlines import SHANGHAI as SH
 from hotline.sla.policies import RungAction
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.models import Document, Escalation, Meeting, Reminder
+from hotline.supervision.overdue import overdue as overdue_rule
+from hotline.supervision.overdue import overdue_open
 from hotline.supervision.sweep import WATCHED
 from hotline.tickets.models import Assignment, Ticket, WarningLevel
 
@@ -30,14 +32,20 @@ def _current_rung(field: str) -> Subquery:
     return Subquery(rows.values(field)[:1])
 
 
-def warned(user, *, level: str = "", sort: str = "due") -> QuerySet[Assignment]:
-    rows = Assignment.objects.visible_to(user).filter(
-        active=True,
-        state__in=WATCHED,
-        warning__in=[WarningLevel.YELLOW, WarningLevel.RED],
-    )
-    if level in (WarningLevel.YELLOW, WarningLevel.RED):
-        rows = rows.filter(warning=level)
+def warned(user, *, level: str = "", sort: str = "due", unit: str = "") -> QuerySet[Assignment]:
+    """Near-due and overdue work on the board; 已超期 by the one rule of `overdue` (the
+    bulletin counts with it too), `unit` a unit's code (with its sub-units' work)."""
+    now = clock.now()
+    late = overdue_open(now)
+    rows = Assignment.objects.visible_to(user).filter(active=True, state__in=WATCHED)
+    if level == WarningLevel.RED:
+        rows = rows.filter(late)
+    elif level == WarningLevel.YELLOW:
+        rows = rows.filter(warning=WarningLevel.YELLOW).exclude(late)
+    else:
+        rows = rows.filter(Q(warning__in=[WarningLevel.YELLOW, WarningLevel.RED]) | late)
+    if unit:
+        rows = rows.filter(unit__code=unit)
     reminders = (
         Reminder.objects.filter(assignment=OuterRef("pk"))
         .order_by()
@@ -57,13 +65,14 @@ def warned(user, *, level: str = "", sort: str = "due") -> QuerySet[Assignment]:
 
 
 def by_unit(user) -> list[dict]:
+    late = overdue_open(clock.now())
     rows = (
         Assignment.objects.visible_to(user)
         .filter(active=True, state__in=WATCHED)
         .values("unit__code", "unit__name")
         .annotate(
-            yellow=Count("id", filter=Q(warning=WarningLevel.YELLOW)),
-            red=Count("id", filter=Q(warning=WarningLevel.RED)),
+            yellow=Count("id", filter=Q(warning=WarningLevel.YELLOW) & ~late),
+            red=Count("id", filter=late),
             open=Count("id"),
         )
         .filter(Q(yellow__gt=0) | Q(red__gt=0))
@@ -167,9 +176,9 @@ def bulletin(month: date) -> dict[str, Any]:
     letters = _count_by(documents.filter(kind=Document.Kind.LETTER), "unit")
     recommendations = _count_by(documents.filter(kind=Document.Kind.RECOMMENDATION), "unit")
     overdue = _count_by(
-        Assignment.objects.filter(reply_due__gte=start, reply_due__lt=min(end, now))
-        .exclude(state=Assignment.State.RETURNED)
-        .filter(Q(replied_at__isnull=True, state__in=WATCHED) | Q(replied_at__gt=F("reply_due"))),
+        Assignment.objects.filter(reply_due__gte=start, reply_due__lt=end).filter(
+            overdue_rule(now)
+        ),
         "unit",
     )
     columns = {
@@ -195,9 +204,11 @@ def bulletin(month: date) -> dict[str, Any]:
         "month": month,
         "start": start,
         "end": end,
-        "title": f"{city}12345 {month:%Y-%m}",
-        "issuer": ladder_math.issuer_name(""),
+        "title": f"{city}12345热线{dates.document_month(month)}通报",
+        "issuer": ladder_math.issuer_name(),
         "issued": now,
+        "issued_text": dates.document_date(now),
+        "period": f"{dates.document_date(start)}至{dates.document_date(end - timedelta(days=1))}",
         "rows": rows,
         "totals": totals,
         "criticism": criticism_list(month),

@@ -90,11 +90,18 @@ def _text(number: str, summary: str, reply_due: datetime | None) -> str:
 
 
 def _messages(
-    *, reminder_id: int, text: str, ticket_id: int, members: Iterable[int], phone: str
+    *,
+    reminder_id: int,
+    text: str,
+    ticket_id: int,
+    members: Iterable[int],
+    phone: str,
+    digest: bool = False,
 ) -> list[dict[str, Any]]:
     """The messages of one reminder (for notify_many): every active member of the unit
     (`members`: their ids) in the inbox, and the unit's liaison phone by SMS. The keys
-    make each one once only."""
+    make each one once only. `digest`: a routine reminder, which a member who chose the
+    daily digest gets in it (issue 15 item 15); an urgent ticket's never is."""
     key = f"reminder:{reminder_id}"
     messages: list[dict[str, Any]] = [
         {
@@ -104,6 +111,7 @@ def _messages(
             "body": text,
             "ticket_id": ticket_id,
             "key": f"{key}:{user}",
+            "digest": digest,
         }
         for user in members
     ]
@@ -121,7 +129,7 @@ def _messages(
     return messages
 
 
-def _tell(assignment: Assignment, reminder: Reminder, text: str) -> None:
+def _tell(assignment: Assignment, reminder: Reminder, text: str, *, digest: bool = False) -> None:
     members = assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES)
     notify_many(
         _messages(
@@ -130,6 +138,7 @@ def _tell(assignment: Assignment, reminder: Reminder, text: str) -> None:
             ticket_id=assignment.ticket_id,
             members=members.order_by("pk").values_list("pk", flat=True),
             phone=assignment.unit.liaison_phone,
+            digest=digest,
         )
     )
 
@@ -152,7 +161,12 @@ def check_assignment(assignment: Assignment, *, calendar: WorkCalendar | None = 
                 )
         except IntegrityError:
             continue  # sent before (a restarted or concurrent tick)
-        _tell(assignment, reminder, _reminder_text(assignment))
+        _tell(
+            assignment,
+            reminder,
+            _reminder_text(assignment),
+            digest=ticket.urgency != "urgent",
+        )
         TicketEvent.objects.create(
             ticket=ticket,
             kind="reminded",
@@ -372,6 +386,7 @@ def _check_batch(rows: list[_Due], *, now: datetime, state: _Sweep) -> None:
                 ticket_id=a.ticket_id,
                 members=members[a.unit_id],
                 phone=state.units[a.unit_id].liaison_phone,
+                digest=a.urgency != "urgent",
             )
             events.append(
                 {

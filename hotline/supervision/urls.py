@@ -1,11 +1,12 @@
 from django.urls import path
 
-from hotline.supervision import views, views_staff
+from hotline.supervision import views, views_board, views_staff
 
 app_name = "supervision"
 urlpatterns = [
     path("remind/<int:pk>/", views.remind, name="remind"),
     path("issue/<int:pk>/", views.issue, name="issue"),
+    path("board.xlsx", views_board.board_xlsx, name="board-xlsx"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<int:pk>.pdf", views.document_download, name="document"),
     path("criticism/", views.criticism, name="criticism"),

@@ -116,11 +116,15 @@ class AbuseRecord(models.Model):
         INSULT = "insult", _("Insults or threats to staff")
         REPEATED = "repeated", _("Repeated calls on an answered matter")
 
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="abuse_records")
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="abuse_records", verbose_name=_("citizen")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=clock.now)
-    by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        USER, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
 
     class Meta:
         verbose_name = _("abuse record")
@@ -189,9 +193,15 @@ class Ticket(models.Model):
     detail = models.TextField(_("detail"), blank=True)
     address = models.CharField(_("place"), max_length=200, blank=True)
     # The bigram tokens of summary, detail and place for the text index (tickets.search).
-    search_terms = models.TextField(editable=False, blank=True, default="")
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    search_terms = models.TextField(
+        editable=False, blank=True, default="", verbose_name=_("search terms")
+    )
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("latitude")
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("longitude")
+    )
     region = models.ForeignKey(
         "directory.Unit",
         verbose_name=_("region"),
@@ -254,7 +264,9 @@ class Ticket(models.Model):
     visit_due = models.DateTimeField(_("visit by"), null=True, blank=True)
     visit_retry_at = models.DateTimeField(_("next visit attempt"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=0)  # bumped by every service write
+    version = models.PositiveIntegerField(
+        default=0, verbose_name=_("version")
+    )  # bumped by every service write
 
     objects = TicketQuerySet.as_manager()
 
@@ -295,6 +307,10 @@ class TicketCounter(models.Model):
 
     day = models.DateField(unique=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket counter")
+        verbose_name_plural = _("ticket counters")
 
     def __str__(self) -> str:
         return f"{self.day} {self.last}"
@@ -407,6 +423,8 @@ class Pause(models.Model):
     reason = models.CharField(max_length=50)
 
     class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
         ordering = ["start"]
 
     def __str__(self) -> str:
@@ -464,6 +482,8 @@ class UnitRequest(models.Model):
     objects = AssignmentPartQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("unit request")
+        verbose_name_plural = _("unit requests")
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "kind"],
@@ -513,6 +533,8 @@ class Reply(models.Model):
     objects = AssignmentPartQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
         ordering = ["written_at", "id"]
 
     def __str__(self) -> str:
@@ -604,6 +626,8 @@ class Visit(models.Model):
     at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -738,6 +762,8 @@ class TicketEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["ticket", "at"])]
 

@@ -126,6 +126,7 @@ MATRIX: dict[str, Entry] = {
     "directory:unit-list": Entry("/directory/", cap(C.VIEW_DIRECTORY)),
     "directory:unit-import": Entry("/directory/import/", cap(C.MANAGE)),
     "directory:unit-import-template": Entry("/directory/import/template.csv", cap(C.MANAGE)),
+    "directory:unit-import-template-xlsx": Entry("/directory/import/template.xlsx", cap(C.MANAGE)),
     "directory:unit-detail": Entry("/directory/units/{unit}/", cap(C.VIEW_DIRECTORY)),
     "directory:topic-list": Entry("/directory/topics/", cap(C.VIEW_DIRECTORY)),
     "directory:topic-import": Entry("/directory/topics/import/", cap(C.MANAGE)),
@@ -166,6 +167,7 @@ MATRIX: dict[str, Entry] = {
     "supervision:remind": Entry("/supervision/remind/{assignment}/", post_only(), ("own",)),
     "supervision:issue": Entry("/supervision/issue/{assignment}/", post_only(), ("own",)),
     "supervision:documents": Entry("/supervision/documents/", cap(C.SUPERVISE)),
+    "supervision:board-xlsx": Entry("/supervision/board.xlsx", cap(C.SUPERVISE)),
     "supervision:document": Entry(
         "/supervision/documents/{document}.pdf", documents, ("own", "other")
     ),
@@ -221,6 +223,7 @@ MATRIX: dict[str, Entry] = {
         "/tickets/{ticket}/files/", post_only(C.VIEW_POLICIES), ("own",)
     ),
     "notifications:read-all": Entry("/notifications/read-all/", post_only()),
+    "notifications:digest": Entry("/notifications/digest/", post_only()),
     "intelligence:fill": Entry("/intelligence/fill/", cap(C.INTAKE), query={"text": "路灯不亮"}),
     "intelligence:kind-review": Entry("/intelligence/kind-review/", cap(C.SUPERVISE, C.REPORTS)),
     "intelligence:model": Entry("/intelligence/model/", cap(C.REPORTS)),

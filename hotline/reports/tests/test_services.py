@@ -8,6 +8,7 @@ from io import BytesIO
 import pytest
 from django.test import Client
 
+from hotline.core.dates import document_date
 from hotline.core.errors import Conflict, DomainError
 from hotline.reports import schemes, selectors, services
 from hotline.reports.demo import build_demo_reports
@@ -149,9 +150,14 @@ def test_R_DA_2_report_draft_edit_issue_numbered_and_exported(march):
     pdf = client.get(f"/reports/documents/{doc.pk}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     word = Word(BytesIO(client.get(f"/reports/documents/{doc.pk}.docx").content))
-    assert doc.number in word.paragraphs[0].text
+    # Issued in the one name of every document, dated as documents write dates
+    # (issue 15 item 14).
+    issuer = "青溪市12345政务服务便民热线中心"
+    assert word.paragraphs[0].text == issuer and doc.number in word.paragraphs[1].text
+    assert [p.text for p in word.paragraphs[-2:]] == [issuer, document_date(doc.issued_at)]
+    assert "年" in word.paragraphs[-1].text
     book = load_workbook(BytesIO(client.get(f"/reports/documents/{doc.pk}.xlsx").content))
-    assert book.active["A1"].value == doc.number
+    assert (book.active["A1"].value, book.active["A2"].value) == (issuer, doc.number)
 
 
 def test_R_FB_5_public_results_without_login_and_without_personal_data(march):

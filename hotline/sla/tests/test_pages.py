@@ -144,3 +144,62 @@ def test_deadline_command_prints_iso_first(demo):
         call_command("deadline", "--from", "2025-09-26T10:00", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("deadline", "--from", "soon", "--working-days", "1", stdout=StringIO())
+
+
+def test_policy_editor_whole_numbers_urgent_rules_and_ladder_by_form(admin):
+    """Issue 15 item 17: numbers read "3", not "3.0"; the urgent rule is marked as such and
+    the hotline's urgent dispatch limit, extension limits and every rung of the
+    escalation ladder are edited with fields, not JSON."""
+    import re
+
+    page = admin.get("/sla/policies/KM/edit/")
+    html = page.content.decode()
+    assert re.findall(r'value="\d+\.0"', html) == []
+    assert 'id="rule-urgent"' in html and '<span class="tag">紧急' in html
+    assert 'id="ladder-edit"' in html and 'name="l0_wait"' in html
+    assert "发送督办函" in admin.get("/sla/policies/KJ/edit/").content.decode()  # every rung
+    form = page.context["form"]
+    data: dict[str, object] = {
+        name: field.initial
+        for name, field in form.fields.items()
+        if field.initial not in (None, False, [])
+    }
+    urgent = next(i for i, r in enumerate(form.policy.rules) if r.key == "urgent")
+    data.update(
+        {
+            "note": "紧急工单一刻钟内派单",
+            "based_on": "1",
+            "day_start": "08:30",
+            "day_end": "17:30",
+            "urgent_dispatch_hours": "0.25",
+            f"r{urgent}_extension_max_count": "1",
+            f"r{urgent}_extension_max": "3",
+            "l0_wait": "2",
+            "l0_to": ["hotline_deputy_head", "unit_deputy_head"],
+        }
+    )
+    response = admin.post("/sla/policies/KM/edit/", data, follow=True)
+    assert "第 2 版" in response.content.decode()
+    latest = PolicyVersion.objects.get(policy__code="KM", number=2).as_policy()
+    assert latest.clock.urgent_dispatch_hours == 0.25
+    rule = latest.rules[urgent]
+    assert rule.extension_max_count == 1 and rule.extension_max.amount == 3
+    assert latest.ladder[0].wait.amount == 2
+    assert [c.value for c in latest.ladder[0].to] == ["hotline_deputy_head", "unit_deputy_head"]
+    assert latest.rules[0].label == form.policy.rules[0].label  # the rest kept
+    bad = admin.post("/sla/policies/KM/edit/", {**data, "based_on": "2", "l0_wait": "9999"})
+    assert bad.status_code == 400
+
+
+def test_official_year_entry_rejects_an_unknown_day_type(admin):
+    """Issue 15 item 17: a day type other than 放假 / 上班 is refused with the line named,
+    and nothing of the year is stored."""
+    from hotline.sla.models import OfficialYear
+
+    text = "2031-01-01,,放假,元旦\n2031-02-01,2031-02-03,调休,春节\n"
+    response = admin.post("/sla/calendar/2031/official/", {"notice": "", "text": text})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "类型「调休」应为「放假」或「上班」" in body
+    assert not OfficialYear.objects.filter(year=2031).exists()
+    assert not CalendarDay.objects.filter(day__year=2031).exists()

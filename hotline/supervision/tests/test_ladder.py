@@ -107,7 +107,7 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
     letter = Document.objects.get(kind="letter")
     assert letter.number == "青溪12345督〔2026〕1号"
     assert letter.unit == unit and letter.ticket == ticket
-    assert letter.issuer == "青溪市行政审批局"
+    assert letter.issuer == center.name  # one issuer for every document (issue 15 item 14)
     assert letter.escalation.rung == "letter"
     history = [h["what"] for h in letter.facts["history"]]
     assert history[-2:] == ["分管领导催办", "主要负责人催办"]
@@ -129,7 +129,7 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
     assert sweeper.sweep()["escalations"] == 1
     recommendation = Document.objects.get(kind="recommendation")
     assert recommendation.number == "青溪12345效〔2026〕1号"
-    assert recommendation.issuer == "青溪市效能监察办公室"
+    assert recommendation.issuer == center.name
     lead.refresh_from_db()
     assert lead.next_check_at == sh(2026, 10, 16, 8, 30)
 
