@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0001_assessment_facts_schemes_documents'),
+        ('reports', '0002_intake_by_dimension'),
     ]
 
     operations = [
