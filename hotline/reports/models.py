@@ -80,6 +80,8 @@ class DayDimension(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["dimension", "day"], name="reports_daydim_dim_day")]
+        verbose_name = _("intake by day and dimension")
+        verbose_name_plural = _("intake by day and dimension")
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.value}: {self.n}"
