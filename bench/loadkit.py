@@ -23,6 +23,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CSRF = "bench" + "0" * 27  # 32 characters: a valid unmasked token
+# Kept between runs: the collected, compressed static files take minutes on a busy machine
+# the first time and seconds after (the database is PostgreSQL's, not in here).
+DATA_DIR = ROOT / "var" / "bench-load"
 
 
 def database_url() -> str:
@@ -62,7 +65,7 @@ def environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def setup_django(env: dict[str, str]) -> None:
+def setup_django(env: dict[str, str], *, static: bool = True) -> None:
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -71,6 +74,9 @@ def setup_django(env: dict[str, str]) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    if static and not (DATA_DIR / "static" / "staticfiles.json").exists():
+        print("collecting static files (minutes on a busy machine) …", flush=True)
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def session_for(username: str) -> str:
@@ -103,9 +109,12 @@ def wait(url: str, seconds: float = 900) -> None:
 
 
 def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    """gunicorn as `hotline serve` starts it (sync workers, config.wsgi), without its
+    migrate and collectstatic steps, done once above: the manifest's post-processing of
+    every static file takes minutes on a busy machine at every start."""
     server = subprocess.Popen(
-        [str(BIN / "hotline"), "serve", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers)],
+        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--timeout", "60", "config.wsgi:application"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
     )  # fmt: skip
     wait(f"http://127.0.0.1:{port}/health/")
@@ -123,13 +132,14 @@ def stop(server: subprocess.Popen) -> None:
 def locust(
     locustfile: str, host: str, users: int, seconds: int, csv_prefix: Path, env: dict[str, str]
 ) -> list[dict[str, str]]:
-    subprocess.run(
-        [str(BIN / "locust"), "-f", str(ROOT / "bench" / locustfile), "--headless",
-         "--host", host, "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
-         "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING",
-         "--stop-timeout", "10"],
-        env=env, check=False, cwd=ROOT, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    with Path(f"{csv_prefix}_locust.log").open("w", encoding="utf-8") as log:
+        subprocess.run(
+            [str(BIN / "locust"), "-f", str(ROOT / "bench" / locustfile), "--headless",
+             "--host", host, "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
+             "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING",
+             "--stop-timeout", "10"],
+            env=env, check=False, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
     return list(csv.DictReader(Path(f"{csv_prefix}_stats.csv").open(encoding="utf-8")))
 
 

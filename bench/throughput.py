@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import loadkit  # noqa: E402
+from bench import loadkit
 
 GOALS = {"create": 200.0, "dispatch": 100.0, "bulk": 2000.0}
 BEFORE = {"create": (59.9, 150.0), "dispatch": (20.4, 226.0)}  # rate/s, p99 ms
@@ -51,10 +51,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     options = parser.parse_args()
     url = loadkit.database_url()
-    work = Path(tempfile.mkdtemp(prefix="throughput-", dir=loadkit.ROOT / "var"))
-    env = loadkit.environment(work / "data")
+    work = Path(tempfile.mkdtemp(prefix="throughput-"))
+    env = loadkit.environment(loadkit.DATA_DIR)
     loadkit.fresh_database(url)
-    loadkit.setup_django(env)
+    loadkit.setup_django(env, static=False)  # JSON only: no page needs the static files
     sessions = seed(options.users, options.users)
     host = f"http://127.0.0.1:{options.port}"
     server = loadkit.serve(env, options.port, options.workers)
@@ -109,10 +109,14 @@ def report(results, load, options) -> None:
             print(f"{'  its creates':<20}{create.get('Request Count', '0'):>9}"
                   f"{create.get('Failure Count', '0'):>7}{'':>9}{create.get('50%', '—'):>6}"
                   f"{create.get('95%', '—'):>6}{create.get('99%', '—'):>6}")  # fmt: skip
-    print("\nratio = rate / goal (1.00 or more meets it); × = rate / the rate before this work "
-          "(59.9 creates/s, 20.4 create+dispatch/s; p99 then 150 ms create, 226 ms dispatch).")
-    print("queries per request: hotline/api/tests/test_intake_queries.py (create ≤ 10, "
-          "dispatch ≤ 15; before: 25 and 31–37)")
+    print(
+        "\nratio = rate / goal (1.00 or more meets it); × = rate / the rate before this work "
+        "(59.9 creates/s, 20.4 create+dispatch/s; p99 then 150 ms create, 226 ms dispatch)."
+    )
+    print(
+        "queries per request: hotline/api/tests/test_intake_queries.py (create ≤ 10, "
+        "dispatch ≤ 15; before: 25 and 31–37)"
+    )
     print(f"failures in all: {failures} (goal 0)")
 
 

@@ -23,7 +23,7 @@ CSRF = os.environ["BENCH_CSRF"]
 _operators = itertools.cycle(SESSIONS["operator"])
 _dispatchers = itertools.cycle(SESSIONS["dispatcher"])
 _serial = itertools.count()
-KINDS = ("help", "complaint", "consultation", "suggestion")
+KINDS = ("help", "complaint", "consult", "suggest")
 
 
 def ticket(n: int) -> dict:
@@ -63,7 +63,7 @@ class Intake(FastHttpUser):
             return response.json()["number"]
 
     @task
-    def run(self) -> None:
+    def step(self) -> None:
         if PHASE == "bulk":
             rows = [ticket(next(_serial)) for _ in range(BATCH)]
             with self.client.post(
