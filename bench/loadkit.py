@@ -61,11 +61,14 @@ def environment(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["HOTLINE_DATA_DIR"] = str(data_dir)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    if not (data_dir / "static" / "staticfiles.json").exists():
+        print("no static manifest yet: the server uses bench/settings_load.py", flush=True)
+        env["DJANGO_SETTINGS_MODULE"] = "bench.settings_load"
     env.pop("HOTLINE_DEBUG", None)
     return env
 
 
-def setup_django(env: dict[str, str], *, static: bool = True) -> None:
+def setup_django(env: dict[str, str]) -> None:
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -74,9 +77,6 @@ def setup_django(env: dict[str, str], *, static: bool = True) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    if static and not (DATA_DIR / "static" / "staticfiles.json").exists():
-        print("collecting static files (minutes on a busy machine) …", flush=True)
-        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def session_for(username: str) -> str:

@@ -78,9 +78,9 @@ class Operator(Staff):
         n = next(_serial)
         phone = f"138{n % 3000:08d}"
         word = WORDS[n % len(WORDS)]
-        self.page(f"/intake/history/?phone={phone}", "page: caller history", self.headers)
+        self.page(f"/workbench/intake/history/?phone={phone}", "page: caller history", self.headers)
         self.page(
-            f"/intake/duplicates/?summary={word}&detail=青溪路{n % 50}号{word}",
+            f"/workbench/intake/duplicates/?summary={word}&detail=青溪路{n % 50}号{word}",
             "page: duplicates while typing",
             self.headers,
         )

@@ -54,7 +54,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="throughput-"))
     env = loadkit.environment(loadkit.DATA_DIR)
     loadkit.fresh_database(url)
-    loadkit.setup_django(env, static=False)  # JSON only: no page needs the static files
+    loadkit.setup_django(env)
     sessions = seed(options.users, options.users)
     host = f"http://127.0.0.1:{options.port}"
     server = loadkit.serve(env, options.port, options.workers)
