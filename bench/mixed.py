@@ -93,6 +93,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--find", default="", help="scales to try in turn, e.g. 6,10,14")
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use the database as bench/throughput.py --keep left it (skips recreating it)",
+    )
+    parser.add_argument(
         "--hold", type=int, default=0, help="then run the highest scale that held this long"
     )
     options = parser.parse_args()
@@ -100,7 +105,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="mixed-"))
     env = loadkit.environment(loadkit.DATA_DIR)
     env["HOTLINE_PORTAL_ADDRESS_FACTOR"] = "100000"  # every citizen comes from 127.0.0.1
-    loadkit.fresh_database(url)
+    if not options.reuse:
+        loadkit.fresh_database(url)
     loadkit.setup_django(env)
     scales = [int(s) for s in options.find.split(",") if s] or [options.scale]
     seed(max(scales), work / "fixtures.json")
