@@ -108,13 +108,13 @@ def wait(url: str, seconds: float = 900) -> None:
     raise SystemExit(f"bench: the server did not answer at {url}")
 
 
-def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def serve(env: dict[str, str], port: int, workers: int, threads: int = 1) -> subprocess.Popen:
     """gunicorn as `hotline serve` starts it (sync workers, config.wsgi), without its
     migrate and collectstatic steps, done once above: the manifest's post-processing of
     every static file takes minutes on a busy machine at every start."""
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--timeout", "60", "config.wsgi:application"],
+         "--threads", str(threads), "--timeout", "60", "config.wsgi:application"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
     )  # fmt: skip
     wait(f"http://127.0.0.1:{port}/health/")

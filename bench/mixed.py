@@ -91,6 +91,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8320)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread)")
     parser.add_argument("--find", default="", help="scales to try in turn, e.g. 6,10,14")
     parser.add_argument(
         "--reuse",
@@ -111,20 +112,21 @@ def main() -> None:
     scales = [int(s) for s in options.find.split(",") if s] or [options.scale]
     seed(max(scales), work / "fixtures.json")
     host = f"http://127.0.0.1:{options.port}"
-    server = loadkit.serve(env, options.port, options.workers)
+    server = loadkit.serve(env, options.port, options.workers, options.threads)
+    server_label = f"{options.workers} workers × {options.threads} threads"
     try:
         best = 0
         for scale in scales:
             print(f"scale {scale} ({13 * scale} users), {options.seconds} s …", flush=True)
             rows, samples, load = run(scale, options.seconds, env, host, server.pid, work)
-            report(scale, options.seconds, options.workers, rows, samples, load)
+            report(scale, options.seconds, server_label, rows, samples, load)
             if not held(rows):
                 break
             best = scale
         if options.hold and best:
             print(f"holding scale {best} for {options.hold} s …", flush=True)
             rows, samples, load = run(best, options.hold, env, host, server.pid, work)
-            report(best, options.hold, options.workers, rows, samples, load)
+            report(best, options.hold, server_label, rows, samples, load)
     finally:
         loadkit.stop(server)
         loadkit.drop_database(url)
@@ -133,7 +135,7 @@ def main() -> None:
 def report(scale, seconds, workers, rows, samples, load) -> None:
     print(f"\nmixed load, scale {scale}: {4 * scale} operators, {scale} dispatchers, "
           f"{2 * scale} clerks, {6 * scale} trackers; {seconds} s; "
-          f"gunicorn {workers} workers; load average 1/5/15 at the end {load}")  # fmt: skip
+          f"gunicorn {workers}; load average 1/5/15 at the end {load}")  # fmt: skip
     print(f"{'request':<32}{'count':>8}{'fails':>7}{'rate/s':>8}{'p50':>6}{'p95':>6}{'p99':>6}")
     for r in rows:
         rate = loadkit.num(r["Requests/s"])

@@ -47,6 +47,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=6)
     parser.add_argument("--port", type=int, default=8310)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="per worker (gthread)")
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     options = parser.parse_args()
@@ -57,7 +58,7 @@ def main() -> None:
     loadkit.setup_django(env)
     sessions = seed(options.users, options.users)
     host = f"http://127.0.0.1:{options.port}"
-    server = loadkit.serve(env, options.port, options.workers)
+    server = loadkit.serve(env, options.port, options.workers, options.threads)
     results = {}
     load = {}
     try:
