@@ -2,7 +2,7 @@
 under load, 100 times in all; after the restarts compare the database with what the load
 process got as 2xx. Goal: nothing lost, nothing doubled (every problem count 0).
 
-    flock /work/bench.lock .venv/bin/python bench/crash.py [--kills 100] [--threads 4]
+    .venv/bin/python bench/crash.py [--kills 100] [--threads 4]
         [--servers 1] [--ticks 1] [--backlog 150] [--port 8400]
         [--database postgres://postgres@127.0.0.1:5432/hotline_bench_crash | sqlite]
 

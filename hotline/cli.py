@@ -68,6 +68,9 @@ def _serve(args: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="hotline serve")
     parser.add_argument("--bind", default=os.environ.get("HOTLINE_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("HOTLINE_WORKERS", "2")))
+    # Threads per worker (gunicorn gthread): a request waiting for the database leaves
+    # the worker to another (bench/README.md, intake throughput).
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("HOTLINE_THREADS", "1")))
     parser.add_argument(
         "--with-tick",
         action="store_true",
@@ -103,6 +106,7 @@ def _serve(args: list[str]) -> None:
         "gunicorn",
         "--bind", options.bind,
         "--workers", str(options.workers),
+        "--threads", str(options.threads),
         "--access-logfile", "-",
         "--timeout", "60",
         "config.wsgi:application",

@@ -35,6 +35,9 @@ def needs_second_factor(user) -> bool:
 
 
 def has_device(user) -> bool:
+    known = getattr(user, "has_confirmed_device", None)  # loaded with the user (backends)
+    if known is not None:
+        return bool(known)
     from django_otp import user_has_device
 
     return user_has_device(user, confirmed=True)

@@ -10,6 +10,7 @@ from ninja.security import django_auth
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import capabilities
+from hotline.api import bulk as bulk_api
 from hotline.api import directory as directory_api
 from hotline.api import errors as api_errors
 from hotline.api import followup as followup_api
@@ -53,6 +54,7 @@ def me(request: HttpRequest):
 
 
 api.add_router("/units", directory_api.router)
+api.add_router("/tickets/bulk", bulk_api.router)  # before /tickets/{number}
 api.add_router("/tickets", tickets_api.router)
 api.add_router("/follow-up", followup_api.router)
 api.add_router("/knowledge", knowledge_api.router)

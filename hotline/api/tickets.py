@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,10 +13,10 @@ from hotline.accounts.permissions import Capability, require
 from hotline.core.access import access
 from hotline.core.errors import DomainError, NotFound, form_errors_text
 from hotline.directory.models import Unit
-from hotline.tickets import exports, record, selectors
+from hotline.tickets import exports, intake, record, selectors
 from hotline.tickets import services as s
 from hotline.tickets import services_followup as sf
-from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
+from hotline.tickets.models import Assignment, Reply, Ticket, TicketEvent, UnitRequest
 
 router = Router(tags=["tickets"])
 
@@ -174,19 +174,35 @@ def _assignment(request: HttpRequest, pk: int) -> Assignment:
     return access(Assignment.objects.visible_to(request.user), pk=pk)
 
 
-def _out(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
+def _utc(moment: datetime | None) -> datetime | None:
+    """Times as the database gives them back (UTC), also for values computed in hand."""
+    return moment.astimezone(UTC) if moment is not None else None
+
+
+def _out(
+    request: HttpRequest, ticket: Ticket, events: list[TicketEvent] | None = None
+) -> dict[str, Any]:
+    """The ticket as TicketOut. A caller that just wrote the ticket passes what it holds
+    (its parts cached on it, the events if known), so nothing is read again with the
+    detail page's prefetching (issue 14 item 11)."""
+    if events is None:
+        events = list(ticket.events.all())  # cached after a create
     return {
         "number": ticket.number,
         "status": ticket.status,
         "kind": ticket.kind,
         "channel": ticket.channel,
         "summary": ticket.summary,
-        "received_at": ticket.received_at,
+        "received_at": _utc(ticket.received_at),
         "detail": ticket.detail,
         "address": ticket.address,
         "urgency": ticket.urgency,
         "confidential": ticket.confidential,
-        "citizen": selectors.citizen_for(request.user, ticket),
+        # A caller whose row this very request wrote is shown what the operator typed:
+        # not a view of stored data, so not logged; a known caller's record is.
+        "citizen": selectors.citizen_for(
+            request.user, ticket, log=not intake.is_new_caller(ticket.citizen)
+        ),
         "policy": str(ticket.policy_version),
         "assignments": [
             {
@@ -196,21 +212,21 @@ def _out(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
                 "role": a.role,
                 "state": a.state,
                 "active": a.active,
-                "sign_due": a.sign_due,
-                "reply_due": a.reply_due,
-                "return_until": a.return_until,
+                "sign_due": _utc(a.sign_due),
+                "reply_due": _utc(a.reply_due),
+                "return_until": _utc(a.return_until),
             }
             for a in ticket.assignments.all()
         ],
         "events": [
             {
                 "kind": e.kind,
-                "at": e.at,
+                "at": _utc(e.at),
                 "actor": e.actor.get_full_name() if e.actor else None,
                 "unit_code": e.unit.code if e.unit else None,
                 "data": record.event_data_for(request.user, e),
             }
-            for e in ticket.events.all()
+            for e in events
         ],
     }
 
@@ -248,7 +264,8 @@ def ticket_create(request: HttpRequest, payload: TicketIn):
     ticket = s.ticket_create(
         actor=request.user, forward_to=forward_to, related_to=related_to, **data
     )
-    return 201, _detail(request, ticket.number)
+    # The service left its parts (none yet) and its one event cached on the ticket.
+    return 201, _out(request, ticket)
 
 
 @router.get("/{number}", response=TicketOut)
@@ -262,7 +279,7 @@ def ticket_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
     if lead is None:
         raise DomainError("请选择牵头单位", code="lead_required")
     assists = [u for u in (_unit(code) for code in payload.assists) if u is not None]
-    s.ticket_dispatch(
+    ticket = s.ticket_dispatch(
         actor=request.user,
         ticket=_ticket(request, number),
         lead=lead,
@@ -273,7 +290,8 @@ def ticket_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
         instruction_days=payload.instruction_days,
         coordinated=payload.coordinated,
     )
-    return _detail(request, number)
+    # The parts are cached on the returned ticket; the timeline is one light query.
+    return _out(request, ticket, list(ticket.events.select_related("actor", "unit")))
 
 
 @router.post("/assignments/{pk}/sign", response=Done)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
-from django.db.models import Count, Max
+from django.db import connection
 
 from hotline.sla.calendar import DayMark, WorkCalendar
 from hotline.sla.models import CalendarDay, CalendarSource, OfficialYear, Policy, PolicyVersion
@@ -15,10 +15,17 @@ _cache: dict[str, object] = {}
 
 
 def _fingerprint() -> tuple:
-    """Changes whenever an administrator edits the calendar, so every worker rebuilds."""
-    days = CalendarDay.objects.aggregate(n=Count("id"), last=Max("created_at"), top=Max("id"))
-    years = OfficialYear.objects.aggregate(n=Count("id"), last=Max("entered_at"), top=Max("id"))
-    return (*days.values(), *years.values())
+    """Changes whenever an administrator edits the calendar, so every worker rebuilds.
+    One statement (a dispatch asks for it every time)."""
+    days = connection.ops.quote_name(CalendarDay._meta.db_table)
+    years = connection.ops.quote_name(OfficialYear._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {days}), (SELECT MAX(created_at) FROM {days}), "
+            f"(SELECT MAX(id) FROM {days}), (SELECT COUNT(*) FROM {years}), "
+            f"(SELECT MAX(entered_at) FROM {years}), (SELECT MAX(id) FROM {years})"
+        )
+        return tuple(cursor.fetchone())
 
 
 def work_calendar() -> WorkCalendar:
@@ -67,5 +74,10 @@ def policy_latest_version(policy: Policy) -> PolicyVersion | None:
 
 
 def default_policy_version() -> PolicyVersion | None:
-    policy = Policy.objects.filter(is_default=True).first()
-    return policy_latest_version(policy) if policy else None
+    """The latest version of the default policy (at most one is the default): one query."""
+    return (
+        PolicyVersion.objects.filter(policy__is_default=True)
+        .select_related("policy")
+        .order_by("-number")
+        .first()
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from hotline.accounts.models import UNIT_ROLES
@@ -18,20 +18,18 @@ from hotline.accounts.permissions import Capability, can, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
-from hotline.core.text import channel_contact_is_valid, phone_is_valid
 from hotline.directory.models import CatalogItem, Topic, Unit
 from hotline.notifications.models import Channel as NotifyChannel
-from hotline.notifications.services import notify
+from hotline.notifications.services import notify, notify_many
 from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import ClockStart, Kind, Mode, PeriodUnit, PolicyError, Urgency
 from hotline.sla.selectors import default_policy_version, work_calendar
-from hotline.tickets import attachments, deadlines, followup, states
+from hotline.tickets import attachments, deadlines, followup, intake, states
 from hotline.tickets.models import (
     DECLINE_GUIDANCE,
     AbuseRecord,
     Assignment,
     Attachment,
-    Channel,
     Citizen,
     DeclineReason,
     Handling,
@@ -39,7 +37,6 @@ from hotline.tickets.models import (
     Reply,
     Submission,
     Ticket,
-    TicketCounter,
     TicketEvent,
     UnitRequest,
     Visit,
@@ -53,7 +50,11 @@ REVIEW_PAUSE = "热线审核"
 
 
 def _lock(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("policy_version").get(pk=ticket.pk)
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("policy_version__policy", "citizen")
+        .get(pk=ticket.pk)
+    )
 
 
 def _lock_assignment(assignment: Assignment) -> tuple[Ticket, Assignment]:
@@ -119,6 +120,37 @@ def _tell_citizen(ticket: Ticket, text: str, *, key: str) -> None:
     )
 
 
+def _citizen_message(ticket: Ticket, text: str, *, key: str) -> dict[str, Any]:
+    """_tell_citizen's message for notify_many (a service queuing several at once)."""
+    return {
+        "channel": NotifyChannel.SMS,
+        "address": ticket.citizen.phone,
+        "subject": "12345热线",
+        "body": text,
+        "ticket": ticket,
+        "key": f"{key}:citizen",
+    }
+
+
+def _unit_messages(
+    ticket: Ticket, assignment: Assignment, subject: str, text: str
+) -> list[dict[str, Any]]:
+    """_tell_unit's messages for notify_many."""
+    return [
+        {
+            "channel": NotifyChannel.INBOX,
+            "recipient_id": user_id,
+            "subject": subject,
+            "body": text,
+            "ticket": ticket,
+            "key": f"{subject}:{assignment.pk}:{user_id}",
+        }
+        for user_id in assignment.unit.members.filter(
+            is_active=True, role__in=UNIT_ROLES
+        ).values_list("pk", flat=True)
+    ]
+
+
 def _tell_unit(ticket: Ticket, assignment: Assignment, subject: str, text: str) -> None:
     """In-app messages to everyone of the unit who handles tickets."""
     for user in assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES):
@@ -130,19 +162,6 @@ def _tell_unit(ticket: Ticket, assignment: Assignment, subject: str, text: str) 
             ticket=ticket,
             key=f"{subject}:{assignment.pk}:{user.pk}",
         )
-
-
-def _next_number(received_at: datetime) -> str:
-    day = timezone.localtime(received_at).date()
-    try:
-        with transaction.atomic():
-            TicketCounter.objects.create(day=day)
-    except IntegrityError:
-        pass  # another transaction made today's counter first
-    counter = TicketCounter.objects.select_for_update().get(day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{day:%Y%m%d}{counter.last:05d}"
 
 
 def _close_pauses(assignment: Assignment, at: datetime) -> None:
@@ -198,33 +217,18 @@ def ticket_create(
     """
     require(actor, Capability.INTAKE)
     phone, summary = phone.strip(), summary.strip()
-    errors = []
-    if not phone:
-        errors.append("请填写来电号码")
-    elif not (
-        phone_is_valid(phone) or (channel != Channel.PHONE and channel_contact_is_valid(phone))
-    ):
-        errors.append("来电号码只能包含数字、空格、+、- 和括号（分机号写在“转”之后）")
-    if not summary:
-        errors.append("请填写诉求摘要")
-    if handling not in Handling.values:
-        errors.append("未知的办理方式")
-    if kind not in {k.value for k in Kind}:
-        errors.append("未知的诉求类型")
-    if channel not in Channel.values:
-        errors.append("未知的渠道")
-    if urgency not in {u.value for u in Urgency}:
-        errors.append("未知的紧急程度")
-    if decline_reason and decline_reason not in DeclineReason.values:
-        errors.append("未知的不予受理原因")
-    if handling in (Handling.ANSWER_NOW, Handling.GUIDE) and not answer.strip():
-        errors.append("当即答复或引导时请填写答复内容")
-    if handling == Handling.FORWARD and forward_to is None:
-        errors.append("转阅时请选择转阅单位")
-    if handling == Handling.DECLINE and not decline_reason:
-        errors.append("不予受理时请选择原因")
-    if handling == Handling.DECLINE and decline_reason == "repeat" and related_to is None:
-        errors.append("重复诉求请关联原工单")
+    errors = intake.ticket_check(
+        phone=phone,
+        summary=summary,
+        kind=kind,
+        channel=channel,
+        handling=handling,
+        urgency=urgency,
+        decline_reason=decline_reason,
+        answer=answer,
+        has_forward_to=forward_to is not None,
+        has_related_to=related_to is not None,
+    )
     if errors:
         raise DomainError("；".join(errors), code="invalid_ticket")
     version = policy_version or default_policy_version()
@@ -240,9 +244,10 @@ def ticket_create(
                 address=citizen_address.strip(),
                 prefers_confidential=confidential,
             )
+            intake.mark_new_caller(citizen)
         now = clock.now()
-        ticket = Ticket.objects.create(
-            number=_next_number(now),
+        ticket = Ticket(
+            number=intake.next_numbers(now)[0],
             channel=channel,
             kind=kind,
             urgency=urgency,
@@ -262,12 +267,12 @@ def ticket_create(
             topic=topic,
             catalog_item=catalog_item,
         )
-        action = "submit" if handling == Handling.DISPATCH else str(handling)
-        _move(ticket, action)
+        intake.initial_state(ticket, handling, now)  # one INSERT, no UPDATE after it
+        ticket.save(force_insert=True)
         progress = ""
         if related_to is not None:
             progress = f"原工单 {related_to.number} 当前状态：{related_to.get_status_display()}"
-        _event(
+        received = _event(
             ticket,
             "received",
             actor,
@@ -280,6 +285,8 @@ def ticket_create(
             forward_to=forward_to.code if forward_to else None,
             related_to=related_to.number if related_to else None,
         )
+    # What a caller shows of the new ticket is known: no parts yet, this one event.
+    intake.remember(ticket, assignments=[], events=[received])
     return ticket
 
 
@@ -325,7 +332,6 @@ def ticket_dispatch(
         instruction_days = instruction_days or ticket.instruction_days
         if mode == Mode.INSTRUCTION and not instruction:
             raise DomainError("领导批办须录入批示内容")
-        _move(ticket, "dispatch")
         ticket.mode = mode
         if catalog_item is not None:
             ticket.catalog_item = catalog_item
@@ -333,9 +339,10 @@ def ticket_dispatch(
         ticket.catalog_days = catalog_days
         ticket.instruction = instruction
         ticket.instruction_days = instruction_days
-        ticket.save()
+        _move(ticket, "dispatch")  # the one UPDATE of the ticket, with the fields above
         now = clock.now()
-        previous = {a.unit_id: a for a in ticket.assignments.filter(role=Assignment.Role.LEAD)}
+        existing = list(ticket.assignments.select_related("unit"))
+        previous = {a.unit_id: a for a in existing if a.role == Assignment.Role.LEAD}
         policy = ticket.policy_version.as_policy()
         calendar = work_calendar()  # once for every unit of the dispatch
         made = []
@@ -365,9 +372,9 @@ def ticket_dispatch(
             f"联系人{lead.liaison_name or '—'}，电话{phone}，"
             f"预计 {_fmt(lead_result.reply.due)} 前答复。"
         )
-        _tell_citizen(ticket, notice, key=f"dispatch:{lead_assignment.pk}")
+        messages = [_citizen_message(ticket, notice, key=f"dispatch:{lead_assignment.pk}")]
         for assignment, result in made:
-            _tell_unit(
+            messages += _unit_messages(
                 ticket,
                 assignment,
                 "新工单待签收",
@@ -375,6 +382,7 @@ def ticket_dispatch(
                 f"{_fmt(result.sign.due if result.sign else None)} 前签收，"
                 f"{_fmt(result.reply.due)} 前办结。",
             )
+        notify_many(messages)  # one INSERT for the caller's SMS and every unit's inbox
         _event(
             ticket,
             "dispatched",
@@ -390,6 +398,8 @@ def ticket_dispatch(
             if lead_result.rule.reply.unit == PeriodUnit.CATALOG
             else "rule",
         )
+    # The caller's answer lists the ticket's parts: known here, not read again.
+    intake.remember(ticket, assignments=existing + [a for a, _ in made])
     return ticket
 
 

@@ -186,6 +186,7 @@ MATRIX: dict[str, Entry] = {
     "api:unit_detail": Entry("/api/units/{unit}", every(200)),
     "api:ticket_list": Entry("/api/tickets", every(200)),
     "api:ticket_create": Entry("/api/tickets", every(200)),  # GET is the list
+    "api:ticket_bulk_create": Entry("/api/tickets/bulk", every(405)),  # POST only
     "api:ticket_detail": Entry("/api/tickets/{ticket}", scoped(), OBJ3),
     **{
         f"api:{name}": Entry(path, every(405), objects)
