@@ -166,8 +166,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Apache ECharts for the dashboard: installed by `make` with npm into the ignored vendor/
-# folder (never committed), served as /static/echarts/echarts.min.js.
-ECHARTS_DIR = PACKAGE_DIR.parent / "vendor" / "node_modules" / "echarts" / "dist"
+# folder (never committed); the Makefile copies the one file served,
+# /static/echarts/echarts.min.js, to vendor/static/echarts/.
+ECHARTS_DIR = PACKAGE_DIR.parent / "vendor" / "static" / "echarts"
 if ECHARTS_DIR.is_dir():
     STATICFILES_DIRS.append(("echarts", ECHARTS_DIR))  # type: ignore[arg-type]
 MEDIA_ROOT = DATA_DIR / "media"
@@ -175,6 +176,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Source maps are for developers' tools, rarely fetched: compressing the API docs' 5 MB of
+# them made every release's collectstatic much slower for nothing.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg jpeg png gif webp zip gz tgz bz2 tbz xz br swf flv woff woff2".split()),
+    *("3gp 3gpp asf avi m4v mov mp4 mpeg mpg webm wmv map".split()),
+)
 
 HOTLINE_UPLOAD_MAX_BYTES = env.env_int("HOTLINE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = HOTLINE_UPLOAD_MAX_BYTES
