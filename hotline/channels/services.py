@@ -223,15 +223,17 @@ def _lock_pending(request: OnlineRequest) -> OnlineRequest:
     return locked
 
 
-def _contact(request: OnlineRequest, phone: str) -> str:
-    """The citizen's contact on the ticket: the phone, else the e-mail or WeChat user when
-    it fits the citizen's phone column (the operator can type a phone instead)."""
-    if phone:
-        return phone
-    for candidate in (request.phone, request.email, f"wx:{request.wechat_openid}"):
-        if candidate and candidate != "wx:" and len(candidate) <= 32:
-            return candidate
-    raise DomainError("该诉求没有可记录的联系方式，请填写手机号码后受理", code="no_contact")
+def _contact(request: OnlineRequest, phone: str) -> dict[str, str]:
+    """The citizen's contact on the ticket, each in its own field: the phone (the
+    operator's, else the request's), the e-mail and the WeChat follower (issue 13)."""
+    contact = {
+        "phone": phone or request.phone,
+        "email": request.email,
+        "wechat_openid": request.wechat_openid,
+    }
+    if not any(contact.values()):
+        raise DomainError("该诉求没有可记录的联系方式，请填写手机号码后受理", code="no_contact")
+    return contact
 
 
 def _files_to_ticket(actor, request: OnlineRequest, ticket: Ticket) -> None:
@@ -265,6 +267,7 @@ def online_request_accept(
     phone = text.check_phone(phone)
     with transaction.atomic():
         request = _lock_pending(request)
+        contact = _contact(request, phone)
         edits = {
             field: value
             for field, value in (
@@ -277,7 +280,9 @@ def online_request_accept(
         }
         ticket = ticket_create(
             actor=actor,
-            phone=_contact(request, phone),
+            phone=contact["phone"],
+            email=contact["email"],
+            wechat_openid=contact["wechat_openid"],
             name=name or request.name,
             summary=summary or request.subject,
             detail=detail or request.body,
@@ -324,9 +329,12 @@ def online_request_merge(
     note = text.clean(note, label="说明", max_length=500)
     with transaction.atomic():
         request = _lock_pending(request)
+        contact = _contact(request, "")
         ticket = ticket_create(
             actor=actor,
-            phone=_contact(request, ""),
+            phone=contact["phone"],
+            email=contact["email"],
+            wechat_openid=contact["wechat_openid"],
             name=request.name,
             summary=request.subject,
             detail=request.body,

@@ -18,7 +18,7 @@ from hotline.accounts.permissions import Capability, can, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
-from hotline.core.text import channel_contact_is_valid, phone_is_valid
+from hotline.core.text import email_is_valid, openid_is_valid, phone_is_valid
 from hotline.directory.models import CatalogItem, Topic, Unit
 from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
@@ -109,6 +109,8 @@ def _fmt(moment: datetime | None) -> str:
 def _tell_citizen(ticket: Ticket, text: str, *, key: str) -> None:
     """An SMS to the caller, queued in this transaction (sent by the tick after commit).
     For a confidential ticket too: it is the hotline that writes (LX 四3)."""
+    if not ticket.citizen.phone:
+        return  # wrote by mail or WeChat only: channels.progress answers them there
     notify(
         channel=NotifyChannel.SMS,
         address=ticket.citizen.phone,
@@ -175,6 +177,8 @@ def ticket_create(
     summary: str,
     kind: str,
     channel: str = "phone",
+    email: str = "",
+    wechat_openid: str = "",
     name: str = "",
     citizen_address: str = "",
     detail: str = "",
@@ -198,13 +202,18 @@ def ticket_create(
     """
     require(actor, Capability.INTAKE)
     phone, summary = phone.strip(), summary.strip()
+    email, wechat_openid = email.strip(), wechat_openid.strip()
     errors = []
-    if not phone:
+    # An online channel may know only a mail address or a WeChat follower (issue 13).
+    online_contact = channel != Channel.PHONE and bool(email or wechat_openid)
+    if not phone and not online_contact:
         errors.append("请填写来电号码")
-    elif not (
-        phone_is_valid(phone) or (channel != Channel.PHONE and channel_contact_is_valid(phone))
-    ):
+    elif phone and not phone_is_valid(phone):
         errors.append("来电号码只能包含数字、空格、+、- 和括号（分机号写在“转”之后）")
+    if email and not email_is_valid(email):
+        errors.append("电子邮箱格式不正确")
+    if wechat_openid and not openid_is_valid(wechat_openid):
+        errors.append("微信用户标识格式不正确")
     if not summary:
         errors.append("请填写诉求摘要")
     if handling not in Handling.values:
@@ -232,10 +241,13 @@ def ticket_create(
         raise DomainError("尚未设置新工单使用的时限政策，请管理员在「时限政策」中设置")
 
     with transaction.atomic():
-        citizen = Citizen.objects.filter(phone=phone, name=name.strip()).first()
+        contact = {"phone": phone} if phone else {"email": email, "wechat_openid": wechat_openid}
+        citizen = Citizen.objects.filter(**contact, name=name.strip()).first()
         if citizen is None:
             citizen = Citizen.objects.create(
                 phone=phone,
+                email=email,
+                wechat_openid=wechat_openid,
                 name=name.strip(),
                 address=citizen_address.strip(),
                 prefers_confidential=confidential,
