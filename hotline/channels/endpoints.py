@@ -13,8 +13,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from hotline.channels import sms, text, transfers, webhooks, wechat
-from hotline.channels.models import Partner
-from hotline.channels.selectors import channel_closed_message, channel_is_open
+from hotline.channels.models import MessageSecurity, Partner
+from hotline.channels.selectors import (
+    channel_closed_message,
+    channel_is_open,
+    wechat_security,
+)
 from hotline.core.errors import DomainError
 from hotline.tickets.models import Channel
 
@@ -54,7 +58,8 @@ def wechat_message(request: HttpRequest) -> HttpResponse:
     """WeChat's server URL: GET verifies the URL (echostr), POST carries messages; both
     signed with the account's token (wechatpy's check)."""
     from wechatpy import parse_message
-    from wechatpy.exceptions import InvalidSignatureException
+    from wechatpy.crypto import WeChatCrypto
+    from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
     from wechatpy.replies import TextReply
     from wechatpy.utils import check_signature
 
@@ -78,12 +83,31 @@ def wechat_message(request: HttpRequest) -> HttpResponse:
     if not stamp.isdigit() or abs(time.time() - int(stamp)) > webhooks.MAX_SKEW.total_seconds():
         log.warning("wechat refused: stale timestamp %s", stamp[:20])
         return _plain(403, "请求时间戳已过期")
+    security, aes_key = wechat_security()
+    crypto = None
+    if request.GET.get("encrypt_type", "") == "aes":
+        if security == MessageSecurity.PLAIN:
+            log.warning("wechat refused: an encrypted message while plain mode is set")
+            return _plain(403, "未启用消息加解密")
+        crypto = WeChatCrypto(token, aes_key, settings.HOTLINE_WECHAT_APPID)
+    elif security == MessageSecurity.SAFE:
+        log.warning("wechat refused: a plain message while safe mode is set")
+        return _plain(403, "安全模式只接受加密消息")
     try:
         body = webhooks.read_body(request, max_bytes=WECHAT_MAX_BYTES)
+        if crypto is not None:
+            body = crypto.decrypt_message(
+                body, request.GET.get("msg_signature", ""), stamp, request.GET.get("nonce", "")
+            ).encode("utf-8")
         msg = parse_message(body.decode("utf-8"))
     except webhooks.WebhookError as exc:
         return _plain(exc.status, exc.message)
-    except Exception:  # malformed XML or bytes: expat and xmltodict raise many kinds
+    except (InvalidSignatureException, InvalidAppIdException):
+        log.warning(
+            "wechat refused from %s: bad message signature", request.META.get("REMOTE_ADDR")
+        )
+        return _plain(403, "签名不正确")
+    except Exception:  # malformed XML, bytes or cipher text: expat, xmltodict, AES raise many
         return _plain(400, "消息格式不正确")
     message_id = str(getattr(msg, "id", None) or f"{msg.source}:{msg.create_time}")
     try:
@@ -92,8 +116,10 @@ def wechat_message(request: HttpRequest) -> HttpResponse:
             answer = wechat.handle_message(msg)
     except webhooks.WebhookError:
         return _plain(200, "success")  # WeChat's retry of a message already answered
-    reply = TextReply(message=msg, content=answer)
-    return HttpResponse(reply.render(), content_type="application/xml; charset=utf-8")
+    reply = TextReply(message=msg, content=answer).render()
+    if crypto is not None:  # the passive reply goes back encrypted as well
+        reply = crypto.encrypt_message(reply, request.GET.get("nonce", ""), stamp)
+    return HttpResponse(reply, content_type="application/xml; charset=utf-8")
 
 
 PARTNER_MAX_BYTES = 256 * 1024

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hotline.channels.models import ChannelConfig, OnlineRequest
+from hotline.channels.models import ChannelConfig, MessageSecurity, OnlineRequest
 from hotline.core import clock
 from hotline.tickets.models import Channel
 
@@ -20,6 +20,12 @@ def channel_is_open(channel: str) -> bool:
 def channel_closed_message(channel: str) -> str:
     row = ChannelConfig.objects.filter(channel=channel).first()
     return (row.closed_message if row else "") or CLOSED_TEXT
+
+
+def wechat_security() -> tuple[str, str]:
+    """WeChat's message mode (plain / compatible / safe) and its EncodingAESKey."""
+    row = ChannelConfig.objects.filter(channel=Channel.WECHAT).first()
+    return (row.message_security, row.aes_key) if row else (MessageSecurity.PLAIN, "")
 
 
 def channel_settings() -> list[dict]:

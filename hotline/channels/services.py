@@ -21,7 +21,13 @@ from django.utils import timezone
 
 from hotline.accounts.permissions import Capability, require
 from hotline.channels import text
-from hotline.channels.models import ChannelConfig, OnlineAttachment, OnlineRequest, ReplyChannel
+from hotline.channels.models import (
+    ChannelConfig,
+    MessageSecurity,
+    OnlineAttachment,
+    OnlineRequest,
+    ReplyChannel,
+)
 from hotline.channels.selectors import channel_closed_message, channel_is_open
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
@@ -426,17 +432,53 @@ def channel_robot():
     return robot
 
 
+def _check_aes_key(key: str) -> str:
+    """WeChat's EncodingAESKey: 43 characters of base64 that decode to 32 bytes."""
+    import base64
+    import binascii
+
+    key = key.strip()
+    try:
+        ok = len(key) == 43 and len(base64.b64decode(key + "=", validate=True)) == 32
+    except (binascii.Error, ValueError):
+        ok = False
+    if not ok:
+        raise DomainError("EncodingAESKey 应为微信公众平台生成的 43 位字符", code="invalid_aes_key")
+    return key
+
+
 def channel_configure(
-    *, actor, channel: str, open: bool, closed_message: str = ""
+    *,
+    actor,
+    channel: str,
+    open: bool,
+    closed_message: str = "",
+    message_security: str | None = None,
+    aes_key: str | None = None,
 ) -> ChannelConfig:
-    """Open or close a channel (R-IN-1: the set of open channels is configuration)."""
+    """Open or close a channel (R-IN-1: the set of open channels is configuration); for
+    WeChat also its message security (plain / compatible / safe) and EncodingAESKey. A
+    None keeps what is set (an empty key field on the page keeps the stored key)."""
     require(actor, Capability.MANAGE)
     if channel not in Channel.values:
         raise DomainError("未知的受理渠道", code="invalid_channel")
     closed_message = text.clean(closed_message, label="关闭提示", max_length=200)
+    if message_security is not None and message_security not in MessageSecurity.values:
+        raise DomainError("未知的消息加解密方式", code="invalid_security")
+    if aes_key:
+        aes_key = _check_aes_key(aes_key)
     with transaction.atomic():
         config, _ = ChannelConfig.objects.select_for_update().get_or_create(channel=channel)
         config.open, config.closed_message = bool(open), closed_message
+        if message_security is not None:
+            config.message_security = message_security
+        if aes_key:
+            config.aes_key = aes_key
+        if config.message_security != MessageSecurity.PLAIN:
+            if channel != Channel.WECHAT:
+                raise DomainError("只有微信渠道可以设置消息加解密", code="invalid_security")
+            if not config.aes_key:
+                raise DomainError("兼容模式和安全模式需要填写 EncodingAESKey", code="no_aes_key")
         config.updated_by, config.updated_at = actor, clock.now()
         config.save()
         audit(
@@ -445,5 +487,6 @@ def channel_configure(
             object_type="channel",
             object_id=channel,
             open=config.open,
+            message_security=config.message_security,
         )
     return config
