@@ -122,7 +122,8 @@ def wechat_message(request: HttpRequest) -> HttpResponse:
     return HttpResponse(reply, content_type="application/xml; charset=utf-8")
 
 
-PARTNER_MAX_BYTES = 256 * 1024
+# Transfers and results carry their public attachments (base64: 4/3 of MAX_FILE_BYTES).
+PARTNER_MAX_BYTES = 256 * 1024 + transfers.MAX_FILE_BYTES * 4 // 3
 
 
 def _partner_call(request: HttpRequest, handler) -> JsonResponse:

@@ -14,6 +14,8 @@ with retries, so a partner that is down loses nothing.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import time
@@ -22,6 +24,7 @@ import urllib.request
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from hotline.accounts.permissions import Capability, can
@@ -30,10 +33,13 @@ from hotline.channels.models import OnlineRequest, Partner, PartnerCall, Transfe
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
-from hotline.tickets.models import Channel, Ticket
-from hotline.tickets.services import ticket_annotate
+from hotline.tickets.models import Attachment, Channel, Ticket
+from hotline.tickets.services import attachment_add, ticket_annotate
 
 log = logging.getLogger(__name__)
+FILES = "attachment_ids"  # in a queued payload: expanded to "attachments" when sent
+MAX_FILES = 10
+MAX_FILE_BYTES = 7 * 1024 * 1024  # per message, before base64 (fits the 10 MB body limit)
 PARTNER_HEADER = "X-Hotline-Partner"
 MAX_ATTEMPTS = 8
 CLAIM = timedelta(minutes=5)
@@ -63,7 +69,55 @@ def public_content(ticket: Ticket) -> dict:
         "phone": ticket.citizen.phone,
         "confidential": ticket.confidential,
         "received_at": ticket.received_at.isoformat(),
+        FILES: public_files(ticket),
     }
+
+
+def public_files(ticket: Ticket, *, skip: frozenset[tuple[str, int]] = frozenset()) -> list[int]:
+    """The ticket's files a partner may have: never complaint evidence (KM 19), at most
+    MAX_FILES and MAX_FILE_BYTES in all; `skip` leaves out (name, size) already theirs."""
+    chosen: list[int] = []
+    total = 0
+    for pk, name, size in ticket.attachments.filter(evidence=False).values_list(
+        "pk", "name", "size"
+    ):
+        if (name, size) in skip or len(chosen) >= MAX_FILES or total + size > MAX_FILE_BYTES:
+            continue
+        chosen.append(pk)
+        total += size
+    return chosen
+
+
+def _expand_files(payload: dict) -> dict:
+    """At delivery: the listed attachments' bytes, base64 in the JSON body."""
+    ids = payload.get(FILES) or []
+    if not ids:
+        return payload
+    files = []
+    for part in Attachment.objects.filter(pk__in=ids, evidence=False).order_by("pk"):
+        with part.file.open("rb") as handle:
+            data = base64.b64encode(handle.read()).decode("ascii")
+        files.append({"name": part.name, "content_type": part.content_type, "data": data})
+    return {**{k: v for k, v in payload.items() if k != FILES}, "attachments": files}
+
+
+def received_files(data: dict) -> tuple[list[ContentFile], list[dict]]:
+    """A partner's attachments as uploads (checked later like any upload), and the ones
+    that could not be read, with the reason."""
+    parts = data.get("attachments") or []
+    if not isinstance(parts, list):
+        raise DomainError("attachments 应为列表", code="invalid_type")
+    uploads: list[ContentFile] = []
+    dropped: list[dict] = []
+    for part in parts[: MAX_FILES * 2]:
+        name = text.scrub(str(part.get("name", "") if isinstance(part, dict) else ""))[:200]
+        try:
+            raw = base64.b64decode(str(part.get("data", "")), validate=True)
+        except (AttributeError, ValueError, binascii.Error):
+            dropped.append({"name": name or "附件", "reason": "附件内容无法读取"})
+            continue
+        uploads.append(ContentFile(raw, name=name or "附件"))
+    return uploads, dropped
 
 
 def transfer_out(*, actor, ticket: Ticket, partner: Partner, note: str = "") -> Transfer:
@@ -111,13 +165,17 @@ def report_back(*, request: OnlineRequest, state: str, number: str = "", result:
         return
     made.state, made.result, made.updated_at = state, result, clock.now()
     made.save(update_fields=["state", "result", "updated_at"])
-    payload = {
+    payload: dict[str, object] = {
         "id": f"S{made.pk}-{state}",
         "transfer": made.remote_id,
         "status": state,
         "number": number,
         "text": result,
     }
+    if state == Transfer.State.COMPLETED and request.ticket is not None:
+        # The result's public files go back; not the ones that came from the partner.
+        theirs = frozenset(request.attachments.values_list("name", "size"))
+        payload[FILES] = public_files(request.ticket, skip=theirs)
     _call(made.partner, "transfers/status/", payload, key=f"status:{made.pk}:{state}")
 
 
@@ -134,6 +192,7 @@ def transfer_receive(*, partner: Partner, data: dict) -> dict:
     confidential = data.get("confidential", False)
     if not isinstance(confidential, bool):
         raise DomainError("confidential 应为 true 或 false", code="invalid_type")
+    uploads, unreadable = received_files(data)
     request = services.online_request_create(
         channel=Channel.TRANSFER,
         external_id=f"{partner.code}:{remote_id}",
@@ -144,6 +203,8 @@ def transfer_receive(*, partner: Partner, data: dict) -> dict:
         phone=_field(data, "phone", "手机号码", 32),
         kind=_field(data, "kind", "诉求类型", 16),
         confidential=confidential,
+        files=uploads,
+        dropped=unreadable,
     )
     made, _ = Transfer.objects.get_or_create(
         direction=Transfer.Direction.IN,
@@ -186,8 +247,20 @@ def transfer_status_receive(*, partner: Partner, data: dict) -> dict:
         line += f"（对方工单编号 {made.remote_number}）"
     if result:
         line += f"：{result}"
-    ticket_annotate(actor=services.channel_robot(), ticket=made.ticket, text=line)
-    return {"status": "ok"}
+    robot = services.channel_robot()
+    ticket_annotate(actor=robot, ticket=made.ticket, text=line)
+    uploads, unreadable = received_files(data)
+    for upload in uploads:
+        try:
+            attachment_add(actor=robot, ticket=made.ticket, upload=upload)
+        except DomainError as exc:
+            unreadable.append({"name": upload.name, "reason": exc.message})
+    if unreadable:
+        dropped = "；".join(f"{d['name']}：{d['reason']}" for d in unreadable)
+        ticket_annotate(
+            actor=robot, ticket=made.ticket, text=f"{partner.name}的附件未保存（{dropped}）"
+        )
+    return {"status": "ok", "attachments": len(uploads) - len(unreadable)}
 
 
 # --- delivering ---------------------------------------------------------------------------
@@ -232,7 +305,7 @@ def deliver_due(*, limit: int = 50) -> dict[str, int]:
             continue  # another worker took it
         call = PartnerCall.objects.select_related("partner").get(pk=pk)
         try:
-            status, answer = _post(call.partner, call.path, call.payload)
+            status, answer = _post(call.partner, call.path, _expand_files(call.payload))
         except (urllib.error.URLError, OSError, ValueError) as exc:
             status, answer = 0, {"error": {"message": str(exc)}}
         call.attempts += 1
