@@ -1,9 +1,15 @@
 """What a citizen who wrote online is told about their ticket, in plain words (R-FB-1,
 R-HM-10): the progress answer to a query (SMS "查询 …", WeChat), and the notices that go
 out by e-mail (or WeChat) to those who chose it, as the ticket services tell callers by
-SMS. Never a staff name, an internal note or evidence."""
+SMS. Never a staff name, an internal note or evidence.
+
+One timeline (`ticket_steps`) serves every channel: the portal's progress page, Open311's
+status notes, the SMS and WeChat answers (`progress_text`) and the notices (`notice_text`)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +23,18 @@ from hotline.tickets.states import Status
 NOTICE_KINDS = ("dispatched", "extension_approved", "completion_approved", "redo")
 
 
-def _fmt(moment) -> str:
+@dataclass(frozen=True)
+class Step:
+    """One line of a citizen's progress timeline."""
+
+    at: datetime
+    title: str
+    detail: str = ""
+
+
+def _fmt(moment: datetime | str | None) -> str:
+    if isinstance(moment, str):
+        return moment
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
@@ -30,34 +47,88 @@ def final_reply(ticket: Ticket) -> str:
     return reply.text if reply else ""
 
 
+def event_step(ticket: Ticket, event: TicketEvent) -> Step | None:
+    """What a citizen is told of one event (R-FB-1, R-HM-10, ZS 19), None for the rest."""
+    data, unit = event.data or {}, event.unit.name if event.unit else ""
+    if event.kind == "received":
+        return Step(event.at, "已受理", f"工单编号 {ticket.number}")
+    if event.kind == "dispatched":
+        due = _fmt(data.get("reply_due"))
+        return Step(event.at, "已转交承办单位", f"承办单位：{unit}，办理期限：{due}")
+    if event.kind == "send_back_approved":
+        return Step(event.at, "热线重新派单", "原承办单位申请退回，热线重新确定承办单位")
+    if event.kind == "extension_approved":
+        return Step(event.at, "延期办理", data.get("citizen_notice", ""))
+    if event.kind == "reply_approved":
+        return Step(event.at, "承办单位已答复", unit)
+    if event.kind == "completion_approved":
+        return Step(event.at, "已办结", f"办理结果：{final_reply(ticket) or '—'}")
+    if event.kind == "visited":
+        return Step(event.at, "已回访")
+    if event.kind == "redo":
+        return Step(event.at, "重新办理", f"新的办理期限：{_fmt(data.get('reply_due'))}")
+    if event.kind == "screened":
+        return Step(event.at, "经甄别已办结")
+    if event.kind == "merged":
+        return Step(event.at, "与相同诉求合并办理")
+    return None
+
+
+def ticket_steps(ticket: Ticket) -> list[Step]:
+    """The ticket's progress in plain words, oldest first: the portal's timeline, the
+    Open311 status notes, the SMS and WeChat answers and the e-mail notices all read it."""
+    steps = [
+        step
+        for event in ticket.events.select_related("unit").order_by("at", "id")
+        if (step := event_step(ticket, event)) is not None
+    ]
+    if ticket.status == Status.DECLINED:
+        reason = ticket.get_decline_reason_display() if ticket.decline_reason else ""
+        steps.append(Step(ticket.received_at, "不予受理", reason))
+    if ticket.status == Status.CLOSED and ticket.closed_at:
+        steps.append(Step(ticket.closed_at, "已办结归档"))
+    return steps
+
+
+def request_steps(request: OnlineRequest) -> list[Step]:
+    """An online request's own steps before (or instead of) a ticket."""
+    steps = [Step(request.received_at, "已收到诉求", f"受理编号 {request.number}")]
+    if request.state == OnlineRequest.State.PENDING:
+        steps.append(Step(request.received_at, "等待热线审核受理"))
+    elif request.state == OnlineRequest.State.DECLINED:
+        steps.append(
+            Step(request.handled_at or request.received_at, "不予受理", request.decline_reason)
+        )
+    elif request.state == OnlineRequest.State.MERGED:
+        steps.append(Step(request.handled_at or request.received_at, "与相同诉求合并办理"))
+    return steps
+
+
+def step_text(step: Step) -> str:
+    return f"{step.title}：{step.detail}" if step.detail else step.title
+
+
 def progress_text(ticket: Ticket) -> str:
-    """One message: the status, where the ticket is, its deadline, the latest extension
-    reason (ZS 19) and, once completed, the reply."""
+    """One message (an SMS or WeChat answer): the status and the latest steps from the
+    same timeline the portal shows; the latest step with words when the last has none
+    (a closed ticket still says its result)."""
+    steps = ticket_steps(ticket)
     parts = [
         f"工单 {ticket.number}（{ticket.summary[:30]}）当前状态：{ticket.get_status_display()}。"
     ]
-    lead = ticket.lead
-    if lead is not None and ticket.status in (Status.DISPATCHED, Status.HANDLING, Status.REPLIED):
-        parts.append(f"承办单位：{lead.unit.name}，办理期限 {_fmt(lead.reply_due)}。")
-        extension = ticket.events.filter(kind="extension_approved").order_by("-at", "-id").first()
-        if extension and extension.data.get("citizen_notice"):
-            parts.append(extension.data["citizen_notice"])
-    if ticket.status in (Status.COMPLETED, Status.CLOSED):
-        reply = final_reply(ticket)
-        if reply:
-            parts.append(f"办理结果：{reply}")
+    if steps:
+        latest = steps[-1]
+        said = next((s for s in reversed(steps) if s.detail), None)
+        if said is not None and said is not latest:
+            parts.append(step_text(said) + "。")
+        parts.append(step_text(latest) + "。")
     return "".join(parts)
 
 
 def notice_text(event: TicketEvent) -> str:
-    ticket = event.ticket
-    if event.kind in ("dispatched", "extension_approved"):
-        return event.data.get("citizen_notice", "")
-    if event.kind == "completion_approved":
-        return f"您的诉求（{ticket.number}）已办结。办理结果：{final_reply(ticket) or '—'}"
-    if event.kind == "redo":
-        return f"您的诉求（{ticket.number}）已交承办单位重新办理。"
-    return ""
+    """The notice of one progress event, the same words as the timeline's step."""
+    step = event_step(event.ticket, event)
+    return f"您的诉求（{event.ticket.number}）{step_text(step)}" if step else ""
 
 
 def _wants_online_notice(request: OnlineRequest) -> bool:

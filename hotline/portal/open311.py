@@ -16,14 +16,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from hotline.accounts.permissions import Capability, require
-from hotline.channels import text
+from hotline.channels import progress, text
 from hotline.channels.models import OnlineRequest
 from hotline.channels.services import online_request_create
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.models import audit
 from hotline.directory.models import Topic
-from hotline.portal import selectors
 from hotline.portal.models import Open311App, Open311Request
 from hotline.tickets.models import Channel, Ticket
 from hotline.tickets.states import Status
@@ -164,7 +163,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _ticket_row(ticket: Ticket) -> dict[str, Any]:
-    steps = selectors.ticket_steps(ticket)
+    steps = progress.ticket_steps(ticket)
     last = steps[-1] if steps else None
     lead = ticket.lead
     topic = ticket.topic
@@ -191,7 +190,7 @@ def _ticket_row(ticket: Ticket) -> dict[str, Any]:
 
 def _pending_row(online: OnlineRequest) -> dict[str, Any]:
     closed = online.state in (OnlineRequest.State.DECLINED, OnlineRequest.State.MERGED)
-    steps = selectors.request_steps(online)
+    steps = progress.request_steps(online)
     return {
         "service_request_id": online.number,
         "status": "closed" if closed else "open",
