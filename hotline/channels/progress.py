@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline.channels.models import Cursor, OnlineRequest, ReplyChannel
 from hotline.notifications.models import Channel as NotifyChannel
@@ -51,26 +52,35 @@ def event_step(ticket: Ticket, event: TicketEvent) -> Step | None:
     """What a citizen is told of one event (R-FB-1, R-HM-10, ZS 19), None for the rest."""
     data, unit = event.data or {}, event.unit.name if event.unit else ""
     if event.kind == "received":
-        return Step(event.at, "已受理", f"工单编号 {ticket.number}")
+        return Step(
+            event.at, _("Accepted"), _("Ticket number %(number)s") % {"number": ticket.number}
+        )
     if event.kind == "dispatched":
         due = _fmt(data.get("reply_due"))
-        return Step(event.at, "已转交承办单位", f"承办单位：{unit}，办理期限：{due}")
+        detail = _("Unit in charge: %(unit)s, due by %(due)s") % {"unit": unit, "due": due}
+        return Step(event.at, _("Sent to the unit in charge"), detail)
     if event.kind == "send_back_approved":
-        return Step(event.at, "热线重新派单", "原承办单位申请退回，热线重新确定承办单位")
+        return Step(
+            event.at,
+            _("The hotline chose a new unit"),
+            _("The first unit asked to hand it back; the hotline chose the unit in charge again"),
+        )
     if event.kind == "extension_approved":
-        return Step(event.at, "延期办理", data.get("citizen_notice", ""))
+        return Step(event.at, _("More time granted"), data.get("citizen_notice", ""))
     if event.kind == "reply_approved":
-        return Step(event.at, "承办单位已答复", unit)
+        return Step(event.at, _("The unit in charge replied"), unit)
     if event.kind == "completion_approved":
-        return Step(event.at, "已办结", f"办理结果：{final_reply(ticket) or '—'}")
+        result = _("Result: %(result)s") % {"result": final_reply(ticket) or "—"}
+        return Step(event.at, _("Handling completed"), result)
     if event.kind == "visited":
-        return Step(event.at, "已回访")
+        return Step(event.at, _("Return visit made"))
     if event.kind == "redo":
-        return Step(event.at, "重新办理", f"新的办理期限：{_fmt(data.get('reply_due'))}")
+        due = _("New deadline: %(due)s") % {"due": _fmt(data.get("reply_due"))}
+        return Step(event.at, _("Handled again"), due)
     if event.kind == "screened":
-        return Step(event.at, "经甄别已办结")
+        return Step(event.at, _("Completed after screening"))
     if event.kind == "merged":
-        return Step(event.at, "与相同诉求合并办理")
+        return Step(event.at, _("Handled together with the same request"))
     return None
 
 
@@ -84,28 +94,34 @@ def ticket_steps(ticket: Ticket) -> list[Step]:
     ]
     if ticket.status == Status.DECLINED:
         reason = ticket.get_decline_reason_display() if ticket.decline_reason else ""
-        steps.append(Step(ticket.received_at, "不予受理", reason))
+        steps.append(Step(ticket.received_at, _("Not accepted"), reason))
     if ticket.status == Status.CLOSED and ticket.closed_at:
-        steps.append(Step(ticket.closed_at, "已办结归档"))
+        steps.append(Step(ticket.closed_at, _("Completed and filed")))
     return steps
 
 
 def request_steps(request: OnlineRequest) -> list[Step]:
     """An online request's own steps before (or instead of) a ticket."""
-    steps = [Step(request.received_at, "已收到诉求", f"受理编号 {request.number}")]
+    number = _("Request number %(number)s") % {"number": request.number}
+    steps = [Step(request.received_at, _("Request received"), number)]
     if request.state == OnlineRequest.State.PENDING:
-        steps.append(Step(request.received_at, "等待热线审核受理"))
+        steps.append(Step(request.received_at, _("Waiting for the hotline's review")))
     elif request.state == OnlineRequest.State.DECLINED:
         steps.append(
-            Step(request.handled_at or request.received_at, "不予受理", request.decline_reason)
+            Step(
+                request.handled_at or request.received_at, _("Not accepted"), request.decline_reason
+            )
         )
     elif request.state == OnlineRequest.State.MERGED:
-        steps.append(Step(request.handled_at or request.received_at, "与相同诉求合并办理"))
+        at = request.handled_at or request.received_at
+        steps.append(Step(at, _("Handled together with the same request")))
     return steps
 
 
 def step_text(step: Step) -> str:
-    return f"{step.title}：{step.detail}" if step.detail else step.title
+    if not step.detail:
+        return step.title
+    return _("%(title)s: %(detail)s") % {"title": step.title, "detail": step.detail}
 
 
 def progress_text(ticket: Ticket) -> str:
@@ -114,21 +130,31 @@ def progress_text(ticket: Ticket) -> str:
     (a closed ticket still says its result)."""
     steps = ticket_steps(ticket)
     parts = [
-        f"工单 {ticket.number}（{ticket.summary[:30]}）当前状态：{ticket.get_status_display()}。"
+        _("Ticket %(number)s (%(summary)s), now: %(state)s.")
+        % {
+            "number": ticket.number,
+            "summary": ticket.summary[:30],
+            "state": ticket.get_status_display(),
+        }
     ]
     if steps:
         latest = steps[-1]
         said = next((s for s in reversed(steps) if s.detail), None)
         if said is not None and said is not latest:
-            parts.append(step_text(said) + "。")
-        parts.append(step_text(latest) + "。")
+            parts.append(_("%(text)s.") % {"text": step_text(said)})
+        parts.append(_("%(text)s.") % {"text": step_text(latest)})
     return "".join(parts)
 
 
 def notice_text(event: TicketEvent) -> str:
     """The notice of one progress event, the same words as the timeline's step."""
     step = event_step(event.ticket, event)
-    return f"您的诉求（{event.ticket.number}）{step_text(step)}" if step else ""
+    if step is None:
+        return ""
+    return _("Your request (%(number)s): %(step)s") % {
+        "number": event.ticket.number,
+        "step": step_text(step),
+    }
 
 
 def _wants_online_notice(request: OnlineRequest) -> bool:
@@ -145,7 +171,7 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
     event, so a pass repeated after a crash queues nothing twice."""
     sent = 0
     with transaction.atomic():
-        cursor, _ = Cursor.objects.select_for_update().get_or_create(name="progress_notices")
+        cursor, _made = Cursor.objects.select_for_update().get_or_create(name="progress_notices")
         # Only tickets that came through an online channel; the cursor moves over the rest.
         upper = TicketEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         events = list(
@@ -202,7 +228,9 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
                 continue
             if not _wants_online_notice(request):
                 continue
-            subject = f"12345热线：工单 {event.ticket.number} 办理进度"
+            subject = _("12345 hotline: progress of ticket %(number)s") % {
+                "number": event.ticket.number
+            }
             if request.wechat_openid and request.reply_channel == ReplyChannel.WECHAT:
                 notify(
                     channel=NotifyChannel.WECHAT,

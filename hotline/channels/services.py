@@ -468,7 +468,7 @@ def channel_configure(
     if aes_key:
         aes_key = _check_aes_key(aes_key)
     with transaction.atomic():
-        config, _ = ChannelConfig.objects.select_for_update().get_or_create(channel=channel)
+        config, _made = ChannelConfig.objects.select_for_update().get_or_create(channel=channel)
         config.open, config.closed_message = bool(open), closed_message
         if message_security is not None:
             config.message_security = message_security

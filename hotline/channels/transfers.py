@@ -51,7 +51,7 @@ STATUS_WORDS: dict[str, str] = {
 
 
 def _call(partner: Partner, path: str, payload: dict, key: str) -> PartnerCall:
-    call, _ = PartnerCall.objects.get_or_create(
+    call, _made = PartnerCall.objects.get_or_create(
         key=key, defaults={"partner": partner, "path": path, "payload": payload}
     )
     return call
@@ -206,7 +206,7 @@ def transfer_receive(*, partner: Partner, data: dict) -> dict:
         files=uploads,
         dropped=unreadable,
     )
-    made, _ = Transfer.objects.get_or_create(
+    made, _made = Transfer.objects.get_or_create(
         direction=Transfer.Direction.IN,
         partner=partner,
         remote_id=remote_id,

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hotline.channels.models import OnlineRequest
 from hotline.channels.progress import Step, request_steps, ticket_steps
 from hotline.tickets.models import Ticket, Visit
 from hotline.tickets.states import Status
 
-NO_MATCH = "号码与工单不匹配"
+NO_MATCH = _("Number and phone do not match")
 LIST_LIMIT = 50
 
 
