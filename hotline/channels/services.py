@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.channels import text
@@ -62,9 +63,14 @@ def _check_files(files: Iterable[Any]) -> tuple[list[tuple[Any, str]], list[dict
     kept: list[tuple[Any, str]] = []
     dropped: list[dict] = []
     for upload in files:
-        name = text.scrub(str(getattr(upload, "name", "") or "附件"))[:200]
+        name = text.scrub(str(getattr(upload, "name", "") or _("attachment")))[:200]
         if len(kept) >= MAX_FILES:
-            dropped.append({"name": name, "reason": f"附件超过 {MAX_FILES} 个"})
+            dropped.append(
+                {
+                    "name": name,
+                    "reason": _("more than %(count)s attachments") % {"count": MAX_FILES},
+                }
+            )
             continue
         try:
             head = upload.read(16)
@@ -130,25 +136,33 @@ def online_request_create(
     mail, message or partner transfer offered again returns the request already stored
     (`was_created` False) and tells nobody twice. A closed channel is refused (R-IN-1)."""
     if channel not in ONLINE_CHANNELS:
-        raise DomainError("未知的受理渠道", code="invalid_channel")
+        raise DomainError(_("Unknown channel"), code="invalid_channel")
     if not channel_is_open(channel):
         raise DomainError(channel_closed_message(channel), code="channel_closed")
-    subject = text.clean(subject, label="标题", max_length=200)
-    body = text.clean(body, label="诉求内容", max_length=20000)
+    subject = text.clean(subject, label=_("title"), max_length=200)
+    body = text.clean(body, label=_("request text"), max_length=20000)
     if not body and not subject:
-        raise DomainError("请填写诉求内容", code="required")
-    place = text.clean(place, label="地点", max_length=200)
-    name = text.clean(name, label="姓名", max_length=50)
+        raise DomainError(
+            _("Please fill in %(label)s") % {"label": _("request text")}, code="required"
+        )
+    place = text.clean(place, label=_("place"), max_length=200)
+    name = text.clean(name, label=_("citizen's name"), max_length=50)
     phone = text.check_phone(phone)
     email = text.check_email(email)
-    wechat_openid = text.clean(wechat_openid, label="微信用户", max_length=64)
-    external_id = text.clean(external_id, label="外部编号", max_length=250)
+    wechat_openid = text.clean(wechat_openid, label=_("WeChat user"), max_length=64)
+    external_id = text.clean(external_id, label=_("external number"), max_length=250)
     if kind and kind not in {k.value for k in Kind}:
-        raise DomainError("未知的诉求类型", code="invalid_kind")
+        raise DomainError(_("Unknown kind of request"), code="invalid_kind")
     if reply_channel and reply_channel not in ReplyChannel.values:
-        raise DomainError("未知的答复方式", code="invalid_reply_channel")
+        raise DomainError(_("Unknown way to reply"), code="invalid_reply_channel")
     if not (phone or email or wechat_openid):
-        raise DomainError("请留下手机号码或电子邮箱，以便告知办理结果", code="no_contact")
+        raise DomainError(
+            _(
+                "Please leave a mobile number or an e-mail address so that we can tell you "
+                "the result"
+            ),
+            code="no_contact",
+        )
     if external_id:
         existing = OnlineRequest.objects.filter(channel=channel, external_id=external_id).first()
         if existing is not None:
@@ -198,9 +212,13 @@ def online_request_create(
             )
             _contact_notice(
                 request,
-                "12345热线：已收到您的诉求",
-                f"您的诉求（{request.subject}）已收到，受理编号 {request.number}。"
-                "热线将尽快审核受理，受理后告知工单编号。",
+                _("12345 hotline: we have your request"),
+                _(
+                    "Your request (%(subject)s) has been received, request number %(number)s. "
+                    "The hotline will review it soon and tell you the ticket number once it is "
+                    "accepted."
+                )
+                % {"subject": request.subject, "number": request.number},
                 key=f"online:{request.pk}:received",
             )
     except IntegrityError:
@@ -225,7 +243,10 @@ def _report_transfer(request: OnlineRequest, state: str, **detail: str) -> None:
 def _lock_pending(request: OnlineRequest) -> OnlineRequest:
     locked = OnlineRequest.objects.select_for_update().get(pk=request.pk)
     if locked.state != OnlineRequest.State.PENDING:
-        raise Conflict(f"该诉求已{locked.get_state_display()}，不能重复审核")
+        raise Conflict(
+            _("This request is already %(state)s and cannot be reviewed again")
+            % {"state": locked.get_state_display()}
+        )
     return locked
 
 
@@ -238,7 +259,13 @@ def _contact(request: OnlineRequest, phone: str) -> dict[str, str]:
         "wechat_openid": request.wechat_openid,
     }
     if not any(contact.values()):
-        raise DomainError("该诉求没有可记录的联系方式，请填写手机号码后受理", code="no_contact")
+        raise DomainError(
+            _(
+                "This request has no contact that can be recorded; fill in a mobile number "
+                "to accept it"
+            ),
+            code="no_contact",
+        )
     return contact
 
 
@@ -266,10 +293,10 @@ def online_request_accept(
 ) -> Ticket:
     """Accept into a ticket, as is or with the operator's edits (受理审核, R-IN-1)."""
     require(actor, Capability.INTAKE)
-    summary = text.clean(summary, label="诉求摘要", max_length=200)
-    detail = text.clean(detail, label="诉求内容", max_length=20000)
-    place = text.clean(place, label="地点", max_length=200)
-    name = text.clean(name, label="姓名", max_length=50)
+    summary = text.clean(summary, label=_("request summary"), max_length=200)
+    detail = text.clean(detail, label=_("request text"), max_length=20000)
+    place = text.clean(place, label=_("place"), max_length=200)
+    name = text.clean(name, label=_("citizen's name"), max_length=50)
     phone = text.check_phone(phone)
     with transaction.atomic():
         request = _lock_pending(request)
@@ -316,9 +343,13 @@ def online_request_accept(
         )
         _contact_notice(
             request,
-            f"12345热线：诉求已受理，工单编号 {ticket.number}",
-            f"您的诉求（受理编号 {request.number}）已受理，工单编号 {ticket.number}。"
-            "可凭工单编号和手机号码查询办理进度。",
+            _("12345 hotline: request accepted, ticket number %(number)s")
+            % {"number": ticket.number},
+            _(
+                "Your request (request number %(request)s) has been accepted, ticket number "
+                "%(number)s. You can check its progress with the ticket number and your phone."
+            )
+            % {"request": request.number, "number": ticket.number},
             key=f"online:{request.pk}:accepted",
         )
         _report_transfer(request, "accepted", number=ticket.number)
@@ -332,7 +363,7 @@ def online_request_merge(
     accepted for being a repeat, linked to the earlier ticket, whose progress the citizen
     is told (R-IN-4, ZS 13)."""
     require(actor, Capability.INTAKE)
-    note = text.clean(note, label="说明", max_length=500)
+    note = text.clean(note, label=_("review note"), max_length=500)
     with transaction.atomic():
         request = _lock_pending(request)
         contact = _contact(request, "")
@@ -370,12 +401,24 @@ def online_request_merge(
         )
         _contact_notice(
             request,
-            f"12345热线：您的诉求已并入工单 {into.number}",
-            f"您的诉求（受理编号 {request.number}）与工单 {into.number} 反映的事项相同，"
-            f"已并入该工单办理，当前状态：{into.get_status_display()}。",
+            _("12345 hotline: your request joins ticket %(number)s") % {"number": into.number},
+            _(
+                "Your request (request number %(request)s) is about the same matter as ticket "
+                "%(number)s and is handled with it; now: %(state)s."
+            )
+            % {
+                "request": request.number,
+                "number": into.number,
+                "state": into.get_status_display(),
+            },
             key=f"online:{request.pk}:merged",
         )
-        _report_transfer(request, "accepted", number=into.number, result="与已有工单合并办理")
+        _report_transfer(
+            request,
+            "accepted",
+            number=into.number,
+            result=_("Handled together with an existing ticket"),
+        )
     return ticket
 
 
@@ -385,9 +428,9 @@ def online_request_decline(
     """Not accepted, with the reason the citizen is told (R-IN-4, ZS 14); `code` adds the
     guidance of one of the intake's reasons (emergency, other city, ...)."""
     require(actor, Capability.INTAKE)
-    reason = text.clean(reason, label="不予受理的理由", max_length=500, required=True)
+    reason = text.clean(reason, label=_("reason for not accepting"), max_length=500, required=True)
     if code and code not in DeclineReason.values:
-        raise DomainError("未知的不予受理原因", code="invalid_reason")
+        raise DomainError(_("Unknown reason for not accepting"), code="invalid_reason")
     guidance = DECLINE_GUIDANCE.get(code, "")
     with transaction.atomic():
         request = _lock_pending(request)
@@ -405,8 +448,9 @@ def online_request_decline(
         )
         _contact_notice(
             request,
-            "12345热线：诉求未予受理",
-            f"您的诉求（受理编号 {request.number}）未予受理。理由：{reason}"
+            _("12345 hotline: request not accepted"),
+            _("Your request (request number %(request)s) was not accepted. Reason: %(reason)s")
+            % {"request": request.number, "reason": reason}
             + (f" {guidance}" if guidance else ""),
             key=f"online:{request.pk}:declined",
         )
@@ -424,7 +468,7 @@ def channel_robot():
 
     robot, made = User.objects.get_or_create(
         username=ROBOT,
-        defaults={"role": Role.VISITOR, "full_name": "渠道自动处理", "is_active": True},
+        defaults={"role": Role.VISITOR, "full_name": _("Channels (automatic)"), "is_active": True},
     )
     if made:
         robot.set_unusable_password()
@@ -443,7 +487,10 @@ def _check_aes_key(key: str) -> str:
     except (binascii.Error, ValueError):
         ok = False
     if not ok:
-        raise DomainError("EncodingAESKey 应为微信公众平台生成的 43 位字符", code="invalid_aes_key")
+        raise DomainError(
+            _("The EncodingAESKey must be the 43 characters made by the WeChat platform"),
+            code="invalid_aes_key",
+        )
     return key
 
 
@@ -461,10 +508,10 @@ def channel_configure(
     None keeps what is set (an empty key field on the page keeps the stored key)."""
     require(actor, Capability.MANAGE)
     if channel not in Channel.values:
-        raise DomainError("未知的受理渠道", code="invalid_channel")
-    closed_message = text.clean(closed_message, label="关闭提示", max_length=200)
+        raise DomainError(_("Unknown channel"), code="invalid_channel")
+    closed_message = text.clean(closed_message, label=_("message when closed"), max_length=200)
     if message_security is not None and message_security not in MessageSecurity.values:
-        raise DomainError("未知的消息加解密方式", code="invalid_security")
+        raise DomainError(_("Unknown message security"), code="invalid_security")
     if aes_key:
         aes_key = _check_aes_key(aes_key)
     with transaction.atomic():
@@ -476,9 +523,13 @@ def channel_configure(
             config.aes_key = aes_key
         if config.message_security != MessageSecurity.PLAIN:
             if channel != Channel.WECHAT:
-                raise DomainError("只有微信渠道可以设置消息加解密", code="invalid_security")
+                raise DomainError(
+                    _("Only the WeChat channel has message security"), code="invalid_security"
+                )
             if not config.aes_key:
-                raise DomainError("兼容模式和安全模式需要填写 EncodingAESKey", code="no_aes_key")
+                raise DomainError(
+                    _("Compatible and safe modes need the EncodingAESKey"), code="no_aes_key"
+                )
         config.updated_by, config.updated_at = actor, clock.now()
         config.save()
         audit(
