@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.channels import progress, text
@@ -49,11 +50,13 @@ def open311_key_issue(*, actor, name: str) -> tuple[Open311App, str]:
     """Issue an app's key: returned once, stored as its SHA-256 only."""
     if actor is not None:  # None: the `hotline open311-key` command run on the server
         require(actor, Capability.MANAGE)
-    name = text.clean(name, label="应用名称", max_length=100, required=True)
+    name = text.clean(name, label=_("app name"), max_length=100, required=True)
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         if Open311App.objects.filter(name=name).exists():
-            raise DomainError(f"应用「{name}」已有密钥", code="exists")
+            raise DomainError(
+                _("The app “%(name)s” already has a key") % {"name": name}, code="exists"
+            )
         app = Open311App.objects.create(
             name=name, key_hash=key_hash(key), key_prefix=key[:6], created_by=actor
         )
@@ -153,7 +156,7 @@ def request_post(*, app: Open311App, data: dict[str, str]) -> dict[str, Any]:
         raise Open311Error(400, exc.message) from None
     return {
         "service_request_id": online.number,
-        "service_notice": "已收到，热线审核受理后转交承办单位办理",
+        "service_notice": _("Received; once the hotline accepts it, it goes to the unit in charge"),
         "account_id": None,
     }
 
