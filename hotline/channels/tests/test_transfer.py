@@ -169,3 +169,14 @@ def test_transfer_out_sends_public_files_never_evidence(partner, flow, users):
     assert [(f["name"], f["content_type"]) for f in files] == [("photo.png", "image/png")]
     assert files[0]["data"] == _b64(PNG)
     assert "evidence" not in json.dumps(body)
+
+
+def test_a_mail_only_citizen_can_be_transferred_in(call, users):
+    """ZS 24: the partner's citizen may have only an e-mail address (issue 13)."""
+    assert call({**MATTER, "id": "T9", "phone": "", "email": "wang@example.org"}).status_code == 200
+    request = OnlineRequest.objects.get()
+    ticket = services.online_request_accept(
+        actor=users["operator"], request=request, kind="complaint"
+    )
+    assert (ticket.citizen.phone, ticket.citizen.email) == ("", "wang@example.org")
+    assert transfers.public_content(ticket)["email"] == "wang@example.org"
