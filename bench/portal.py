@@ -2,7 +2,7 @@
 60 s against `hotline serve` on 127.0.0.1, driven by locust. Goal: p95 < 200 ms, no errors.
 
     .venv/bin/python bench/portal.py [--seconds 60] [--trackers 200] [--submitters 20]
-        [--port 8701] [--workers 2]
+        [--port 8701] [--workers 2 x cores + 1, as `hotline serve`]
 
 A temporary HOTLINE_DATA_DIR (SQLite) or DATABASE_URL holds the demo city plus one ticket
 per tracker (half dispatched). Submitters use sessions whose phone is already proved
@@ -94,7 +94,7 @@ def main() -> None:
     parser.add_argument("--trackers", type=int, default=200)
     parser.add_argument("--submitters", type=int, default=20)
     parser.add_argument("--port", type=int, default=8701)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="hotline-bench-portal-"))
     env = _env(str(work / "data"))

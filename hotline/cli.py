@@ -67,7 +67,10 @@ def _serve(args: list[str]) -> None:
 
     parser = argparse.ArgumentParser(prog="hotline serve")
     parser.add_argument("--bind", default=os.environ.get("HOTLINE_BIND", "127.0.0.1:8000"))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("HOTLINE_WORKERS", "2")))
+    # gunicorn's own advice: (2 x cores) + 1 sync workers, so one waiting on the database
+    # or the disk does not leave a core idle (bench/portal.py measured it, issue 13).
+    workers = os.environ.get("HOTLINE_WORKERS") or str(2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=int(workers))
     # Threads per worker (gunicorn gthread): a request waiting for the database leaves
     # the worker to another (bench/README.md, intake throughput).
     parser.add_argument("--threads", type=int, default=int(os.environ.get("HOTLINE_THREADS", "1")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hotline.channels.models import MessageSecurity
 from hotline.tickets.models import KIND_CHOICES, URGENCY_CHOICES, DeclineReason
 
 
@@ -47,3 +48,8 @@ class DeclineForm(forms.Form):
 class ChannelForm(forms.Form):
     open = forms.BooleanField(label=_("Taking requests"), required=False)
     closed_message = forms.CharField(label=_("Message when closed"), max_length=200, required=False)
+    # WeChat only (消息加解密); an empty key keeps the stored one.
+    message_security = forms.ChoiceField(
+        label=_("Message security"), choices=MessageSecurity.choices, required=False
+    )
+    aes_key = forms.CharField(label=_("EncodingAESKey"), max_length=43, required=False)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 from imap_tools import MailBox, MailBoxUnencrypted, MailMessage
 
 from hotline.channels import services, text
@@ -85,18 +86,34 @@ def _parts(msg: MailMessage) -> tuple[list[ContentFile], list[dict]]:
     files: list[ContentFile] = []
     dropped: list[dict] = []
     for defect in getattr(msg.obj, "defects", []):
-        dropped.append({"name": "MIME", "reason": f"邮件结构有误（{type(defect).__name__}）"})
+        dropped.append(
+            {
+                "name": "MIME",
+                "reason": _("The mail's structure is broken (%(defect)s)")
+                % {"defect": type(defect).__name__},
+            }
+        )
     limit = settings.HOTLINE_UPLOAD_MAX_BYTES
     for index, att in enumerate(msg.attachments, start=1):
-        name = text.scrub(att.filename or f"附件{index}")
+        name = text.scrub(att.filename or _("attachment %(index)s") % {"index": index})
         try:
             payload = att.payload
         except Exception as exc:  # a part the decoder cannot read: drop it, keep the mail
-            dropped.append({"name": name, "reason": f"附件无法解码（{type(exc).__name__}）"})
+            dropped.append(
+                {
+                    "name": name,
+                    "reason": _("The attachment could not be decoded (%(error)s)")
+                    % {"error": type(exc).__name__},
+                }
+            )
             continue
         if len(payload) > limit:
             dropped.append(
-                {"name": name, "reason": f"附件超过 {limit // (1024 * 1024)} MB 的大小限制"}
+                {
+                    "name": name,
+                    "reason": _("The attachment is larger than the %(limit)s MB limit")
+                    % {"limit": limit // (1024 * 1024)},
+                }
             )
             continue
         files.append(ContentFile(payload, name=name))
@@ -111,14 +128,15 @@ def mail_to_request(msg: MailMessage):
     if len(subject) > 200:
         body, subject = f"{subject}\n\n{body}", subject[:200]
     if len(body) > BODY_MAX:
-        dropped.append({"name": "正文", "reason": f"正文超过 {BODY_MAX} 字，超出部分未保存"})
+        reason = _("The text is longer than %(limit)s characters; the rest was not kept")
+        dropped.append({"name": _("body"), "reason": reason % {"limit": BODY_MAX}})
         body = body[:BODY_MAX]
     sender = msg.from_values
     return services.online_request_create(
         channel=Channel.MAILBOX,
         external_id=_message_key(msg),
         subject=subject,
-        body=body or "（邮件无正文）",
+        body=body or _("(the mail has no text)"),
         name=text.scrub(sender.name if sender else "")[:50],
         email=sender.email if sender else "",
         reply_channel="email",

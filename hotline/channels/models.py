@@ -136,8 +136,17 @@ class OnlineAttachment(models.Model):
         return self.name
 
 
+class MessageSecurity(models.TextChoices):
+    """WeChat's three message modes (明文 / 兼容 / 安全模式, 消息加解密)."""
+
+    PLAIN = "plain", _("Plain text")
+    COMPATIBLE = "compatible", _("Compatible (plain or encrypted)")
+    SAFE = "safe", _("Safe (encrypted only)")
+
+
 class ChannelConfig(models.Model):
-    """Whether a channel takes requests (R-IN-1: LX opens phone and mailbox only)."""
+    """Whether a channel takes requests (R-IN-1: LX opens phone and mailbox only), and
+    for WeChat how its messages are protected (消息加解密 with the EncodingAESKey)."""
 
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, unique=True)
     open = models.BooleanField(_("open"), default=True)
@@ -146,6 +155,18 @@ class ChannelConfig(models.Model):
         max_length=200,
         blank=True,
         help_text=_("What a closed channel answers; a standard sentence when empty"),
+    )
+    message_security = models.CharField(
+        _("message security"),
+        max_length=10,
+        choices=MessageSecurity.choices,
+        default=MessageSecurity.PLAIN,
+    )
+    aes_key = models.CharField(
+        _("EncodingAESKey"),
+        max_length=43,
+        blank=True,
+        help_text=_("The 43 characters set on the WeChat platform for encrypted messages"),
     )
     updated_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hotline.channels.models import ChannelConfig, OnlineRequest
+from django.utils.translation import gettext_lazy as _
+
+from hotline.channels.models import ChannelConfig, MessageSecurity, OnlineRequest
 from hotline.core import clock
 from hotline.tickets.models import Channel
 
-CLOSED_TEXT = "该受理渠道暂未开放，请拨打 12345 热线电话反映。"
+CLOSED_TEXT = _("This channel is not open yet; please call the 12345 hotline.")
 
 
 def channel_is_open(channel: str) -> bool:
@@ -19,7 +21,13 @@ def channel_is_open(channel: str) -> bool:
 
 def channel_closed_message(channel: str) -> str:
     row = ChannelConfig.objects.filter(channel=channel).first()
-    return (row.closed_message if row else "") or CLOSED_TEXT
+    return (row.closed_message if row else "") or str(CLOSED_TEXT)
+
+
+def wechat_security() -> tuple[str, str]:
+    """WeChat's message mode (plain / compatible / safe) and its EncodingAESKey."""
+    row = ChannelConfig.objects.filter(channel=Channel.WECHAT).first()
+    return (row.message_security, row.aes_key) if row else (MessageSecurity.PLAIN, "")
 
 
 def channel_settings() -> list[dict]:

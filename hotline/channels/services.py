@@ -18,10 +18,18 @@ from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.channels import text
-from hotline.channels.models import ChannelConfig, OnlineAttachment, OnlineRequest, ReplyChannel
+
+# Settings and the robot account live in channels.config; still importable from here.
+from hotline.channels.config import ROBOT, channel_configure, channel_robot  # noqa: F401
+from hotline.channels.models import (
+    OnlineAttachment,
+    OnlineRequest,
+    ReplyChannel,
+)
 from hotline.channels.selectors import channel_closed_message, channel_is_open
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
@@ -56,9 +64,14 @@ def _check_files(files: Iterable[Any]) -> tuple[list[tuple[Any, str]], list[dict
     kept: list[tuple[Any, str]] = []
     dropped: list[dict] = []
     for upload in files:
-        name = text.scrub(str(getattr(upload, "name", "") or "附件"))[:200]
+        name = text.scrub(str(getattr(upload, "name", "") or _("attachment")))[:200]
         if len(kept) >= MAX_FILES:
-            dropped.append({"name": name, "reason": f"附件超过 {MAX_FILES} 个"})
+            dropped.append(
+                {
+                    "name": name,
+                    "reason": _("more than %(count)s attachments") % {"count": MAX_FILES},
+                }
+            )
             continue
         try:
             head = upload.read(16)
@@ -124,25 +137,33 @@ def online_request_create(
     mail, message or partner transfer offered again returns the request already stored
     (`was_created` False) and tells nobody twice. A closed channel is refused (R-IN-1)."""
     if channel not in ONLINE_CHANNELS:
-        raise DomainError("未知的受理渠道", code="invalid_channel")
+        raise DomainError(_("Unknown channel"), code="invalid_channel")
     if not channel_is_open(channel):
         raise DomainError(channel_closed_message(channel), code="channel_closed")
-    subject = text.clean(subject, label="标题", max_length=200)
-    body = text.clean(body, label="诉求内容", max_length=20000)
+    subject = text.clean(subject, label=_("title"), max_length=200)
+    body = text.clean(body, label=_("request text"), max_length=20000)
     if not body and not subject:
-        raise DomainError("请填写诉求内容", code="required")
-    place = text.clean(place, label="地点", max_length=200)
-    name = text.clean(name, label="姓名", max_length=50)
+        raise DomainError(
+            _("Please fill in %(label)s") % {"label": _("request text")}, code="required"
+        )
+    place = text.clean(place, label=_("place"), max_length=200)
+    name = text.clean(name, label=_("citizen's name"), max_length=50)
     phone = text.check_phone(phone)
     email = text.check_email(email)
-    wechat_openid = text.clean(wechat_openid, label="微信用户", max_length=64)
-    external_id = text.clean(external_id, label="外部编号", max_length=250)
+    wechat_openid = text.clean(wechat_openid, label=_("WeChat user"), max_length=64)
+    external_id = text.clean(external_id, label=_("external number"), max_length=250)
     if kind and kind not in {k.value for k in Kind}:
-        raise DomainError("未知的诉求类型", code="invalid_kind")
+        raise DomainError(_("Unknown kind of request"), code="invalid_kind")
     if reply_channel and reply_channel not in ReplyChannel.values:
-        raise DomainError("未知的答复方式", code="invalid_reply_channel")
+        raise DomainError(_("Unknown way to reply"), code="invalid_reply_channel")
     if not (phone or email or wechat_openid):
-        raise DomainError("请留下手机号码或电子邮箱，以便告知办理结果", code="no_contact")
+        raise DomainError(
+            _(
+                "Please leave a mobile number or an e-mail address so that we can tell you "
+                "the result"
+            ),
+            code="no_contact",
+        )
     if external_id:
         existing = OnlineRequest.objects.filter(channel=channel, external_id=external_id).first()
         if existing is not None:
@@ -192,9 +213,13 @@ def online_request_create(
             )
             _contact_notice(
                 request,
-                "12345热线：已收到您的诉求",
-                f"您的诉求（{request.subject}）已收到，受理编号 {request.number}。"
-                "热线将尽快审核受理，受理后告知工单编号。",
+                _("12345 hotline: we have your request"),
+                _(
+                    "Your request (%(subject)s) has been received, request number %(number)s. "
+                    "The hotline will review it soon and tell you the ticket number once it is "
+                    "accepted."
+                )
+                % {"subject": request.subject, "number": request.number},
                 key=f"online:{request.pk}:received",
             )
     except IntegrityError:
@@ -219,19 +244,30 @@ def _report_transfer(request: OnlineRequest, state: str, **detail: str) -> None:
 def _lock_pending(request: OnlineRequest) -> OnlineRequest:
     locked = OnlineRequest.objects.select_for_update().get(pk=request.pk)
     if locked.state != OnlineRequest.State.PENDING:
-        raise Conflict(f"该诉求已{locked.get_state_display()}，不能重复审核")
+        raise Conflict(
+            _("This request is already %(state)s and cannot be reviewed again")
+            % {"state": locked.get_state_display()}
+        )
     return locked
 
 
-def _contact(request: OnlineRequest, phone: str) -> str:
-    """The citizen's contact on the ticket: the phone, else the e-mail or WeChat user when
-    it fits the citizen's phone column (the operator can type a phone instead)."""
-    if phone:
-        return phone
-    for candidate in (request.phone, request.email, f"wx:{request.wechat_openid}"):
-        if candidate and candidate != "wx:" and len(candidate) <= 32:
-            return candidate
-    raise DomainError("该诉求没有可记录的联系方式，请填写手机号码后受理", code="no_contact")
+def _contact(request: OnlineRequest, phone: str) -> dict[str, str]:
+    """The citizen's contact on the ticket, each in its own field: the phone (the
+    operator's, else the request's), the e-mail and the WeChat follower (issue 13)."""
+    contact = {
+        "phone": phone or request.phone,
+        "email": request.email,
+        "wechat_openid": request.wechat_openid,
+    }
+    if not any(contact.values()):
+        raise DomainError(
+            _(
+                "This request has no contact that can be recorded; fill in a mobile number "
+                "to accept it"
+            ),
+            code="no_contact",
+        )
+    return contact
 
 
 def _files_to_ticket(actor, request: OnlineRequest, ticket: Ticket) -> None:
@@ -258,13 +294,14 @@ def online_request_accept(
 ) -> Ticket:
     """Accept into a ticket, as is or with the operator's edits (受理审核, R-IN-1)."""
     require(actor, Capability.INTAKE)
-    summary = text.clean(summary, label="诉求摘要", max_length=200)
-    detail = text.clean(detail, label="诉求内容", max_length=20000)
-    place = text.clean(place, label="地点", max_length=200)
-    name = text.clean(name, label="姓名", max_length=50)
+    summary = text.clean(summary, label=_("request summary"), max_length=200)
+    detail = text.clean(detail, label=_("request text"), max_length=20000)
+    place = text.clean(place, label=_("place"), max_length=200)
+    name = text.clean(name, label=_("citizen's name"), max_length=50)
     phone = text.check_phone(phone)
     with transaction.atomic():
         request = _lock_pending(request)
+        contact = _contact(request, phone)
         edits = {
             field: value
             for field, value in (
@@ -277,7 +314,9 @@ def online_request_accept(
         }
         ticket = ticket_create(
             actor=actor,
-            phone=_contact(request, phone),
+            phone=contact["phone"],
+            email=contact["email"],
+            wechat_openid=contact["wechat_openid"],
             name=name or request.name,
             summary=summary or request.subject,
             detail=detail or request.body,
@@ -305,9 +344,13 @@ def online_request_accept(
         )
         _contact_notice(
             request,
-            f"12345热线：诉求已受理，工单编号 {ticket.number}",
-            f"您的诉求（受理编号 {request.number}）已受理，工单编号 {ticket.number}。"
-            "可凭工单编号和手机号码查询办理进度。",
+            _("12345 hotline: request accepted, ticket number %(number)s")
+            % {"number": ticket.number},
+            _(
+                "Your request (request number %(request)s) has been accepted, ticket number "
+                "%(number)s. You can check its progress with the ticket number and your phone."
+            )
+            % {"request": request.number, "number": ticket.number},
             key=f"online:{request.pk}:accepted",
         )
         _report_transfer(request, "accepted", number=ticket.number)
@@ -321,12 +364,15 @@ def online_request_merge(
     accepted for being a repeat, linked to the earlier ticket, whose progress the citizen
     is told (R-IN-4, ZS 13)."""
     require(actor, Capability.INTAKE)
-    note = text.clean(note, label="说明", max_length=500)
+    note = text.clean(note, label=_("review note"), max_length=500)
     with transaction.atomic():
         request = _lock_pending(request)
+        contact = _contact(request, "")
         ticket = ticket_create(
             actor=actor,
-            phone=_contact(request, ""),
+            phone=contact["phone"],
+            email=contact["email"],
+            wechat_openid=contact["wechat_openid"],
             name=request.name,
             summary=request.subject,
             detail=request.body,
@@ -356,12 +402,24 @@ def online_request_merge(
         )
         _contact_notice(
             request,
-            f"12345热线：您的诉求已并入工单 {into.number}",
-            f"您的诉求（受理编号 {request.number}）与工单 {into.number} 反映的事项相同，"
-            f"已并入该工单办理，当前状态：{into.get_status_display()}。",
+            _("12345 hotline: your request joins ticket %(number)s") % {"number": into.number},
+            _(
+                "Your request (request number %(request)s) is about the same matter as ticket "
+                "%(number)s and is handled with it; now: %(state)s."
+            )
+            % {
+                "request": request.number,
+                "number": into.number,
+                "state": into.get_status_display(),
+            },
             key=f"online:{request.pk}:merged",
         )
-        _report_transfer(request, "accepted", number=into.number, result="与已有工单合并办理")
+        _report_transfer(
+            request,
+            "accepted",
+            number=into.number,
+            result=_("Handled together with an existing ticket"),
+        )
     return ticket
 
 
@@ -371,9 +429,9 @@ def online_request_decline(
     """Not accepted, with the reason the citizen is told (R-IN-4, ZS 14); `code` adds the
     guidance of one of the intake's reasons (emergency, other city, ...)."""
     require(actor, Capability.INTAKE)
-    reason = text.clean(reason, label="不予受理的理由", max_length=500, required=True)
+    reason = text.clean(reason, label=_("reason for not accepting"), max_length=500, required=True)
     if code and code not in DeclineReason.values:
-        raise DomainError("未知的不予受理原因", code="invalid_reason")
+        raise DomainError(_("Unknown reason for not accepting"), code="invalid_reason")
     guidance = DECLINE_GUIDANCE.get(code, "")
     with transaction.atomic():
         request = _lock_pending(request)
@@ -391,51 +449,11 @@ def online_request_decline(
         )
         _contact_notice(
             request,
-            "12345热线：诉求未予受理",
-            f"您的诉求（受理编号 {request.number}）未予受理。理由：{reason}"
+            _("12345 hotline: request not accepted"),
+            _("Your request (request number %(request)s) was not accepted. Reason: %(reason)s")
+            % {"request": request.number, "reason": reason}
             + (f" {guidance}" if guidance else ""),
             key=f"online:{request.pk}:declined",
         )
         _report_transfer(request, "declined", result=reason)
     return request
-
-
-ROBOT = "channels-robot"
-
-
-def channel_robot():
-    """The account the channels act as when a citizen records something themselves (a
-    visit answered by SMS): a visitor without a password, named in the event log."""
-    from hotline.accounts.models import Role, User
-
-    robot, made = User.objects.get_or_create(
-        username=ROBOT,
-        defaults={"role": Role.VISITOR, "full_name": "渠道自动处理", "is_active": True},
-    )
-    if made:
-        robot.set_unusable_password()
-        robot.save(update_fields=["password"])
-    return robot
-
-
-def channel_configure(
-    *, actor, channel: str, open: bool, closed_message: str = ""
-) -> ChannelConfig:
-    """Open or close a channel (R-IN-1: the set of open channels is configuration)."""
-    require(actor, Capability.MANAGE)
-    if channel not in Channel.values:
-        raise DomainError("未知的受理渠道", code="invalid_channel")
-    closed_message = text.clean(closed_message, label="关闭提示", max_length=200)
-    with transaction.atomic():
-        config, _ = ChannelConfig.objects.select_for_update().get_or_create(channel=channel)
-        config.open, config.closed_message = bool(open), closed_message
-        config.updated_by, config.updated_at = actor, clock.now()
-        config.save()
-        audit(
-            kind="channel_configured",
-            actor=actor,
-            object_type="channel",
-            object_id=channel,
-            open=config.open,
-        )
-    return config

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from hotline.channels import progress, services, text
 from hotline.channels.models import OnlineRequest, SmsVisit
@@ -27,15 +29,21 @@ SCORES = {
     "2": Visit.Satisfaction.BASIC,
     "3": Visit.Satisfaction.UNSATISFIED,
 }
-NO_MATCH = "号码与工单不匹配。请核对工单编号，并用提交诉求时的手机号码查询。"
-VISIT_QUESTION = "请回复数字评价办理结果：1 满意，2 基本满意，3 不满意。"
+NO_MATCH = _l(
+    "Number and phone do not match. Check the ticket number and ask from the phone you "
+    "gave with your request."
+)
+VISIT_QUESTION = _l(
+    "Please reply with a digit to rate the result: 1 satisfied, 2 fairly satisfied, "
+    "3 not satisfied."
+)
 
 
 def _reply(phone: str, body: str, *, message_id: str) -> None:
     notify(
         channel=NotifyChannel.SMS,
         address=phone,
-        subject="12345热线",
+        subject=_("12345 hotline"),
         body=body,
         key=f"sms-reply:{message_id}",
     )
@@ -49,12 +57,21 @@ def _progress(phone: str, number: str) -> str:
         return progress.progress_text(ticket)
     request = OnlineRequest.objects.filter(number__iexact=number, phone=phone).first()
     if request is None:
-        return NO_MATCH
+        return str(NO_MATCH)
     if request.ticket is not None and request.state == OnlineRequest.State.ACCEPTED:
         return progress.progress_text(request.ticket)
     state = request.get_state_display()
-    reason = f"理由：{request.decline_reason}" if request.decline_reason else ""
-    return f"受理编号 {request.number}（{request.subject[:30]}）：{state}。{reason}"
+    reason = (
+        _("Reason: %(reason)s") % {"reason": request.decline_reason}
+        if request.decline_reason
+        else ""
+    )
+    return _("Request %(number)s (%(subject)s): %(state)s. %(reason)s") % {
+        "number": request.number,
+        "subject": request.subject[:30],
+        "state": state,
+        "reason": reason,
+    }
 
 
 def _visit(phone: str, digit: str, raw: str) -> str | None:
@@ -75,17 +92,17 @@ def _visit(phone: str, digit: str, raw: str) -> str | None:
         satisfaction=satisfaction,
         resolved=satisfaction != Visit.Satisfaction.UNSATISFIED,
         channel=Visit.Channel.SMS,
-        note=f"短信回复：{raw}",
+        note=_("SMS reply: %(text)s") % {"text": raw},
     )
     invite.answered_at, invite.answer = clock.now(), raw
     invite.save(update_fields=["answered_at", "answer"])
-    return f"感谢您对工单 {invite.ticket.number} 的评价。"
+    return _("Thank you for rating ticket %(number)s.") % {"number": invite.ticket.number}
 
 
 def handle(*, message_id: str, phone: object, body: object) -> dict:
     """One inbound SMS, in one transaction; returns what was done for the gateway."""
     phone = text.check_phone(phone, required=True)
-    body = text.clean(body, label="短信内容", max_length=1000, required=True)
+    body = text.clean(body, label=_("SMS text"), max_length=1000, required=True)
     with transaction.atomic():
         query = QUERY.match(body)
         if query:
@@ -116,7 +133,7 @@ def invite_visit(*, ticket: Ticket, phone: str, key: str, lead: str = "") -> Non
     notify(
         channel=NotifyChannel.SMS,
         address=phone,
-        subject="12345热线回访",
+        subject=_("12345 hotline visit"),
         body=f"{lead}{VISIT_QUESTION}",
         ticket=ticket,
         key=key,

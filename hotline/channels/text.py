@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from hotline.core.errors import DomainError
 
 # NUL and the C0 controls other than tab, line feed and carriage return; lone surrogates
@@ -22,14 +24,22 @@ def clean(value: object, *, label: str, max_length: int, required: bool = False)
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise DomainError(f"{label}应为文字", code="invalid_type")
+        raise DomainError(_("%(label)s must be text") % {"label": label}, code="invalid_type")
     if _BAD.search(value):
-        raise DomainError(f"{label}含有无效字符（控制字符或无效编码）", code="invalid_encoding")
+        raise DomainError(
+            _("%(label)s has invalid characters (control characters or a bad encoding)")
+            % {"label": label},
+            code="invalid_encoding",
+        )
     value = value.strip()
     if required and not value:
-        raise DomainError(f"请填写{label}", code="required")
+        raise DomainError(_("Please fill in %(label)s") % {"label": label}, code="required")
     if len(value) > max_length:
-        raise DomainError(f"{label}过长（{len(value)} 字，最多 {max_length} 字）", code="too_long")
+        raise DomainError(
+            _("%(label)s is too long (%(length)s characters, at most %(limit)s)")
+            % {"label": label, "length": len(value), "limit": max_length},
+            code="too_long",
+        )
     return value
 
 
@@ -40,14 +50,14 @@ def scrub(value: str) -> str:
 
 
 def check_phone(value: object, *, required: bool = False) -> str:
-    value = clean(value, label="手机号码", max_length=32, required=required)
+    value = clean(value, label=_("mobile phone"), max_length=32, required=required)
     if value and not PHONE.match(value):
-        raise DomainError("手机号码格式不正确", code="invalid_phone")
+        raise DomainError(_("The mobile phone number is not valid"), code="invalid_phone")
     return value
 
 
 def check_email(value: object) -> str:
-    value = clean(value, label="电子邮箱", max_length=254)
+    value = clean(value, label=_("e-mail address"), max_length=254)
     if value and not EMAIL.match(value):
-        raise DomainError("电子邮箱格式不正确", code="invalid_email")
+        raise DomainError(_("The e-mail address is not valid"), code="invalid_email")
     return value

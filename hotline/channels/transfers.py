@@ -14,15 +14,21 @@ with retries, so a partner that is down loses nothing.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from hotline.accounts.permissions import Capability, can
 from hotline.channels import services, text, webhooks
@@ -30,22 +36,25 @@ from hotline.channels.models import OnlineRequest, Partner, PartnerCall, Transfe
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
-from hotline.tickets.models import Channel, Ticket
-from hotline.tickets.services import ticket_annotate
+from hotline.tickets.models import Attachment, Channel, Ticket
+from hotline.tickets.services import attachment_add, ticket_annotate
 
 log = logging.getLogger(__name__)
+FILES = "attachment_ids"  # in a queued payload: expanded to "attachments" when sent
+MAX_FILES = 10
+MAX_FILE_BYTES = 7 * 1024 * 1024  # per message, before base64 (fits the 10 MB body limit)
 PARTNER_HEADER = "X-Hotline-Partner"
 MAX_ATTEMPTS = 8
 CLAIM = timedelta(minutes=5)
-STATUS_WORDS: dict[str, str] = {
-    Transfer.State.ACCEPTED: "已受理",
-    Transfer.State.DECLINED: "不予受理",
-    Transfer.State.COMPLETED: "已办结",
+STATUS_WORDS: dict[str, Any] = {
+    Transfer.State.ACCEPTED: _l("accepted it"),
+    Transfer.State.DECLINED: _l("did not accept it"),
+    Transfer.State.COMPLETED: _l("completed it"),
 }
 
 
 def _call(partner: Partner, path: str, payload: dict, key: str) -> PartnerCall:
-    call, _ = PartnerCall.objects.get_or_create(
+    call, _made = PartnerCall.objects.get_or_create(
         key=key, defaults={"partner": partner, "path": path, "payload": payload}
     )
     return call
@@ -61,18 +70,68 @@ def public_content(ticket: Ticket) -> dict:
         "address": ticket.address,
         "name": ticket.citizen.name,
         "phone": ticket.citizen.phone,
+        "email": ticket.citizen.email,
         "confidential": ticket.confidential,
         "received_at": ticket.received_at.isoformat(),
+        FILES: public_files(ticket),
     }
+
+
+def public_files(ticket: Ticket, *, skip: frozenset[tuple[str, int]] = frozenset()) -> list[int]:
+    """The ticket's files a partner may have: never complaint evidence (KM 19), at most
+    MAX_FILES and MAX_FILE_BYTES in all; `skip` leaves out (name, size) already theirs."""
+    chosen: list[int] = []
+    total = 0
+    for pk, name, size in ticket.attachments.filter(evidence=False).values_list(
+        "pk", "name", "size"
+    ):
+        if (name, size) in skip or len(chosen) >= MAX_FILES or total + size > MAX_FILE_BYTES:
+            continue
+        chosen.append(pk)
+        total += size
+    return chosen
+
+
+def _expand_files(payload: dict) -> dict:
+    """At delivery: the listed attachments' bytes, base64 in the JSON body."""
+    ids = payload.get(FILES) or []
+    if not ids:
+        return payload
+    files = []
+    for part in Attachment.objects.filter(pk__in=ids, evidence=False).order_by("pk"):
+        with part.file.open("rb") as handle:
+            data = base64.b64encode(handle.read()).decode("ascii")
+        files.append({"name": part.name, "content_type": part.content_type, "data": data})
+    return {**{k: v for k, v in payload.items() if k != FILES}, "attachments": files}
+
+
+def received_files(data: dict) -> tuple[list[ContentFile], list[dict]]:
+    """A partner's attachments as uploads (checked later like any upload), and the ones
+    that could not be read, with the reason."""
+    parts = data.get("attachments") or []
+    if not isinstance(parts, list):
+        raise DomainError(_("attachments must be a list"), code="invalid_type")
+    uploads: list[ContentFile] = []
+    dropped: list[dict] = []
+    for part in parts[: MAX_FILES * 2]:
+        name = text.scrub(str(part.get("name", "") if isinstance(part, dict) else ""))[:200]
+        try:
+            raw = base64.b64decode(str(part.get("data", "")), validate=True)
+        except (AttributeError, ValueError, binascii.Error):
+            reason = _("The attachment could not be read")
+            dropped.append({"name": name or _("attachment"), "reason": reason})
+            continue
+        uploads.append(ContentFile(raw, name=name or _("attachment")))
+    return uploads, dropped
 
 
 def transfer_out(*, actor, ticket: Ticket, partner: Partner, note: str = "") -> Transfer:
     """Send a matter of another city to that city's hotline (ZS 24)."""
     if not (can(actor, Capability.INTAKE) or can(actor, Capability.DISPATCH)):
-        raise PermissionDenied("只有话务员或派单员可以转办")
+        raise PermissionDenied(_("Only operators and dispatchers can transfer"))
     if not partner.active:
-        raise DomainError("该外地热线已停用")
-    note = text.clean(note, label="转办说明", max_length=500)
+        raise DomainError(_("This partner hotline is no longer active"))
+    note = text.clean(note, label=_("transfer note"), max_length=500)
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().select_related("citizen").get(pk=ticket.pk)
         if Transfer.objects.filter(
@@ -81,7 +140,7 @@ def transfer_out(*, actor, ticket: Ticket, partner: Partner, note: str = "") -> 
             partner=partner,
             state__in=[Transfer.State.SENT, Transfer.State.ACCEPTED],
         ).exists():
-            raise Conflict(f"该工单已转至{partner.name}")
+            raise Conflict(_("This ticket is already with %(partner)s") % {"partner": partner.name})
         made = Transfer.objects.create(
             direction=Transfer.Direction.OUT,
             partner=partner,
@@ -91,7 +150,11 @@ def transfer_out(*, actor, ticket: Ticket, partner: Partner, note: str = "") -> 
         payload = {"id": f"T{made.pk}", **public_content(ticket), "note": note}
         _call(partner, "transfers/", payload, key=f"transfer:{made.pk}")
         ticket_annotate(
-            actor=actor, ticket=ticket, text=f"已转至{partner.name}办理。{note}".strip()
+            actor=actor,
+            ticket=ticket,
+            text=(
+                _("Transferred to %(partner)s. %(note)s") % {"partner": partner.name, "note": note}
+            ).strip(),
         )
         audit(
             kind="transfer_out",
@@ -111,13 +174,17 @@ def report_back(*, request: OnlineRequest, state: str, number: str = "", result:
         return
     made.state, made.result, made.updated_at = state, result, clock.now()
     made.save(update_fields=["state", "result", "updated_at"])
-    payload = {
+    payload: dict[str, object] = {
         "id": f"S{made.pk}-{state}",
         "transfer": made.remote_id,
         "status": state,
         "number": number,
         "text": result,
     }
+    if state == Transfer.State.COMPLETED and request.ticket is not None:
+        # The result's public files go back; not the ones that came from the partner.
+        theirs = frozenset(request.attachments.values_list("name", "size"))
+        payload[FILES] = public_files(request.ticket, skip=theirs)
     _call(made.partner, "transfers/status/", payload, key=f"status:{made.pk}:{state}")
 
 
@@ -130,29 +197,34 @@ def _field(data: dict, name: str, label: str, limit: int, required: bool = False
 
 def transfer_receive(*, partner: Partner, data: dict) -> dict:
     """A transfer in: it waits in the online queue as channel "transfer"."""
-    remote_id = _field(data, "id", "转办编号", 64, required=True)
+    remote_id = _field(data, "id", _("transfer number"), 64, required=True)
     confidential = data.get("confidential", False)
     if not isinstance(confidential, bool):
-        raise DomainError("confidential 应为 true 或 false", code="invalid_type")
+        raise DomainError(_("confidential must be true or false"), code="invalid_type")
+    uploads, unreadable = received_files(data)
     request = services.online_request_create(
         channel=Channel.TRANSFER,
         external_id=f"{partner.code}:{remote_id}",
-        subject=_field(data, "summary", "诉求摘要", 200, required=True),
-        body=_field(data, "detail", "诉求内容", 20000) or _field(data, "summary", "摘要", 200),
-        place=_field(data, "address", "地点", 200),
-        name=_field(data, "name", "姓名", 50),
-        phone=_field(data, "phone", "手机号码", 32),
-        kind=_field(data, "kind", "诉求类型", 16),
+        subject=_field(data, "summary", _("request summary"), 200, required=True),
+        body=_field(data, "detail", _("request text"), 20000)
+        or _field(data, "summary", _("request summary"), 200),
+        place=_field(data, "address", _("place"), 200),
+        name=_field(data, "name", _("citizen's name"), 50),
+        phone=_field(data, "phone", _("mobile phone"), 32),
+        email=_field(data, "email", _("e-mail address"), 254),
+        kind=_field(data, "kind", _("kind of request"), 16),
         confidential=confidential,
+        files=uploads,
+        dropped=unreadable,
     )
-    made, _ = Transfer.objects.get_or_create(
+    made, _made = Transfer.objects.get_or_create(
         direction=Transfer.Direction.IN,
         partner=partner,
         remote_id=remote_id,
         defaults={
             "request": request,
             "state": Transfer.State.RECEIVED,
-            "remote_number": _field(data, "number", "原工单编号", 32),
+            "remote_number": _field(data, "number", _("partner's ticket number"), 32),
         },
     )
     return {"id": f"T{made.pk}", "number": request.number}
@@ -160,12 +232,12 @@ def transfer_receive(*, partner: Partner, data: dict) -> dict:
 
 def transfer_status_receive(*, partner: Partner, data: dict) -> dict:
     """The partner accepted, declined or completed a matter we sent: written on our ticket."""
-    ref = _field(data, "transfer", "转办编号", 64, required=True)
-    status = _field(data, "status", "状态", 16, required=True)
+    ref = _field(data, "transfer", _("transfer number"), 64, required=True)
+    status = _field(data, "status", _("state"), 16, required=True)
     if status not in STATUS_WORDS:
-        raise DomainError("未知的转办状态", code="invalid_status")
-    number = _field(data, "number", "工单编号", 32)
-    result = _field(data, "text", "办理结果", 20000)
+        raise DomainError(_("Unknown transfer state"), code="invalid_status")
+    number = _field(data, "number", _("ticket number"), 32)
+    result = _field(data, "text", _("handling result"), 20000)
     pk = ref[1:] if ref.startswith("T") else ""
     made = (
         Transfer.objects.select_for_update(of=("self",))
@@ -176,18 +248,33 @@ def transfer_status_receive(*, partner: Partner, data: dict) -> dict:
         .first()
     )
     if made is None or made.ticket is None:
-        raise DomainError("没有这个转办记录", code="not_found")
+        raise DomainError(_("No such transfer"), code="not_found")
     made.state, made.updated_at = status, clock.now()
     made.remote_number = number or made.remote_number
     made.result = result or made.result
     made.save(update_fields=["state", "updated_at", "remote_number", "result"])
-    line = f"{partner.name}{STATUS_WORDS[status]}"
+    line = _("%(partner)s %(state)s") % {"partner": partner.name, "state": STATUS_WORDS[status]}
     if made.remote_number:
-        line += f"（对方工单编号 {made.remote_number}）"
+        line += _(" (their ticket number %(number)s)") % {"number": made.remote_number}
     if result:
-        line += f"：{result}"
-    ticket_annotate(actor=services.channel_robot(), ticket=made.ticket, text=line)
-    return {"status": "ok"}
+        line += _(": %(result)s") % {"result": result}
+    robot = services.channel_robot()
+    ticket_annotate(actor=robot, ticket=made.ticket, text=line)
+    uploads, unreadable = received_files(data)
+    for upload in uploads:
+        try:
+            attachment_add(actor=robot, ticket=made.ticket, upload=upload)
+        except DomainError as exc:
+            unreadable.append({"name": upload.name, "reason": exc.message})
+    if unreadable:
+        dropped = "；".join(f"{d['name']}：{d['reason']}" for d in unreadable)
+        ticket_annotate(
+            actor=robot,
+            ticket=made.ticket,
+            text=_("Attachments from %(partner)s not kept (%(dropped)s)")
+            % {"partner": partner.name, "dropped": dropped},
+        )
+    return {"status": "ok", "attachments": len(uploads) - len(unreadable)}
 
 
 # --- delivering ---------------------------------------------------------------------------
@@ -232,7 +319,7 @@ def deliver_due(*, limit: int = 50) -> dict[str, int]:
             continue  # another worker took it
         call = PartnerCall.objects.select_related("partner").get(pk=pk)
         try:
-            status, answer = _post(call.partner, call.path, call.payload)
+            status, answer = _post(call.partner, call.path, _expand_files(call.payload))
         except (urllib.error.URLError, OSError, ValueError) as exc:
             status, answer = 0, {"error": {"message": str(exc)}}
         call.attempts += 1

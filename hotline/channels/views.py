@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.permissions import Capability
 from hotline.channels import selectors, services, transfers
 from hotline.channels.forms import AcceptForm, ChannelForm, DeclineForm, MergeForm
-from hotline.channels.models import OnlineRequest, Partner
+from hotline.channels.models import MessageSecurity, OnlineRequest, Partner
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.views import capability_required
@@ -150,6 +150,8 @@ def channel_list(request: HttpRequest) -> HttpResponse:
                     channel=channel,
                     open=form.cleaned_data["open"],
                     closed_message=form.cleaned_data["closed_message"],
+                    message_security=form.cleaned_data["message_security"] or None,
+                    aes_key=form.cleaned_data["aes_key"] or None,
                 )
                 messages.success(request, _("Channel setting saved."))
                 return redirect("channels:settings")
@@ -159,7 +161,11 @@ def channel_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("Check the message when closed (200 characters at most)."))
             status = 400
-    context = {"rows": selectors.channel_settings(), "closed_text": selectors.CLOSED_TEXT}
+    context = {
+        "rows": selectors.channel_settings(),
+        "closed_text": selectors.CLOSED_TEXT,
+        "securities": MessageSecurity.choices,
+    }
     return render(request, "channels/settings.html", context, status=status)
 
 

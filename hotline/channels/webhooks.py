@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 from hotline.channels.models import InboundReceipt
 from hotline.core import clock
@@ -51,15 +52,19 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def read_body(request: HttpRequest, *, max_bytes: int) -> bytes:
     """The raw body, refused from its Content-Length before it is read when too large."""
     if request.method != "POST":
-        raise WebhookError(405, "method", "只接受 POST 请求")
+        raise WebhookError(405, "method", _("Only POST is accepted"))
     try:
         length = int(request.META.get("CONTENT_LENGTH") or -1)
     except ValueError:
         length = -1
     if length < 0:
-        raise WebhookError(411, "length_required", "请求须带 Content-Length")
+        raise WebhookError(411, "length_required", _("The request needs a Content-Length"))
     if length > max_bytes:
-        raise WebhookError(413, "too_large", f"请求体超过 {max_bytes} 字节的限制")
+        raise WebhookError(
+            413,
+            "too_large",
+            _("The request body is larger than %(limit)s bytes") % {"limit": max_bytes},
+        )
     return request.body
 
 
@@ -68,33 +73,35 @@ def verify(request: HttpRequest, body: bytes, *, secret: str, source: str) -> No
     peer = request.META.get("REMOTE_ADDR", "?")
     if not secret:
         log.error("%s webhook refused: no shared secret configured", source)
-        raise WebhookError(503, "not_configured", "接口未配置共享密钥")
+        raise WebhookError(503, "not_configured", _("No shared secret is set for this endpoint"))
     stamp = request.headers.get(TIMESTAMP_HEADER, "")
     given = request.headers.get(SIGNATURE_HEADER, "")
     if not stamp or not given:
         log.warning("%s webhook refused from %s: unsigned", source, peer)
-        raise WebhookError(401, "unsigned", "请求未签名")
+        raise WebhookError(401, "unsigned", _("The request is not signed"))
     if not hmac.compare_digest(sign(secret, stamp, body), given.strip().lower()):
         log.warning("%s webhook refused from %s: bad signature", source, peer)
-        raise WebhookError(401, "bad_signature", "签名不正确")
+        raise WebhookError(401, "bad_signature", _("The signature is wrong"))
     try:
         sent = datetime.fromtimestamp(int(stamp), tz=UTC)
     except (ValueError, OverflowError, OSError):
-        raise WebhookError(400, "bad_timestamp", "时间戳格式不正确") from None
+        raise WebhookError(400, "bad_timestamp", _("The timestamp is not valid")) from None
     if abs(clock.now() - sent) > MAX_SKEW:
         log.warning("%s webhook refused from %s: stale timestamp %s", source, peer, stamp)
-        raise WebhookError(401, "stale", "请求时间戳已过期")
+        raise WebhookError(401, "stale", _("The request's timestamp has expired"))
 
 
 def parse_json(body: bytes) -> dict:
     try:
         data = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
-        raise WebhookError(400, "invalid_encoding", "请求体不是有效的 UTF-8") from None
+        raise WebhookError(
+            400, "invalid_encoding", _("The request body is not valid UTF-8")
+        ) from None
     except json.JSONDecodeError:
-        raise WebhookError(400, "invalid_json", "请求体不是有效的 JSON") from None
+        raise WebhookError(400, "invalid_json", _("The request body is not valid JSON")) from None
     if not isinstance(data, dict):
-        raise WebhookError(400, "invalid_json", "请求体应为 JSON 对象")
+        raise WebhookError(400, "invalid_json", _("The request body must be a JSON object"))
     return data
 
 
@@ -106,4 +113,6 @@ def claim_once(source: str, message_id: str) -> None:
             InboundReceipt.objects.create(source=source, message_id=message_id)
     except IntegrityError:
         log.warning("%s webhook refused: replay of %s", source, message_id)
-        raise WebhookError(409, "replay", "该消息已处理过（重复提交）") from None
+        raise WebhookError(
+            409, "replay", _("This message was already handled (sent again)")
+        ) from None

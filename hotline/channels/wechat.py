@@ -13,6 +13,8 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from hotline.channels import progress, services, text
 from hotline.channels.models import OnlineRequest, WeChatDialogue
@@ -25,11 +27,13 @@ QUERY = re.compile(r"^\s*(?:查询|查|CX)\s*[:：]?\s*([A-Za-z]?\d{6,20})\s*$",
 SKIP, CANCEL = {"跳过", "不留", "无"}, {"取消", "算了"}
 DIALOGUE_TTL = timedelta(minutes=30)
 MIN_TEXT = 5
-HELP = (
-    "您好，这里是 12345 热线。请直接发送文字，写明时间、地点和事项，即可提交诉求；"
-    "发送“查询 工单编号”可查询办理进度。"
+HELP = _l(
+    "Hello, this is the 12345 hotline. Send your request as text, with when, where and "
+    "what happened; send “查询 ticket number” to check its progress."
 )
-NO_MATCH = "没有找到您通过微信提交的这个编号的诉求，请核对编号。"
+NO_MATCH = _l(
+    "We found no request with this number sent from your WeChat; please check the number."
+)
 
 
 def _number_q(number: str) -> Q:
@@ -44,11 +48,19 @@ def _progress(openid: str, number: str) -> str:
         .first()
     )
     if request is None:
-        return NO_MATCH
+        return str(NO_MATCH)
     if request.ticket is not None and request.state == OnlineRequest.State.ACCEPTED:
         return progress.progress_text(request.ticket)
-    reason = f"理由：{request.decline_reason}" if request.decline_reason else ""
-    return f"受理编号 {request.number}：{request.get_state_display()}。{reason}"
+    reason = (
+        _("Reason: %(reason)s") % {"reason": request.decline_reason}
+        if request.decline_reason
+        else ""
+    )
+    return _("Request %(number)s: %(state)s. %(reason)s") % {
+        "number": request.number,
+        "state": request.get_state_display(),
+        "reason": reason,
+    }
 
 
 def _store(openid: str, dialogue: WeChatDialogue, phone: str, message_id: str) -> str:
@@ -62,9 +74,10 @@ def _store(openid: str, dialogue: WeChatDialogue, phone: str, message_id: str) -
         reply_channel="wechat",
     )
     dialogue.delete()
-    return (
-        f"您的诉求已收到，受理编号 {request.number}。审核受理后将通过微信告知工单编号和办理进度。"
-    )
+    return _(
+        "We have your request, number %(number)s. Once it is accepted we will tell you the "
+        "ticket number and its progress on WeChat."
+    ) % {"number": request.number}
 
 
 def handle_text(*, openid: str, content: object, message_id: str) -> str:
@@ -72,7 +85,7 @@ def handle_text(*, openid: str, content: object, message_id: str) -> str:
     if not channel_is_open(Channel.WECHAT):
         return channel_closed_message(Channel.WECHAT)
     try:
-        content = text.clean(content, label="消息", max_length=2000, required=True)
+        content = text.clean(content, label=_("message"), max_length=2000, required=True)
     except DomainError as exc:
         return exc.message
     assert isinstance(content, str)
@@ -87,22 +100,25 @@ def handle_text(*, openid: str, content: object, message_id: str) -> str:
         if content in CANCEL:
             if dialogue:
                 dialogue.delete()
-            return "已取消。需要时请重新发送诉求内容。"
+            return _("Cancelled. Send your request again whenever you need.")
         if dialogue is not None:
             if content in SKIP:
                 return _store(openid, dialogue, "", message_id)
             try:
                 phone = text.check_phone(content.replace(" ", ""), required=True)
             except DomainError:
-                return "手机号码格式不正确，请重新输入，或回复“跳过”只通过微信接收答复。"
+                return _(
+                    "That phone number is not valid. Please send it again, or reply “跳过” to "
+                    "hear back on WeChat only."
+                )
             return _store(openid, dialogue, phone, message_id)
         if len(content) < MIN_TEXT:
-            return HELP
+            return str(HELP)
         WeChatDialogue.objects.create(openid=openid, body=content)
-        return (
-            f"已记录您的诉求：「{content[:50]}{'…' if len(content) > 50 else ''}」。"
-            "请回复您的手机号码以便联系（回复“跳过”则只通过微信答复，回复“取消”放弃）。"
-        )
+        return _(
+            "We noted your request: “%(text)s”. Please reply with your mobile number so we "
+            "can reach you (reply “跳过” to hear back on WeChat only, “取消” to give up)."
+        ) % {"text": content[:50] + ("…" if len(content) > 50 else "")}
 
 
 def handle_message(msg) -> str:
@@ -111,5 +127,5 @@ def handle_message(msg) -> str:
     if msg.type == "text":
         return handle_text(openid=msg.source, content=msg.content, message_id=str(msg.id))
     if msg.type == "event" and getattr(msg, "event", "") == "subscribe":
-        return HELP
-    return "目前只能处理文字消息。" + HELP
+        return str(HELP)
+    return _("Only text messages can be handled for now. ") + str(HELP)

@@ -23,3 +23,18 @@ def mask_email(address: str) -> str:
 def mask_contact(address: str) -> str:
     """A phone number or an e-mail address, whichever it is."""
     return mask_email(address) if "@" in (address or "") else mask_phone(address)
+
+
+def mask_openid(openid: str) -> str:
+    """`wx:oAb***yz`: a WeChat follower's openid keeps its first three and last two."""
+    openid = openid or ""
+    return f"wx:{openid[:3]}***{openid[-2:]}" if len(openid) > 6 else ("wx:***" if openid else "")
+
+
+def mask_citizen_contact(citizen) -> str:
+    """A citizen's contact masked: the phone, else the e-mail, else the WeChat openid."""
+    if citizen.phone:
+        return mask_phone(citizen.phone)
+    if getattr(citizen, "email", ""):
+        return mask_email(citizen.email)
+    return mask_openid(getattr(citizen, "wechat_openid", ""))

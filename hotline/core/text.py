@@ -89,12 +89,16 @@ def phone_is_valid(phone: str) -> bool:
 
 
 # What an online channel knows of a citizen who gave no phone: a mail address or a WeChat
-# follower (wx:<openid>), kept in the citizen's contact column (issue 13).
-_CHANNEL_CONTACT = re.compile(
-    r"^(wx:[A-Za-z0-9_-]{1,28}|[^@\s<>\"']{1,64}@[^@\s<>\"']{1,64}\.[A-Za-z]{2,24})$"
-)
+# follower's openid, kept in the citizen's own e-mail and WeChat fields (issue 13).
+_EMAIL = re.compile(r"^[^@\s<>\"'\x00]{1,64}@[^@\s<>\"'\x00]{1,190}\.[A-Za-z]{2,24}$")
+_OPENID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-def channel_contact_is_valid(contact: str) -> bool:
-    """A mail address or wx:<openid> that fits the 32-character contact column."""
-    return len(contact) <= 32 and bool(_CHANNEL_CONTACT.match(contact))
+def email_is_valid(address: str) -> bool:
+    """A mail address as a mailbox gives it (at most 254 characters, no markup)."""
+    return len(address) <= 254 and bool(_EMAIL.match(address))
+
+
+def openid_is_valid(openid: str) -> bool:
+    """A WeChat follower's openid (letters, digits, - and _)."""
+    return bool(_OPENID.match(openid))

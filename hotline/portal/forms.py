@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from captcha.fields import CaptchaField
 from django import forms
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
 
 from hotline.channels import text
 from hotline.channels.models import ReplyChannel
@@ -21,7 +23,10 @@ class Text(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         if "\ufffd" in value:  # bytes that were not UTF-8 (a lone surrogate sent as bytes)
-            raise forms.ValidationError(f"{self.label}含有无效字符（控制字符或无效编码）")
+            raise forms.ValidationError(
+                _g("%(label)s has invalid characters (control characters or a bad encoding)")
+                % {"label": self.label}
+            )
         try:
             return text.clean(value, label=str(self.label), max_length=self.max_length or 20000)
         except DomainError as exc:
@@ -29,57 +34,65 @@ class Text(forms.CharField):
 
 
 VISIT_CHOICES = [
-    (ReplyChannel.SMS.value, "短信回访"),
-    (ReplyChannel.WEB.value, "网上评价"),
-    (ReplyChannel.PHONE.value, "电话回访"),
+    (ReplyChannel.SMS.value, _("Text me back")),
+    (ReplyChannel.WEB.value, _("Rate online")),
+    (ReplyChannel.PHONE.value, _("Call me back")),
 ]
 
 
 class PhoneForm(forms.Form):
-    phone = Text(label="手机号码", max_length=32)
-    captcha = CaptchaField(label="图形验证码")
+    phone = Text(label=_("Mobile phone"), max_length=32)
+    captcha = CaptchaField(label=_("Picture code"))
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label="短信验证码", max_length=6)
+    code = forms.CharField(label=_("SMS code"), max_length=6)
 
 
 class SubmitForm(forms.Form):
-    kind = forms.ChoiceField(label="诉求类型", choices=KINDS)
-    subject = Text(label="标题", max_length=200)
-    body = Text(label="反映内容", widget=forms.Textarea(attrs={"rows": 6}))
-    place = Text(label="发生地点", max_length=200, required=False)
-    name = Text(label="姓名", max_length=50, required=False)
-    confidential = forms.BooleanField(label="要求保密", required=False)
-    reply_channel = forms.ChoiceField(
-        label="回访方式", choices=VISIT_CHOICES, widget=forms.RadioSelect, initial="sms"
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=KINDS)
+    subject = Text(label=_("Title"), max_length=200)
+    body = Text(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 6}))
+    place = Text(label=_("Where"), max_length=200, required=False)
+    name = Text(label=_("Your name"), max_length=50, required=False)
+    confidential = forms.BooleanField(
+        label=_("Keep my name and phone confidential"), required=False
     )
-    captcha = CaptchaField(label="图形验证码")
+    reply_channel = forms.ChoiceField(
+        label=_("How to hear back"), choices=VISIT_CHOICES, widget=forms.RadioSelect, initial="sms"
+    )
+    captcha = CaptchaField(label=_("Picture code"))
 
 
 class TrackForm(forms.Form):
-    number = Text(label="工单编号或受理编号", max_length=32)
-    phone = Text(label="反映时留下的手机号码", max_length=32, required=False)
+    number = Text(label=_("Ticket or request number"), max_length=32)
+    phone = Text(label=_("The mobile phone you gave"), max_length=32, required=False)
 
 
 class RateForm(forms.Form):
     satisfaction = forms.ChoiceField(
-        label="您对办理结果是否满意", choices=Visit.Satisfaction.choices, widget=forms.RadioSelect
+        label=_("Are you satisfied with the result?"),
+        choices=Visit.Satisfaction.choices,
+        widget=forms.RadioSelect,
     )
     unit_satisfaction = forms.ChoiceField(
-        label="您对承办单位是否满意", choices=Visit.Satisfaction.choices, widget=forms.RadioSelect
+        label=_("Are you satisfied with the unit in charge?"),
+        choices=Visit.Satisfaction.choices,
+        widget=forms.RadioSelect,
     )
     operator_satisfaction = forms.ChoiceField(
-        label="您对热线受理是否满意", choices=Visit.Satisfaction.choices, widget=forms.RadioSelect
+        label=_("Are you satisfied with the hotline's service?"),
+        choices=Visit.Satisfaction.choices,
+        widget=forms.RadioSelect,
     )
     resolved = forms.TypedChoiceField(
-        label="问题是否已解决",
-        choices=[("1", "已解决"), ("0", "未解决")],
+        label=_("Is the problem solved?"),
+        choices=[("1", _("Solved")), ("0", _("Not solved"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="其他意见（可不填）",
+        label=_("Anything else (optional)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.channels import text
@@ -44,7 +45,9 @@ def _row(index: int, raw: Mapping[str, str]) -> tuple[dict[str, Any] | None, lis
         return None, [RowError(index, "", exc.message)]
     moment = parse_datetime(values["called_at"].replace("/", "-"))
     if moment is None:
-        return None, [RowError(index, "来电时间", "时间格式应为 2026-12-04 09:30:00")]
+        return None, [
+            RowError(index, _("call time"), _("The time should look like 2026-12-04 09:30:00"))
+        ]
     values["called_at"] = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
     return values, []
 
@@ -56,15 +59,15 @@ def parse_file(name: str, content: bytes) -> tuple[list[dict[str, Any]], list[Ro
 def parse_json(records: object) -> tuple[list[dict[str, Any]], list[RowError]]:
     """The same checks for the telephone system's JSON list of records."""
     if not isinstance(records, list) or not records or len(records) > 20000:
-        return [], [RowError(0, "", "应为 1 至 20000 条记录的列表")]
+        return [], [RowError(0, "", _("Expected a list of 1 to 20000 records"))]
     rows, errors = [], []
     for index, record in enumerate(records, start=1):
         if not isinstance(record, dict):
-            errors.append(RowError(index, "", "每条记录应为对象"))
+            errors.append(RowError(index, "", _("Each record should be an object")))
             continue
         raw = {c.field: record.get(c.field) for c in COLUMNS}
         if not all(v is None or isinstance(v, str) for v in raw.values()):
-            errors.append(RowError(index, "", "字段应为文字"))
+            errors.append(RowError(index, "", _("The fields should be text")))
             continue
         row, row_errors = _row(index, {k: v or "" for k, v in raw.items()})
         errors += row_errors
@@ -92,12 +95,12 @@ def callback_record(*, actor, missed_call: MissedCall, outcome: str, note: str =
     """One call-back attempt; reached closes it, the third failed attempt gives it up."""
     require(actor, Capability.INTAKE)
     if outcome not in CallBack.Outcome.values:
-        raise DomainError("请选择回拨结果", code="invalid")
-    note = text.clean(note, label="备注", max_length=200)
+        raise DomainError(_("Please choose the call-back outcome"), code="invalid")
+    note = text.clean(note, label=_("call-back note"), max_length=200)
     with transaction.atomic():
         call = MissedCall.objects.select_for_update().get(pk=missed_call.pk)
         if call.state != MissedCall.State.WAITING:
-            raise Conflict("该来电已回拨处理完毕")
+            raise Conflict(_("This call has already been called back"))
         attempt = CallBack.objects.create(missed_call=call, by=actor, outcome=outcome, note=note)
         call.attempts += 1
         if outcome == CallBack.Outcome.REACHED:

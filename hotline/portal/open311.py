@@ -14,16 +14,16 @@ from xml.etree import ElementTree as ET
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
-from hotline.channels import text
+from hotline.channels import progress, text
 from hotline.channels.models import OnlineRequest
 from hotline.channels.services import online_request_create
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.models import audit
 from hotline.directory.models import Topic
-from hotline.portal import selectors
 from hotline.portal.models import Open311App, Open311Request
 from hotline.tickets.models import Channel, Ticket
 from hotline.tickets.states import Status
@@ -50,11 +50,13 @@ def open311_key_issue(*, actor, name: str) -> tuple[Open311App, str]:
     """Issue an app's key: returned once, stored as its SHA-256 only."""
     if actor is not None:  # None: the `hotline open311-key` command run on the server
         require(actor, Capability.MANAGE)
-    name = text.clean(name, label="应用名称", max_length=100, required=True)
+    name = text.clean(name, label=_("app name"), max_length=100, required=True)
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         if Open311App.objects.filter(name=name).exists():
-            raise DomainError(f"应用「{name}」已有密钥", code="exists")
+            raise DomainError(
+                _("The app “%(name)s” already has a key") % {"name": name}, code="exists"
+            )
         app = Open311App.objects.create(
             name=name, key_hash=key_hash(key), key_prefix=key[:6], created_by=actor
         )
@@ -154,7 +156,7 @@ def request_post(*, app: Open311App, data: dict[str, str]) -> dict[str, Any]:
         raise Open311Error(400, exc.message) from None
     return {
         "service_request_id": online.number,
-        "service_notice": "已收到，热线审核受理后转交承办单位办理",
+        "service_notice": _("Received; once the hotline accepts it, it goes to the unit in charge"),
         "account_id": None,
     }
 
@@ -164,7 +166,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _ticket_row(ticket: Ticket) -> dict[str, Any]:
-    steps = selectors.ticket_steps(ticket)
+    steps = progress.ticket_steps(ticket)
     last = steps[-1] if steps else None
     lead = ticket.lead
     topic = ticket.topic
@@ -191,7 +193,7 @@ def _ticket_row(ticket: Ticket) -> dict[str, Any]:
 
 def _pending_row(online: OnlineRequest) -> dict[str, Any]:
     closed = online.state in (OnlineRequest.State.DECLINED, OnlineRequest.State.MERGED)
-    steps = selectors.request_steps(online)
+    steps = progress.request_steps(online)
     return {
         "service_request_id": online.number,
         "status": "closed" if closed else "open",

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from hotline.channels import text
@@ -73,8 +74,8 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     base = request.build_absolute_uri("/open311/v2/")
     info = {
         "changeset": "2026-12-04T00:00:00+08:00",
-        "contact": "12345 政务服务便民热线",
-        "key_service": "向热线管理员申请 API 密钥",
+        "contact": _("12345 citizen service hotline"),
+        "key_service": _("Ask the hotline's administrator for an API key"),
         "endpoints": [
             {
                 "specification": "http://wiki.open311.org/GeoReport_v2",

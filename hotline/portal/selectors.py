@@ -9,26 +9,18 @@ built from what a citizen is told, never from staff names, notes or evidence (R-
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hotline.channels.models import OnlineRequest
-from hotline.channels.progress import final_reply
+from hotline.channels.progress import Step, request_steps, ticket_steps
 from hotline.tickets.models import Ticket, Visit
 from hotline.tickets.states import Status
 
-NO_MATCH = "号码与工单不匹配"
+NO_MATCH = _("Number and phone do not match")
 LIST_LIMIT = 50
-
-
-@dataclass(frozen=True)
-class Step:
-    at: datetime
-    title: str
-    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,12 +35,6 @@ class Found:
     request: OnlineRequest | None
 
 
-def _fmt(moment: datetime | str | None) -> str:
-    if isinstance(moment, str):
-        return moment
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
-
-
 def _clean_number(number: object) -> str:
     return number.strip().upper() if isinstance(number, str) and len(number) <= 32 else ""
 
@@ -56,54 +42,6 @@ def _clean_number(number: object) -> str:
 def tickets_of(phone: str) -> Q:
     """The tickets a phone asked for: as the caller, or through its online request."""
     return Q(citizen__phone=phone) | Q(online_requests__phone=phone)
-
-
-def ticket_steps(ticket: Ticket) -> list[Step]:
-    """The ticket's progress in plain words (R-FB-1, R-HM-10, ZS 19)."""
-    steps: list[Step] = []
-    for event in ticket.events.select_related("unit").order_by("at", "id"):
-        data, unit = event.data or {}, event.unit.name if event.unit else ""
-        if event.kind == "received":
-            steps.append(Step(event.at, "已受理", f"工单编号 {ticket.number}"))
-        elif event.kind == "dispatched":
-            due = _fmt(data.get("reply_due"))
-            steps.append(Step(event.at, "已转交承办单位", f"承办单位：{unit}，办理期限：{due}"))
-        elif event.kind == "send_back_approved":
-            steps.append(Step(event.at, "热线重新派单", "原承办单位申请退回，热线重新确定承办单位"))
-        elif event.kind == "extension_approved":
-            steps.append(Step(event.at, "延期办理", data.get("citizen_notice", "")))
-        elif event.kind == "reply_approved":
-            steps.append(Step(event.at, "承办单位已答复", unit))
-        elif event.kind == "completion_approved":
-            steps.append(Step(event.at, "已办结", f"办理结果：{final_reply(ticket) or '—'}"))
-        elif event.kind == "visited":
-            steps.append(Step(event.at, "已回访"))
-        elif event.kind == "redo":
-            due = _fmt(data.get("reply_due"))
-            steps.append(Step(event.at, "重新办理", f"新的办理期限：{due}"))
-        elif event.kind == "screened":
-            steps.append(Step(event.at, "经甄别已办结"))
-        elif event.kind == "merged":
-            steps.append(Step(event.at, "与相同诉求合并办理"))
-    if ticket.status == Status.DECLINED:
-        reason = ticket.get_decline_reason_display() if ticket.decline_reason else ""
-        steps.append(Step(ticket.received_at, "不予受理", reason))
-    if ticket.status == Status.CLOSED and ticket.closed_at:
-        steps.append(Step(ticket.closed_at, "已办结归档"))
-    return steps
-
-
-def request_steps(request: OnlineRequest) -> list[Step]:
-    steps = [Step(request.received_at, "已收到诉求", f"受理编号 {request.number}")]
-    if request.state == OnlineRequest.State.PENDING:
-        steps.append(Step(request.received_at, "等待热线审核受理"))
-    elif request.state == OnlineRequest.State.DECLINED:
-        steps.append(
-            Step(request.handled_at or request.received_at, "不予受理", request.decline_reason)
-        )
-    elif request.state == OnlineRequest.State.MERGED:
-        steps.append(Step(request.handled_at or request.received_at, "与相同诉求合并办理"))
-    return steps
 
 
 def _found_ticket(ticket: Ticket, request: OnlineRequest | None = None) -> Found:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.channels import text
 from hotline.channels.models import OnlineRequest, ReplyChannel
@@ -57,8 +58,12 @@ def phone_code_send(*, phone: object, address: str) -> None:
         notify(
             channel=NotifyChannel.SMS,
             address=phone,
-            subject="12345热线验证码",
-            body=f"您的验证码为 {code}，10 分钟内有效。如非本人操作请忽略。",
+            subject=_("12345 hotline: your code"),
+            body=_(
+                "Your code is %(code)s, valid for 10 minutes. If you did not ask for it, "
+                "ignore this message."
+            )
+            % {"code": code},
         )
 
 
@@ -66,8 +71,8 @@ def phone_code_check(*, phone: object, code: object) -> str:
     """The phone when `code` is its newest live code (each code once, few tries);
     DomainError otherwise, the same message whatever was wrong."""
     phone = text.check_phone(phone, required=True)
-    code = text.clean(code, label="验证码", max_length=6, required=True)
-    wrong = DomainError("验证码不正确或已过期", code="bad_code")
+    code = text.clean(code, label=_("verification code"), max_length=6, required=True)
+    wrong = DomainError(_("The code is wrong or has expired"), code="bad_code")
     now = clock.now()
     with transaction.atomic():
         current = (
@@ -104,7 +109,7 @@ def portal_submit(
     """A verified phone's request from the web: one online request (channel web) in the
     operators' queue; the citizen is told its number by SMS there (R-IN-1)."""
     if reply_channel not in (*VISIT_CHANNELS, ReplyChannel.PHONE):
-        raise DomainError("未知的回访方式", code="invalid_reply_channel")
+        raise DomainError(_("Unknown way to hear back"), code="invalid_reply_channel")
     return online_request_create(
         channel=Channel.WEB,
         subject=subject,
@@ -132,13 +137,13 @@ def portal_rate(
     """The citizen's own return visit online (the three scores of a phone visit: the
     result, the handling unit, the hotline's operator), once per round (a redo opens a new round),
     when they chose to be visited on the web or by SMS (R-FB-2)."""
-    note = text.clean(note, label="意见", max_length=500)
+    note = text.clean(note, label=_("comments"), max_length=500)
     if satisfaction not in Visit.Satisfaction.values:
-        raise DomainError("请选择满意度", code="invalid")
+        raise DomainError(_("Please choose how satisfied you are"), code="invalid")
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if not selectors.can_rate(phone=phone, ticket=locked):
-            raise DomainError("该工单当前不能在网上评价", code="not_ratable")
+            raise DomainError(_("This ticket cannot be rated online now"), code="not_ratable")
         visit = visit_record(
             actor=channel_robot(),
             ticket=locked,
@@ -147,7 +152,7 @@ def portal_rate(
             operator_satisfaction=operator_satisfaction,
             resolved=bool(resolved),
             channel=Visit.Channel.WEB,
-            note=f"网上评价：{note}" if note else "网上评价",
+            note=_("Rated online: %(note)s") % {"note": note} if note else _("Rated online"),
         )
         audit(kind="portal_rated", actor=None, object_type="ticket", object_id=locked.pk)
     return visit

@@ -8,6 +8,7 @@ import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hotline.accounts.permissions import Capability, can
@@ -21,7 +22,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 def _need(request: HttpRequest, capability: Capability) -> None:
     if not can(request.user, capability):
-        raise PermissionDenied("您没有权限执行此操作")
+        raise PermissionDenied(_("You may not do this"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,7 +52,7 @@ def missed_call_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None or (upload.size or 0) > MAX_IMPORT_BYTES:
-            errors = ["请选择不超过 5 MB 的 .csv 或 .xlsx 文件"]
+            errors = [_("Choose a .csv or .xlsx file of at most 5 MB")]
         else:
             try:
                 rows, errors = missed_calls.parse_file(upload.name or "", upload.read())
@@ -91,16 +92,27 @@ def missed_call_import_api(request: HttpRequest) -> HttpResponse:
     """POST a JSON list of {external_id, phone, called_at, line} (a logged-in operator or
     the telephone system's own account); all or nothing."""
     if not request.user.is_authenticated:
-        return JsonResponse({"error": {"code": "unauthorized", "message": "请先登录"}}, status=401)
+        return JsonResponse(
+            {"error": {"code": "unauthorized", "message": _("Please log in first")}}, status=401
+        )
     if not can(request.user, Capability.INTAKE):
-        return JsonResponse({"error": {"code": "forbidden", "message": "无权导入"}}, status=403)
+        return JsonResponse(
+            {"error": {"code": "forbidden", "message": _("You may not import")}}, status=403
+        )
     if len(request.body) > MAX_IMPORT_BYTES:
-        return JsonResponse({"error": {"code": "too_large", "message": "超过 5 MB"}}, status=413)
+        return JsonResponse(
+            {"error": {"code": "too_large", "message": _("Larger than 5 MB")}}, status=413
+        )
     try:
         records = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return JsonResponse(
-            {"error": {"code": "invalid_json", "message": "请求体应为 UTF-8 编码的 JSON"}},
+            {
+                "error": {
+                    "code": "invalid_json",
+                    "message": _("The request body should be JSON in UTF-8"),
+                }
+            },
             status=400,
         )
     rows, errors = missed_calls.parse_json(records)

@@ -10,10 +10,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.portal.models import Throttle
+
+TOO_MANY = _("Too many tries, please try again later")
 
 
 class TooMany(DomainError):
@@ -41,7 +44,7 @@ def hit(scope: str, ident: str, *, limit: int, seconds: int) -> None:
             Throttle.objects.filter(key=key, window=window).update(hits=F("hits") + 1)
     hits = Throttle.objects.filter(key=key, window=window).values_list("hits", flat=True).first()
     if (hits or 0) > limit:
-        raise TooMany("操作过于频繁，请稍后再试")
+        raise TooMany(str(TOO_MANY))
 
 
 def blocked(scope: str, ident: str, *, limit: int, seconds: int) -> bool:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hotline.channels.selectors import channel_closed_message, channel_is_open
@@ -72,7 +73,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_UNTIL] = time.time() + VERIFIED_FOR
                 return redirect(f"portal:{next_url}")
         else:
-            error = error or "请输入短信验证码"
+            error = error or _("Please enter the SMS code")
     elif request.method == "POST":
         phone_form = forms.PhoneForm(request.POST)
         if phone_form.is_valid():
@@ -111,7 +112,9 @@ def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and _too_big(request):
         form = forms.SubmitForm()
         limit = settings.HOTLINE_PORTAL_MAX_REQUEST_BYTES // (1024 * 1024)
-        error = f"上传内容超过 {limit} MB，请减少或压缩照片后重试"
+        error = _(
+            "The upload is larger than %(limit)s MB; send fewer or smaller photos and try again"
+        ) % {"limit": limit}
         return render(request, "portal/submit.html", {"form": form, "error": error}, status=413)
     form = forms.SubmitForm(request.POST or None, request.FILES or None)
     error = ""
@@ -145,7 +148,7 @@ def track(request: HttpRequest) -> HttpResponse:
     mismatch, and limits per address so numbers and phones cannot be tried in bulk."""
     proved = verified_phone(request)
     form = forms.TrackForm(request.POST or request.GET or None)
-    found, error = None, ""
+    found, error, limited = None, "", False
     if form.is_bound and form.is_valid():
         phone = proved or form.cleaned_data["phone"].strip()
         address = throttle.client_address(request)
@@ -153,15 +156,15 @@ def track(request: HttpRequest) -> HttpResponse:
             # Only misses are counted (a lookup that finds costs a read, not a write); an
             # address over the limit gets no answer at all, found or not.
             if throttle.blocked("track-miss", address, limit=10 * _factor(), seconds=600):
-                raise throttle.TooMany("操作过于频繁，请稍后再试")
+                raise throttle.TooMany(str(throttle.TOO_MANY))
             found = selectors.track(number=form.cleaned_data["number"], phone=phone)
             if found is None:
                 _address_hit(request, "track-miss", 10, 600)
-                error = selectors.NO_MATCH
+                error = str(selectors.NO_MATCH)
         except DomainError as exc:
-            error = exc.message
+            error, limited = exc.message, isinstance(exc, throttle.TooMany)
     elif form.is_bound:
-        error = selectors.NO_MATCH
+        error = str(selectors.NO_MATCH)
     rate_form = None
     if found and found.ticket and proved and selectors.can_rate(phone=proved, ticket=found.ticket):
         rate_form = forms.RateForm()
@@ -172,7 +175,7 @@ def track(request: HttpRequest) -> HttpResponse:
         "proved": proved,
         "rate_form": rate_form,
     }
-    return render(request, "portal/track.html", context, status=429 if "频繁" in error else 200)
+    return render(request, "portal/track.html", context, status=429 if limited else 200)
 
 
 @login_not_required
@@ -205,7 +208,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "form": forms.TrackForm(initial={"number": number}),
         "found": found,
-        "error": error or "请选择三项满意度和是否解决",
+        "error": error or _("Please choose the three scores and whether it is solved"),
         "proved": phone,
         "rate_form": form,
     }

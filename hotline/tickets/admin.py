@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from hotline.core.masking import mask_name, mask_phone
+from hotline.core.masking import mask_citizen_contact, mask_name
 from hotline.tickets.models import AbuseRecord, Citizen, Ticket, TicketEvent
 
 
@@ -52,7 +52,7 @@ class CitizenAdmin(ReadOnly):
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj):
-        return mask_phone(obj.phone)
+        return mask_citizen_contact(obj)
 
 
 @admin.register(AbuseRecord)

@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db import connection
 from django.utils import timezone
 
-from hotline.core.text import channel_contact_is_valid, phone_is_valid
+from hotline.core.text import email_is_valid, openid_is_valid, phone_is_valid
 from hotline.sla.policies import Kind, Urgency
 from hotline.tickets import followup, states
 from hotline.tickets.models import Channel, DeclineReason, Handling, Ticket, TicketCounter
@@ -35,16 +35,22 @@ def ticket_check(
     answer: str,
     has_forward_to: bool,
     has_related_to: bool,
+    email: str = "",
+    wechat_openid: str = "",
 ) -> list[str]:
     """What is wrong with a new ticket's fields, in the operator's words (none: fine).
-    `phone` and `summary` are expected stripped."""
+    `phone`, `summary`, `email` and `wechat_openid` are expected stripped."""
     errors = []
-    if not phone:
+    # An online channel may know only a mail address or a WeChat follower (issue 13).
+    online_contact = channel != Channel.PHONE and bool(email or wechat_openid)
+    if not phone and not online_contact:
         errors.append("请填写来电号码")
-    elif not (
-        phone_is_valid(phone) or (channel != Channel.PHONE and channel_contact_is_valid(phone))
-    ):
+    elif phone and not phone_is_valid(phone):
         errors.append("来电号码只能包含数字、空格、+、- 和括号（分机号写在“转”之后）")
+    if email and not email_is_valid(email):
+        errors.append("电子邮箱格式不正确")
+    if wechat_openid and not openid_is_valid(wechat_openid):
+        errors.append("微信用户标识格式不正确")
     if not summary:
         errors.append("请填写诉求摘要")
     if handling not in Handling.values:

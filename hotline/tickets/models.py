@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
-from hotline.core.masking import mask_name, mask_phone
+from hotline.core.masking import mask_citizen_contact, mask_name
 from hotline.sla.policies import Kind, Mode, Urgency
 from hotline.tickets import search
 from hotline.tickets.states import Status
@@ -92,7 +92,11 @@ class Citizen(models.Model):
     """The person or organisation asking (诉求人)."""
 
     name = models.CharField(_("name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, db_index=True)
+    # Phone intake always has a phone; a citizen who wrote by mail or WeChat only has an
+    # e-mail or an openid instead (issue 13), each answered and masked in its own way.
+    phone = models.CharField(_("phone"), max_length=32, db_index=True, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True, db_index=True)
+    wechat_openid = models.CharField(_("WeChat user"), max_length=64, blank=True, db_index=True)
     address = models.CharField(_("address or work unit"), max_length=200, blank=True)
     prefers_confidential = models.BooleanField(_("asks for confidentiality"), default=False)
     created_at = models.DateTimeField(_("first contact"), default=clock.now)
@@ -104,7 +108,7 @@ class Citizen(models.Model):
     def __str__(self) -> str:
         # Masked: a caller's name or phone shown in full goes through tickets.selectors.
         # citizen_for, which checks the role and logs the view (issue 14 items 3, 4).
-        return mask_name(self.name) or mask_phone(self.phone)
+        return mask_name(self.name) or mask_citizen_contact(self)
 
 
 class AbuseRecord(models.Model):

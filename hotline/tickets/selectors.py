@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, Model, OuterRef, Prefetch, QuerySet
 
 from hotline.accounts.permissions import Capability, can
 from hotline.core.access_log import HISTORY, IDENTITY, record_access
-from hotline.core.masking import mask_name, mask_phone
+from hotline.core.masking import mask_email, mask_name, mask_openid, mask_phone
 from hotline.directory.models import Unit
 from hotline.tickets.models import AbuseRecord, Assignment, Ticket
 
@@ -89,16 +89,26 @@ def citizen_for(user, ticket: Ticket, *, log: bool = True) -> dict[str, str]:
     """
     citizen = ticket.citizen
     if ticket.confidential and not can(user, Capability.VIEW_CONFIDENTIAL):
-        return {"name": "（保密）", "phone": "（保密，由热线转达）", "address": ""}
+        hidden = "（保密，由热线转达）"
+        return {"name": "（保密）", "phone": hidden, "email": "", "wechat": "", "address": ""}
     if not can(user, Capability.VIEW_PERSONAL_DATA):
         return {
             "name": mask_name(citizen.name),
             "phone": mask_phone(citizen.phone),
+            "email": mask_email(citizen.email),
+            "wechat": mask_openid(citizen.wechat_openid),
             "address": "",
         }
     if log:
         record_access(user=user, what=IDENTITY, ticket_number=ticket.number, citizen_id=citizen.pk)
-    return {"name": citizen.name, "phone": citizen.phone, "address": citizen.address}
+    wechat = f"wx:{citizen.wechat_openid}" if citizen.wechat_openid else ""
+    return {
+        "name": citizen.name,
+        "phone": citizen.phone,
+        "email": citizen.email,
+        "wechat": wechat,
+        "address": citizen.address,
+    }
 
 
 def citizen_history(*, user, phone: str, limit: int = 20) -> list[Ticket]:

@@ -110,6 +110,8 @@ def _fmt(moment: datetime | None) -> str:
 def _tell_citizen(ticket: Ticket, text: str, *, key: str) -> None:
     """An SMS to the caller, queued in this transaction (sent by the tick after commit).
     For a confidential ticket too: it is the hotline that writes (LX 四3)."""
+    if not ticket.citizen.phone:
+        return  # wrote by mail or WeChat only: channels.progress answers them there
     notify(
         channel=NotifyChannel.SMS,
         address=ticket.citizen.phone,
@@ -194,6 +196,8 @@ def ticket_create(
     summary: str,
     kind: str,
     channel: str = "phone",
+    email: str = "",
+    wechat_openid: str = "",
     name: str = "",
     citizen_address: str = "",
     detail: str = "",
@@ -217,6 +221,7 @@ def ticket_create(
     """
     require(actor, Capability.INTAKE)
     phone, summary = phone.strip(), summary.strip()
+    email, wechat_openid = email.strip(), wechat_openid.strip()
     errors = intake.ticket_check(
         phone=phone,
         summary=summary,
@@ -228,6 +233,8 @@ def ticket_create(
         answer=answer,
         has_forward_to=forward_to is not None,
         has_related_to=related_to is not None,
+        email=email,
+        wechat_openid=wechat_openid,
     )
     if errors:
         raise DomainError("；".join(errors), code="invalid_ticket")
@@ -236,10 +243,13 @@ def ticket_create(
         raise DomainError("尚未设置新工单使用的时限政策，请管理员在「时限政策」中设置")
 
     with transaction.atomic():
-        citizen = Citizen.objects.filter(phone=phone, name=name.strip()).first()
+        contact = {"phone": phone} if phone else {"email": email, "wechat_openid": wechat_openid}
+        citizen = Citizen.objects.filter(**contact, name=name.strip()).first()
         if citizen is None:
             citizen = Citizen.objects.create(
                 phone=phone,
+                email=email,
+                wechat_openid=wechat_openid,
                 name=name.strip(),
                 address=citizen_address.strip(),
                 prefers_confidential=confidential,

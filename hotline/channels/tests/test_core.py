@@ -94,7 +94,8 @@ def test_accept_as_is_makes_one_ticket_with_the_channel(make_request, operator):
     assert request.state == OnlineRequest.State.ACCEPTED and request.ticket == ticket
     assert ticket.channel == "mailbox" and ticket.status == "pending_dispatch"
     assert ticket.summary == "小区门口路灯不亮" and ticket.address == "青溪路 12 号"
-    assert ticket.citizen.phone == "zhang@example.org" and ticket.citizen.name == "张三"
+    assert ticket.citizen.email == "zhang@example.org" and ticket.citizen.phone == ""
+    assert ticket.citizen.name == "张三"
     assert [a.name for a in ticket.attachments.all()] == ["photo.png"]
     told = Notification.objects.get(key=f"online:{request.pk}:accepted:email")
     assert ticket.number in told.subject

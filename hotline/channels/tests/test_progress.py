@@ -37,3 +37,21 @@ def test_sms_choosers_are_left_to_the_ticket_services(make_request, operator, fl
     flow.dispatch(ticket)
     assert progress.send_notices() == {"sent": 0}
     assert Notification.objects.filter(key__startswith="dispatch:", channel="sms").exists()
+
+
+def test_r_fb_1_one_timeline_for_portal_sms_wechat_and_notices(make_request, operator, flow):
+    """The portal's steps, the SMS/WeChat answer and the e-mail notice say the same words."""
+    from hotline.portal import selectors
+
+    request = make_request(reply_channel="email", phone="13800006666")
+    ticket = services.online_request_accept(actor=operator, request=request, kind="consult")
+    flow.dispatch(ticket)
+    found = selectors.track(number=ticket.number, phone="13800006666")
+    step = found.steps[-1]
+    assert step.title == "已转交承办单位" and "住房和城乡建设局" in step.detail
+    assert progress.step_text(step) in progress.progress_text(ticket)
+    progress.send_notices()
+    notice = Notification.objects.get(key__startswith="progress:", channel="email")
+    assert progress.step_text(step) in notice.body
+    request.refresh_from_db()
+    assert found.steps == progress.request_steps(request) + progress.ticket_steps(ticket)

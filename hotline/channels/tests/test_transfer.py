@@ -122,3 +122,61 @@ def test_transfer_out_queues_public_content_and_a_status_closes_the_loop(
                    url="/channels/partner/transfers/status/")  # fmt: skip
     assert unknown.status_code == 400
     assert Transfer.objects.count() == 1
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode()
+
+
+def test_transfer_in_keeps_good_attachments_and_says_why_others_were_dropped(call, users):
+    """ZS 24: a partner's public files come with the matter; bad ones are recorded."""
+    files = [
+        {"name": "现场.png", "data": _b64(PNG)},
+        {"name": "virus.exe", "data": _b64(b"MZ\x90\x00")},
+        {"name": "broken.png", "data": "%%% not base64"},
+    ]
+    assert call({**MATTER, "attachments": files}).status_code == 200
+    request = OnlineRequest.objects.get()
+    assert [a.name for a in request.attachments.all()] == ["现场.png"]
+    assert {d["name"] for d in request.dropped} == {"virus.exe", "broken.png"}
+    ticket = services.online_request_accept(
+        actor=users["operator"], request=request, kind="complaint"
+    )
+    assert [a.name for a in ticket.attachments.all()] == ["现场.png"]
+    bad = call({**MATTER, "id": "T8", "attachments": "nope"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_type"
+
+
+def test_transfer_out_sends_public_files_never_evidence(partner, flow, users):
+    from django.core.files.base import ContentFile
+
+    from hotline.tickets.services import attachment_add
+
+    ticket = flow.create(summary="乙市的事", detail="乙市境内")
+    operator = users["operator"]
+    attachment_add(actor=operator, ticket=ticket, upload=ContentFile(PNG, name="photo.png"))
+    secret = ContentFile(b"evidence", name="evidence.txt")
+    attachment_add(actor=operator, ticket=ticket, upload=secret, evidence=True)
+    made = transfers.transfer_out(actor=operator, ticket=ticket, partner=partner)
+    queued = PartnerCall.objects.get(key=f"transfer:{made.pk}").payload
+    body = transfers._expand_files(queued)  # what deliver_due posts
+    files = body["attachments"]
+    assert [(f["name"], f["content_type"]) for f in files] == [("photo.png", "image/png")]
+    assert files[0]["data"] == _b64(PNG)
+    assert "evidence" not in json.dumps(body)
+
+
+def test_a_mail_only_citizen_can_be_transferred_in(call, users):
+    """ZS 24: the partner's citizen may have only an e-mail address (issue 13)."""
+    assert call({**MATTER, "id": "T9", "phone": "", "email": "wang@example.org"}).status_code == 200
+    request = OnlineRequest.objects.get()
+    ticket = services.online_request_accept(
+        actor=users["operator"], request=request, kind="complaint"
+    )
+    assert (ticket.citizen.phone, ticket.citizen.email) == ("", "wang@example.org")
+    assert transfers.public_content(ticket)["email"] == "wang@example.org"

@@ -104,10 +104,13 @@ def test_transfer_out_accepted_and_completed_come_back_zs_24(cities):
     received = b.step("show_in")
     assert received["subject"] == "乙市高速服务区收费不合理"
     assert "内部备注" not in json.dumps(received, ensure_ascii=False)  # public content only
+    # the public photo travels with the matter, the complaint evidence never does
+    assert received["files"] == [["收据.png", "89504e470d0a1a0a"]]
 
     accepted = b.step("accept_in")
     assert accepted["channel"] == "transfer" and accepted["phone"] == "13800009999"
     assert accepted["sent"] == 1
+    assert accepted["files"] == ["收据.png"]
     state = a.step("show_out")
     assert state["state"] == "accepted" and state["remote"] == accepted["number"]
 
@@ -117,3 +120,5 @@ def test_transfer_out_accepted_and_completed_come_back_zs_24(cities):
     assert state["state"] == "completed"
     assert state["result"] == "已责令服务区退还多收费用"
     assert any("已办结" in n and "退还多收费用" in n for n in state["notes"])
+    # the other way: the result's public file comes back, not the photo we sent
+    assert state["files"] == ["evidence.txt", "收据.png", "退费凭证.png"]

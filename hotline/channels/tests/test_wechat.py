@@ -177,3 +177,125 @@ def test_nul_and_lone_surrogates_are_answered_not_stored(demo):
     for bad in ("路灯\x00坏了很久了", "路灯\ud800坏了很久了"):
         assert "无效字符" in wechat.handle_text(openid=OPENID, content=bad, message_id="x")
     assert not OnlineRequest.objects.exists()
+
+
+# --- safe mode (消息加解密): encrypted requests and replies through wechatpy's crypto ----
+
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeChat issues
+APPID = "wxapp"
+
+
+def _crypto():
+    from wechatpy.crypto import WeChatCrypto
+
+    return WeChatCrypto(TOKEN, AES_KEY, APPID)
+
+
+def _encrypted_query(envelope, stamp, nonce, *, bad_signature=False):
+    import xmltodict
+
+    cipher = xmltodict.parse(envelope)["xml"]["Encrypt"]
+    parts = sorted([TOKEN, stamp, nonce, cipher])
+    msg_signature = hashlib.sha1("".join(parts).encode()).hexdigest()
+    if bad_signature:
+        msg_signature = "0" * 40
+    return _query(stamp, nonce=nonce) + f"&encrypt_type=aes&msg_signature={msg_signature}"
+
+
+def _post(client, query, body):
+    return client.post("/channels/wechat/" + query, body, content_type="text/xml")
+
+
+@pytest.fixture
+def safe_mode(settings, users):
+    settings.HOTLINE_WECHAT_APPID = APPID
+    services.channel_configure(
+        actor=users["admin"], channel="wechat", open=True, message_security="safe", aes_key=AES_KEY
+    )
+
+
+def test_safe_mode_decrypts_the_request_and_encrypts_the_reply(say, client, safe_mode):
+    """R-IN-1: WeChat in safe mode (消息加解密) takes encrypted messages only."""
+    stamp, nonce = str(int(time.time())), "n0nce"
+    envelope = _crypto().encrypt_message(
+        _xml("小区门口路灯坏了一个月", 5001).decode(), nonce, stamp
+    )
+    answer = _post(client, _encrypted_query(envelope, stamp, nonce), envelope)
+    assert answer.status_code == 200 and b"<Encrypt>" in answer.content
+    assert "小区门口路灯" not in answer.content.decode()  # the reply is not in clear
+    reply_query = answer.content.decode()
+    import xmltodict
+
+    sent = xmltodict.parse(reply_query)["xml"]
+    plain = _crypto().decrypt_message(
+        reply_query, sent["MsgSignature"], sent["TimeStamp"], sent["Nonce"]
+    )
+    reply = parse_message(plain)
+    assert reply.target == OPENID and "已记录您的诉求" in reply.content
+
+
+def test_safe_mode_refuses_a_bad_signature_and_plain_messages(say, client, safe_mode):
+    stamp, nonce = str(int(time.time())), "n0nce"
+    envelope = _crypto().encrypt_message(_xml("路灯坏了很久了", 5002).decode(), nonce, stamp)
+    bad = say(
+        None, None, query=_encrypted_query(envelope, stamp, nonce, bad_signature=True), raw=envelope
+    )
+    assert bad.status_code == 403
+    plain = say("路灯坏了很久了", 5003)
+    assert plain.status_code == 403 and "安全模式" in plain.content.decode()
+    from hotline.channels.models import WeChatDialogue
+
+    assert not WeChatDialogue.objects.exists()
+
+
+def test_compatible_mode_takes_both_and_plain_mode_refuses_cipher(say, client, settings, users):
+    settings.HOTLINE_WECHAT_APPID = APPID
+    stamp, nonce = str(int(time.time())), "n0nce"
+    envelope = _crypto().encrypt_message(_xml("路灯坏了很久了", 5004).decode(), nonce, stamp)
+    query = _encrypted_query(envelope, stamp, nonce)
+    assert _post(client, query, envelope).status_code == 403  # plain mode
+    services.channel_configure(
+        actor=users["admin"],
+        channel="wechat",
+        open=True,
+        message_security="compatible",
+        aes_key=AES_KEY,
+    )
+    assert b"<Encrypt>" in _post(client, query, envelope).content
+    assert "取消" in say("取消", 5005)  # a plain message is answered in plain
+
+
+def test_aes_key_is_checked_and_needed(users):
+    from hotline.core.errors import DomainError
+
+    for key in ("short", "!" * 43):
+        with pytest.raises(DomainError):
+            services.channel_configure(
+                actor=users["admin"], channel="wechat", open=True, aes_key=key
+            )
+    with pytest.raises(DomainError):
+        services.channel_configure(
+            actor=users["admin"], channel="wechat", open=True, message_security="safe"
+        )
+    with pytest.raises(DomainError):
+        services.channel_configure(
+            actor=users["admin"], channel="sms", open=True, message_security="safe", aes_key=AES_KEY
+        )
+
+
+def test_administrator_sets_safe_mode_on_the_channels_page(client, users):
+    from django.urls import reverse
+
+    from hotline.channels.models import ChannelConfig
+
+    client.force_login(users["admin"])
+    url = reverse("channels:settings")
+    data = {"channel": "wechat", "open": "on", "message_security": "safe", "aes_key": AES_KEY}
+    assert client.post(url, data).status_code == 302
+    config = ChannelConfig.objects.get(channel="wechat")
+    assert (config.message_security, config.aes_key) == ("safe", AES_KEY)
+    page = client.get(url).content.decode()
+    assert AES_KEY not in page  # the key is never shown again
+    kept = client.post(url, {"channel": "wechat", "open": "on", "message_security": "safe"})
+    assert kept.status_code == 302
+    assert ChannelConfig.objects.get(channel="wechat").aes_key == AES_KEY

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+from django.core.files.base import ContentFile
+
 from hotline.accounts.models import User
 from hotline.channels import progress, transfers
 from hotline.channels.models import OnlineRequest, Partner, PartnerCall, Transfer
@@ -14,6 +16,7 @@ from hotline.tickets import services as ts
 from hotline.tickets.models import Assignment, Reply, Ticket
 
 SECRET_NOTE = "内部备注：来电人情绪激动，注意沟通"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 256
 
 
 def _user(name: str) -> User:
@@ -35,6 +38,9 @@ def send_out(partner_code: str) -> None:
         decline_reason="other_city",
     )
     ts.ticket_annotate(actor=operator, ticket=ticket, text=SECRET_NOTE)
+    ts.attachment_add(actor=operator, ticket=ticket, upload=ContentFile(PNG, name="收据.png"))
+    evidence = ContentFile(b"recording notes", name="evidence.txt")
+    ts.attachment_add(actor=operator, ticket=ticket, upload=evidence, evidence=True)
     made = transfers.transfer_out(
         actor=operator, ticket=ticket, partner=Partner.objects.get(code=partner_code)
     )
@@ -53,6 +59,7 @@ def accept_in() -> None:
                 "summary": ticket.summary,
                 "detail": ticket.detail,
                 "phone": ticket.citizen.phone,
+                "files": sorted(ticket.attachments.values_list("name", flat=True)),
                 **transfers.deliver_due(),
             },
             ensure_ascii=False,
@@ -70,6 +77,7 @@ def complete_in() -> None:
     clerk = User.objects.filter(unit=lead.unit, role="unit_clerk").first()
     leader = User.objects.filter(unit=lead.unit, role="unit_leader").first()
     ts.assignment_sign(actor=clerk, assignment=lead)
+    ts.attachment_add(actor=clerk, ticket=ticket, upload=ContentFile(PNG, name="退费凭证.png"))
     ts.reply_submit(actor=clerk, assignment=lead, text="已责令服务区退还多收费用", points=["退费"])
     reply = lead.replies.get(state=Reply.State.SUBMITTED)
     ts.reply_decide(actor=leader, reply=reply, approve=True)
@@ -91,6 +99,7 @@ def show_out() -> None:
                 "remote": made.remote_number,
                 "result": made.result,
                 "notes": notes,
+                "files": sorted(made.ticket.attachments.values_list("name", flat=True)),
             },
             ensure_ascii=False,
         )
@@ -99,4 +108,10 @@ def show_out() -> None:
 
 def show_in() -> None:
     request = OnlineRequest.objects.get(channel="transfer")
-    print(json.dumps({"body": request.body, "subject": request.subject}, ensure_ascii=False))
+    files = [(a.name, a.file.read()[:8].hex()) for a in request.attachments.all()]
+    print(
+        json.dumps(
+            {"body": request.body, "subject": request.subject, "files": files},
+            ensure_ascii=False,
+        )
+    )

@@ -1,6 +1,7 @@
 """`hotline open311-key --name APP`: issue an Open311 app's key (printed once)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hotline.core.errors import DomainError
 from hotline.portal.open311 import open311_key_issue
@@ -18,4 +19,6 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"{app.name}: {key}")
-        self.stdout.write("此密钥只显示这一次，请妥善保存（系统只保存其摘要）。")
+        self.stdout.write(
+            _("This key is shown only this once; keep it safe (the system keeps only its digest).")
+        )
