@@ -101,7 +101,7 @@ def test_data_migration_moves_old_contacts_out_of_the_phone_column(demo):
 
     from django.apps import apps
 
-    migration = importlib.import_module("hotline.tickets.migrations.0011_citizen_email_wechat")
+    migration = importlib.import_module("hotline.tickets.migrations.0012_citizen_email_wechat")
     Citizen.objects.create(phone="zhang@example.org", name="张三")
     Citizen.objects.create(phone="wx:oAbC12", name="李四")
     Citizen.objects.create(phone="13800001111", name="王五")
