@@ -18,6 +18,7 @@ prints p50 / p95 per page, the queries each page makes, and the ratio of p95 to 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -109,6 +110,17 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # The demo accounts of a throwaway database: the production hasher (memory-hard, many
+    # threads) takes minutes for them on a loaded machine and is not what is measured.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Hashed static names as in production, without compressing every file with brotli
+    # (minutes of CPU on a shared machine; the bench never requests a static file).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -472,6 +484,75 @@ def sample(seconds: float = 0.0, counts: dict[str, int] | None = None) -> Filled
     )
 
 
+def multiply(times: int) -> None:
+    """Make the filled database `times` as large by copying its tickets and everything
+    hanging from them inside the database (INSERT … SELECT, no Python per row): the
+    copies keep the states' shares, units, dates and texts exactly, so the larger run
+    differs from the smaller only in size. Copy k gets ids shifted by k × the table's
+    largest id, the 13-digit number's first sequence digit set to k and the caller's phone
+    prefix 1x with x ≠ 3. This is how the 1,000,000 databases are made from 100,000."""
+    from django.db import connection, transaction
+
+    from hotline.tickets.models import (
+        Assignment,
+        Citizen,
+        Pause,
+        Reply,
+        Ticket,
+        TicketEvent,
+        UnitRequest,
+        Visit,
+    )
+
+    copied = [Citizen, Ticket, Assignment, UnitRequest, Pause, Reply, Visit, TicketEvent]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The copying runs in the server's process for this session: as nice as we are.
+            cursor.execute("SELECT pg_backend_pid()")
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, cursor.fetchone()[0], os.nice(0))
+        offsets = {}
+        for model in copied:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(model._meta.db_table)}")
+            offsets[model] = cursor.fetchone()[0]
+    for k in range(1, times):
+        began = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model in copied:
+                names, values = [], []
+                for field in model._meta.concrete_fields:
+                    column = quote(field.column)
+                    target = field.related_model if field.is_relation else None
+                    if field.primary_key:
+                        value = f"{column} + {k * offsets[model]}"
+                    elif target in offsets:
+                        value = f"{column} + {k * offsets[target]}"
+                    elif model is Ticket and field.name == "number":
+                        value = f"substr({column}, 1, 8) || '{k}' || substr({column}, 10)"
+                    elif model is Citizen and field.name == "phone":
+                        value = f"'1' || substr('012456789', {k}, 1) || substr({column}, 3)"
+                    else:
+                        value = column
+                    names.append(column)
+                    values.append(value)
+                table = quote(model._meta.db_table)
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
+                    f"FROM {table} WHERE id <= {offsets[model]}"
+                )
+        print(f"  copy {k} of {times - 1}: {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in copied:
+                table = model._meta.db_table
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT MAX(id) FROM {quote(table)}))"
+                )
+        cursor.execute("ANALYZE")
+
+
 # --- measuring ------------------------------------------------------------------------------
 
 
@@ -522,7 +603,23 @@ def pages(filled: Filled) -> list[tuple[str, str, str]]:
     return out
 
 
-def measure(filled: Filled, repeat: int) -> list[Timing]:
+def explain(name: str, statements: list[tuple[float, str, object]], top: int = 2) -> str:
+    """The plans of a page's slowest statements: EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL,
+    EXPLAIN QUERY PLAN on SQLite (bench/README.md, "where the time goes")."""
+    from django.db import connection
+
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else ""
+    prefix = prefix or "EXPLAIN QUERY PLAN "
+    out = []
+    for ms, sql, params in sorted(statements, key=lambda s: -s[0])[:top]:
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            plan = "\n".join("    " + " ".join(str(c) for c in row) for row in cursor.fetchall())
+        out.append(f"--- {name}: {ms:.1f} ms\n    {sql[:400]}\n{plan}")
+    return "\n".join(out)
+
+
+def measure(filled: Filled, repeat: int, plans: list[str] | None = None) -> list[Timing]:
     from django.db import connection
     from django.test import Client
 
@@ -539,14 +636,19 @@ def measure(filled: Filled, repeat: int) -> list[Timing]:
         for _ in range(2):  # warm caches (calendar, templates)
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
-        executed: list[str] = []
+        executed: list[tuple[float, str, object]] = []
 
         def count(execute, sql, params, many, context, executed=executed):
-            executed.append(sql)
-            return execute(sql, params, many, context)
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                executed.append(((time.perf_counter() - began) * 1000, sql, params))
 
         with connection.execute_wrapper(count):
             client.get(url)
+        if plans is not None:
+            plans.append(explain(name, executed))
         samples = []
         for _ in range(max(2, repeat)):
             began = time.perf_counter()
@@ -650,6 +752,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "SQLite) instead of filling a new one; implies --keep",
     )
     parser.add_argument("--fill-only", action="store_true", help="fill (and keep), do not time")
+    parser.add_argument(
+        "--multiply",
+        type=int,
+        default=1,
+        metavar="K",
+        help="with --reuse: copy the kept database's tickets to K times as many, in SQL",
+    )
+    parser.add_argument(
+        "--explain", metavar="FILE", help="write the plans of each page's slowest statements"
+    )
     parser.add_argument("--save", metavar="FILE", help="also write the timings as JSON")
     parser.add_argument(
         "--compare",
@@ -668,6 +780,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hotline.tickets.models import Ticket
 
         if args.reuse and Ticket.objects.exists():
+            if args.multiply > 1:
+                print(f"copying the tickets to {args.multiply}× ...", file=sys.stderr)
+                multiply(args.multiply)
             filled = sample()
             print(f"reusing {filled.tickets:,} tickets on {engine}", file=sys.stderr)
         else:
@@ -676,7 +791,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"filled in {filled.seconds:.0f} s", file=sys.stderr)
         if args.fill_only:
             return 0
-        timings = measure(filled, args.repeat)
+        plans: list[str] | None = [] if args.explain else None
+        timings = measure(filled, args.repeat, plans)
+        if args.explain and plans is not None:
+            Path(args.explain).write_text("\n\n".join(plans) + "\n", encoding="utf-8")
         print(report(engine, filled, timings, args.repeat))
         if args.save:
             save(args.save, engine, filled, timings)
