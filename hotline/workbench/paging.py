@@ -27,7 +27,8 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if not isinstance(self.object_list, QuerySet):
             return len(self.object_list)
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        # In the queue's order: the planner then walks the queue's own index and stops.
+        return self.object_list.values("pk")[: self.cap + 1].count()
 
     @cached_property
     def more(self) -> bool:
@@ -44,7 +45,10 @@ def capped_counts(querysets: Mapping[str, QuerySet], *, cap: int | None = None) 
     counts: dict[str, int] = {}
     for key, queryset in querysets.items():
         try:
-            sql, args = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+            # Kept in the queue's order: unordered, PostgreSQL may pick a merge join over
+            # the unit's whole history for "done" (74 ms at 1,000,000 tickets) instead of
+            # walking the tab's index and stopping at the cap.
+            sql, args = queryset.values("pk")[: cap + 1].query.sql_with_params()
         except EmptyResultSet:
             counts[key] = 0
             continue
