@@ -192,9 +192,7 @@ def inbox_queues(user, *, calendar: WorkCalendar, now: datetime) -> dict[str, Qu
 def inbox_counts(user, *, calendar: WorkCalendar, now: datetime) -> dict[str, int]:
     """Every tab's count in one query, each stopping at paging.CAP + 1 (shown "999+"):
     one aggregate over the unit's whole history grew with it (issue 16)."""
-    base = inbox_base(user).select_related(None)
-    filters = _inbox_filters(calendar=calendar, now=now)
-    return capped_counts({key: base.filter(q) for key, q in filters.items()})
+    return capped_counts(inbox_queues(user, calendar=calendar, now=now))
 
 
 def replies_to_approve(user) -> QuerySet[Reply]:
