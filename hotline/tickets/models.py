@@ -441,9 +441,14 @@ class Assignment(models.Model):
                 )
                 for tab, states in INBOX_INDEXES.items()
             ],
-            # The "done" tab: the unit's history, newest reply first.
+            # The "done" tab: the unit's finished part (a finished ticket's assignments are
+            # all inactive), newest reply first, without the open work in front of it.
             models.Index(
-                F("unit"), F("replied_at").desc(), F("id").desc(), name="assignment_inbox_done"
+                F("unit"),
+                F("replied_at").desc(),
+                F("id").desc(),
+                condition=Q(active=False),
+                name="assignment_inbox_done",
             ),
         ]
 

@@ -169,15 +169,16 @@ def _inbox_filters(*, calendar: WorkCalendar, now: datetime) -> dict[str, Q]:
     """Each inbox tab as one condition, used for its list and for all counts at once."""
     limit = near_due_limit(calendar=calendar, now=now)
     active = Q(active=True)
-    done = Q(ticket__status__in=[Status.COMPLETED, Status.CLOSED])
+    finished = Q(ticket__status__in=[Status.COMPLETED, Status.CLOSED])
     return {
         "sign": active & Q(state=Assignment.State.DISPATCHED),
         "handling": active
         & Q(state__in=[Assignment.State.HANDLING, Assignment.State.RETURN_REVIEW]),
         "due_soon": active & Q(state__in=WORKING, reply_due__gte=now, reply_due__lt=limit),
         "overdue": active & Q(state__in=WORKING, reply_due__lt=now),
-        "replied": active & Q(state=Assignment.State.REPLIED) & ~done,
-        "done": done,
+        "replied": active & Q(state=Assignment.State.REPLIED) & ~finished,
+        # Completion closes every active assignment of the ticket (tickets.services).
+        "done": Q(active=False) & finished,
     }
 
 
