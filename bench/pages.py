@@ -776,7 +776,7 @@ def compare(paths: Sequence[str]) -> str:
     import json
 
     runs = [json.loads(Path(p).read_text(encoding="utf-8")) for p in paths]
-    heads = [f"{r['engine'][:6]} {r['tickets']:,}" for r in runs]
+    heads = [f"{r['engine'][:6]} {r['tickets']:,}".replace("postgr", "PG") for r in runs]
     lines = [
         f"p95 in ms (queries per request); growth = last ÷ first, flat <= {GROWTH_GOAL}; "
         f"goal p95 < {GOAL_MS:.0f} ms",
