@@ -178,10 +178,11 @@ STORAGES = {
 }
 # Source maps are for developers' tools, rarely fetched: compressing the API docs' 5 MB of
 # them made every release's collectstatic much slower for nothing.
-WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
-    *("jpg jpeg png gif webp zip gz tgz bz2 tbz xz br swf flv woff woff2".split()),
-    *("3gp 3gpp asf avi m4v mov mp4 mpeg mpg webm wmv map".split()),
-)
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *["jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"],
+    *["swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"],
+    *["mpeg", "mpg", "webm", "wmv", "map"],
+]
 
 HOTLINE_UPLOAD_MAX_BYTES = env.env_int("HOTLINE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = HOTLINE_UPLOAD_MAX_BYTES

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0002_topic_catalogitem"),
-        ("tickets", "0012_request_urgency"),
+        ("tickets", "0014_request_urgency"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0002_topic_catalogitem"),
         ("sla", "0001_initial"),
-        ("tickets", "0010_reply_result_and_withdrawal"),
+        ("tickets", "0012_citizen_email_wechat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

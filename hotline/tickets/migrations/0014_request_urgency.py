@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0002_topic_catalogitem"),
-        ("tickets", "0011_queue_indexes"),
+        ("tickets", "0013_queue_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
