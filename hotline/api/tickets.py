@@ -186,7 +186,10 @@ def _out(
     (its parts cached on it, the events if known), so nothing is read again with the
     detail page's prefetching (issue 14 item 11)."""
     if events is None:
-        events = list(ticket.events.all())  # cached after a create
+        events = intake.known(ticket, "events") or list(ticket.events.all())
+    assignments = intake.known(ticket, "assignments")
+    if assignments is None:
+        assignments = list(ticket.assignments.all())
     return {
         "number": ticket.number,
         "status": ticket.status,
@@ -216,7 +219,7 @@ def _out(
                 "reply_due": _utc(a.reply_due),
                 "return_until": _utc(a.return_until),
             }
-            for a in ticket.assignments.all()
+            for a in assignments
         ],
         "events": [
             {
@@ -264,7 +267,7 @@ def ticket_create(request: HttpRequest, payload: TicketIn):
     ticket = s.ticket_create(
         actor=request.user, forward_to=forward_to, related_to=related_to, **data
     )
-    # The service left its parts (none yet) and its one event cached on the ticket.
+    # The service remembered its parts (none yet) and its one event (intake.remember).
     return 201, _out(request, ticket)
 
 
@@ -290,7 +293,7 @@ def ticket_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
         instruction_days=payload.instruction_days,
         coordinated=payload.coordinated,
     )
-    # The parts are cached on the returned ticket; the timeline is one light query.
+    # The service remembered the parts; the timeline is one light query.
     return _out(request, ticket, list(ticket.events.select_related("actor", "unit")))
 
 

@@ -86,16 +86,21 @@ def initial_state(ticket: Ticket, handling: str, now: datetime) -> None:
     ticket.version = 1
 
 
+KNOWN = "_hotline_known_parts"
+
+
 def remember(ticket: Ticket, **related: list) -> None:
-    """Cache a ticket's related rows as prefetch_related would (`assignments=[...]`), so
-    a caller that just wrote them reads `ticket.assignments.all()` without a query;
-    `.filter()` and the like still go to the database."""
-    cache = ticket.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, rows in related.items():
-        queryset = getattr(ticket, name).get_queryset()
-        queryset._result_cache = list(rows)
-        queryset._prefetch_done = True
-        cache[name] = queryset
+    """Note on the ticket the related rows a service just wrote (`assignments=[...]`,
+    `events=[...]`), so the answer to this request lists them without reading them again
+    (`known`). A plain attribute, not Django's prefetch cache: the ticket's relations
+    still read the database, so a caller that goes on with the same object (another
+    service, `ticket.lead`) never sees these rows go stale."""
+    ticket.__dict__.setdefault(KNOWN, {}).update(related)
+
+
+def known(ticket: Ticket, name: str) -> list | None:
+    """The rows of `name` remembered on the ticket by the service that wrote it, if any."""
+    return ticket.__dict__.get(KNOWN, {}).get(name)
 
 
 NEW_CALLER = "_hotline_new_caller"

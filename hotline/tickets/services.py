@@ -110,28 +110,25 @@ def _fmt(moment: datetime | None) -> str:
 def _tell_citizen(ticket: Ticket, text: str, *, key: str) -> None:
     """An SMS to the caller, queued in this transaction (sent by the tick after commit).
     For a confidential ticket too: it is the hotline that writes (LX 四3)."""
+    for message in _citizen_message(ticket, text, key=key):
+        notify(**message)
+
+
+def _citizen_message(ticket: Ticket, text: str, *, key: str) -> list[dict[str, Any]]:
+    """_tell_citizen's message, for a service queuing several at once: none for a citizen
+    who wrote by mail or WeChat only (channels.progress answers them there)."""
     if not ticket.citizen.phone:
-        return  # wrote by mail or WeChat only: channels.progress answers them there
-    notify(
-        channel=NotifyChannel.SMS,
-        address=ticket.citizen.phone,
-        subject="12345热线",
-        body=text,
-        ticket=ticket,
-        key=f"{key}:citizen",
-    )
-
-
-def _citizen_message(ticket: Ticket, text: str, *, key: str) -> dict[str, Any]:
-    """_tell_citizen's message for notify_many (a service queuing several at once)."""
-    return {
-        "channel": NotifyChannel.SMS,
-        "address": ticket.citizen.phone,
-        "subject": "12345热线",
-        "body": text,
-        "ticket": ticket,
-        "key": f"{key}:citizen",
-    }
+        return []
+    return [
+        {
+            "channel": NotifyChannel.SMS,
+            "address": ticket.citizen.phone,
+            "subject": "12345热线",
+            "body": text,
+            "ticket": ticket,
+            "key": f"{key}:citizen",
+        }
+    ]
 
 
 def _unit_messages(
@@ -382,7 +379,7 @@ def ticket_dispatch(
             f"联系人{lead.liaison_name or '—'}，电话{phone}，"
             f"预计 {_fmt(lead_result.reply.due)} 前答复。"
         )
-        messages = [_citizen_message(ticket, notice, key=f"dispatch:{lead_assignment.pk}")]
+        messages = _citizen_message(ticket, notice, key=f"dispatch:{lead_assignment.pk}")
         for assignment, result in made:
             messages += _unit_messages(
                 ticket,
