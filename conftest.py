@@ -12,6 +12,19 @@ from hotline.directory.models import Unit
 SH = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in English leaves English active
+    in its thread (the language middleware follows the user), and the next test on the
+    same worker would otherwise write its messages in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def demo(db):
     from hotline.core.demo import build_demo_city

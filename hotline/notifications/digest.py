@@ -105,7 +105,7 @@ def send_digests(*, limit: int = 500) -> dict[str, int]:
     for user_id in users:
         with transaction.atomic():
             items = list(
-                DigestItem.objects.select_for_update(skip_locked=True)
+                DigestItem.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(recipient_id=user_id, digest__isnull=True, created_at__lte=now)
                 .select_related("ticket")
                 .order_by("created_at", "id")
