@@ -18,6 +18,7 @@ prints p50 / p95 per page, the queries each page makes, and the ratio of p95 to 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -34,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 GOAL_MS = 150.0
 BATCH = 5000
+URGENT_SHARE = 0.02  # urgent tickets (R-HM-4): few, and served first in every queue
 
 
 # --- database ------------------------------------------------------------------------------
@@ -57,12 +59,24 @@ def _postgres(url: str, statement: str) -> None:
         conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
 
-def prepare_environment() -> tuple[str, Callable[[], None]]:
-    """Point the settings at a fresh database; returns (engine label, clean-up)."""
+def _postgres_exists(url: str) -> bool:
+    import psycopg
+
+    admin, name = _postgres_admin(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return found.fetchone() is not None
+
+
+def prepare_environment(reuse: bool = False) -> tuple[str, Callable[[], None]]:
+    """Point the settings at a fresh database (or, with `reuse`, at the one a `--keep` run
+    left: the PostgreSQL database in DATABASE_URL or the SQLite file in HOTLINE_DATA_DIR);
+    returns (engine label, clean-up)."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        _postgres(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-        _postgres(url, "CREATE DATABASE {}")
+        if not (reuse and _postgres_exists(url)):
+            _postgres(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            _postgres(url, "CREATE DATABASE {}")
         os.environ.setdefault("HOTLINE_DATA_DIR", tempfile.mkdtemp(prefix="hotline-bench-"))
 
         def drop() -> None:
@@ -74,7 +88,11 @@ def prepare_environment() -> tuple[str, Callable[[], None]]:
         return "postgresql", drop
     if url:
         raise SystemExit("bench/pages.py runs on SQLite (no DATABASE_URL) or PostgreSQL")
-    directory = tempfile.mkdtemp(prefix="hotline-bench-")
+    if reuse and os.environ.get("HOTLINE_DATA_DIR"):
+        directory = os.environ["HOTLINE_DATA_DIR"]
+        Path(directory).mkdir(parents=True, exist_ok=True)
+    else:
+        directory = tempfile.mkdtemp(prefix="hotline-bench-")
     os.environ["HOTLINE_DATA_DIR"] = directory
 
     def remove() -> None:
@@ -92,6 +110,17 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # The demo accounts of a throwaway database: the production hasher (memory-hard, many
+    # threads) takes minutes for them on a loaded machine and is not what is measured.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Hashed static names as in production, without compressing every file with brotli
+    # (minutes of CPU on a shared machine; the bench never requests a static file).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
@@ -117,6 +146,42 @@ class Filled:
 HEAVY = {"QX-ZJJ": 12, "QX-CGJ": 12, "QX-CD": 8, "QX-SJJ": 6, "QX-RSJ": 6}
 
 
+def write(model, objects: list) -> None:
+    """Insert `objects` and set their primary keys: COPY on PostgreSQL (ids reserved from
+    the table's sequence first), bulk_create elsewhere. Ten times fewer round trips and no
+    SQL parsing per row is what makes a 1,000,000-ticket fill take minutes, not an hour."""
+    from django.db import connection
+
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=BATCH)
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+            "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+            [meta.db_table, meta.db_table, len(objects)],
+        )
+        last = cursor.fetchone()[0]
+        first = last - len(objects) + 1
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for offset, obj in enumerate(objects):
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                obj.pk = first + offset
+                obj._state.adding = False
+                obj._state.db = connection.alias
+                copy.write_row(
+                    [obj.pk]
+                    + [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                )
+
+
 def fill(n: int, seed: int) -> Filled:
     from django.db import connection, transaction
 
@@ -138,6 +203,11 @@ def fill(n: int, seed: int) -> Filled:
     )
 
     began = time.perf_counter()
+    if connection.vendor == "sqlite":
+        # A bench database that a crash may lose: no fsync per transaction while filling.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-200000")
     build_demo_city()
     rng = random.Random(seed)
     version = default_policy_version()
@@ -170,7 +240,7 @@ def fill(n: int, seed: int) -> Filled:
         for _ in range(citizen_count)
     ]
     with transaction.atomic():
-        Citizen.objects.bulk_create(citizens, batch_size=BATCH)
+        write(Citizen, citizens)
     if not citizens[0].pk:  # backends without RETURNING
         citizens = list(Citizen.objects.order_by("pk"))
 
@@ -198,6 +268,7 @@ def fill(n: int, seed: int) -> Filled:
                 number=f"{day}{day_seq[day]:05d}",
                 channel=rng.choice(["phone"] * 6 + ["web", "wechat", "app", "mailbox"]),
                 kind=demo.LABEL_UNITS[label][1],
+                urgency="urgent" if rng.random() < URGENT_SHARE else "normal",
                 summary=summary,
                 detail=detail,
                 search_terms=search.terms(summary, detail),
@@ -218,7 +289,7 @@ def fill(n: int, seed: int) -> Filled:
             plan.append(state)
             counts[state] = counts.get(state, 0) + 1
         with transaction.atomic():
-            Ticket.objects.bulk_create(tickets, batch_size=BATCH)
+            write(Ticket, tickets)
             assignments, events, later = [], [], []
             for ticket, state in zip(tickets, plan, strict=True):
                 events.append(
@@ -241,6 +312,7 @@ def fill(n: int, seed: int) -> Filled:
                 lead = Assignment(
                     ticket=ticket,
                     unit=lead_unit,
+                    urgency=ticket.urgency,
                     role=Assignment.Role.LEAD,
                     mode="written",
                     state=a_state,
@@ -273,6 +345,7 @@ def fill(n: int, seed: int) -> Filled:
                             Assignment(
                                 ticket=ticket,
                                 unit=assist_unit,
+                                urgency=ticket.urgency,
                                 role=Assignment.Role.ASSIST,
                                 mode="written",
                                 state=Assignment.State.HANDLING
@@ -293,7 +366,7 @@ def fill(n: int, seed: int) -> Filled:
                             unit=lead_unit,
                         )
                     )
-            Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+            write(Assignment, assignments)
             requests, pauses, replies, visits = [], [], [], []
             for ticket, state, lead in later:
                 clerk = next(
@@ -304,6 +377,7 @@ def fill(n: int, seed: int) -> Filled:
                         UnitRequest(
                             assignment=lead,
                             kind=UnitRequest.Kind.SEND_BACK,
+                            urgency=lead.urgency,
                             reason="该事项不属于本单位职责",
                             legal_basis="本单位“三定”方案",
                             requested_by=clerk,
@@ -319,6 +393,7 @@ def fill(n: int, seed: int) -> Filled:
                         UnitRequest(
                             assignment=lead,
                             kind=UnitRequest.Kind.EXTENSION,
+                            urgency=lead.urgency,
                             reason="需要现场勘查，协调多个部门",
                             days=rng.choice([3, 5, 10]),
                             requested_by=clerk,
@@ -363,11 +438,11 @@ def fill(n: int, seed: int) -> Filled:
                         )
                     )
                     events.append(TicketEvent(ticket=ticket, kind="visited", at=ticket.closed_at))
-            UnitRequest.objects.bulk_create(requests, batch_size=BATCH)
-            Pause.objects.bulk_create(pauses, batch_size=BATCH)
-            Reply.objects.bulk_create(replies, batch_size=BATCH)
-            Visit.objects.bulk_create(visits, batch_size=BATCH)
-            TicketEvent.objects.bulk_create(events, batch_size=BATCH)
+            write(UnitRequest, requests)
+            write(Pause, pauses)
+            write(Reply, replies)
+            write(Visit, visits)
+            write(TicketEvent, events)
         done += size
         print(f"  filled {done:,} tickets", file=sys.stderr, end="\r")
     print(file=sys.stderr)
@@ -377,26 +452,167 @@ def fill(n: int, seed: int) -> Filled:
     Reply.objects.bulk_create(
         [Reply(assignment=a, text="拟答复：已处理。", state=Reply.State.SUBMITTED) for a in waiting]
     )
+    settle()
+    return sample(time.perf_counter() - began, counts)
+
+
+def settle() -> None:
+    """Statistics and, on PostgreSQL, the visibility map, as autovacuum leaves a database
+    that has been running: without it an index-only scan still visits every heap row."""
+    from django.db import connection
+
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
-        else:
-            cursor.execute("ANALYZE")
-    sample = (
-        Ticket.objects.filter(status="handling", assignments__unit=zjj)
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def sample(seconds: float = 0.0, counts: dict[str, int] | None = None) -> Filled:
+    """What the pages look up (a number, a phone, a word), from the filled database."""
+    from django.db.models import Count
+
+    from hotline.tickets import demo
+    from hotline.tickets.models import Ticket
+
+    messages = list(demo._shared_messages()) or demo.BUILT_IN
+    found = (
+        Ticket.objects.filter(status="handling", assignments__unit__code="QX-ZJJ")
         .select_related("citizen")
         .order_by("-received_at")
         .first()
     )
-    assert sample is not None
+    assert found is not None
+    if counts is None:
+        counts = dict(Ticket.objects.values_list("status").annotate(n=Count("id")).order_by())
     return Filled(
         tickets=Ticket.objects.count(),
-        seconds=time.perf_counter() - began,
-        sample_number=sample.number,
-        sample_phone=sample.citizen.phone,
+        seconds=seconds,
+        sample_number=found.number,
+        sample_phone=found.citizen.phone,
         sample_word="电梯" if any("电梯" in m[1] for m in messages) else messages[0][1][:2],
         counts=counts,
     )
+
+
+def _drop_indexes(tables: list[str]) -> list[str]:
+    """Drop the secondary indexes of `tables` (not those behind a constraint); returns the
+    statements that make them again. Building an index once over the copied rows is many
+    times faster than growing it row by row (the text index above all). On PostgreSQL the
+    session also skips the foreign-key triggers: the copies point at copied rows only."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                [tables],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})",
+                tables,
+            )
+        found = cursor.fetchall()
+        for name, _statement in found:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    return [statement for _name, statement in found]
+
+
+def multiply(times: int) -> None:
+    """Make the filled database `times` as large by copying its tickets and everything
+    hanging from them inside the database (INSERT … SELECT, no Python per row): the
+    copies keep the states' shares, units, dates and texts exactly, so the larger run
+    differs from the smaller only in size. Copy k gets ids shifted by k × the table's
+    largest id, the first digit of the number's day sequence that is 0 everywhere set to k,
+    and the caller's phone digit of the same rank (the 2nd, then the 3rd) shifted by k.
+    This is how the 100,000 and 1,000,000 databases are made from 10,000."""
+    from django.db import connection, transaction
+
+    from hotline.tickets.models import (
+        Assignment,
+        Citizen,
+        Pause,
+        Reply,
+        Ticket,
+        TicketEvent,
+        UnitRequest,
+        Visit,
+    )
+
+    copied = [Citizen, Ticket, Assignment, UnitRequest, Pause, Reply, Visit, TicketEvent]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The copying runs in the server's process for this session: as nice as we are.
+            cursor.execute("SELECT pg_backend_pid()")
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, cursor.fetchone()[0], os.nice(0))
+        offsets = {}
+        for model in copied:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(model._meta.db_table)}")
+            offsets[model] = cursor.fetchone()[0]
+    with connection.cursor() as cursor:
+        # The first digit of the day's sequence that is 0 in every number (a second
+        # multiplication takes the next one); the phone digit of the same rank after "1".
+        for digit in range(9, 14):
+            cursor.execute(
+                f"SELECT COUNT(*) FROM tickets_ticket WHERE substr(number, {digit}, 1) <> '0'"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+        else:
+            raise SystemExit("no free digit left in the ticket numbers to multiply again")
+    phone = digit - 7
+    indexes = _drop_indexes([m._meta.db_table for m in copied])
+    for k in range(1, times):
+        began = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model in copied:
+                names, values = [], []
+                for field in model._meta.concrete_fields:
+                    column = quote(field.column)
+                    target = field.related_model if field.is_relation else None
+                    if field.primary_key:
+                        value = f"{column} + {k * offsets[model]}"
+                    elif target in offsets:
+                        value = f"{column} + {k * offsets[target]}"
+                    elif model is Ticket and field.name == "number":
+                        value = (
+                            f"substr({column}, 1, {digit - 1}) || '{k}' "
+                            f"|| substr({column}, {digit + 1})"
+                        )
+                    elif model is Citizen and field.name == "phone":
+                        value = (
+                            f"substr({column}, 1, {phone - 1}) || CAST((CAST(substr("
+                            f"{column}, {phone}, 1) AS INTEGER) + {k}) % 10 AS TEXT) "
+                            f"|| substr({column}, {phone + 1})"
+                        )
+                    else:
+                        value = column
+                    names.append(column)
+                    values.append(value)
+                table = quote(model._meta.db_table)
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)} "
+                    f"FROM {table} WHERE id <= {offsets[model]}"
+                )
+        print(f"  copy {k} of {times - 1}: {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    began = time.perf_counter()
+    with connection.cursor() as cursor:
+        for statement in indexes:
+            cursor.execute(statement)
+    print(f"  indexes rebuilt: {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in copied:
+                table = model._meta.db_table
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT MAX(id) FROM {quote(table)}))"
+                )
+    settle()
 
 
 # --- measuring ------------------------------------------------------------------------------
@@ -449,7 +665,23 @@ def pages(filled: Filled) -> list[tuple[str, str, str]]:
     return out
 
 
-def measure(filled: Filled, repeat: int) -> list[Timing]:
+def explain(name: str, statements: list[tuple[float, str, object]], top: int = 2) -> str:
+    """The plans of a page's slowest statements: EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL,
+    EXPLAIN QUERY PLAN on SQLite (bench/README.md, "where the time goes")."""
+    from django.db import connection
+
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else ""
+    prefix = prefix or "EXPLAIN QUERY PLAN "
+    out = []
+    for ms, sql, params in sorted(statements, key=lambda s: -s[0])[:top]:
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            plan = "\n".join("    " + " ".join(str(c) for c in row) for row in cursor.fetchall())
+        out.append(f"--- {name}: {ms:.1f} ms\n    {sql[:400]}\n{plan}")
+    return "\n".join(out)
+
+
+def measure(filled: Filled, repeat: int, plans: list[str] | None = None) -> list[Timing]:
     from django.db import connection
     from django.test import Client
 
@@ -466,21 +698,26 @@ def measure(filled: Filled, repeat: int) -> list[Timing]:
         for _ in range(2):  # warm caches (calendar, templates)
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
-        executed: list[str] = []
+        executed: list[tuple[float, str, object]] = []
 
         def count(execute, sql, params, many, context, executed=executed):
-            executed.append(sql)
-            return execute(sql, params, many, context)
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                executed.append(((time.perf_counter() - began) * 1000, sql, params))
 
         with connection.execute_wrapper(count):
             client.get(url)
+        if plans is not None:
+            plans.append(explain(name, executed))
         samples = []
-        for _ in range(max(2, repeat)):
+        for _ in range(repeat if repeat == 0 else max(2, repeat)):  # 0: plans only
             began = time.perf_counter()
             response = client.get(url)
             samples.append((time.perf_counter() - began) * 1000)
         assert response.status_code == 200
-        samples.sort()
+        samples = sorted(samples) or [0.0, 0.0]
         p95 = statistics.quantiles(samples, n=20, method="inclusive")[18]
         timings.append(
             Timing(
@@ -522,20 +759,109 @@ def report(engine: str, filled: Filled, timings: Sequence[Timing], repeat: int) 
     return "\n".join(lines)
 
 
+GROWTH_GOAL = 1.5  # p95 on the larger database ÷ p95 on the smaller: flat is at most 1.5
+
+
+def save(path: str, engine: str, filled: Filled, timings: Sequence[Timing]) -> None:
+    import json
+
+    rows = [{"name": t.name, "p50": t.p50, "p95": t.p95, "queries": t.queries} for t in timings]
+    data = {"engine": engine, "tickets": filled.tickets, "pages": rows}
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def compare(paths: Sequence[str]) -> str:
+    """Runs saved with --save side by side (e.g. 100,000 and 1,000,000 tickets): p95 and
+    queries per page, and the growth ratio p95(last) ÷ p95(first) (flat: <= 1.5)."""
+    import json
+
+    runs = [json.loads(Path(p).read_text(encoding="utf-8")) for p in paths]
+    heads = [f"{r['engine'][:6]} {r['tickets']:,}" for r in runs]
+    lines = [
+        f"p95 in ms (queries per request); growth = last ÷ first, flat <= {GROWTH_GOAL}; "
+        f"goal p95 < {GOAL_MS:.0f} ms",
+        "",
+        f"{'page':<26} " + " ".join(f"{h:>18}" for h in heads) + f" {'growth':>7}",
+    ]
+    by_name = [{p["name"]: p for p in r["pages"]} for r in runs]
+    flagged = 0
+    for name in [p["name"] for p in runs[0]["pages"]]:
+        cells = [b.get(name) for b in by_name]
+        text = " ".join(
+            f"{c['p95']:12.1f} ({c['queries']:2d})" if c else f"{'—':>18}" for c in cells
+        )
+        first, last = cells[0], cells[-1]
+        growth = last["p95"] / first["p95"] if first and last and first["p95"] else 0.0
+        slow = bool(last and last["p95"] >= GOAL_MS)
+        steep = growth > GROWTH_GOAL
+        flagged += slow or steep
+        flags = ("  SLOW" if slow else "") + ("  GROWS" if steep else "")
+        lines.append(f"{name:<26} {text} {growth:7.2f}{flags}")
+    lines += ["", f"{flagged} of {len(runs[0]['pages'])} pages slow or growing"]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page (>= 2)")
+    parser.add_argument(
+        "--repeat", type=int, default=30, help="timed requests per page (>= 2; 0: plans only)"
+    )
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the database a --keep run left (DATABASE_URL, or HOTLINE_DATA_DIR for "
+        "SQLite) instead of filling a new one; implies --keep",
+    )
+    parser.add_argument("--fill-only", action="store_true", help="fill (and keep), do not time")
+    parser.add_argument(
+        "--multiply",
+        type=int,
+        default=1,
+        metavar="K",
+        help="with --reuse: copy the kept database's tickets to K times as many, in SQL",
+    )
+    parser.add_argument(
+        "--explain", metavar="FILE", help="write the plans of each page's slowest statements"
+    )
+    parser.add_argument("--save", metavar="FILE", help="also write the timings as JSON")
+    parser.add_argument(
+        "--compare",
+        nargs="+",
+        metavar="FILE",
+        help="print saved runs side by side with the growth ratio (no database needed)",
+    )
     args = parser.parse_args(argv)
-    engine, clean_up = prepare_environment()
+    if args.compare:
+        print(compare(args.compare))
+        return 0
+    args.keep = args.keep or args.reuse or args.fill_only
+    engine, clean_up = prepare_environment(reuse=args.reuse or args.fill_only)
     try:
         setup_django()
-        print(f"filling {args.tickets:,} tickets on {engine} ...", file=sys.stderr)
-        filled = fill(args.tickets, args.seed)
-        timings = measure(filled, args.repeat)
+        from hotline.tickets.models import Ticket
+
+        if args.reuse and Ticket.objects.exists():
+            if args.multiply > 1:
+                print(f"copying the tickets to {args.multiply}× ...", file=sys.stderr)
+                multiply(args.multiply)
+            filled = sample()
+            print(f"reusing {filled.tickets:,} tickets on {engine}", file=sys.stderr)
+        else:
+            print(f"filling {args.tickets:,} tickets on {engine} ...", file=sys.stderr)
+            filled = fill(args.tickets, args.seed)
+            print(f"filled in {filled.seconds:.0f} s", file=sys.stderr)
+        if args.fill_only:
+            return 0
+        plans: list[str] | None = [] if args.explain else None
+        timings = measure(filled, args.repeat, plans)
+        if args.explain and plans is not None:
+            Path(args.explain).write_text("\n\n".join(plans) + "\n", encoding="utf-8")
         print(report(engine, filled, timings, args.repeat))
+        if args.save:
+            save(args.save, engine, filled, timings)
     finally:
         if args.keep:
             print(f"kept: {os.environ.get('DATABASE_URL') or os.environ['HOTLINE_DATA_DIR']}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
@@ -27,6 +28,13 @@ MODE_CHOICES = [
     (Mode.WRITTEN.value, _("Written assignment")),
     (Mode.INSTRUCTION.value, _("Leader instruction")),
 ]
+# The inbox tabs' assignment states (workbench.queues), each with its own partial index.
+INBOX_INDEXES = {
+    "sign": ["dispatched"],
+    "handling": ["handling", "return_review"],
+    "working": ["dispatched", "handling", "return_review"],
+    "replied": ["replied"],
+}
 URGENCY_CHOICES = [(Urgency.NORMAL.value, _("Normal")), (Urgency.URGENT.value, _("Urgent"))]
 
 
@@ -268,6 +276,28 @@ class Ticket(models.Model):
             models.Index(fields=["status", "received_at"], name="ticket_status_received"),
             # The visit call list: completed tickets by their visit deadline (R-FB-2).
             models.Index(fields=["status", "visit_due"], name="ticket_status_visit_due"),
+            # The dispatcher's queues in their exact order, urgent first (R-HM-4), holding
+            # only the open tickets of the queue: a page and its capped count read 20 and
+            # at most 1,000 index entries, whatever the city's history (issue 16).
+            *[
+                models.Index(
+                    F("urgency").desc(),
+                    F("received_at"),
+                    F("id"),
+                    condition=Q(status=status),
+                    name=f"ticket_queue_{status}"[:30],
+                )
+                for status in ("pending_dispatch", "replied")
+            ],
+            # The visit call list (PostgreSQL sorts NULLs last in an ascending column).
+            models.Index(
+                F("urgency").desc(),
+                F("visit_due"),
+                F("received_at"),
+                F("id"),
+                condition=Q(status="completed"),
+                name="ticket_queue_visits",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -338,6 +368,12 @@ class Assignment(models.Model):
         _("state"), max_length=16, choices=State.choices, default=State.DISPATCHED, db_index=True
     )
     active = models.BooleanField(default=True)
+    # The ticket's urgency, copied when the assignment is made (a ticket's urgency is set
+    # at intake and never changes), so the inbox orders urgent first through an index of
+    # the unit's open assignments instead of sorting them all through a join (issue 16).
+    urgency = models.CharField(
+        _("urgency"), max_length=8, choices=URGENCY_CHOICES, default=Urgency.NORMAL.value
+    )
     coordinated = models.BooleanField(
         _("named by coordination"),
         default=False,
@@ -392,10 +428,32 @@ class Assignment(models.Model):
                 condition=models.Q(active=True, state__in=["dispatched", "handling"]),
                 name="tickets_assignment_due",
             ),
+            # Each inbox tab in its order (workbench.queues): urgent first, then the reply
+            # deadline, over the unit's open assignments only (issue 16).
+            *[
+                models.Index(
+                    F("unit"),
+                    F("urgency").desc(),
+                    F("reply_due"),
+                    F("id"),
+                    condition=Q(active=True, state__in=states),
+                    name=f"assignment_inbox_{tab}",
+                )
+                for tab, states in INBOX_INDEXES.items()
+            ],
+            # The "done" tab: the unit's history, newest reply first.
+            models.Index(
+                F("unit"), F("replied_at").desc(), F("id").desc(), name="assignment_inbox_done"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}→{self.unit_id} ({self.role})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.ticket_id:
+            self.urgency = self.ticket.urgency
+        super().save(*args, **kwargs)
 
 
 class Pause(models.Model):
@@ -454,6 +512,11 @@ class UnitRequest(models.Model):
         db_index=True,
     )
     decision_note = models.TextField(_("decision note"), blank=True)
+    # The ticket's urgency, copied when the request is made, so the dispatcher's review
+    # queues order urgent first through one partial index (issue 16).
+    urgency = models.CharField(
+        _("urgency"), max_length=8, choices=URGENCY_CHOICES, default=Urgency.NORMAL.value
+    )
     requested_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(default=clock.now)
     decided_by = models.ForeignKey(
@@ -471,9 +534,25 @@ class UnitRequest(models.Model):
                 name="tickets_one_pending_request_per_kind",
             ),
         ]
+        indexes = [
+            # Each review queue of the dispatcher (workbench.queues.visible_requests).
+            models.Index(
+                F("kind"),
+                F("urgency").desc(),
+                F("requested_at"),
+                F("id"),
+                condition=Q(decision="pending"),
+                name="unitrequest_pending_queue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.decision}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.assignment_id:
+            self.urgency = self.assignment.urgency
+        super().save(*args, **kwargs)
 
 
 class Reply(models.Model):
@@ -514,6 +593,14 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ["written_at", "id"]
+        indexes = [
+            # The leader's approvals: the few submitted replies, not every reply ever.
+            models.Index(
+                fields=["assignment"],
+                condition=Q(state="submitted"),
+                name="reply_submitted",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.state}"

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.forms import Form
@@ -49,6 +48,7 @@ from hotline.tickets.selectors import abuse_summary, citizen_for, citizen_histor
 from hotline.tickets.states import OPEN, Status
 from hotline.workbench import followup, queues
 from hotline.workbench import forms as f
+from hotline.workbench.paging import CappedPaginator, capped_counts
 
 PAGE_SIZE = 20
 
@@ -57,7 +57,7 @@ PAGE_SIZE = 20
 
 
 def _page(request: HttpRequest, queryset) -> Any:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _refused(request: HttpRequest, exc: DomainError) -> int:
@@ -118,10 +118,10 @@ def _clocks(version_ids) -> dict[int, Any]:
 
 
 URGENCY_FIELD = {  # the request tabs: their rows are UnitRequests, not tickets
-    "send_back": "assignment__ticket__urgency",
-    "extension": "assignment__ticket__urgency",
-    "exclusion": "assignment__ticket__urgency",
-    "carry_over": "assignment__ticket__urgency",
+    "send_back": "urgency",
+    "extension": "urgency",
+    "exclusion": "urgency",
+    "carry_over": "urgency",
 }
 
 
@@ -448,6 +448,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     urgency = request.GET.get("urgency", "")
     field = URGENCY_FIELD.get(tab, "urgency")
     page = _page(request, queues.by_urgency(all_queues[tab], urgency, field))
+    counts = capped_counts({key: all_queues[key] for key, _label in tabs})
     rows: list[dict] = []
     on = directory.today()
     catalog = list(directory.catalog_in_force(on=on)) if tab == "pending" else []
@@ -491,7 +492,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "section": SECTION_BY_KEY["dispatch"],
         "dispatch_units": f.receiving_units().select_related("parent"),
-        "tabs": [(key, label, all_queues[key].count()) for key, label in tabs],
+        "tabs": [(key, label, counts[key]) for key, label in tabs],
         "tab": tab,
         "page": page,
         "rows": rows,
@@ -777,8 +778,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     ):
         tab = "approve"  # the unit leader lands on the replies waiting for sign-off
     counts = queues.inbox_counts(user, calendar=calendar, now=now) if user.unit_id else {}
+    others = capped_counts({k: all_queues[k] for k, _label in tabs if k not in counts})
     urgency = request.GET.get("urgency", "")
-    field = "assignment__ticket__urgency" if tab == "approve" else "ticket__urgency"
+    field = "assignment__urgency" if tab == "approve" else "urgency"
     listed = queues.by_urgency(all_queues[tab], urgency, field)
     if tab != "approve":
         listed = _inbox_search(listed, request.GET.get("q", ""))
@@ -808,8 +810,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "section": SECTION_BY_KEY["inbox"],
         "unit": user.unit,
         "tabs": [
-            (key, label, counts[key] if key in counts else all_queues[key].count())
-            for key, label in tabs
+            (key, label, counts[key] if key in counts else others[key]) for key, label in tabs
         ],
         "tab": tab,
         "page": page,

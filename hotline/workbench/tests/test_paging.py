@@ -1,0 +1,58 @@
+"""Queue pages that cost what they show (issue 16): tab counts stop at a cap and say
+"999+", pages stop there too, and each assignment carries its ticket's urgency so the
+inbox orders urgent first through an index (R-HM-4)."""
+
+from hotline.tickets.models import Assignment, Ticket, UnitRequest
+from hotline.workbench import paging, queues
+
+
+def test_capped_counts_stop_at_the_cap_in_one_statement(flow, django_assert_num_queries):
+    for _ in range(3):
+        flow.to("pending_dispatch")
+    pending = Ticket.objects.filter(status="pending_dispatch")
+    with django_assert_num_queries(1):
+        counts = paging.capped_counts({"all": pending, "none": Ticket.objects.none()}, cap=2)
+    assert counts == {"all": 3, "none": 0}
+    assert paging.capped_counts({"all": pending}, cap=5) == {"all": 3}
+    assert paging.shown(counts["all"], cap=2) == "2+" and paging.shown(2, cap=2) == "2"
+
+
+def test_tabs_and_pager_say_more_than_the_cap(client, people, flow, monkeypatch):
+    monkeypatch.setattr(paging, "CAP", 2)
+    monkeypatch.setattr("hotline.workbench.views.PAGE_SIZE", 1)
+    for _ in range(4):
+        flow.to("pending_dispatch")
+    client.force_login(people["dispatcher1"])
+    page = client.get("/dispatch/?tab=pending&page=9999")
+    tabs = {key: n for key, _label, n in page.context["tabs"]}
+    assert tabs["pending"] == 3  # counted to cap + 1, no further
+    body = page.content.decode()
+    assert "2+" in body  # the tab and the pager both say there are more
+    assert page.context["page"].number == 3 and page.context["page"].paginator.more
+
+
+def test_r_hm_4_assignment_takes_its_tickets_urgency(flow):
+    urgent = flow.to("dispatched", urgency="urgent")
+    normal = flow.to("dispatched")
+    assert {a.urgency for a in Assignment.objects.filter(ticket=urgent)} == {"urgent"}
+    assert {a.urgency for a in Assignment.objects.filter(ticket=normal)} == {"normal"}
+
+
+def test_inbox_orders_by_the_assignments_own_urgency(people, flow, settings):
+    """The inbox's order is the partial index's order: no join to the ticket to sort."""
+    flow.to("dispatched")
+    flow.to("dispatched", urgency="urgent")
+    sql = str(queues.inbox_base(people["zjj_clerk"]).query)
+    order = sql.split("ORDER BY")[1]
+    assert '"tickets_assignment"."urgency" DESC' in order
+    assert "tickets_ticket" not in order
+
+
+def test_r_hm_4_request_takes_its_assignments_urgency(client, people, flow):
+    normal = flow.to("return_review")
+    urgent = flow.to("return_review", urgency="urgent")
+    assert {r.urgency for r in UnitRequest.objects.filter(assignment__ticket=urgent)} == {"urgent"}
+    assert {r.urgency for r in UnitRequest.objects.filter(assignment__ticket=normal)} == {"normal"}
+    client.force_login(people["dispatcher1"])
+    rows = client.get("/dispatch/?tab=send_back").context["rows"]
+    assert [r["obj"].assignment.ticket for r in rows] == [urgent, normal]
