@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -21,12 +21,14 @@ from django.db.models import Q
 
 from hotline.core import clock
 from hotline.core.bulk import bound_cursor
+from hotline.reports import factsql
 from hotline.reports import indicators as ind
 from hotline.reports.models import RefreshState
 from hotline.tickets.models import Assignment, Ticket, TicketEvent, UnitRequest
 
 BATCH = 5000
 DIMENSIONS = ("kind", "channel", "topic_id", "region_id")  # constants: column names
+DAYS = "hl_refresh_days"  # temporary table of the days whose totals are rebuilt
 TRAILING_EVENTS = 500  # re-read behind the watermark: late commits of concurrent writers
 
 
@@ -146,90 +148,77 @@ def load(ids: list[int]) -> Iterator[tuple[dict, ind.TicketData]]:
         )
 
 
-def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def _insert_facts(rows: list[tuple]) -> None:
-    """Many fact rows in few statements: executemany on SQLite, one unnest per 5,000
-    rows on PostgreSQL (values bound apart from the SQL, hotline.core.bulk)."""
-    if not rows:
-        return
-    columns = ", ".join(FACT_COLUMNS)
-    if connection.vendor != "postgresql":
-        marks = ", ".join(["%s"] * len(FACT_COLUMNS))
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO reports_fact ({columns}) VALUES ({marks})", rows)
-        return
-    types = ("bigint", "bigint", "date", "text", "integer", "text", "text", "integer", "integer")
-    arrays = ", ".join(f"%b::{t}[]" for t in types)
-    sql = f"INSERT INTO reports_fact ({columns}) SELECT * FROM unnest({arrays})"
-    for start in range(0, len(rows), 5000):
-        with bound_cursor() as cursor:
-            cursor.execute(sql, [list(c) for c in zip(*rows[start : start + 5000], strict=True)])
-
-
-def _rebuild_days(days: Iterable[date]) -> None:
-    """UnitDay rows of these days, summed again from the facts (in the database)."""
-    days = sorted(set(days))
+def _list_tickets(ids: list[int]) -> None:
+    """Fill the temporary table the set-based statements read (hotline.reports.factsql)."""
     with connection.cursor() as cursor:
-        for chunk in (days[i : i + 200] for i in range(0, len(days), 200)):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"DELETE FROM reports_unitday WHERE day IN ({marks})", chunk)
-            cursor.execute(
-                "INSERT INTO reports_unitday (unit_id, day, metric, n) "
-                "SELECT unit_id, day, metric, SUM(n) FROM reports_fact "
-                f"WHERE day IN ({marks}) GROUP BY unit_id, day, metric",
-                chunk,
-            )
-            cursor.execute(f"DELETE FROM reports_daydimension WHERE day IN ({marks})", chunk)
-            for column in DIMENSIONS:
-                cursor.execute(
-                    "INSERT INTO reports_daydimension (day, dimension, value, n) "
-                    f"SELECT day, %s, COALESCE(CAST({column} AS VARCHAR(24)), ''), SUM(n) "
-                    f"FROM reports_fact WHERE metric = 'intake' AND day IN ({marks}) "
-                    f"GROUP BY day, {column}",
-                    [column, *chunk],
-                )
+        for table, column in ((factsql.IDS, "id BIGINT PRIMARY KEY"), (DAYS, "day DATE")):
+            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({column})")
+            cursor.execute(f"DELETE FROM {table}")
+    if connection.vendor == "postgresql":
+        with bound_cursor() as cursor:
+            cursor.execute(f"INSERT INTO {factsql.IDS} SELECT unnest(%b::bigint[])", [ids])
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {factsql.IDS}")
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {factsql.IDS} VALUES (%s)", [(i,) for i in ids])
+
+
+def _note_days() -> None:
+    """Remember the days the listed tickets' facts fall on (before and after)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {DAYS} (day) SELECT DISTINCT f.day FROM reports_fact f "
+            f"JOIN {factsql.IDS} r ON r.id = f.ticket_id"
+        )
+
+
+def _rebuild_days() -> None:
+    """UnitDay and DayDimension rows of the noted days, summed again from the facts in
+    one statement per table (one scan of the facts each)."""
+    days = f"(SELECT DISTINCT day FROM {DAYS})"
+    # constants: column names
+    value = " ".join(f"WHEN '{c}' THEN CAST({c} AS VARCHAR(24))" for c in DIMENSIONS)
+    dims = " UNION ALL ".join(f"SELECT '{c}' AS dimension" for c in DIMENSIONS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM reports_unitday WHERE day IN {days}")
+        cursor.execute(
+            "INSERT INTO reports_unitday (unit_id, day, metric, n) "
+            "SELECT unit_id, day, metric, SUM(n) FROM reports_fact "
+            f"WHERE day IN {days} GROUP BY unit_id, day, metric"
+        )
+        cursor.execute(f"DELETE FROM reports_daydimension WHERE day IN {days}")
+        cursor.execute(
+            "INSERT INTO reports_daydimension (day, dimension, value, n) "
+            "SELECT f.day, d.dimension, COALESCE(CASE d.dimension "
+            f"{value} END, ''), SUM(f.n) FROM reports_fact f CROSS JOIN ({dims}) d "
+            f"WHERE f.metric = 'intake' AND f.day IN {days} "
+            "GROUP BY f.day, d.dimension, 3"
+        )
 
 
 def refresh_tickets(ids: Iterable[int], *, now: datetime | None = None) -> int:
-    """Recompute the facts of these tickets and the totals of every day they touch."""
+    """Recompute the facts of these tickets and the totals of every day they touch, in
+    one transaction of set-based statements (a year of a city: bench/reports.py)."""
     now = now or clock.now()
     ids = sorted(set(ids))
+    if not ids:
+        return 0
     if connection.vendor == "sqlite" and len(ids) > BATCH:
         # SQLite's default page cache is 2 MB: the fact table's indexes at a year of a
         # big city are hundreds of MB, and each insert would read its pages from disk.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
-    touched: set[date] = set()
-    for chunk in _chunks(ids, BATCH):
-        with transaction.atomic():
-            days = {
-                d if isinstance(d, date) else date.fromisoformat(d)
-                for (d,) in _select(
-                    "SELECT DISTINCT day FROM reports_fact WHERE ticket_id IN ({ids})", chunk
-                )
-            }
-            marks = ", ".join(["%s"] * len(chunk))
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM reports_fact WHERE ticket_id IN ({marks})", chunk)
-            rows = []
-            for dims, data in load(chunk):
-                kind, channel, topic, region = (
-                    dims["kind"],
-                    dims["channel"],
-                    dims["topic_id"],
-                    dims["region_id"],
-                )
-                for unit_id, day, metric in ind.ticket_facts(data, now):
-                    days.add(day)
-                    rows.append((data.id, unit_id, day, metric, 1, kind, channel, topic, region))
-            _insert_facts(rows)
-            touched |= days
     with transaction.atomic():
-        _rebuild_days(touched)
+        _list_tickets(ids)
+        _note_days()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM reports_fact WHERE ticket_id IN (SELECT id FROM {factsql.IDS})"
+            )
+        factsql.insert_facts(now)
+        _note_days()
+        _rebuild_days()
     return len(ids)
 
 

@@ -18,11 +18,22 @@ USER = settings.AUTH_USER_MODEL
 
 class Fact(models.Model):
     """One ticket's contribution to one indicator of one unit on one day (the drill-down
-    behind every number). unit is null for the hotline's own figures."""
+    behind every number). unit is null for the hotline's own figures.
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    No foreign-key constraints in the database: facts are derived rows rewritten in bulk
+    (a year is ~5 million rows at a million tickets), and PostgreSQL checked both keys of
+    every row one by one at commit (aggregate.refresh_tickets). The rows come from the
+    tickets' own rows in one statement; Django still cascades deletes."""
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     unit = models.ForeignKey(
-        "directory.Unit", null=True, on_delete=models.CASCADE, related_name="+"
+        "directory.Unit",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     day = models.DateField()
     metric = models.CharField(max_length=24)
