@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0002_topic_catalogitem'),
-        ('reports', '0002_intake_by_dimension'),
-        ('tickets', '0012_request_urgency'),
+        ('reports', '0004_day_dimension_label'),
+        ('tickets', '0015_inbox_done_index'),
     ]
 
     operations = [
