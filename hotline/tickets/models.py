@@ -314,6 +314,17 @@ class Ticket(models.Model):
                 condition=Q(status="completed"),
                 name="ticket_queue_visits",
             ),
+            # The few tickets that were merged into or linked to another. SQLite's
+            # statistics count the NULLs of the plain foreign-key indexes as one value
+            # shared by every ticket, so it walked the whole table by date for a ticket
+            # page's "merged here" and "related" lists; these hold only the linked rows.
+            *[
+                models.Index(fields=[field], condition=Q(**{f"{field}__isnull": False}), name=name)
+                for field, name in (
+                    ("merged_into", "ticket_merged_linked"),
+                    ("related_to", "ticket_related_linked"),
+                )
+            ],
         ]
 
     def __str__(self) -> str:
