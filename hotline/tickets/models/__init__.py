@@ -1,0 +1,59 @@
+"""Tickets, the people who ask, each unit's part, and the append-only event log.
+
+One module per kind of row; every model and public name is importable from here.
+"""
+
+from hotline.tickets.models.assignment import INBOX_INDEXES, Assignment, Pause
+from hotline.tickets.models.choices import (
+    DECLINE_GUIDANCE,
+    KIND_CHOICES,
+    MODE_CHOICES,
+    URGENCY_CHOICES,
+    Channel,
+    DeclineReason,
+    Handling,
+    WarningLevel,
+)
+from hotline.tickets.models.citizens import AbuseRecord, Citizen
+from hotline.tickets.models.event_log import EVENT_LABELS, TicketEvent
+from hotline.tickets.models.records import Attachment, Submission, Visit, attachment_path
+from hotline.tickets.models.ticket import (
+    AssignmentPartQuerySet,
+    AssignmentQuerySet,
+    Ticket,
+    TicketCounter,
+    TicketPartQuerySet,
+    TicketQuerySet,
+)
+from hotline.tickets.models.unit_work import Contact, Reply, UnitRequest
+
+__all__ = [
+    "DECLINE_GUIDANCE",
+    "EVENT_LABELS",
+    "INBOX_INDEXES",
+    "KIND_CHOICES",
+    "MODE_CHOICES",
+    "URGENCY_CHOICES",
+    "AbuseRecord",
+    "Assignment",
+    "AssignmentPartQuerySet",
+    "AssignmentQuerySet",
+    "Attachment",
+    "Channel",
+    "Citizen",
+    "Contact",
+    "DeclineReason",
+    "Handling",
+    "Pause",
+    "Reply",
+    "Submission",
+    "Ticket",
+    "TicketCounter",
+    "TicketEvent",
+    "TicketPartQuerySet",
+    "TicketQuerySet",
+    "UnitRequest",
+    "Visit",
+    "WarningLevel",
+    "attachment_path",
+]

@@ -1,0 +1,165 @@
+"""Each unit's part in a ticket, and the time that does not count against it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from hotline.core import clock
+from hotline.sla.policies import Urgency
+from hotline.tickets.models.choices import MODE_CHOICES, URGENCY_CHOICES, WarningLevel
+from hotline.tickets.models.ticket import AssignmentQuerySet, Ticket
+
+USER = settings.AUTH_USER_MODEL
+
+# The inbox tabs' assignment states (workbench.queues), each with its own partial index.
+INBOX_INDEXES = {
+    "sign": ["dispatched"],
+    "handling": ["handling", "return_review"],
+    "working": ["dispatched", "handling", "return_review"],
+    "replied": ["replied"],
+}
+
+
+class Assignment(models.Model):
+    """One unit's part in one ticket, with its own deadlines (派单记录)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        ASSIST = "assist", _("Assist")
+        SUB = "sub", _("Sub-assignment")
+
+    class State(models.TextChoices):
+        DISPATCHED = "dispatched", _("Awaiting signature")
+        HANDLING = "handling", _("Handling")
+        RETURN_REVIEW = "return_review", _("Send-back under review")
+        REPLIED = "replied", _("Replied")
+        RETURNED = "returned", _("Sent back")
+        CLOSED = "closed", _("Closed")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(
+        "directory.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subs"
+    )
+    mode = models.CharField(_("handling mode"), max_length=16, choices=MODE_CHOICES)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.DISPATCHED, db_index=True
+    )
+    active = models.BooleanField(default=True)
+    # The ticket's urgency, copied when the assignment is made (a ticket's urgency is set
+    # at intake and never changes), so the inbox orders urgent first through an index of
+    # the unit's open assignments instead of sorting them all through a join (issue 16).
+    urgency = models.CharField(
+        _("urgency"), max_length=8, choices=URGENCY_CHOICES, default=Urgency.NORMAL.value
+    )
+    coordinated = models.BooleanField(
+        _("named by coordination"),
+        default=False,
+        help_text=_("After a coordination decision the unit may not send it back (R-UN-2)."),
+    )
+    dispatched_at = models.DateTimeField(_("dispatched at"), default=clock.now)
+    first_received_at = models.DateTimeField(_("first received at"), default=clock.now)
+    clock_start = models.DateTimeField(_("deadline counts from"), default=clock.now)
+    extra_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    handler = models.ForeignKey(
+        USER,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sign_due = models.DateTimeField(_("sign by"), null=True, blank=True)
+    reply_due = models.DateTimeField(_("reply by"), null=True, blank=True)
+    return_until = models.DateTimeField(_("send back until"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # R-UN-4: the unit contacts the citizen within the policy's window after signing;
+    # both kept by the services (assignment_sign, contact_record) for the response rate.
+    contact_due = models.DateTimeField(_("contact the citizen by"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    # An approved carry-over (挂账): not overdue until the promised date (tickets.deadlines).
+    carried_until = models.DateTimeField(_("carried over until"), null=True, blank=True)
+    # Kept by the sweeper (hotline.supervision) so that finding due work is an index scan.
+    warning = models.CharField(
+        _("warning"),
+        max_length=8,
+        choices=WarningLevel.choices,
+        default=WarningLevel.NORMAL,
+        db_index=True,
+    )
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["dispatched_at", "id"]
+        indexes = [
+            models.Index(fields=["active", "reply_due"]),
+            models.Index(fields=["unit", "active", "state"]),
+            # The sweeper's claim (hotline.supervision.sweep._claim): only the
+            # assignments it watches, in next_check_at order, so a batch is a range scan.
+            models.Index(
+                fields=["next_check_at"],
+                condition=models.Q(active=True, state__in=["dispatched", "handling"]),
+                name="tickets_assignment_due",
+            ),
+            # Each inbox tab in its order (workbench.queues): urgent first, then the reply
+            # deadline, over the unit's open assignments only (issue 16).
+            *[
+                models.Index(
+                    F("unit"),
+                    F("urgency").desc(),
+                    F("reply_due"),
+                    F("id"),
+                    condition=Q(active=True, state__in=states),
+                    name=f"assignment_inbox_{tab}",
+                )
+                for tab, states in INBOX_INDEXES.items()
+            ],
+            # The "done" tab: the unit's finished part (a finished ticket's assignments are
+            # all inactive), newest reply first, without the open work in front of it.
+            models.Index(
+                F("unit"),
+                F("replied_at").desc(),
+                F("id").desc(),
+                condition=Q(active=False),
+                name="assignment_inbox_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}→{self.unit_id} ({self.role})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.ticket_id:
+            self.urgency = self.ticket.urgency
+        super().save(*args, **kwargs)
+
+
+class Pause(models.Model):
+    """Time that does not count against the unit: the hotline's review (R-DL-3, ZS 17)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="pauses")
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=50)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.start:%Y-%m-%d %H:%M}"
