@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from hotline.core.errors import DomainError
 
@@ -29,21 +30,27 @@ ALLOWED: dict[str, tuple[str, tuple[bytes, ...]]] = {
 
 
 def check(name: str, head: bytes, size: int) -> str:
-    """The content type for an acceptable file, else DomainError in Chinese."""
+    """The content type for an acceptable file, else DomainError saying why."""
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED:
-        kinds = "、".join(sorted(ALLOWED))
+        kinds = _(", ").join(sorted(ALLOWED))
         raise DomainError(
-            f"不支持的附件类型「{suffix or name}」，可上传：{kinds}", code="attachment_type"
+            _("Files of type “%(kind)s” cannot be attached; allowed: %(kinds)s")
+            % {"kind": suffix or name, "kinds": kinds},
+            code="attachment_type",
         )
     limit = settings.HOTLINE_UPLOAD_MAX_BYTES
     if size > limit:
         raise DomainError(
-            f"附件超过 {limit // (1024 * 1024)} MB 的大小限制", code="attachment_size"
+            _("The file is over the limit of %(mb)s MB") % {"mb": limit // (1024 * 1024)},
+            code="attachment_size",
         )
     if size == 0:
-        raise DomainError("附件是空文件", code="attachment_empty")
+        raise DomainError(_("The file is empty"), code="attachment_empty")
     content_type, magics = ALLOWED[suffix]
     if not any(head.startswith(magic) for magic in magics):
-        raise DomainError(f"文件内容与扩展名 {suffix} 不符", code="attachment_type")
+        raise DomainError(
+            _("The file's content does not match its extension %(suffix)s") % {"suffix": suffix},
+            code="attachment_type",
+        )
     return content_type

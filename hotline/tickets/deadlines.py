@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import NamedTuple
 
+from django.utils.translation import gettext as _
+
 from hotline.sla import compute
 from hotline.sla import deadlines as sla
 from hotline.sla.calendar import WorkCalendar
@@ -71,7 +73,9 @@ def carry_over(deadline: sla.Deadline, carried_until: datetime | None) -> sla.De
     due = carried(deadline.due, carried_until)
     if due == deadline.due or due is None:
         return deadline
-    line = f"经批准挂账，承诺办结日期 {due.astimezone(sla.SHANGHAI):%Y-%m-%d}，此前不计超期"
+    line = _("Carried over with approval: not overdue before the promised date %(date)s") % {
+        "date": f"{due.astimezone(sla.SHANGHAI):%Y-%m-%d}"
+    }
     return replace(deadline, due=due, explanation=(*deadline.explanation, line))
 
 
@@ -235,20 +239,30 @@ class ExtensionLimits(NamedTuple):
         """Why `days` more cannot be asked or granted ("" when they can)."""
         rule = self.rule
         if not self.allowed:
-            return f"按「{rule.label}」规定，工单原则上不得延期（{rule.citation}）"
+            return _("Under “%(rule)s” a ticket is in principle not extended (%(citation)s)") % {
+                "rule": rule.label,
+                "citation": rule.citation,
+            }
         if self.max_count is not None and self.used_count >= self.max_count:
-            return (
-                f"按「{rule.label}」规定，最多延期 {self.max_count} 次，已延期 {self.used_count} 次"
-            )
+            return _(
+                "Under “%(rule)s” at most %(max)s extensions are allowed; %(used)s already given"
+            ) % {"rule": rule.label, "max": self.max_count, "used": self.used_count}
         if days < 1:
-            return "延期天数至少为 1 个工作日"
+            return _("An extension is at least 1 working day")
         if days > self.days_left:
             if self.max_days is None:
-                return f"延期天数不能超过 {MAX_EXTENSION_DAYS} 个工作日"
-            return (
-                f"按「{rule.label}」规定，延期合计不超过 {self.max_days} 个工作日"
-                f"（已延期 {self.used_days} 个，还可延期 {self.days_left} 个）"
-            )
+                return _("An extension is at most %(days)s working days") % {
+                    "days": MAX_EXTENSION_DAYS
+                }
+            return _(
+                "Under “%(rule)s” extensions add up to at most %(max)s working days "
+                "(%(used)s given, %(left)s left)"
+            ) % {
+                "rule": rule.label,
+                "max": self.max_days,
+                "used": self.used_days,
+                "left": self.days_left,
+            }
         return ""
 
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hotline.accounts.models import UNIT_ROLES
 from hotline.tickets.models import Handling, Ticket, TicketEvent
 from hotline.tickets.selectors import citizen_for
 from hotline.tickets.states import Status
 
-EVIDENCE_HIDDEN = "（投诉证据，仅热线可见）"
+EVIDENCE_HIDDEN = gettext_lazy("(complaint evidence, for the hotline only)")
 
 
 def event_data_for(user, event: TicketEvent) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def event_data_for(user, event: TicketEvent) -> dict[str, Any]:
     complaint evidence (KM 19), on the page or through the API."""
     data = event.data or {}
     if event.kind == "attached" and data.get("evidence") and user.role in UNIT_ROLES:
-        return {"evidence": True, "name": EVIDENCE_HIDDEN}
+        return {"evidence": True, "name": str(EVIDENCE_HIDDEN)}
     return data
 
 

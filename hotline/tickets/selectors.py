@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, Model, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext
 
 from hotline.accounts.permissions import Capability, can
 from hotline.core.access_log import HISTORY, IDENTITY, record_access
@@ -89,8 +90,9 @@ def citizen_for(user, ticket: Ticket, *, log: bool = True) -> dict[str, str]:
     """
     citizen = ticket.citizen
     if ticket.confidential and not can(user, Capability.VIEW_CONFIDENTIAL):
-        hidden = "（保密，由热线转达）"
-        return {"name": "（保密）", "phone": hidden, "email": "", "wechat": "", "address": ""}
+        hidden = gettext("(confidential, relayed by the hotline)")
+        name = gettext("(confidential)")
+        return {"name": name, "phone": hidden, "email": "", "wechat": "", "address": ""}
     if not can(user, Capability.VIEW_PERSONAL_DATA):
         return {
             "name": mask_name(citizen.name),

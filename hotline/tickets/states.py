@@ -8,6 +8,7 @@ leads to (None: the ticket's status does not change, e.g. an extension request).
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core.errors import Conflict
@@ -73,7 +74,8 @@ def check(action: str, status: str) -> str:
     allowed, target = TRANSITIONS[action]
     if status not in allowed:
         raise Conflict(
-            f"工单当前状态为「{Status(status).label}」，不能执行此操作（{action}）",
+            gettext("The ticket is “%(status)s”; this action (%(action)s) is not allowed")
+            % {"status": Status(status).label, "action": action},
             code="illegal_transition",
         )
     return target or status
