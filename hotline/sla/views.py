@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
 from hotline.core.errors import DomainError
+from hotline.core.refusals import refused, refused_in_form, refused_then
 from hotline.core.views import capability_required
 from hotline.sla import compute, policies, presets, selectors, services
 from hotline.sla.calendar import WorkCalendar
@@ -68,6 +69,7 @@ def calendar_year(request, year: int | None = None):
     if not _covers(cal, year):
         raise Http404
     override_form = OverrideForm()
+    status = 200
     if request.method == "POST":
         if not can(request.user, Capability.MANAGE):
             raise DjangoPermissionDenied(Capability.MANAGE.value)
@@ -82,7 +84,7 @@ def calendar_year(request, year: int | None = None):
                     reason=data["reason"],
                 )
             except DomainError as exc:
-                messages.error(request, exc.message)
+                status = refused(request, exc)
             else:
                 messages.success(request, f"已保存 {data['day']} 的本地调整，立即生效")
                 return redirect("sla:calendar-year", year=data["day"].year)
@@ -100,7 +102,7 @@ def calendar_year(request, year: int | None = None):
             "can_manage": can(request.user, Capability.MANAGE),
             "years": [y for y in range(year - 2, year + 3) if _covers(cal, y)],
         },
-        status=400 if override_form.errors else 200,
+        status=400 if override_form.errors else status,
     )
 
 
@@ -113,15 +115,15 @@ def override_remove(request, day: str):
     except ValueError:
         raise Http404 from None
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("sla:calendar")
+        return refused_then(request, exc, redirect("sla:calendar"))
     messages.success(request, f"已删除 {parsed} 的本地调整")
     return redirect("sla:calendar-year", year=parsed.year)
 
 
 @capability_required(Capability.MANAGE)
 def official_year(request, year: int):
-    errors = []
+    errors: list = []
+    status = 200
     from hotline.sla.models import OfficialYear
     from hotline.sla.schedule import format_schedule
 
@@ -137,11 +139,10 @@ def official_year(request, year: int):
                     text=form.cleaned_data["text"],
                     notice=form.cleaned_data["notice"],
                 )
-            except services.ScheduleRejected as exc:
-                errors = exc.errors
-                messages.error(request, exc.message)
             except DomainError as exc:
-                messages.error(request, exc.message)
+                status = refused(request, exc)
+                if isinstance(exc, services.ScheduleRejected):
+                    errors = exc.errors  # the lines named beside the text
             else:
                 messages.success(request, f"{year} 年节假日安排已保存，立即生效")
                 return redirect("sla:calendar-year", year=year)
@@ -167,7 +168,7 @@ def official_year(request, year: int):
             "entered": entered,
             "official": cal.has_official_schedule(year),
         },
-        status=400 if errors or form.errors else 200,
+        status=400 if form.errors else status,
     )
 
 
@@ -287,8 +288,7 @@ def policy_install(request, code: str):
     try:
         services.policy_install_preset(actor=request.user, code=code, parameters=values)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("sla:policy-list")
+        return refused_then(request, exc, redirect("sla:policy-list"))
     messages.success(request, f"已启用政策 {code}")
     return redirect("sla:policy-detail", code=code)
 
@@ -323,7 +323,7 @@ def policy_edit(request, code: str):
         except forms.ValidationError as exc:
             form.add_error(None, exc)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            refused_in_form(form, exc)
         else:
             messages.success(request, f"已保存为第 {version.number} 版；已使用旧版本的工单不受影响")
             return redirect("sla:policy-detail", code=code)

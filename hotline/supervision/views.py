@@ -9,17 +9,12 @@ from django.views.decorators.http import require_POST
 from hotline.accounts.permissions import Capability, can
 from hotline.core.access import access
 from hotline.core.errors import DomainError
+from hotline.core.refusals import refused, refused_then
 from hotline.core.views import capability_required, redirect_next
 from hotline.supervision import documents, pdf, selectors, services
 from hotline.supervision.forms import DocumentIssueForm, MeetingForm
 from hotline.supervision.models import Meeting
 from hotline.tickets.models import Assignment
-
-
-def _domain_error(request, exc: DomainError) -> None:
-    if exc.status == 403:
-        raise DjangoPermissionDenied(exc.message) from None
-    messages.error(request, exc.message)
 
 
 def _visible_assignment(request, pk: int) -> Assignment:
@@ -37,9 +32,8 @@ def remind(request, pk: int):
             actor=request.user, assignment=assignment, note=request.POST.get("note", "").strip()
         )
     except DomainError as exc:
-        _domain_error(request, exc)
-    else:
-        messages.success(request, f"已向{assignment.unit.name}发出催办：{assignment.ticket.number}")
+        return refused_then(request, exc, redirect_next(request, "section-supervision"))
+    messages.success(request, f"已向{assignment.unit.name}发出催办：{assignment.ticket.number}")
     return redirect_next(request, "section-supervision")
 
 
@@ -60,9 +54,8 @@ def issue(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
-            _domain_error(request, exc)
-        else:
-            messages.success(request, _("Issued %(number)s.") % {"number": document.number})
+            return refused_then(request, exc, redirect_next(request, "section-supervision"))
+        messages.success(request, _("Issued %(number)s.") % {"number": document.number})
     return redirect_next(request, "section-supervision")
 
 
@@ -170,8 +163,7 @@ def meeting_create(request):
             try:
                 meeting = services.meeting_record(actor=request.user, **data)
             except DomainError as exc:
-                _domain_error(request, exc)
-                status = 400
+                status = refused(request, exc)
             else:
                 messages.success(request, _("Recorded: %(meeting)s") % {"meeting": meeting})
                 return redirect("supervision:meetings")

@@ -14,6 +14,7 @@ from hotline.accounts.permissions import Capability, can
 from hotline.core.errors import DomainError
 from hotline.core.excel import table_workbook
 from hotline.core.models import audit
+from hotline.core.refusals import refused_then
 from hotline.core.views import capability_required
 from hotline.supervision import performance, quality
 from hotline.supervision.models import QualityReview
@@ -126,11 +127,8 @@ def quality_sample(request):
             operator=operator,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("%(n)s tickets sampled for quality review.") % {"n": len(created)}
-        )
+        return refused_then(request, exc, redirect("supervision:quality"))
+    messages.success(request, _("%(n)s tickets sampled for quality review.") % {"n": len(created)})
     return redirect("supervision:quality")
 
 
@@ -149,11 +147,11 @@ def quality_score(request, pk: int):
             remarks=post.get("remarks", ""),
         )
     except DomainError as exc:
-        messages.error(request, f"{review.ticket.number}：{exc.message}")
-    else:
-        messages.success(
-            request, _("Quality review of %(number)s scored.") % {"number": review.ticket.number}
-        )
+        back = redirect(post.get("next") or "supervision:quality")
+        return refused_then(request, exc, back, about=review.ticket.number)
+    messages.success(
+        request, _("Quality review of %(number)s scored.") % {"number": review.ticket.number}
+    )
     return redirect(post.get("next") or "supervision:quality")
 
 

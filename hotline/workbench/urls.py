@@ -3,7 +3,7 @@ sections (/intake/, /dispatch/, /inbox/, /visits/) are routed in hotline.core.ur
 
 from django.urls import path
 
-from hotline.workbench import followup, views
+from hotline.workbench import views
 
 app_name = "workbench"
 urlpatterns = [
@@ -11,6 +11,6 @@ urlpatterns = [
     path("intake/duplicates/", views.intake_duplicates, name="duplicates"),
     path("suggest/", views.catalog_suggestions, name="suggest"),
     path("assignments/<int:pk>/sheet/", views.assignment_sheet, name="sheet"),
-    path("assignments/<int:pk>/follow-up/", followup.unit_followup, name="unit-followup"),
+    path("assignments/<int:pk>/follow-up/", views.unit_followup, name="unit-followup"),
     path("inbox/reply-check/", views.reply_check, name="reply-check"),
 ]

@@ -17,7 +17,7 @@ from hotline.accounts.models import User
 from hotline.core.errors import Conflict, DomainError
 from hotline.sla.models import PolicyVersion
 from hotline.tickets import services as s
-from hotline.tickets import services_followup as sf
+from hotline.tickets.services import followup as sf
 from hotline.tickets.models import (
     Assignment,
     Contact,

@@ -3,7 +3,7 @@ in the inbox panel, rendered with the page (htmx updates it in place)."""
 
 from django import template
 
-from hotline.workbench.followup import unit_context
+from hotline.workbench.views.followup import unit_context
 
 register = template.Library()
 

@@ -19,7 +19,7 @@ def test_capped_counts_stop_at_the_cap_in_one_statement(flow, django_assert_num_
 
 def test_tabs_and_pager_say_more_than_the_cap(client, people, flow, monkeypatch):
     monkeypatch.setattr(paging, "CAP", 2)
-    monkeypatch.setattr("hotline.workbench.views.PAGE_SIZE", 1)
+    monkeypatch.setattr("hotline.workbench.views.buttons.PAGE_SIZE", 1)
     for _ in range(4):
         flow.to("pending_dispatch")
     client.force_login(people["dispatcher1"])
