@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
 from hotline.core.errors import DomainError
-from hotline.core.views import capability_required
 from hotline.tickets import followup as windows
 from hotline.tickets import services_followup as sf
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, Visit
