@@ -23,7 +23,7 @@ from hotline.tickets import followup as windows
 from hotline.tickets import services_followup as sf
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, Visit
 from hotline.workbench import queues
-from hotline.workbench.forms import NoteForm, _text
+from hotline.workbench.forms import NoteForm, textarea
 
 FAILURES = [(value, label) for value, label in Visit.Outcome.choices if value != "done"]
 
@@ -49,7 +49,7 @@ class ContactForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=gettext_lazy("What was said"), required=False, max_length=2000, widget=_text(2)
+        label=gettext_lazy("What was said"), required=False, max_length=2000, widget=textarea(2)
     )
 
 
@@ -57,12 +57,12 @@ class ExclusionForm(forms.Form):
     category = forms.ChoiceField(
         label=gettext_lazy("Reason category"), choices=UnitRequest.Category.choices
     )
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=_text(2))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=textarea(2))
 
 
 class CarryOverForm(forms.Form):
     plan = forms.CharField(
-        label=gettext_lazy("Plan and measures"), max_length=2000, widget=_text(3)
+        label=gettext_lazy("Plan and measures"), max_length=2000, widget=textarea(3)
     )
     promised_date = forms.DateField(
         label=gettext_lazy("Promised completion date"),

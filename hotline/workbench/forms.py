@@ -47,7 +47,7 @@ class HandlerChoiceField(IdChoiceField):
         return f"{obj.get_full_name() or obj.username} · {obj.get_role_display()}"
 
 
-def _text(rows: int = 3, **attrs) -> forms.Textarea:
+def textarea(rows: int = 3, **attrs) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
@@ -67,7 +67,7 @@ class IntakeForm(forms.Form):
         label=_("Kind"), choices=KIND_CHOICES, initial="help", widget=forms.RadioSelect
     )
     summary = forms.CharField(label=_("Summary"), max_length=200)
-    detail = forms.CharField(label=_("Detail"), required=False, widget=_text(3))
+    detail = forms.CharField(label=_("Detail"), required=False, widget=textarea(3))
     address = forms.CharField(label=_("Place"), max_length=200, required=False)
     topic = forms.ModelChoiceField(
         label=_("Topic"), queryset=Topic.objects.none(), required=False, empty_label="—"
@@ -82,7 +82,9 @@ class IntakeForm(forms.Form):
         initial=Handling.DISPATCH,
         widget=forms.RadioSelect(attrs={"data-alt": "o"}),
     )
-    answer = forms.CharField(label=_("Answer or guidance given"), required=False, widget=_text(3))
+    answer = forms.CharField(
+        label=_("Answer or guidance given"), required=False, widget=textarea(3)
+    )
     forward_to = UnitChoiceField(
         label=_("Forward to"), queryset=Unit.objects.none(), required=False
     )
@@ -134,7 +136,9 @@ class DispatchForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Mode"), choices=MODE_CHOICES, initial="written", widget=forms.RadioSelect
     )
-    instruction = forms.CharField(label=_("Leader's instruction"), required=False, widget=_text(2))
+    instruction = forms.CharField(
+        label=_("Leader's instruction"), required=False, widget=textarea(2)
+    )
     instruction_days = forms.IntegerField(
         label=_("Instruction deadline (working days)"), required=False, min_value=1
     )
@@ -155,14 +159,14 @@ class DispatchForm(forms.Form):
 class NoteForm(forms.Form):
     """Approve or refuse with a note (send-back review, completion review)."""
 
-    note = forms.CharField(label=_("Reason or note"), required=False, widget=_text(2))
+    note = forms.CharField(label=_("Reason or note"), required=False, widget=textarea(2))
 
 
 class ExtensionDecisionForm(forms.Form):
     days = forms.IntegerField(
         label=_("Days granted"), required=False, min_value=1, max_value=MAX_EXTENSION_DAYS
     )
-    note = forms.CharField(label=_("Reason or note"), required=False, widget=_text(2))
+    note = forms.CharField(label=_("Reason or note"), required=False, widget=textarea(2))
 
 
 class MergeForm(forms.Form):
@@ -196,8 +200,8 @@ class PassDownForm(forms.Form):
 
 
 class SendBackForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=_text(2))
-    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=_text(2))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=textarea(2))
+    legal_basis = forms.CharField(label=_("Legal basis"), required=False, widget=textarea(2))
     suggested_unit = UnitChoiceField(
         label=_("Suggested unit"), queryset=Unit.objects.none(), required=False
     )
@@ -211,11 +215,11 @@ class ExtensionForm(forms.Form):
     days = forms.IntegerField(
         label=_("Extra working days"), initial=3, min_value=1, max_value=MAX_EXTENSION_DAYS
     )
-    reason = forms.CharField(label=_("Reason"), required=False, widget=_text(2))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=textarea(2))
 
 
 class AssistForm(forms.Form):
-    text = forms.CharField(label=_("Our part of the work"), required=False, widget=_text(3))
+    text = forms.CharField(label=_("Our part of the work"), required=False, widget=textarea(3))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -239,19 +243,19 @@ class ReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Reply to the citizen"),
         required=False,
-        widget=_text(5, **{"data-reply-text": ""}),
+        widget=textarea(5, **{"data-reply-text": ""}),
     )
     points = forms.CharField(
-        label=_("Points answered (one per line)"), required=False, widget=_text(3)
+        label=_("Points answered (one per line)"), required=False, widget=textarea(3)
     )
     result = forms.ChoiceField(
         label=_("Handling result"), choices=Reply.Result.choices, widget=forms.RadioSelect
     )
     result_reason = forms.CharField(
-        label=_("Why not (fully) resolved"), required=False, widget=_text(2)
+        label=_("Why not (fully) resolved"), required=False, widget=textarea(2)
     )
     citizen_view = forms.CharField(
-        label=_("Citizen's satisfaction, or why none"), required=False, widget=_text(2)
+        label=_("Citizen's satisfaction, or why none"), required=False, widget=textarea(2)
     )
     attachments = MultipleFileField(label=_("Site photos or papers"), required=False)
 
@@ -296,8 +300,8 @@ class VisitForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=_text(2))
+    note = forms.CharField(label=_("Note"), required=False, widget=textarea(2))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=_text(2))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=textarea(2))
