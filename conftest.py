@@ -27,7 +27,7 @@ def _site_language():
 
 @pytest.fixture
 def demo(db):
-    from hotline.core.demo import build_demo_city
+    from hotline.site.demo import build_demo_city
 
     build_demo_city()
 

@@ -108,7 +108,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connections
 
-    from hotline.core.demo import build_demo_city
+    from hotline.site.demo import build_demo_city
 
     print(f"crash run: {options.kills} kills, database {'PostgreSQL' if postgres else 'SQLite'}")
     call_command("migrate", interactive=False, verbosity=0)

@@ -8,7 +8,7 @@ Run from the repository root::
 Two histories, each split into an older part the suggestion learns from and a held-back
 part it is scored on (the unit that finally replied, after any send-back):
 
-A. The demo city (hotline.core.demo + hotline.tickets.demo, made through the services in
+A. The demo city (hotline.site.demo + hotline.tickets.demo, made through the services in
    a temporary SQLite database), read by `routing.history_cases` as the product reads it.
    Its history is small and, by construction, mostly random: the demo sends a ticket to
    its class's unit, 住建局, 城管局 or 城东街道 at random, and only these three units have
@@ -143,10 +143,10 @@ def show(title: str, results: dict, n_hist: int, n_test: int) -> None:
 
 
 def part_a(count: int, seed: int) -> None:
-    from hotline.core.demo import build_demo_city
     from hotline.directory.models import Unit
     from hotline.directory.selectors import catalog_in_force, today
     from hotline.intelligence.routing import history_cases
+    from hotline.site.demo import build_demo_city
     from hotline.tickets.demo import build_demo_tickets
 
     build_demo_city()

@@ -143,9 +143,9 @@ def fill(n: int, queries: int, seed: int):
 
     from hotline.accounts.models import User
     from hotline.core import clock
-    from hotline.core.demo import build_demo_city
     from hotline.directory.models import Unit
     from hotline.intelligence import duplicates as d
+    from hotline.site.demo import build_demo_city
     from hotline.sla.selectors import default_policy_version
     from hotline.tickets.models import Citizen, Ticket
 

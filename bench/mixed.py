@@ -32,8 +32,8 @@ CLERK_UNITS = ("QX-ZJJ", "QX-CGJ", "QX-CD", "QX-RSJ", "QX-JTJ", "QX-HBJ", "QX-SJ
 
 def seed(scale: int, out: Path) -> None:
     from hotline.accounts.models import User
-    from hotline.core.demo import build_demo_city
     from hotline.directory.models import Unit
+    from hotline.site.demo import build_demo_city
     from hotline.tickets import services as s
 
     build_demo_city()

@@ -7,7 +7,7 @@ Run from the repository root::
 
 It makes a fresh database (SQLite in a temporary HOTLINE_DATA_DIR unless DATABASE_URL is
 given; a PostgreSQL database named in DATABASE_URL is created and dropped by the run),
-builds the demo city (hotline.core.demo.build_demo_city), then writes `--tickets` tickets
+builds the demo city (hotline.site.demo.build_demo_city), then writes `--tickets` tickets
 with their citizens, assignments, requests, replies, visits and events by bulk_create, in
 the shares of hotline.tickets.demo.STATES and spread over the demo city's units. Then it
 times every workbench page through django.test.Client as the user who works there and
@@ -187,8 +187,8 @@ def fill(n: int, seed: int) -> Filled:
 
     from hotline.accounts.models import User
     from hotline.core import clock
-    from hotline.core.demo import build_demo_city
     from hotline.directory.models import Unit, UnitKind
+    from hotline.site.demo import build_demo_city
     from hotline.sla.selectors import default_policy_version
     from hotline.tickets import demo, search
     from hotline.tickets.models import (

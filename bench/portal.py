@@ -48,8 +48,8 @@ def seed(trackers: int, submitters: int, out: Path) -> None:
     from django.core.management import call_command
 
     from hotline.accounts.models import User
-    from hotline.core.demo import build_demo_city
     from hotline.directory.models import Unit
+    from hotline.site.demo import build_demo_city
     from hotline.tickets import services as s
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -10,7 +10,7 @@ postgres://postgres@127.0.0.1:5432/hotline_bench_sweeper) is created, migrated a
 and dropped at the end unless `--keep` is given; with `--keep` a later run reuses the loaded
 database (put back as it was before the sweep) instead of loading it again.
 
-The fill: the demo city (hotline.core.demo.build_demo_city, default policy KJ), then
+The fill: the demo city (hotline.site.demo.build_demo_city, default policy KJ), then
 `--tickets` open tickets (dispatched or handling), each with its lead assignment and one
 in ten with an assisting unit, written by INSERT … SELECT generate_series from a table of
 deadlines that the real deadline code (hotline.sla.compute) worked out for dispatch
@@ -258,9 +258,9 @@ def fill(n: int, seed: int) -> Loaded:
     from django.db import connection, transaction
 
     from hotline.accounts.models import UNIT_ROLES, User
-    from hotline.core.demo import build_demo_city
     from hotline.directory.models import Unit, UnitKind
     from hotline.notifications.models import Notification
+    from hotline.site.demo import build_demo_city
     from hotline.sla.selectors import default_policy_version
     from hotline.supervision.models import Reminder
     from hotline.tickets import demo, search

@@ -31,7 +31,7 @@ BEFORE = {"create": (59.9, 150.0), "dispatch": (20.4, 226.0)}  # rate/s, p99 ms
 
 
 def seed(operators: int, dispatchers: int) -> dict[str, list[str]]:
-    from hotline.core.demo import build_demo_city
+    from hotline.site.demo import build_demo_city
 
     build_demo_city()
     return {

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "captcha",
     "hotline.portal",
     "hotline.emergencies",
+    "hotline.site",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hotline.core.context_processors.navigation",
+                "hotline.site.context_processors.navigation",
                 "hotline.notifications.context_processors.unread",
             ],
         },

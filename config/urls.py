@@ -5,7 +5,7 @@ from hotline.api.api import urls as api_urls
 from hotline.reports import views as reports_views
 
 urlpatterns = [
-    path("", include("hotline.core.urls")),
+    path("", include("hotline.site.urls")),
     path("", include("hotline.accounts.urls")),
     path("directory/", include("hotline.directory.urls")),
     path("sla/", include("hotline.sla.urls")),

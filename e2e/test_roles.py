@@ -5,8 +5,8 @@ from django.utils import translation
 
 from e2e.conftest import login, screenshot
 from hotline.accounts.models import Role
+from hotline.accounts.navigation import SECTION_BY_KEY
 from hotline.accounts.permissions import ROLE_HOME
-from hotline.core.navigation import SECTION_BY_KEY
 
 pytestmark = pytest.mark.browser
 

@@ -23,6 +23,8 @@ apt_install() {
 step "ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
+step "import layers (decision 0024)"
+$BIN/lint-imports
 step "mypy"
 $BIN/mypy hotline config
 step "migrations are complete"

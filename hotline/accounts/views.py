@@ -15,8 +15,8 @@ from django_otp import match_token
 
 from hotline.accounts.forms import LoginForm, TokenForm
 from hotline.accounts.middleware import needs_second_factor
+from hotline.core.http import redirect_next
 from hotline.core.models import audit
-from hotline.core.views import redirect_next
 
 
 @method_decorator(login_not_required, name="dispatch")

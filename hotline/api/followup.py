@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from hotline.api.tickets import TicketOut, _assignment, _detail, _ticket
+from hotline.api.tickets import TicketOut, assignment_or_404, ticket_detail_data, ticket_or_404
 from hotline.tickets.services import followup as sf
 
 router = Router(tags=["follow-up"])
@@ -48,7 +48,7 @@ def contact(request: HttpRequest, pk: int, payload: ContactIn):
     at = payload.at if timezone.is_aware(payload.at) else timezone.make_aware(payload.at)
     made = sf.contact_record(
         user=request.user,
-        assignment=_assignment(request, pk),
+        assignment=assignment_or_404(request, pk),
         at=at,
         channel=payload.channel,
         result=payload.result,
@@ -61,7 +61,7 @@ def contact(request: HttpRequest, pk: int, payload: ContactIn):
 def exclusion(request: HttpRequest, pk: int, payload: ExclusionIn):
     made = sf.exclusion_request(
         actor=request.user,
-        assignment=_assignment(request, pk),
+        assignment=assignment_or_404(request, pk),
         category=payload.category,
         reason=payload.reason,
     )
@@ -72,7 +72,7 @@ def exclusion(request: HttpRequest, pk: int, payload: ExclusionIn):
 def carry_over(request: HttpRequest, pk: int, payload: CarryOverIn):
     made = sf.carry_over_request(
         actor=request.user,
-        assignment=_assignment(request, pk),
+        assignment=assignment_or_404(request, pk),
         plan=payload.plan,
         promised_date=payload.promised_date,
     )
@@ -83,9 +83,9 @@ def carry_over(request: HttpRequest, pk: int, payload: CarryOverIn):
 def visit_failure(request: HttpRequest, number: str, payload: VisitFailureIn):
     sf.visit_fail(
         actor=request.user,
-        ticket=_ticket(request, number),
+        ticket=ticket_or_404(request, number),
         outcome=payload.outcome,
         channel=payload.channel,
         note=payload.note,
     )
-    return _detail(request, number)
+    return ticket_detail_data(request, number)

@@ -164,14 +164,14 @@ def _unit(code: str | None) -> Unit | None:
     return unit
 
 
-def _ticket(request: HttpRequest, number: str) -> Ticket:
+def ticket_or_404(request: HttpRequest, number: str) -> Ticket:
     ticket = Ticket.objects.visible_to(request.user).filter(number=number).first()
     if ticket is None:
         raise NotFound(f"没有工单 {number}，或无权查看")
     return ticket
 
 
-def _assignment(request: HttpRequest, pk: int) -> Assignment:
+def assignment_or_404(request: HttpRequest, pk: int) -> Assignment:
     return access(Assignment.objects.visible_to(request.user), pk=pk)
 
 
@@ -235,7 +235,7 @@ def _out(
     }
 
 
-def _detail(request: HttpRequest, number: str) -> dict[str, Any]:
+def ticket_detail_data(request: HttpRequest, number: str) -> dict[str, Any]:
     ticket = selectors.ticket_get(user=request.user, number=number)
     if ticket is None:
         raise NotFound(f"没有工单 {number}，或无权查看")
@@ -264,7 +264,7 @@ def ticket_create(request: HttpRequest, payload: TicketIn):
     data = payload.dict()
     forward_to = _unit(data.pop("forward_to"))
     related = data.pop("related_to")
-    related_to = _ticket(request, related) if related else None
+    related_to = ticket_or_404(request, related) if related else None
     ticket = s.ticket_create(
         actor=request.user, forward_to=forward_to, related_to=related_to, **data
     )
@@ -274,7 +274,7 @@ def ticket_create(request: HttpRequest, payload: TicketIn):
 
 @router.get("/{number}", response=TicketOut)
 def ticket_detail(request: HttpRequest, number: str):
-    return _detail(request, number)
+    return ticket_detail_data(request, number)
 
 
 @router.post("/{number}/dispatch", response=TicketOut)
@@ -285,7 +285,7 @@ def ticket_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
     assists = [u for u in (_unit(code) for code in payload.assists) if u is not None]
     ticket = s.ticket_dispatch(
         actor=request.user,
-        ticket=_ticket(request, number),
+        ticket=ticket_or_404(request, number),
         lead=lead,
         assists=assists,
         mode=payload.mode,
@@ -300,7 +300,7 @@ def ticket_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
 
 @router.post("/assignments/{pk}/sign", response=Done)
 def assignment_sign(request: HttpRequest, pk: int):
-    s.assignment_sign(actor=request.user, assignment=_assignment(request, pk))
+    s.assignment_sign(actor=request.user, assignment=assignment_or_404(request, pk))
     return {"id": pk}
 
 
@@ -308,7 +308,7 @@ def assignment_sign(request: HttpRequest, pk: int):
 def send_back(request: HttpRequest, pk: int, payload: SendBackIn):
     made = s.send_back_request(
         actor=request.user,
-        assignment=_assignment(request, pk),
+        assignment=assignment_or_404(request, pk),
         reason=payload.reason,
         legal_basis=payload.legal_basis,
         suggested_unit=_unit(payload.suggested_unit),
@@ -320,7 +320,7 @@ def send_back(request: HttpRequest, pk: int, payload: SendBackIn):
 def extension(request: HttpRequest, pk: int, payload: ExtensionIn):
     made = s.extension_request(
         actor=request.user,
-        assignment=_assignment(request, pk),
+        assignment=assignment_or_404(request, pk),
         reason=payload.reason,
         days=payload.days,
     )
@@ -329,7 +329,9 @@ def extension(request: HttpRequest, pk: int, payload: ExtensionIn):
 
 @router.post("/assignments/{pk}/assist-report", response=Done)
 def assist_report(request: HttpRequest, pk: int, payload: TextIn):
-    s.assist_report(actor=request.user, assignment=_assignment(request, pk), text=payload.text)
+    s.assist_report(
+        actor=request.user, assignment=assignment_or_404(request, pk), text=payload.text
+    )
     return {"id": pk}
 
 
@@ -337,7 +339,7 @@ def assist_report(request: HttpRequest, pk: int, payload: TextIn):
 def reply_submit(request: HttpRequest, pk: int, payload: ReplyIn):
     made = s.reply_submit(
         actor=request.user,
-        assignment=_assignment(request, pk),
+        assignment=assignment_or_404(request, pk),
         text=payload.text,
         points=payload.points,
         citizen_view=payload.citizen_view,
@@ -380,18 +382,18 @@ def request_decide(request: HttpRequest, pk: int, payload: DecisionIn):
 def completion(request: HttpRequest, number: str, payload: DecisionIn):
     s.completion_decide(
         actor=request.user,
-        ticket=_ticket(request, number),
+        ticket=ticket_or_404(request, number),
         approve=payload.approve,
         note=payload.note,
     )
-    return _detail(request, number)
+    return ticket_detail_data(request, number)
 
 
 @router.post("/{number}/visit", response=TicketOut)
 def visit(request: HttpRequest, number: str, payload: VisitIn):
     s.visit_record(
         actor=request.user,
-        ticket=_ticket(request, number),
+        ticket=ticket_or_404(request, number),
         satisfaction=payload.satisfaction,
         resolved=payload.resolved,
         channel=payload.channel,
@@ -399,36 +401,38 @@ def visit(request: HttpRequest, number: str, payload: VisitIn):
         unit_satisfaction=payload.unit_satisfaction,
         operator_satisfaction=payload.operator_satisfaction,
     )
-    return _detail(request, number)
+    return ticket_detail_data(request, number)
 
 
 @router.post("/{number}/redo", response=TicketOut)
 def redo(request: HttpRequest, number: str, payload: ReasonIn):
-    s.ticket_redo(actor=request.user, ticket=_ticket(request, number), reason=payload.reason)
-    return _detail(request, number)
+    s.ticket_redo(actor=request.user, ticket=ticket_or_404(request, number), reason=payload.reason)
+    return ticket_detail_data(request, number)
 
 
 @router.post("/{number}/screen", response=TicketOut)
 def screen(request: HttpRequest, number: str, payload: ReasonIn):
-    s.ticket_screen(actor=request.user, ticket=_ticket(request, number), reason=payload.reason)
-    return _detail(request, number)
+    s.ticket_screen(
+        actor=request.user, ticket=ticket_or_404(request, number), reason=payload.reason
+    )
+    return ticket_detail_data(request, number)
 
 
 @router.post("/{number}/merge", response=TicketOut)
 def merge(request: HttpRequest, number: str, payload: MergeIn):
     s.ticket_merge(
         actor=request.user,
-        ticket=_ticket(request, number),
-        into=_ticket(request, payload.into),
+        ticket=ticket_or_404(request, number),
+        into=ticket_or_404(request, payload.into),
         reason=payload.reason,
     )
-    return _detail(request, number)
+    return ticket_detail_data(request, number)
 
 
 @router.post("/{number}/annotate", response=Done)
 def annotate(request: HttpRequest, number: str, payload: TextIn):
     event = s.ticket_annotate(
-        actor=request.user, ticket=_ticket(request, number), text=payload.text
+        actor=request.user, ticket=ticket_or_404(request, number), text=payload.text
     )
     return {"id": event.pk}
 
@@ -443,6 +447,6 @@ def attachment_upload(
     """Attach one file (multipart `file`, optional `evidence`); the same checks as the
     page: type and size by the bytes, no evidence from units (KM 19)."""
     made = s.attachment_add(
-        actor=request.user, ticket=_ticket(request, number), upload=file, evidence=evidence
+        actor=request.user, ticket=ticket_or_404(request, number), upload=file, evidence=evidence
     )
     return {"id": made.pk, "name": made.name, "size": made.size, "evidence": made.evidence}

@@ -8,13 +8,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability
 from hotline.channels import selectors, services, transfers
 from hotline.channels.forms import AcceptForm, ChannelForm, DeclineForm, MergeForm
 from hotline.channels.models import MessageSecurity, OnlineRequest, Partner
 from hotline.core import clock
 from hotline.core.errors import DomainError
-from hotline.core.views import capability_required
 from hotline.tickets.models import Channel, Ticket
 
 

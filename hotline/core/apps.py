@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from hotline.core.text import _pre_save
+        from hotline.core.text import clean_text_pre_save
 
         # Every hotline model's text passes one check before the database (issue 14 item 1).
-        pre_save.connect(_pre_save, dispatch_uid="hotline.core.text")
+        pre_save.connect(clean_text_pre_save, dispatch_uid="hotline.core.text")

@@ -73,7 +73,7 @@ def clean_model_text(instance: models.Model) -> None:
                 setattr(instance, field.attname, clean_data(value, label=str(field.verbose_name)))
 
 
-def _pre_save(sender, instance, raw=False, **kwargs) -> None:
+def clean_text_pre_save(sender, instance, raw=False, **kwargs) -> None:
     if raw or not sender.__module__.startswith("hotline."):
         return
     clean_model_text(instance)

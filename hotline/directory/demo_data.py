@@ -1,7 +1,7 @@
 """The demo city's topic tree (诉求分类, R-IN-3) and dispatch catalog (派单目录, R-HM-9).
 
 Written for 青溪市, not copied from any standard: eight level-1 classes of typical 12345
-matters, and catalog items that map them to the demo units of `hotline.core.demo`.
+matters, and catalog items that map them to the demo units of `hotline.site.demo`.
 Deterministic and idempotent: topics are matched by code, catalog versions by code and
 start date. `build_demo_catalog()` is called from `build_demo_city()`.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from hotline.core import clock
@@ -239,3 +239,21 @@ def unit_for_place(address: str) -> Unit | None:
             if candidate and candidate in address and (best is None or len(candidate) > best[0]):
                 best = (len(candidate), unit)
     return best[1] if best else None
+
+
+def subtree(model: type[Model], root_id: int) -> list[int]:
+    """The ids of `root_id` and every row below it in a tree kept by `parent_id`."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in model._default_manager.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, stack = [], [root_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def unit_and_descendants(unit_id: int) -> list[int]:
+    """The unit and every unit below it (a unit sees its sub-units' work, R-HM-11)."""
+    return subtree(Unit, unit_id)

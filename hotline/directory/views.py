@@ -6,9 +6,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability, can
 from hotline.core.excel import table_workbook
-from hotline.core.views import capability_required
 from hotline.directory import (
     catalog_importing,
     importing,

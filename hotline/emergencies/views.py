@@ -12,9 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability, can
 from hotline.core.errors import DomainError
-from hotline.core.views import capability_required
 from hotline.emergencies import selectors, services
 from hotline.emergencies.forms import ReportForm, TransferForm
 from hotline.emergencies.models import EmergencyReport

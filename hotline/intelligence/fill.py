@@ -75,9 +75,9 @@ class Suggestion:
 
 def _tagged(text: str) -> list[tuple[str, str, int]]:
     """jieba words with their POS flags and start offsets."""
-    from hotline.intelligence.text import _cutter
+    from hotline.intelligence.text import cutter
 
-    _cutter()
+    cutter()
     import jieba.posseg as pseg
 
     out, at = [], 0

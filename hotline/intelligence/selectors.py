@@ -169,7 +169,7 @@ def _area_units(area) -> list[int] | None:
     """The area (a Unit or its id) and every unit under it; None for the whole city."""
     if area is None or area == "":
         return None
-    from hotline.tickets.selectors import unit_and_descendants
+    from hotline.directory.selectors import unit_and_descendants
 
     return unit_and_descendants(int(getattr(area, "pk", area)))
 

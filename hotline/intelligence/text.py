@@ -18,7 +18,7 @@ from pathlib import Path
 _jieba = None
 
 
-def _cutter():
+def cutter():
     """jieba, imported and initialised once per process (about a second)."""
     global _jieba
     if _jieba is None:
@@ -32,7 +32,7 @@ def _cutter():
 
 def tokenize(text: str, stopwords: frozenset[str] = frozenset()) -> list[str]:
     """jieba precise-mode words of `text`, without blanks and stop words."""
-    return [w for w in _cutter().cut(text or "") if w.strip() and w not in stopwords]
+    return [w for w in cutter().cut(text or "") if w.strip() and w not in stopwords]
 
 
 def tokens_text(text: str, stopwords: frozenset[str] = frozenset()) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability
-from hotline.core.views import capability_required
 from hotline.intelligence import selectors
 
 DAY_CHOICES = (30, 90, 180, 365)

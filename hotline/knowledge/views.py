@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from hotline.accounts.decorators import capability_required
+from hotline.accounts.navigation import SECTION_BY_KEY
 from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
 from hotline.core.errors import DomainError
-from hotline.core.navigation import SECTION_BY_KEY
-from hotline.core.views import capability_required
 from hotline.directory.forms import ImportForm
 from hotline.directory.models import Unit
 from hotline.directory.services import ImportRejected

@@ -3,9 +3,10 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability, can
+from hotline.core.http import redirect_next
 from hotline.core.masking import mask_contact
-from hotline.core.views import capability_required, redirect_next
 from hotline.notifications import services
 from hotline.notifications.models import Channel, Notification, Preference, State
 

@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability, can
 from hotline.core.errors import DomainError
-from hotline.core.views import capability_required
 from hotline.directory.models import Topic, Unit
 from hotline.directory.selectors import today
 from hotline.reports import aggregate, dashboard, documents, schemes, selectors, services

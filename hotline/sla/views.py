@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.refusals import refused, refused_in_form, refused_then
-from hotline.core.views import capability_required
 from hotline.sla import compute, policies, presets, selectors, services
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.forms import CalculatorForm, OfficialYearForm, OverrideForm

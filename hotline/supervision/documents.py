@@ -20,14 +20,14 @@ from hotline.core.numbering import next_in_series, official_number
 from hotline.sla.policies import Rung
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.models import Document, DocumentCounter, Escalation, Reminder
-from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets.models import Assignment, Ticket, UnitRequest
 
 log = logging.getLogger(__name__)
 
 DEFAULT_WORDS: dict[str, str] = {"letter": "督", "recommendation": "效"}
 
 
-def _facts(ticket: Ticket, assignment: Assignment) -> dict[str, Any]:
+def document_facts(ticket: Ticket, assignment: Assignment) -> dict[str, Any]:
     return {
         "number": ticket.number,
         "summary": ticket.summary,
@@ -86,7 +86,20 @@ def supervision_history(
     return [row for _at, _order, row in rows]
 
 
-def _document_issue(
+def has_extension(assignment: Assignment) -> bool:
+    """Granted or asked for: "超过办理期限又未申请延期" (LX 四4) is the opposite. The
+    ladder skips a rung on it (escalation) and the document states it."""
+    return (
+        assignment.extra_days > 0
+        or UnitRequest.objects.filter(
+            assignment=assignment,
+            kind=UnitRequest.Kind.EXTENSION,
+            decision__in=[UnitRequest.Decision.PENDING, UnitRequest.Decision.APPROVED],
+        ).exists()
+    )
+
+
+def document_write(
     *,
     kind: str,
     rung: Rung,
@@ -94,17 +107,13 @@ def _document_issue(
     ticket: Ticket,
     escalation: Escalation | None,
 ) -> Document:
-    # A cycle: escalation imports this module (a rung issues its document), and the
-    # document states whether an extension was asked for, which is the ladder's rule.
-    from hotline.supervision.escalation import has_extension
-
     issued_at = clock.now()
     year = timezone.localtime(issued_at).year
     prefix = ladder_math.document_prefix(rung.number_word or DEFAULT_WORDS[kind])
     sequence = next_in_series(DocumentCounter, prefix=prefix, year=year)
     history = supervision_history(assignment, ticket=ticket, exclude=escalation)
     facts = {
-        **_facts(ticket, assignment),
+        **document_facts(ticket, assignment),
         # A document writes its dates as documents do (2026年12月3日 17:30).
         "due": dates.document_moment(assignment.reply_due),
         "received": dates.document_moment(ticket.received_at),

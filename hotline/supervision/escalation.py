@@ -28,9 +28,9 @@ from hotline.sla import compute
 from hotline.sla.policies import Contact, Rung, RungAction
 from hotline.sla.selectors import work_calendar
 from hotline.supervision import ladder as ladder_math
-from hotline.supervision.documents import _document_issue, _facts
+from hotline.supervision.documents import document_facts, document_write, has_extension
 from hotline.supervision.models import Document, Escalation, Reminder
-from hotline.tickets.models import Assignment, Ticket, TicketEvent, UnitRequest
+from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 ACTION_EVENTS = {
     RungAction.URGE: "urged",
@@ -50,18 +50,6 @@ def reminded_count(assignment: Assignment) -> int:
     return (
         Reminder.objects.filter(assignment=assignment).count()
         + Escalation.objects.filter(assignment=assignment, action=RungAction.URGE).count()
-    )
-
-
-def has_extension(assignment: Assignment) -> bool:
-    """Granted or asked for: "超过办理期限又未申请延期" (LX 四4) is the opposite."""
-    return (
-        assignment.extra_days > 0
-        or UnitRequest.objects.filter(
-            assignment=assignment,
-            kind=UnitRequest.Kind.EXTENSION,
-            decision__in=[UnitRequest.Decision.PENDING, UnitRequest.Decision.APPROVED],
-        ).exists()
     )
 
 
@@ -123,7 +111,7 @@ def climb(assignment: Assignment, *, now: datetime) -> tuple[int, datetime | Non
     return climbed, None
 
 
-def _users_for(role: Contact, unit: Unit) -> Iterable[User]:
+def users_for(role: Contact, unit: Unit) -> Iterable[User]:
     if role == Contact.UNIT_STAFF:
         return unit.members.filter(is_active=True, role__in=UNIT_ROLES)
     if role == Contact.SUPERVISORS:
@@ -185,16 +173,16 @@ def _fire(escalation: Escalation, rung: Rung, assignment: Assignment, ticket: Ti
     document = None
     kind = DOCUMENT_KINDS.get(rung.action)
     if kind is not None:
-        document = _document_issue(
+        document = document_write(
             kind=kind, rung=rung, assignment=assignment, ticket=ticket, escalation=escalation
         )
-    facts = _facts(ticket, assignment)
+    facts = document_facts(ticket, assignment)
     with translation.override(settings.LANGUAGE_CODE):
         task, text = _texts(rung, escalation, facts, by, target, document)
     told: list[dict[str, Any]] = []
     key = f"escalation:{escalation.pk}"
     for role in rung.to:
-        users = list(_users_for(role, unit))
+        users = list(users_for(role, unit))
         for user in users:
             notify(
                 channel=Channel.INBOX,

@@ -22,10 +22,10 @@ from hotline.notifications.models import Channel
 from hotline.notifications.services import notify
 from hotline.sla.policies import Contact, Rung, RungAction, working_days
 from hotline.supervision import ladder as ladder_math
-from hotline.supervision.documents import _document_issue
-from hotline.supervision.escalation import ACTION_EVENTS, _users_for
+from hotline.supervision.documents import document_write
+from hotline.supervision.escalation import ACTION_EVENTS, users_for
 from hotline.supervision.models import Document, Meeting, Reminder
-from hotline.supervision.sweep import WATCHED, _tell
+from hotline.supervision.sweep import WATCHED, tell_unit
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 
@@ -41,7 +41,7 @@ def reminder_send(*, actor, assignment: Assignment, note: str = "") -> Reminder:
             assignment=assignment, kind="manual", by=actor, note=note
         )
         text = f"督办员催办：工单 {ticket.number}「{ticket.summary}」。{note}".strip()
-        _tell(assignment, reminder, text)
+        tell_unit(assignment, reminder, text)
         TicketEvent.objects.create(
             ticket=ticket,
             kind="reminded",
@@ -72,7 +72,7 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
                 key=kind, label=str(Document.Kind(kind).label), action=action, wait=working_days(0)
             ),
         )
-        document = _document_issue(
+        document = document_write(
             kind=kind, rung=rung, assignment=assignment, ticket=ticket, escalation=None
         )
         if note:
@@ -86,7 +86,7 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
             unit=assignment.unit,
             data={"document": document.number, "label": rung.label, "note": note, "manual": True},
         )
-        for user in _users_for(Contact.UNIT_STAFF, assignment.unit):
+        for user in users_for(Contact.UNIT_STAFF, assignment.unit):
             notify(
                 channel=Channel.INBOX,
                 recipient=user,
@@ -166,7 +166,7 @@ def meeting_record(
                 },
             )
         for unit in units:
-            for user in _users_for(Contact.UNIT_STAFF, unit):
+            for user in users_for(Contact.UNIT_STAFF, unit):
                 notify(
                     channel=Channel.INBOX,
                     recipient=user,

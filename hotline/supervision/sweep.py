@@ -129,7 +129,9 @@ def _messages(
     return messages
 
 
-def _tell(assignment: Assignment, reminder: Reminder, text: str, *, digest: bool = False) -> None:
+def tell_unit(
+    assignment: Assignment, reminder: Reminder, text: str, *, digest: bool = False
+) -> None:
     members = assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES)
     notify_many(
         _messages(
@@ -161,7 +163,7 @@ def check_assignment(assignment: Assignment, *, calendar: WorkCalendar | None = 
                 )
         except IntegrityError:
             continue  # sent before (a restarted or concurrent tick)
-        _tell(
+        tell_unit(
             assignment,
             reminder,
             _reminder_text(assignment),

@@ -6,11 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability, can
 from hotline.core.access import access
 from hotline.core.errors import DomainError
+from hotline.core.http import redirect_next
 from hotline.core.refusals import refused, refused_then
-from hotline.core.views import capability_required, redirect_next
 from hotline.supervision import documents, pdf, selectors, services
 from hotline.supervision.forms import DocumentIssueForm, MeetingForm
 from hotline.supervision.models import Meeting

@@ -7,10 +7,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
 from hotline.core.excel import SafeWorkbook
-from hotline.core.views import capability_required
 from hotline.supervision import selectors
 from hotline.supervision.overdue import days_overdue
 

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.models import Role, User
 from hotline.accounts.permissions import Capability, can
 from hotline.core.errors import DomainError
 from hotline.core.excel import table_workbook
 from hotline.core.models import audit
 from hotline.core.refusals import refused_then
-from hotline.core.views import capability_required
 from hotline.supervision import performance, quality
 from hotline.supervision.models import QualityReview
 from hotline.tickets.selectors_followup import carry_overs

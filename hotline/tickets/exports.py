@@ -26,9 +26,10 @@ from hotline.core.forms import IdChoiceField
 from hotline.core.masking import mask_phone
 from hotline.core.models import audit
 from hotline.directory.models import Topic, Unit
+from hotline.directory.selectors import subtree
 from hotline.tickets import search
 from hotline.tickets.models import KIND_CHOICES, Assignment, Citizen, Ticket
-from hotline.tickets.selectors import citizen_for, subtree
+from hotline.tickets.selectors import citizen_for
 from hotline.tickets.states import Status
 
 EXPORT_LIMIT = 10_000  # rows in one Excel file; the page says so when a search has more

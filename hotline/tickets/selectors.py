@@ -1,56 +1,20 @@
-"""Every read of tickets a page or the API needs; `visible_filter` decides who sees what."""
+"""Every read of tickets a page or the API needs; `Ticket.objects.visible_to` decides who sees
+what."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext
 
 from hotline.accounts.permissions import Capability, can
 from hotline.core.access_log import HISTORY, IDENTITY, record_access
 from hotline.core.masking import mask_email, mask_name, mask_openid, mask_phone
-from hotline.directory.models import Unit
 from hotline.tickets.models import AbuseRecord, Assignment, Ticket
-
-
-def subtree(model: type[Model], root_id: int) -> list[int]:
-    """The ids of `root_id` and every row below it in a tree kept by `parent_id`."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in model._default_manager.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, stack = [], [root_id]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
-    return found
-
-
-def unit_and_descendants(unit_id: int) -> list[int]:
-    """The unit and every unit below it (a unit sees its sub-units' work, R-HM-11)."""
-    return subtree(Unit, unit_id)
 
 
 def sees_every_ticket(user) -> bool:
     """Hotline staff see every ticket; unit staff only their units' (design rule 5)."""
     return can(user, Capability.VIEW_ALL_TICKETS)
-
-
-def visible_filter(queryset: QuerySet, user) -> QuerySet:
-    """Hotline staff see every ticket; a unit sees tickets assigned to it or its sub-units,
-    except those it sent back once the return was approved: the ticket has moved on to
-    another unit, and the caller's data with it (issue 14 item 6)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.none()
-    if can(user, Capability.VIEW_ALL_TICKETS):
-        return queryset
-    if not user.unit_id:
-        return queryset.none()
-    units = unit_and_descendants(user.unit_id)
-    # EXISTS instead of a join + DISTINCT: no duplicate rows, and far cheaper at scale.
-    mine = Assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=units).exclude(
-        state=Assignment.State.RETURNED
-    )
-    return queryset.filter(Exists(mine))
 
 
 def ticket_get(*, user, number: str) -> Ticket | None:

@@ -15,15 +15,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.models import UNIT_ROLES
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
 from hotline.core.errors import DomainError
-from hotline.core.views import capability_required
 from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines, exports, record, selectors, services
 from hotline.tickets.models import Ticket
-from hotline.workbench.actions import actions_for
 
 PAGE_SIZE = 50
 
@@ -137,7 +136,6 @@ def ticket_detail(request, number: str):
             "files": selectors.attachments_for(request.user, ticket),
             "may_attach_evidence": request.user.role not in UNIT_ROLES,
             "upload_mb": settings.HOTLINE_UPLOAD_MAX_BYTES // (1024 * 1024),
-            "ticket_actions": actions_for(request.user, ticket),
         },
     )
 

@@ -1,7 +1,7 @@
 """What the user may do now with one ticket: links into the workbench pages.
 
-For the ticket detail page: put `ticket_actions = actions_for(request.user, ticket)` in
-the context and `{% include "workbench/_ticket_actions.html" %}` in the template. It reads
+The ticket detail page renders them with `{% load ticket_actions %}` …
+`{% ticket_actions ticket %}` (the tickets app imports no workbench). It reads
 `ticket.assignments.all()` with their requests and replies, so the prefetch that
 `tickets.selectors.ticket_get` already does makes it query-free.
 """

@@ -1,5 +1,5 @@
 """Partials and pages of the workbench that are not sections themselves; the four
-sections (/intake/, /dispatch/, /inbox/, /visits/) are routed in hotline.core.urls."""
+sections (/intake/, /dispatch/, /inbox/, /visits/) are routed in hotline.site.urls."""
 
 from django.urls import path
 

@@ -168,7 +168,7 @@ def test_poll_command_reads_the_mailbox_and_says_so(demo, mailbox, settings, cap
 
 
 def test_the_tick_reads_the_mailbox(demo, mailbox):
-    from hotline.core.tick import run_once
+    from hotline.site.tick import run_once
 
     _append(mailbox, _mail("<tick-8@example.org>", "由后台读取", text="内容"))
     assert run_once()["mailbox"] == {"new": 1, "again": 0, "failed": 0}

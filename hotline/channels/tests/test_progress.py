@@ -1,8 +1,8 @@
 """Progress by e-mail for citizens who wrote in and chose it (R-FB-1, R-HM-10)."""
 
 from hotline.channels import progress, services
-from hotline.core.tick import run_once
 from hotline.notifications.models import Notification
+from hotline.site.tick import run_once
 
 
 def test_email_citizen_gets_dispatch_and_result_r_hm_10(make_request, operator, flow):

@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 
 from hotline.core import clock
-from hotline.core.tick import run_once
 from hotline.intelligence import duplicates as d
 from hotline.intelligence.models import TicketSignature
 from hotline.intelligence.selectors import similar_tickets
+from hotline.site.tick import run_once
 from hotline.tickets import services as s
 from hotline.tickets.tests.conftest import *  # noqa: F403  (people, units, at)
 from hotline.tickets.tests.conftest import Flow

@@ -2,9 +2,9 @@
 day listing the routine reminders, through the outbox under one key per user and day;
 an urgent ticket's reminder still comes at once; those who did not choose it get each."""
 
-from hotline.core.tick import run_once
 from hotline.notifications.digest import send_digests
 from hotline.notifications.models import DigestItem, Notification
+from hotline.site.tick import run_once
 from hotline.supervision import sweep as sweeper
 from hotline.tickets.tests.conftest import *  # noqa: F403 - the flow fixtures
 

@@ -241,8 +241,8 @@ def test_own_list_shows_only_the_proved_phones_items(citizen):
 
 
 def test_tick_sweeps_old_counters_and_codes(demo):
-    from hotline.core.tick import run_once
     from hotline.portal.models import Throttle
+    from hotline.site.tick import run_once
 
     services.phone_code_send(phone=PHONE, address="10.0.0.9")
     assert Throttle.objects.count() == 2 and PhoneCode.objects.count() == 1

@@ -71,7 +71,7 @@ def test_api_needs_staff(client):
 
 
 def test_tick_job_is_registered():
-    from hotline.core.tick import _jobs
+    from hotline.site.tick import _jobs
 
     assert any(name == "reports" for name, _job in _jobs())
     assert aggregate.refresh_pending

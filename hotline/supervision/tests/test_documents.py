@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from hotline.core.tick import run_once
+from hotline.site.tick import run_once
 from hotline.supervision import documents, pdf
 from hotline.supervision import sweep as sweeper
 from hotline.supervision.models import Document

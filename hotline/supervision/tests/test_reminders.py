@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hotline.core.errors import PermissionDenied
-from hotline.core.tick import run_once
 from hotline.notifications.models import Notification
+from hotline.site.tick import run_once
 from hotline.supervision import services as sv
 from hotline.supervision import sweep as sweeper
 from hotline.supervision.models import Reminder

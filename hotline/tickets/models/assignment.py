@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
 from hotline.sla.policies import Urgency
-from hotline.tickets.models.choices import MODE_CHOICES, URGENCY_CHOICES, WarningLevel
+from hotline.tickets.models.choices import (
+    MODE_CHOICES,
+    URGENCY_CHOICES,
+    AssignmentRole,
+    WarningLevel,
+)
 from hotline.tickets.models.ticket import AssignmentQuerySet, Ticket
 
 USER = settings.AUTH_USER_MODEL
@@ -26,10 +31,7 @@ INBOX_INDEXES = {
 class Assignment(models.Model):
     """One unit's part in one ticket, with its own deadlines (派单记录)."""
 
-    class Role(models.TextChoices):
-        LEAD = "lead", _("Lead")
-        ASSIST = "assist", _("Assist")
-        SUB = "sub", _("Sub-assignment")
+    Role = AssignmentRole
 
     class State(models.TextChoices):
         DISPATCHED = "dispatched", _("Awaiting signature")

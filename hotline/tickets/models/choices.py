@@ -85,3 +85,12 @@ class WarningLevel(models.TextChoices):  # 预警
     NORMAL = "normal", _("Normal")
     YELLOW = "yellow", _("Due soon")
     RED = "red", _("Overdue")
+
+
+class AssignmentRole(models.TextChoices):
+    """An assignment's role: the lead unit, a co-unit assisting it, or a sub-unit the lead
+    passed the work down to."""
+
+    LEAD = "lead", _("Lead")
+    ASSIST = "assist", _("Assist")
+    SUB = "sub", _("Sub-assignment")

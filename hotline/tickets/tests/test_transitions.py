@@ -17,7 +17,6 @@ from hotline.accounts.models import User
 from hotline.core.errors import Conflict, DomainError
 from hotline.sla.models import PolicyVersion
 from hotline.tickets import services as s
-from hotline.tickets.services import followup as sf
 from hotline.tickets.models import (
     Assignment,
     Contact,
@@ -34,6 +33,7 @@ from hotline.tickets.part_states import (
     check_reply,
     check_request,
 )
+from hotline.tickets.services import followup as sf
 
 A = Assignment.State
 LEAD, ASSIST, SUB = "QX-CD", "QX-ZJJ", "QX-CD-DM"  # the lead's own community is its sub-unit

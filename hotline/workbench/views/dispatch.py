@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hotline.accounts.decorators import capability_required
+from hotline.accounts.navigation import SECTION_BY_KEY
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
 from hotline.core.errors import DomainError
-from hotline.core.navigation import SECTION_BY_KEY
-from hotline.core.views import capability_required
 from hotline.directory import selectors as directory
 from hotline.intelligence.selectors import suggest_units
 from hotline.tickets import deadlines

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
-from hotline.core.views import capability_required
 from hotline.tickets import followup as windows
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, Visit
 from hotline.tickets.services import followup as sf

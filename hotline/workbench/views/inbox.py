@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from hotline.accounts.decorators import capability_required
+from hotline.accounts.navigation import SECTION_BY_KEY
 from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
 from hotline.core.errors import DomainError
-from hotline.core.navigation import SECTION_BY_KEY
-from hotline.core.views import capability_required
 from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines
 from hotline.tickets import services as s

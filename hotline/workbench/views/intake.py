@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hotline.accounts.decorators import capability_required
+from hotline.accounts.navigation import SECTION_BY_KEY
 from hotline.accounts.permissions import Capability, can
 from hotline.core.errors import DomainError
-from hotline.core.navigation import SECTION_BY_KEY
-from hotline.core.views import capability_required
 from hotline.directory import selectors as directory
 from hotline.intelligence.selectors import similar_tickets, suggest_units, topic_choices
 from hotline.knowledge.services import entry_use_record

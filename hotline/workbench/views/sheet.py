@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability
 from hotline.core.access import access
-from hotline.core.views import capability_required
 from hotline.tickets import deadlines
 from hotline.tickets.models import Assignment
 from hotline.tickets.selectors import citizen_for

@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from hotline.accounts.decorators import capability_required
+from hotline.accounts.navigation import SECTION_BY_KEY
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
-from hotline.core.navigation import SECTION_BY_KEY
-from hotline.core.views import capability_required
 from hotline.tickets import services as s
 from hotline.tickets.models import Reply, Ticket, Visit
 from hotline.tickets.selectors import citizen_for

@@ -1,8 +1,8 @@
 from django.core.management import call_command
 
 from hotline.accounts.models import Role, User
-from hotline.core.demo import ACCOUNTS
 from hotline.directory.models import Unit, UnitKind
+from hotline.site.demo import ACCOUNTS
 
 
 def depth(unit):

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from hotline.accounts.models import Role
+from hotline.accounts.navigation import SECTIONS
 from hotline.accounts.permissions import ROLE_HOME
-from hotline.core.navigation import SECTIONS
 
 
 @pytest.mark.parametrize("role", Role.values)

@@ -1,8 +1,8 @@
 from django.urls import include, path
 
-from hotline.core import access_views, views
-from hotline.core.navigation import SECTIONS
+from hotline.accounts.navigation import SECTIONS
 from hotline.knowledge import views as knowledge
+from hotline.site import access_views, views
 from hotline.workbench import views as workbench
 
 # The sections people work in all day have their own views (hotline.workbench).

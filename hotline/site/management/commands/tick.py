@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from hotline.core.tick import run_once
+from hotline.site.tick import run_once
 
 
 class Command(BaseCommand):

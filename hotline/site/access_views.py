@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability
 from hotline.core.access_log import access_log_verify
 from hotline.core.excel import SafeWorkbook
 from hotline.core.models import AccessRecord, audit
-from hotline.core.views import capability_required
 
 EXPORT_LIMIT = 50_000
 
@@ -61,7 +61,7 @@ def access_log(request):
     query.pop("page", None)
     return render(
         request,
-        "core/access_log.html",
+        "site/access_log.html",
         {"form": form, "page": page, "tampered": set(tampered), "query": query.urlencode()},
     )
 

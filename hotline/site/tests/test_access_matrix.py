@@ -375,7 +375,7 @@ def test_every_url_pattern_is_in_the_matrix():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    from hotline.core.demo import build_demo_city
+    from hotline.site.demo import build_demo_city
     from hotline.sla.models import Policy
     from hotline.supervision import services as supervision
     from hotline.supervision.models import Document

@@ -1,4 +1,4 @@
-from hotline.core.navigation import sections_for
+from hotline.accounts.navigation import sections_for
 
 
 def navigation(request):

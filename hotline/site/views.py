@@ -1,47 +1,20 @@
-from __future__ import annotations
+"""The pages above every app: home (each role to its section), the supervision,
+statistics and administration sections, and /health/."""
 
-from collections.abc import Callable
-from functools import wraps
+from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from hotline.accounts.models import Role, User
-from hotline.accounts.permissions import Capability, can, home_section
-from hotline.core.navigation import SECTION_BY_KEY
+from hotline.accounts.navigation import SECTION_BY_KEY
+from hotline.accounts.permissions import can, home_section
 from hotline.directory import selectors as directory
 from hotline.directory.models import Unit, UnitKind
-
-
-def capability_required(*capabilities: Capability) -> Callable:
-    """A view decorator: 403 page unless the user has one of the capabilities."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not any(can(request.user, c) for c in capabilities):
-                raise DjangoPermissionDenied(capabilities[0].value)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def redirect_next(request, default: str):
-    """Back to the `next` the form carried when it is a page of this site, else `default`
-    (no open redirect, no `javascript:`: issue 14 item 7)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)
 
 
 def home(request):
@@ -56,7 +29,7 @@ def section(request, key: str):
     if not can(request.user, item.capability):
         raise DjangoPermissionDenied(key)
     context = {"section": item, **SECTION_CONTEXT[key](request)}
-    return render(request, f"core/sections/{key}.html", context)
+    return render(request, f"site/sections/{key}.html", context)
 
 
 KIND_ORDER = {kind: index for index, kind in enumerate(UnitKind.values)}

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from hotline.accounts.models import Role
-from hotline.core.demo import build_demo_city
+from hotline.site.demo import build_demo_city
 
 
 class Command(BaseCommand):
