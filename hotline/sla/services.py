@@ -11,7 +11,7 @@ from django.db.models import Max
 from hotline.accounts.permissions import Capability, require
 from hotline.core.errors import Conflict, DomainError, NotFound
 from hotline.core.models import audit
-from hotline.sla import policies, presets, schedule
+from hotline.sla import policies, policy_json, presets, schedule
 from hotline.sla.models import CalendarDay, CalendarSource, OfficialYear, Policy, PolicyVersion
 
 
@@ -97,7 +97,7 @@ def official_year_enter(*, actor, year: int, text: str, notice: str = "") -> Off
 
 
 def _add_version(*, actor, policy: Policy, data: dict[str, Any], note: str) -> PolicyVersion:
-    checked = policies.from_dict(data)  # raises PolicyError with a Chinese message
+    checked = policy_json.from_dict(data)  # raises PolicyError with a Chinese message
     if checked.missing_parameters():
         names = "、".join(p.label for p in checked.missing_parameters())
         raise DomainError(f"请先填写参数：{names}")
@@ -105,7 +105,7 @@ def _add_version(*, actor, policy: Policy, data: dict[str, Any], note: str) -> P
     version = PolicyVersion.objects.create(
         policy=policy,
         number=last + 1,
-        data=policies.to_dict(checked),
+        data=policy_json.to_dict(checked),
         note=note[:200],
         created_by=actor,
     )
@@ -137,7 +137,7 @@ def policy_install_preset(
             raise Conflict(f"政策 {code} 已存在；请在其页面上修改（会生成新版本）")
         policy = Policy.objects.create(code=code, name=preset.name)
         return _add_version(
-            actor=actor, policy=policy, data=policies.to_dict(filled), note="由预设创建"
+            actor=actor, policy=policy, data=policy_json.to_dict(filled), note="由预设创建"
         )
 
 
