@@ -25,7 +25,7 @@ from hotline.supervision import ladder as ladder_math
 from hotline.supervision.documents import _document_issue
 from hotline.supervision.escalation import ACTION_EVENTS, _users_for
 from hotline.supervision.models import Document, Meeting, Reminder
-from hotline.supervision.sweep import WATCHED, _tell
+from hotline.supervision.reminding import WATCHED, tell_unit
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 
@@ -41,7 +41,7 @@ def reminder_send(*, actor, assignment: Assignment, note: str = "") -> Reminder:
             assignment=assignment, kind="manual", by=actor, note=note
         )
         text = f"督办员催办：工单 {ticket.number}「{ticket.summary}」。{note}".strip()
-        _tell(assignment, reminder, text)
+        tell_unit(assignment, reminder, text)
         TicketEvent.objects.create(
             ticket=ticket,
             kind="reminded",
