@@ -6,7 +6,6 @@ and the intake series of the dashboard.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,9 +17,11 @@ from hotline.directory.models import Unit, UnitKind
 from hotline.reports import indicators as ind
 from hotline.reports.models import DayDimension, Fact, Period, Scheme, SchemeVersion, UnitDay
 from hotline.reports.schemes import Scheme as PureScheme
+
+# Periods live in reports.spans; still importable from here.
+from hotline.reports.spans import MAX_DAYS, Span, month_span, parse_span  # noqa: F401
 from hotline.tickets.models import Ticket
 
-MAX_DAYS = 3 * 366
 # Units are ranked among their own kind (R-AS-2): departments, districts and towns, utilities.
 RANK_GROUPS: dict[str, tuple[str, ...]] = {
     "department": (UnitKind.DEPARTMENT,),
@@ -29,60 +30,6 @@ RANK_GROUPS: dict[str, tuple[str, ...]] = {
 }
 RANK_GROUP_LABELS = {"department": "市直部门", "local": "区镇街道", "utility": "公共服务企业"}
 DIMENSIONS = ("kind", "channel", "topic_id", "region_id")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: date
-    end: date  # inclusive
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> Span:
-        """The period of the same length just before (a month: the previous month)."""
-        if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:
-            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-            y, m = self.start.year, self.start.month - months
-            while m < 1:
-                y, m = y - 1, m + 12
-            return Span(date(y, m, 1), self.start - timedelta(days=1))
-        return Span(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
-
-    def last_year(self) -> Span:
-        def back(d: date) -> date:
-            try:
-                return d.replace(year=d.year - 1)
-            except ValueError:  # 29 February
-                return d.replace(year=d.year - 1, day=28)
-
-        return Span(back(self.start), back(self.end))
-
-
-def parse_span(start: str | date | None, end: str | date | None) -> Span:
-    """A period from two ISO dates; a clear Chinese error for a bad one."""
-
-    def one(value, label: str) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value or "").strip())
-        except ValueError:
-            raise DomainError(f"{label}应为 YYYY-MM-DD 格式的日期", code="bad_date") from None
-
-    first, last = one(start, "开始日期"), one(end, "结束日期")
-    if last < first:
-        raise DomainError("结束日期早于开始日期", code="bad_period")
-    if (last - first).days + 1 > MAX_DAYS:
-        raise DomainError("统计期间不能超过 3 年", code="period_too_long")
-    return Span(first, last)
-
-
-def month_span(day: date) -> Span:
-    first = day.replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    return Span(first, nxt - timedelta(days=1))
 
 
 def assessed_units(unit_code: str | None = None) -> list[Unit]:
