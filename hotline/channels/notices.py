@@ -13,32 +13,21 @@ def contact_notice(request: OnlineRequest, subject: str, body: str, *, key: str)
     WeChat followers get a template message (notifications' "wechat" channel)."""
     prefer = request.reply_channel
     if request.wechat_openid and (prefer == ReplyChannel.WECHAT or not request.phone):
-        notify(
-            channel=NotifyChannel.WECHAT,
-            address=request.wechat_openid,
-            subject=subject,
-            body=body,
-            ticket=request.ticket,
-            key=f"{key}:wechat",
-        )
+        channel, address, suffix = NotifyChannel.WECHAT, request.wechat_openid, "wechat"
     elif request.email and (prefer == ReplyChannel.EMAIL or not request.phone):
-        notify(
-            channel=NotifyChannel.EMAIL,
-            address=request.email,
-            subject=subject,
-            body=body,
-            ticket=request.ticket,
-            key=f"{key}:email",
-        )
+        channel, address, suffix = NotifyChannel.EMAIL, request.email, "email"
     elif request.phone and prefer != ReplyChannel.WECHAT:
-        notify(
-            channel=NotifyChannel.SMS,
-            address=request.phone,
-            subject=subject,
-            body=body,
-            ticket=request.ticket,
-            key=f"{key}:sms",
-        )
+        channel, address, suffix = NotifyChannel.SMS, request.phone, "sms"
+    else:
+        return
+    notify(
+        channel=channel,
+        address=address,
+        subject=subject,
+        body=body,
+        ticket=request.ticket,
+        key=f"{key}:{suffix}",
+    )
 
 
 def report_transfer(request: OnlineRequest, state: str, **detail: str) -> None:
