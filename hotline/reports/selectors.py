@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext
 
 from hotline.accounts.models import UNIT_ROLES
 from hotline.core.errors import DomainError, NotFound
@@ -38,7 +39,9 @@ def assessed_units(unit_code: str | None = None) -> list[Unit]:
     if unit_code:
         found = list(Unit.objects.filter(code=unit_code))
         if not found:
-            raise NotFound(f"没有编码为 {unit_code} 的单位", code="unknown_unit")
+            raise NotFound(
+                gettext("No unit has the code %(code)s") % {"code": unit_code}, code="unknown_unit"
+            )
         return found
     return list(units)
 
@@ -61,7 +64,7 @@ def scheme_version(code: str | None = None) -> SchemeVersion:
         )
     version = scheme.versions.order_by("-number").first()
     if version is None:
-        raise NotFound("考核方案没有版本", code="unknown_scheme")
+        raise NotFound(gettext("The assessment scheme has no version"), code="unknown_scheme")
     return version
 
 
@@ -256,7 +259,7 @@ def visible_rows(user, rows: list[dict[str, Any]], *, published: bool) -> list[d
 def tickets_behind(user, *, unit: Unit | None, metric: str, span: Span, **dims: Any):
     """The tickets behind one number, scoped to what the user may see (design rule 5)."""
     if metric not in ind.METRIC_BY_KEY and metric not in ind.DERIVED:
-        raise DomainError("未知的指标", code="unknown_metric")
+        raise DomainError(gettext("Unknown indicator"), code="unknown_metric")
     metrics = list(ind.DERIVED.get(metric, (metric,)))
     facts = Fact.objects.filter(metric__in=metrics, day__gte=span.start, day__lte=span.end)
     facts = facts.filter(unit=unit) if unit is not None else facts.filter(unit__isnull=True)
@@ -291,7 +294,9 @@ def intake_series(span: Span, by: str, **dims: Any) -> list[dict[str, Any]]:
     received) or region (R-DA-3); the unfiltered daily series from the unit × day totals."""
     column = COLUMNS.get(by)
     if column is None:
-        raise DomainError("by 只能是 day、kind、channel、topic、unit 或 region", code="bad_by")
+        raise DomainError(
+            gettext("by must be day, kind, channel, topic, unit or region"), code="bad_by"
+        )
     filters = {k: v for k, v in dims.items() if k in DIMENSIONS and v not in (None, "")}
     if by == "day" and not filters:
         rows = UnitDay.objects.filter(

@@ -129,7 +129,10 @@ def period_publish(*, actor, kind: str, start: date, end: date, scheme_code: str
         raise DomainError(gettext("Unknown assessment period"))
     version = selectors.scheme_version(scheme_code or None)
     if kind not in version.as_scheme().periods:
-        raise DomainError(f"方案 {version.scheme.code} 没有{schemes.PERIOD_LABELS[kind]}")
+        raise DomainError(
+            gettext("Scheme %(code)s has no %(period)s")
+            % {"code": version.scheme.code, "period": schemes.PERIOD_LABELS[kind]}
+        )
     with transaction.atomic():
         period, _created = Period.objects.select_for_update().get_or_create(
             kind=kind, start=span.start, end=span.end, defaults={"scheme_version": version}

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext
+
 from hotline.core.errors import DomainError
 
 MAX_DAYS = 3 * 366
@@ -41,7 +43,7 @@ class Span:
 
 
 def parse_span(start: str | date | None, end: str | date | None) -> Span:
-    """A period from two ISO dates; a clear Chinese error for a bad one."""
+    """A period from two ISO dates; a clear error for a bad one."""
 
     def one(value, label: str) -> date:
         if isinstance(value, date):
@@ -49,13 +51,18 @@ def parse_span(start: str | date | None, end: str | date | None) -> Span:
         try:
             return date.fromisoformat(str(value or "").strip())
         except ValueError:
-            raise DomainError(f"{label}应为 YYYY-MM-DD 格式的日期", code="bad_date") from None
+            raise DomainError(
+                gettext("The %(label)s must be a date written YYYY-MM-DD") % {"label": label},
+                code="bad_date",
+            ) from None
 
-    first, last = one(start, "开始日期"), one(end, "结束日期")
+    first, last = one(start, gettext("start date")), one(end, gettext("end date"))
     if last < first:
-        raise DomainError("结束日期早于开始日期", code="bad_period")
+        raise DomainError(gettext("The end date is before the start date"), code="bad_period")
     if (last - first).days + 1 > MAX_DAYS:
-        raise DomainError("统计期间不能超过 3 年", code="period_too_long")
+        raise DomainError(
+            gettext("The period may not be longer than 3 years"), code="period_too_long"
+        )
     return Span(first, last)
 
 
