@@ -141,16 +141,9 @@ def main() -> None:
         load_started = time.monotonic()
         for k in range(options.kills):
             time.sleep(rng.uniform(0.3, 3.0))
-            if k % 2 == 0:
-                index = rng.randrange(len(cluster.servers))
-                cluster.kill_server(index)
-                cluster.restart_server(index)
-            else:
-                if k % 20 == 1 and k > 1:
-                    backlog += refill()  # the tick works while it is killed
-                node = cluster.ticks[rng.randrange(len(cluster.ticks))]
-                node.kill9()
-                node.start()
+            if k % 20 == 1 and k > 1:
+                backlog += refill()  # the tick works while it is killed
+            cluster.kill_one(rng, k)
             if (k + 1) % 10 == 0:
                 print(f"  {k + 1} kills, {load.tally.answered_2xx} answers 2xx", flush=True)
         time.sleep(2)

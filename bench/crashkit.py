@@ -170,6 +170,18 @@ class Cluster:
         self.servers[index].start()
         self.wait_ready(self.ports[index])
 
+    def kill_one(self, rng: random.Random, k: int) -> None:
+        """The k-th kill: even, a random server (kill -9 of its group, restarted and
+        awaited); odd, a random tick (kill -9, started again)."""
+        if k % 2 == 0:
+            index = rng.randrange(len(self.servers))
+            self.kill_server(index)
+            self.restart_server(index)
+        else:
+            node = self.ticks[rng.randrange(len(self.ticks))]
+            node.kill9()
+            node.start()
+
     def stop(self) -> None:
         for node in self.ticks + self.servers:
             node.stop()

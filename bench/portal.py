@@ -20,11 +20,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import loadkit  # noqa: E402
+
 GOAL_MS = 200.0
 
 
@@ -53,6 +55,7 @@ def seed(trackers: int, submitters: int, out: Path) -> None:
     from hotline.tickets import services as s
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # loadkit.serve skips it
     build_demo_city()
     operator = User.objects.get(username="operator1")
     dispatcher = User.objects.get(username="dispatcher1")
@@ -77,17 +80,6 @@ def seed(trackers: int, submitters: int, out: Path) -> None:
     out.write_text(json.dumps({"track": track, "sessions": sessions}), encoding="utf-8")
 
 
-def _wait(url: str, seconds: float = 60) -> None:
-    end = time.time() + seconds
-    while time.time() < end:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"bench: the server did not answer at {url}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=60)
@@ -105,13 +97,8 @@ def main() -> None:
     seed(options.trackers, options.submitters, fixtures)
     bin_dir = Path(sys.executable).parent
     host = f"http://127.0.0.1:{options.port}"
-    server = subprocess.Popen(
-        [str(bin_dir / "hotline"), "serve", "--bind", f"127.0.0.1:{options.port}",
-         "--workers", str(options.workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-    )  # fmt: skip
+    server = loadkit.serve(env, options.port, options.workers)
     try:
-        _wait(host + "/portal/", seconds=900)  # collectstatic compresses first
         users = options.trackers + options.submitters
         locust_env = dict(env, BENCH_PORTAL_FIXTURES=str(fixtures),
                           BENCH_TRACKERS=str(options.trackers),
@@ -124,8 +111,7 @@ def main() -> None:
             env=locust_env, check=False, cwd=ROOT,
         )  # fmt: skip
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        loadkit.stop(server)
     report(work / "run_stats.csv", options)
 
 

@@ -12,24 +12,14 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
+from hotline.api.ticket_schemas import TicketRowIn
 from hotline.tickets.services.intake_bulk import BulkRejected, tickets_create_bulk
 
 router = Router(tags=["tickets"])
 
 
-class BulkRowIn(Schema):
-    phone: str
-    summary: str
-    kind: str
-    channel: str = "phone"
-    name: str = ""
-    detail: str = ""
-    address: str = ""
-    urgency: str = "normal"
-    confidential: bool = False
-    handling: str = "dispatch"
-    answer: str = ""
-    decline_reason: str = ""
+class BulkRowIn(TicketRowIn):
+    """One row of a bulk import: a new ticket without forwarding or linking."""
 
 
 class BulkIn(Schema):

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
+from hotline.core.outbox import OutboxRow
 from hotline.tickets.models import Channel
 
 USER = settings.AUTH_USER_MODEL
@@ -332,7 +333,7 @@ class Transfer(models.Model):
         return f"{self.direction} {self.partner_id} {self.pk}"
 
 
-class PartnerCall(models.Model):
+class PartnerCall(OutboxRow):
     """An outbox of signed POSTs to partners (a transfer, a status update), delivered by
     the tick with retries; `key` keeps each message once."""
 
@@ -350,9 +351,6 @@ class PartnerCall(models.Model):
     state = models.CharField(
         max_length=8, choices=State.choices, default=State.PENDING, verbose_name=_("state")
     )
-    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
-    next_attempt_at = models.DateTimeField(default=clock.now, verbose_name=_("next attempt at"))
-    last_error = models.TextField(blank=True, verbose_name=_("last error"))
     response = models.JSONField(default=dict, blank=True, verbose_name=_("response"))
 
     class Meta:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.permissions import Capability, require
 from hotline.core.errors import DomainError
 from hotline.core.models import audit
-from hotline.directory import catalog_importing, importing, tables, topic_importing
+from hotline.directory import catalog_importing, importing, tables, topic_importing, topic_reading
 from hotline.directory.models import CatalogItem, Topic, Unit
 
 
@@ -104,7 +104,7 @@ def topics_import(*, actor, file_name: str, content: bytes) -> ImportResult:
     code; a file without codes reuses the codes of the stored topics with the same path.
     """
     require(actor, Capability.MANAGE)
-    parsed, errors = topic_importing.read_topics(_read_table(file_name, content))
+    parsed, errors = topic_reading.read_topics(_read_table(file_name, content))
     if parsed is None:  # the file or its header is unusable
         raise ImportRejected(errors)
 

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hotline.accounts.models import User
 from hotline.accounts.permissions import ROLE_CAPABILITIES, Capability, can
@@ -97,14 +98,14 @@ def emergency_report(
 ) -> EmergencyReport:
     """Report an emergency or risk event at once to the leaders and the duty office."""
     if not _may(actor, REPORTERS):
-        raise PermissionDenied("您的角色不能上报紧急事件")
+        raise PermissionDenied(gettext("Your role may not report emergencies"))
     summary = summary.strip()
     if kind not in EmergencyReport.Kind.values:
-        raise DomainError("未知的紧急事件类型", code="invalid_kind")
+        raise DomainError(gettext("Unknown kind of emergency"), code="invalid_kind")
     if service and service not in Service.values:
-        raise DomainError("请选择 110、119、120 或 122", code="invalid_service")
+        raise DomainError(gettext("Choose 110, 119, 120 or 122"), code="invalid_service")
     if not summary:
-        raise DomainError("请填写事件摘要", code="invalid_summary")
+        raise DomainError(gettext("Fill in a summary of the emergency"), code="invalid_summary")
     minutes = settings.HOTLINE_EMERGENCY_ESCALATE_MINUTES
     with transaction.atomic():
         now = clock.now()
@@ -155,7 +156,7 @@ def emergency_transfer(*, actor, service: str, **call) -> Ticket:
     the emergency is reported at once (R-DA-5). `call` holds ticket_create's caller and
     request fields (phone, name, channel, kind, summary, detail, address)."""
     if service not in Service.values:
-        raise DomainError("请选择 110、119、120 或 122", code="invalid_service")
+        raise DomainError(gettext("Choose 110, 119, 120 or 122"), code="invalid_service")
     label = Service(service).label
     with transaction.atomic():
         ticket = tickets.ticket_create(
@@ -179,14 +180,16 @@ def emergency_transfer(*, actor, service: str, **call) -> Ticket:
 def emergency_acknowledge(*, actor, report: EmergencyReport) -> EmergencyReport:
     """确认收到: stops the escalation. The first acknowledgement wins; a second is told."""
     if not _may(actor, RESPONDERS):
-        raise PermissionDenied("只有热线和市领导可以确认紧急报告")
+        raise PermissionDenied(
+            gettext("Only the hotline and the city leaders may acknowledge an emergency report")
+        )
     with transaction.atomic():
         now = clock.now()
         claimed = EmergencyReport.objects.filter(pk=report.pk, acknowledged_at__isnull=True).update(
             acknowledged_at=now, acknowledged_by=actor, next_escalation_at=None
         )
         if not claimed:
-            raise Conflict("该紧急报告已由他人确认")
+            raise Conflict(gettext("Someone else has already acknowledged this emergency report"))
         report.refresh_from_db()
         if report.ticket_id:
             TicketEvent.objects.create(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
 from hotline.core.masking import mask_contact
+from hotline.core.outbox import OutboxRow
 
 
 class Channel(models.TextChoices):
@@ -25,7 +26,7 @@ class State(models.TextChoices):
     FAILED = "failed", _("Failed, given up")
 
 
-class Notification(models.Model):
+class Notification(OutboxRow):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,10 +60,7 @@ class Notification(models.Model):
         verbose_name=_("idempotency key"),
     )
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(default=clock.now, verbose_name=_("next attempt at"))
     claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
-    last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=clock.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

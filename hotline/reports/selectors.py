@@ -6,11 +6,11 @@ and the intake series of the dashboard.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext
 
 from hotline.accounts.models import UNIT_ROLES
 from hotline.core.errors import DomainError, NotFound
@@ -18,9 +18,11 @@ from hotline.directory.models import Unit, UnitKind
 from hotline.reports import indicators as ind
 from hotline.reports.models import DayDimension, Fact, Period, Scheme, SchemeVersion, UnitDay
 from hotline.reports.schemes import Scheme as PureScheme
+
+# Periods live in reports.spans; still importable from here.
+from hotline.reports.spans import MAX_DAYS, Span, month_span, parse_span  # noqa: F401
 from hotline.tickets.models import Ticket
 
-MAX_DAYS = 3 * 366
 # Units are ranked among their own kind (R-AS-2): departments, districts and towns, utilities.
 RANK_GROUPS: dict[str, tuple[str, ...]] = {
     "department": (UnitKind.DEPARTMENT,),
@@ -31,67 +33,15 @@ RANK_GROUP_LABELS = {"department": "市直部门", "local": "区镇街道", "uti
 DIMENSIONS = ("kind", "channel", "topic_id", "region_id")
 
 
-@dataclass(frozen=True)
-class Span:
-    start: date
-    end: date  # inclusive
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> Span:
-        """The period of the same length just before (a month: the previous month)."""
-        if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:
-            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-            y, m = self.start.year, self.start.month - months
-            while m < 1:
-                y, m = y - 1, m + 12
-            return Span(date(y, m, 1), self.start - timedelta(days=1))
-        return Span(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
-
-    def last_year(self) -> Span:
-        def back(d: date) -> date:
-            try:
-                return d.replace(year=d.year - 1)
-            except ValueError:  # 29 February
-                return d.replace(year=d.year - 1, day=28)
-
-        return Span(back(self.start), back(self.end))
-
-
-def parse_span(start: str | date | None, end: str | date | None) -> Span:
-    """A period from two ISO dates; a clear Chinese error for a bad one."""
-
-    def one(value, label: str) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value or "").strip())
-        except ValueError:
-            raise DomainError(f"{label}应为 YYYY-MM-DD 格式的日期", code="bad_date") from None
-
-    first, last = one(start, "开始日期"), one(end, "结束日期")
-    if last < first:
-        raise DomainError("结束日期早于开始日期", code="bad_period")
-    if (last - first).days + 1 > MAX_DAYS:
-        raise DomainError("统计期间不能超过 3 年", code="period_too_long")
-    return Span(first, last)
-
-
-def month_span(day: date) -> Span:
-    first = day.replace(day=1)
-    nxt = (first + timedelta(days=32)).replace(day=1)
-    return Span(first, nxt - timedelta(days=1))
-
-
 def assessed_units(unit_code: str | None = None) -> list[Unit]:
     kinds = [k for group in RANK_GROUPS.values() for k in group]
     units = Unit.objects.active().filter(kind__in=kinds).order_by("sort_order", "code")
     if unit_code:
         found = list(Unit.objects.filter(code=unit_code))
         if not found:
-            raise NotFound(f"没有编码为 {unit_code} 的单位", code="unknown_unit")
+            raise NotFound(
+                gettext("No unit has the code %(code)s") % {"code": unit_code}, code="unknown_unit"
+            )
         return found
     return list(units)
 
@@ -114,7 +64,7 @@ def scheme_version(code: str | None = None) -> SchemeVersion:
         )
     version = scheme.versions.order_by("-number").first()
     if version is None:
-        raise NotFound("考核方案没有版本", code="unknown_scheme")
+        raise NotFound(gettext("The assessment scheme has no version"), code="unknown_scheme")
     return version
 
 
@@ -309,7 +259,7 @@ def visible_rows(user, rows: list[dict[str, Any]], *, published: bool) -> list[d
 def tickets_behind(user, *, unit: Unit | None, metric: str, span: Span, **dims: Any):
     """The tickets behind one number, scoped to what the user may see (design rule 5)."""
     if metric not in ind.METRIC_BY_KEY and metric not in ind.DERIVED:
-        raise DomainError("未知的指标", code="unknown_metric")
+        raise DomainError(gettext("Unknown indicator"), code="unknown_metric")
     metrics = list(ind.DERIVED.get(metric, (metric,)))
     facts = Fact.objects.filter(metric__in=metrics, day__gte=span.start, day__lte=span.end)
     facts = facts.filter(unit=unit) if unit is not None else facts.filter(unit__isnull=True)
@@ -344,7 +294,9 @@ def intake_series(span: Span, by: str, **dims: Any) -> list[dict[str, Any]]:
     received) or region (R-DA-3); the unfiltered daily series from the unit × day totals."""
     column = COLUMNS.get(by)
     if column is None:
-        raise DomainError("by 只能是 day、kind、channel、topic、unit 或 region", code="bad_by")
+        raise DomainError(
+            gettext("by must be day, kind, channel, topic, unit or region"), code="bad_by"
+        )
     filters = {k: v for k, v in dims.items() if k in DIMENSIONS and v not in (None, "")}
     if by == "day" and not filters:
         rows = UnitDay.objects.filter(

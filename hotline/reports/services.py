@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
@@ -54,10 +55,18 @@ def scheme_install_preset(*, actor, code: str) -> SchemeVersion:
     require(actor, Capability.MANAGE)
     preset = schemes.PRESETS.get(code)
     if preset is None:
-        raise NotFound(f"没有预设考核方案 {code}", code="unknown_scheme")
+        raise NotFound(
+            gettext("No preset assessment scheme %(code)s") % {"code": code}, code="unknown_scheme"
+        )
     with transaction.atomic():
         if Scheme.objects.filter(code=code).exists():
-            raise Conflict(f"考核方案 {code} 已存在；请在其页面上修改（会生成新版本）")
+            raise Conflict(
+                gettext(
+                    "Assessment scheme %(code)s exists already; "
+                    "change it on its page (a new version)"
+                )
+                % {"code": code}
+            )
         scheme = Scheme.objects.create(code=code, name=preset.name)
         return _add_version(
             actor=actor, scheme=scheme, data=schemes.to_dict(preset), note="由预设创建"
@@ -69,13 +78,13 @@ def scheme_copy(*, actor, source: Scheme, code: str, name: str) -> SchemeVersion
     require(actor, Capability.MANAGE)
     code, name = code.strip().upper(), name.strip()
     if not code or not name:
-        raise DomainError("请填写新方案的编码和名称")
+        raise DomainError(gettext("Fill in the new scheme's code and name"))
     with transaction.atomic():
         if Scheme.objects.filter(code=code).exists():
-            raise Conflict(f"考核方案 {code} 已存在")
+            raise Conflict(gettext("Assessment scheme %(code)s exists already") % {"code": code})
         latest = source.versions.order_by("-number").first()
         if latest is None:
-            raise NotFound("源方案没有版本")
+            raise NotFound(gettext("The source scheme has no version"))
         scheme = Scheme.objects.create(code=code, name=name)
         return _add_version(
             actor=actor,
@@ -91,12 +100,15 @@ def scheme_version_create(
     """Editing adds a version; published periods keep the version they used."""
     require(actor, Capability.MANAGE)
     if not note.strip():
-        raise DomainError("请说明本次修改的原因")
+        raise DomainError(gettext("Say why you make this change"))
     with transaction.atomic():
         locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
         last = locked.versions.aggregate(n=Max("number"))["n"] or 0
         if based_on is not None and based_on != last:
-            raise Conflict(f"方案已被他人修改为第 {last} 版，请刷新后再改")
+            raise Conflict(
+                gettext("Someone else changed the scheme to version %(last)s; reload and try again")
+                % {"last": last}
+            )
         return _add_version(actor=actor, scheme=locked, data=data, note=note)
 
 
@@ -114,16 +126,19 @@ def period_publish(*, actor, kind: str, start: date, end: date, scheme_code: str
     require(actor, Capability.SUPERVISE)
     span = selectors.parse_span(start, end)
     if kind not in schemes.PERIOD_LABELS:
-        raise DomainError("未知的考核周期")
+        raise DomainError(gettext("Unknown assessment period"))
     version = selectors.scheme_version(scheme_code or None)
     if kind not in version.as_scheme().periods:
-        raise DomainError(f"方案 {version.scheme.code} 没有{schemes.PERIOD_LABELS[kind]}")
+        raise DomainError(
+            gettext("Scheme %(code)s has no %(period)s")
+            % {"code": version.scheme.code, "period": schemes.PERIOD_LABELS[kind]}
+        )
     with transaction.atomic():
         period, _created = Period.objects.select_for_update().get_or_create(
             kind=kind, start=span.start, end=span.end, defaults={"scheme_version": version}
         )
         if period.published_at is not None:
-            raise Conflict("该期考核结果已发布")
+            raise Conflict(gettext("The results of this period are published already"))
         period.scheme_version = version
         result = selectors.assessment(span, scheme_code=version.scheme.code)
         period.result = {"rows": [_public_row(r) for r in result["rows"]]}
@@ -186,13 +201,20 @@ def manual_score_set(
             kind=kind, start=span.start, end=span.end, defaults={"scheme_version": version}
         )
         if period.published_at is not None:
-            raise Conflict("该期考核结果已发布，不能再修改人工评分")
+            raise Conflict(
+                gettext(
+                    "The results of this period are published; manual scores can no longer change"
+                )
+            )
         definition = period.scheme_version.as_scheme().manual_item(item)
         if definition is None:
-            raise DomainError("方案中没有该人工评分项", code="unknown_item")
+            raise DomainError(
+                gettext("The scheme has no such manual score item"), code="unknown_item"
+            )
         if not 0 <= score <= definition.max_points:
             raise DomainError(
-                f"「{definition.label}」的得分应在 0 至 {definition.max_points:g} 之间",
+                gettext("The score of “%(label)s” must be between 0 and %(max)s")
+                % {"label": definition.label, "max": f"{definition.max_points:g}"},
                 code="score_out_of_range",
             )
         entry, _created = ManualScore.objects.update_or_create(
@@ -217,7 +239,7 @@ def report_draft(*, actor, kind: str, start: date, end: date) -> ReportDocument:
     """A draft with the period's figures filled in (R-DA-2)."""
     require(actor, Capability.REPORTS)
     if kind not in ReportDocument.Kind.values:
-        raise DomainError("未知的报告类型")
+        raise DomainError(gettext("Unknown kind of report"))
     span = selectors.parse_span(start, end)
     figures = documents.figures(span)
     title, body = documents.draft_text(kind, span, figures)
@@ -240,13 +262,13 @@ def report_edit(
 ) -> ReportDocument:
     require(actor, Capability.REPORTS)
     if not title.strip() or not body.strip():
-        raise DomainError("标题和正文不能为空")
+        raise DomainError(gettext("The title and the text may not be empty"))
     with transaction.atomic():
         doc = ReportDocument.objects.select_for_update().get(pk=document.pk)
         if doc.issued_at is not None:
-            raise Conflict("已印发的报告不能再修改")
+            raise Conflict(gettext("A report that has been issued can no longer change"))
         if doc.version != version:
-            raise Conflict("报告已被他人修改，请刷新后再改")
+            raise Conflict(gettext("Someone else changed the report; reload and try again"))
         doc.title, doc.body, doc.version = title.strip()[:200], body.strip(), doc.version + 1
         doc.save()
         audit(kind="report_edited", actor=actor, object_type="report", object_id=doc.pk)
@@ -262,7 +284,7 @@ def report_issue(*, actor, document: ReportDocument) -> ReportDocument:
     with transaction.atomic():
         doc = ReportDocument.objects.select_for_update().get(pk=document.pk)
         if doc.issued_at is not None:
-            raise Conflict("该报告已印发")
+            raise Conflict(gettext("The report has been issued already"))
         now = clock.now()
         year = timezone.localtime(now).year
         prefix = document_prefix(documents.NUMBER_WORDS[doc.kind])

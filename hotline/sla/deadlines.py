@@ -17,53 +17,38 @@ not at the opening of the next one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
+from hotline.sla.axis import (
+    DEFAULT_RULES,
+    SHANGHAI,
+    ZERO,
+    ClockRules,
+    ClockRun,
+    Pause,
+    Stop,
+    WorkAxis,
+    localize,
+    merge_pauses,
+    moment_on,
+    run_clock,
+)
 from hotline.sla.calendar import WorkCalendar
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-ZERO = timedelta(0)
-
-
-@dataclass(frozen=True)
-class ClockRules:
-    """How a hotline period counts (R-DL-3).
-
-    Chinese administrative law does not count the day of receipt: N working days end at the close
-    of the Nth working day after it. Some regulations count the receipt day when the request
-    arrives early enough; `count_receipt_day` with `cutoff` models that.
-    """
-
-    count_receipt_day: bool = False
-    cutoff: time | None = None
-    day_start: time = time(8, 30)
-    day_end: time = time(17, 30)
-
-    def __post_init__(self) -> None:
-        if self.day_end <= self.day_start:
-            raise ValueError("day_end must be later than day_start")
-
-    @property
-    def day_length(self) -> timedelta:
-        """The working time in one working day (9 hours by default)."""
-        start = datetime.combine(date.min, self.day_start)
-        return datetime.combine(date.min, self.day_end) - start
-
-
-#: The default rules as a module constant, for callers' signatures (ruff B008 flags calls there).
-DEFAULT_RULES = ClockRules()
-
-
-@dataclass(frozen=True)
-class Pause:
-    """A stretch in which the clock does not run (R-DL-3): 退回审核中, 热线审核, 等待诉求人."""
-
-    start: datetime
-    end: datetime | None  # None: still paused (the deadline is then unknown)
-    reason: str = ""
+__all__ = [
+    "DEFAULT_RULES",
+    "SHANGHAI",
+    "ClockRules",
+    "Deadline",
+    "Pause",
+    "add_natural_hours",
+    "add_working_days",
+    "add_working_hours",
+    "count_working_days",
+    "working_time_between",
+]
 
 
 @dataclass(frozen=True)
@@ -71,20 +56,6 @@ class Deadline:
     due: datetime | None  # None only when an open pause stops the clock
     explanation: tuple[str, ...]  # Chinese, one line each
     unofficial_years: tuple[int, ...]  # years reached that have no official schedule
-
-
-# -- time helpers ----------------------------------------------------------------------------------
-
-
-def _local(moment: datetime) -> datetime:
-    """The moment in Asia/Shanghai; naive datetimes are refused (their zone is a guess)."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"timezone-aware datetime required, got naive {moment!r}")
-    return moment.astimezone(SHANGHAI)
-
-
-def _at(day: date, clock: time) -> datetime:
-    return datetime.combine(day, clock, tzinfo=SHANGHAI)
 
 
 def _day_text(day: date, ref_year: int) -> str:
@@ -103,121 +74,6 @@ def _duration_text(amount: timedelta) -> str:
     if minutes:
         parts.append(f"{minutes} 分钟")
     return " ".join(parts) or "不足 1 分钟"
-
-
-@dataclass(frozen=True)
-class _WorkAxis:
-    """Maps moments to elapsed working time since the calendar's first day, and back."""
-
-    calendar: WorkCalendar
-    rules: ClockRules
-
-    def position(self, moment: datetime) -> timedelta:
-        local = _local(moment)
-        day = local.date()
-        length = self.rules.day_length
-        before = self.calendar.workdays_before(day) * length
-        if not self.calendar.is_workday(day):
-            return before
-        into_day = local - _at(day, self.rules.day_start)
-        return before + min(max(into_day, ZERO), length)
-
-    def moment_at(self, position: timedelta) -> datetime:
-        """The earliest moment at `position`: a whole number of days ends at day_end."""
-        rank, rest = divmod(position, self.rules.day_length)
-        if not rest and rank > 0:
-            return _at(self.calendar.workday_by_rank(rank - 1), self.rules.day_end)
-        return _at(self.calendar.workday_by_rank(rank), self.rules.day_start) + rest
-
-    def clamp(self, moment: datetime) -> datetime:
-        """The first moment of working time at or after `moment`."""
-        local = _local(moment)
-        day = local.date()
-        if self.calendar.is_workday(day) and local < _at(day, self.rules.day_end):
-            return max(local, _at(day, self.rules.day_start))
-        return _at(self.calendar.next_workday(day), self.rules.day_start)
-
-
-# -- pauses ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Stop:
-    """A merged pause, with the working time it cost (filled in when the clock runs)."""
-
-    start: datetime
-    end: datetime | None
-    reason: str
-    cost: timedelta = ZERO
-
-
-def _merge_pauses(pauses: Sequence[Pause], received: datetime) -> list[_Stop]:
-    """Pauses in Shanghai time, clipped to the receipt, overlapping ones merged (R-DL-3).
-
-    Merged pauses keep every distinct reason ("退回审核中、等待诉求人").
-    """
-    stops: list[_Stop] = []
-    for pause in sorted(pauses, key=lambda p: _local(p.start)):
-        start = max(_local(pause.start), received)
-        end = None if pause.end is None else _local(pause.end)
-        if end is not None and end < _local(pause.start):
-            raise ValueError(f"pause ends before it starts: {pause!r}")
-        if end is not None and end <= received:
-            continue
-        if stops and (stops[-1].end is None or start <= stops[-1].end):
-            stops[-1] = _join(stops[-1], end, pause.reason)
-        else:
-            stops.append(_Stop(start, end, pause.reason))
-    return stops
-
-
-def _join(stop: _Stop, end: datetime | None, reason: str) -> _Stop:
-    joined_end = None if stop.end is None or end is None else max(stop.end, end)
-    reasons = [r for r in stop.reason.split("、") if r]
-    if reason and reason not in reasons:
-        reasons.append(reason)
-    return _Stop(stop.start, joined_end, "、".join(reasons))
-
-
-@dataclass(frozen=True)
-class _Run:
-    """The outcome of running the clock: the due (None if stopped) and the pauses it met."""
-
-    due: datetime | None
-    stops: tuple[_Stop, ...]
-
-    @property
-    def shift(self) -> timedelta:
-        return sum((stop.cost for stop in self.stops), ZERO)
-
-
-def _run_clock(
-    clock: datetime,
-    work: timedelta,
-    stops: list[_Stop],
-    position: Callable[[datetime], timedelta],
-    moment_at: Callable[[timedelta], datetime],
-) -> _Run:
-    """Add `work` to `clock` on an axis; each pause met before the due pushes it later.
-
-    Stops are merged and sorted, so one pass suffices: a pause starting at or after the current
-    due never matters, and every earlier one adds the axis time it covers after the clock start.
-    """
-    if work <= ZERO:
-        return _Run(clock, ())
-    origin = position(clock)
-    target = origin + work
-    met: list[_Stop] = []
-    for stop in stops:
-        begin = max(position(stop.start), origin)
-        if begin >= target:
-            break
-        if stop.end is None:
-            return _Run(None, (*met, stop))
-        cost = max(position(stop.end), origin) - begin
-        target += cost
-        met.append(_Stop(stop.start, stop.end, stop.reason, cost))
-    return _Run(moment_at(target), tuple(met))
 
 
 # -- explanation -----------------------------------------------------------------------------------
@@ -262,7 +118,7 @@ def _weekend_line(calendar: WorkCalendar, after: date, until: date) -> list[str]
     return [f"跳过周末 {plain} 天"] if plain else []
 
 
-def _stop_line(stop: _Stop, ref_year: int) -> str:
+def _stop_line(stop: Stop, ref_year: int) -> str:
     why = f"（{stop.reason}）" if stop.reason else ""
     begin = _moment_text(stop.start, ref_year)
     if stop.end is None:
@@ -274,20 +130,20 @@ def _unofficial_lines(years: Sequence[int]) -> list[str]:
     return [f"{year} 年尚无国务院公布的节假日安排，仅按周末和本地调整计算" for year in years]
 
 
-def _stopped_line(run: _Run, ref_year: int) -> str:
+def _stopped_line(run: ClockRun, ref_year: int) -> str:
     stop = run.stops[-1]
     why = f"（{stop.reason}）" if stop.reason else ""
     return f"计时自 {_moment_text(stop.start, ref_year)} 起暂停{why}，截止时间待恢复计时后确定"
 
 
-def _final_line(run: _Run, amount: str) -> str:
+def _final_line(run: ClockRun, amount: str) -> str:
     assert run.due is not None
     shift = f"，暂停顺延 {_duration_text(run.shift)}" if run.shift else ""
     return f"截止 {run.due:%Y-%m-%d %H:%M}（{amount}{shift}）"
 
 
 def _explain(
-    calendar: WorkCalendar, received: datetime, start_line: str, run: _Run, amount: str
+    calendar: WorkCalendar, received: datetime, start_line: str, run: ClockRun, amount: str
 ) -> Deadline:
     """Assemble the Deadline: start, marked runs, weekends, pauses, unofficial years, end."""
     ref_year = received.year
@@ -351,15 +207,15 @@ def add_working_days(
     """
     if days < 0:
         raise ValueError(f"days must be >= 0, got {days}")
-    received = _local(start)
+    received = localize(start)
     if _receipt_day_counts(calendar, received, rules):
         first_day = received.date()
     else:
         first_day = calendar.next_workday(received.date())
-    axis = _WorkAxis(calendar, rules)
-    stops = _merge_pauses(pauses, received)
-    clock = _at(first_day, rules.day_start)
-    run = _run_clock(clock, days * rules.day_length, stops, axis.position, axis.moment_at)
+    axis = WorkAxis(calendar, rules)
+    stops = merge_pauses(pauses, received)
+    clock = moment_on(first_day, rules.day_start)
+    run = run_clock(clock, days * rules.day_length, stops, axis.position, axis.moment_at)
     if not explain:  # the sweeper's hot path needs the due only
         return Deadline(run.due, (), ())
     start_line = _days_start_line(calendar, received, rules, first_day)
@@ -392,10 +248,10 @@ def add_working_hours(
     count_receipt_day and cutoff do not apply to hours. `hours == 0` returns the clock start.
     """
     work = _hours(hours)
-    received = _local(start)
-    axis = _WorkAxis(calendar, rules)
+    received = localize(start)
+    axis = WorkAxis(calendar, rules)
     clock = axis.clamp(received)
-    run = _run_clock(clock, work, _merge_pauses(pauses, received), axis.position, axis.moment_at)
+    run = run_clock(clock, work, merge_pauses(pauses, received), axis.position, axis.moment_at)
     if not explain:
         return Deadline(run.due, (), ())
     window = f"{rules.day_start:%H:%M}–{rules.day_end:%H:%M}"
@@ -415,10 +271,14 @@ def add_natural_hours(
     through nights, weekends and holidays. `hours == 0` returns `start`.
     """
     work = _hours(hours)
-    received = _local(start)
-    stops = _merge_pauses(pauses, received)
-    run = _run_clock(
-        received, work, stops, lambda moment: _local(moment) - received, lambda pos: received + pos
+    received = localize(start)
+    stops = merge_pauses(pauses, received)
+    run = run_clock(
+        received,
+        work,
+        stops,
+        lambda moment: localize(moment) - received,
+        lambda pos: received + pos,
     )
     if not explain:
         return Deadline(run.due, (), ())
@@ -438,7 +298,7 @@ def add_natural_hours(
 
 def count_working_days(calendar: WorkCalendar, start: datetime, end: datetime) -> int:
     """Working days d with start.date() < d <= end.date(), dates taken in Asia/Shanghai."""
-    return calendar.workdays_between(_local(start).date(), _local(end).date())
+    return calendar.workdays_between(localize(start).date(), localize(end).date())
 
 
 def working_time_between(
@@ -448,5 +308,5 @@ def working_time_between(
     rules: ClockRules = DEFAULT_RULES,
 ) -> timedelta:
     """Working time elapsed from `start` to `end` (zero if end <= start); pauses not considered."""
-    axis = _WorkAxis(calendar, rules)
+    axis = WorkAxis(calendar, rules)
     return max(axis.position(end) - axis.position(start), ZERO)

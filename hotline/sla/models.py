@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
-from hotline.sla import policies
+from hotline.sla import policies, policy_json
 
 
 class CalendarSource(models.TextChoices):
@@ -132,5 +132,5 @@ class PolicyVersion(models.Model):
         `data` (assigned or reloaded) is parsed again."""
         memo = self.__dict__.get("_policy_memo")
         if memo is None or memo[0] is not self.data:
-            memo = self.__dict__["_policy_memo"] = (self.data, policies.from_dict(self.data))
+            memo = self.__dict__["_policy_memo"] = (self.data, policy_json.from_dict(self.data))
         return memo[1]

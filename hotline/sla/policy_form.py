@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from hotline.sla import policies
+from hotline.sla import policies, policy_json
 from hotline.sla.policies import Contact, PeriodUnit, RungAnchor
 
 MAX_DAYS = 250  # working days: no value can carry a deadline past the calendar
@@ -204,7 +204,7 @@ class PolicyEditForm(forms.Form):
         return [self[n] for n in names] + [self[n] for n in self.fields if n.startswith("param_")]
 
     def to_data(self) -> dict[str, Any]:
-        data = policies.to_dict(self.policy)
+        data = policy_json.to_dict(self.policy)
         values = self.cleaned_data
         data["clock"].update(
             count_receipt_day=values["count_receipt_day"],

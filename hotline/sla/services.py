@@ -7,11 +7,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core.errors import Conflict, DomainError, NotFound
 from hotline.core.models import audit
-from hotline.sla import policies, presets, schedule
+from hotline.sla import policies, policy_json, presets, schedule
 from hotline.sla.models import CalendarDay, CalendarSource, OfficialYear, Policy, PolicyVersion
 
 
@@ -19,7 +20,9 @@ class ScheduleRejected(DomainError):
     code = "schedule_rejected"
 
     def __init__(self, errors: list[schedule.LineError]) -> None:
-        super().__init__(f"未保存：节假日安排有 {len(errors)} 处错误")
+        super().__init__(
+            gettext("Not saved: the holiday schedule has %(count)s errors") % {"count": len(errors)}
+        )
         self.errors = errors
 
 
@@ -29,7 +32,9 @@ def calendar_override_set(*, actor, day: date, workday: bool, reason: str) -> Ca
     require(actor, Capability.MANAGE)
     reason = reason.strip()
     if not reason:
-        raise DomainError("请填写原因，例如「台风停工」「本地放假」「补班」")
+        raise DomainError(
+            gettext("Give a reason, e.g. “typhoon closure”, “local holiday”, “make-up working day”")
+        )
     with transaction.atomic():
         row, created = CalendarDay.objects.update_or_create(
             day=day,
@@ -53,7 +58,7 @@ def calendar_override_remove(*, actor, day: date) -> None:
     with transaction.atomic():
         deleted, _ = CalendarDay.objects.filter(day=day, source=CalendarSource.OVERRIDE).delete()
         if not deleted:
-            raise NotFound(f"{day} 没有本地调整")
+            raise NotFound(gettext("%(day)s has no local adjustment") % {"day": day})
         audit(
             kind="calendar_override_removed",
             actor=actor,
@@ -66,7 +71,7 @@ def official_year_enter(*, actor, year: int, text: str, notice: str = "") -> Off
     """Enter a year's whole State Council schedule; replaces what was there, at once."""
     require(actor, Capability.MANAGE)
     if not 2004 <= year <= 2035:
-        raise DomainError("年份应在 2004 至 2035 之间")
+        raise DomainError(gettext("The year must be between 2004 and 2035"))
     marks, errors = schedule.parse_schedule(text, year)
     if errors:
         raise ScheduleRejected(errors)
@@ -97,15 +102,15 @@ def official_year_enter(*, actor, year: int, text: str, notice: str = "") -> Off
 
 
 def _add_version(*, actor, policy: Policy, data: dict[str, Any], note: str) -> PolicyVersion:
-    checked = policies.from_dict(data)  # raises PolicyError with a Chinese message
+    checked = policy_json.from_dict(data)  # raises PolicyError with a Chinese message
     if checked.missing_parameters():
         names = "、".join(p.label for p in checked.missing_parameters())
-        raise DomainError(f"请先填写参数：{names}")
+        raise DomainError(gettext("Fill in the parameters first: %(names)s") % {"names": names})
     last = policy.versions.aggregate(n=Max("number"))["n"] or 0
     version = PolicyVersion.objects.create(
         policy=policy,
         number=last + 1,
-        data=policies.to_dict(checked),
+        data=policy_json.to_dict(checked),
         note=note[:200],
         created_by=actor,
     )
@@ -127,17 +132,20 @@ def policy_install_preset(
     require(actor, Capability.MANAGE)
     preset = presets.PRESETS.get(code)
     if preset is None:
-        raise NotFound(f"没有预设 {code}")
+        raise NotFound(gettext("No preset %(code)s") % {"code": code})
     try:
         filled = preset.with_parameters(parameters or {})
     except policies.PolicyError as exc:
         raise DomainError(str(exc)) from None
     with transaction.atomic():
         if Policy.objects.filter(code=code).exists():
-            raise Conflict(f"政策 {code} 已存在；请在其页面上修改（会生成新版本）")
+            raise Conflict(
+                gettext("Policy %(code)s exists already; change it on its page (a new version)")
+                % {"code": code}
+            )
         policy = Policy.objects.create(code=code, name=preset.name)
         return _add_version(
-            actor=actor, policy=policy, data=policies.to_dict(filled), note="由预设创建"
+            actor=actor, policy=policy, data=policy_json.to_dict(filled), note="由预设创建"
         )
 
 
@@ -151,13 +159,18 @@ def policy_version_create(
     """
     require(actor, Capability.MANAGE)
     if not note.strip():
-        raise DomainError("请说明本次修改的原因")
+        raise DomainError(gettext("Say why you make this change"))
     try:
         with transaction.atomic():
             locked = Policy.objects.select_for_update().get(pk=policy.pk)
             last = locked.versions.aggregate(n=Max("number"))["n"] or 0
             if based_on is not None and based_on != last:
-                raise Conflict(f"政策已被他人修改为第 {last} 版，请刷新后再改")
+                raise Conflict(
+                    gettext(
+                        "Someone else changed the policy to version %(last)s; reload and try again"
+                    )
+                    % {"last": last}
+                )
             data = {**data, "code": locked.code}
             return _add_version(actor=actor, policy=locked, data=data, note=note)
     except policies.PolicyError as exc:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db.models import F, Q
 
-from hotline.supervision.sweep import WATCHED
+from hotline.supervision.reminding import WATCHED
 from hotline.tickets.models import Assignment
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hotline.accounts.models import Role, User
 from hotline.core import clock
@@ -44,22 +45,32 @@ class Period:
 
 def _day(text: str, label: str) -> date:
     if not DATE.match(text):
-        raise DomainError(f"{label}格式应为 YYYY-MM-DD（收到：{text[:20]}）")
+        raise DomainError(
+            gettext("The %(label)s must be written YYYY-MM-DD (received: %(text)s)")
+            % {"label": label, "text": text[:20]}
+        )
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise DomainError(f"{label}不是有效日期：{text}") from None
+        raise DomainError(
+            gettext("The %(label)s is not a valid date: %(text)s") % {"label": label, "text": text}
+        ) from None
 
 
 def parse_period(first: str | None, last: str | None) -> Period:
-    """The period of the page's filter; empty: this month up to today. Errors in Chinese."""
+    """The period of the page's filter; empty: this month up to today. Errors in the
+    site language."""
     today = timezone.localtime(clock.now()).date()
-    start = _day(first.strip(), "开始日期") if first and first.strip() else today.replace(day=1)
-    end = _day(last.strip(), "结束日期") if last and last.strip() else today
+    start = (
+        _day(first.strip(), gettext("start date"))
+        if first and first.strip()
+        else today.replace(day=1)
+    )
+    end = _day(last.strip(), gettext("end date")) if last and last.strip() else today
     if end < start:
-        raise DomainError("结束日期早于开始日期")
+        raise DomainError(gettext("The end date is before the start date"))
     if (end - start).days >= MAX_PERIOD_DAYS:
-        raise DomainError("统计期间不能超过 3 年")
+        raise DomainError(gettext("The period may not be longer than 3 years"))
     return Period(start, end)
 
 

@@ -11,6 +11,7 @@ import random
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from hotline.accounts.models import Role, User
 from hotline.accounts.permissions import Capability, require
@@ -30,9 +31,11 @@ def quality_sample(
     received in [start, end). The draw is random but repeatable for the same period."""
     require(actor, Capability.SUPERVISE)
     if not 1 <= per_operator <= SAMPLE_MAX:
-        raise DomainError(f"每名话务员抽检数量须在 1 到 {SAMPLE_MAX} 之间")
+        raise DomainError(
+            gettext("The sample per operator must be between 1 and %(max)s") % {"max": SAMPLE_MAX}
+        )
     if end <= start:
-        raise DomainError("结束日期须晚于开始日期")
+        raise DomainError(gettext("The end date must be after the start date"))
     tickets = Ticket.objects.filter(
         received_at__gte=start,
         received_at__lt=end,
@@ -72,16 +75,22 @@ def quality_review(
     is final (a second reviewer is refused), so the operator's results cannot shift."""
     require(actor, Capability.SUPERVISE)
     if not isinstance(completeness, int) or not 0 <= completeness <= QualityReview.COMPLETENESS_MAX:
-        raise DomainError(f"记录完整性得分须为 0 到 {QualityReview.COMPLETENESS_MAX} 的整数")
+        raise DomainError(
+            gettext("The completeness score must be a whole number from 0 to %(max)s")
+            % {"max": QualityReview.COMPLETENESS_MAX}
+        )
     remarks = (remarks or "").strip()
     if len(remarks) > REMARKS_MAX:
-        raise DomainError(f"质检意见不能超过 {REMARKS_MAX} 字（现有 {len(remarks)} 字）")
+        raise DomainError(
+            gettext("Remarks may not be longer than %(max)s characters (these have %(count)s)")
+            % {"max": REMARKS_MAX, "count": len(remarks)}
+        )
     with transaction.atomic():
         review = QualityReview.objects.select_for_update().get(pk=review.pk)
         if review.reviewed_at is not None:
-            raise Conflict("该工单已质检评分")
+            raise Conflict(gettext("This ticket has been scored already"))
         if review.operator_id and review.operator_id == actor.pk:
-            raise DomainError("不能质检本人受理的工单")
+            raise DomainError(gettext("You may not review a ticket you took yourself"))
         review.completeness = completeness
         review.kind_correct, review.unit_correct = bool(kind_correct), bool(unit_correct)
         review.score = (

@@ -18,7 +18,7 @@ from hotline.supervision import ladder as ladder_math
 from hotline.supervision.models import Document, Escalation, Meeting, Reminder
 from hotline.supervision.overdue import overdue as overdue_rule
 from hotline.supervision.overdue import overdue_open
-from hotline.supervision.sweep import WATCHED
+from hotline.supervision.reminding import WATCHED
 from hotline.tickets.models import Assignment, Ticket, WarningLevel
 
 SORTS = {"due": "reply_due", "-due": "-reply_due", "unit": "unit__name", "number": "ticket__number"}

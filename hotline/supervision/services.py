@@ -25,7 +25,7 @@ from hotline.supervision import ladder as ladder_math
 from hotline.supervision.documents import document_write
 from hotline.supervision.escalation import ACTION_EVENTS, users_for
 from hotline.supervision.models import Document, Meeting, Reminder
-from hotline.supervision.sweep import WATCHED, tell_unit
+from hotline.supervision.reminding import WATCHED, tell_unit
 from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
 
@@ -36,11 +36,14 @@ def reminder_send(*, actor, assignment: Assignment, note: str = "") -> Reminder:
         ticket = Ticket.objects.select_for_update().get(pk=assignment.ticket_id)
         assignment = Assignment.objects.select_related("unit").get(pk=assignment.pk)
         if not assignment.active or assignment.state not in WATCHED:
-            raise Conflict("该单位已不在办理此工单")
+            raise Conflict(gettext("The unit is no longer handling this ticket."))
         reminder = Reminder.objects.create(
             assignment=assignment, kind="manual", by=actor, note=note
         )
-        text = f"督办员催办：工单 {ticket.number}「{ticket.summary}」。{note}".strip()
+        text = (
+            gettext("Urged by a supervisor: ticket %(number)s “%(summary)s”. %(note)s")
+            % {"number": ticket.number, "summary": ticket.summary, "note": note}
+        ).strip()
         tell_unit(assignment, reminder, text)
         TicketEvent.objects.create(
             ticket=ticket,

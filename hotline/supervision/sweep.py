@@ -9,20 +9,16 @@ each batch in bulk; `check_assignment()` is the same check of one assignment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from hotline.accounts.models import UNIT_ROLES, User
 from hotline.core import clock
 from hotline.core.bulk import bound_cursor, insert_rows
 from hotline.directory.models import Unit
-from hotline.notifications.models import Channel
 from hotline.notifications.services import notify_many
-from hotline.sla import wording
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.deadlines import Pause as SlaPause
 from hotline.sla.models import PolicyVersion
@@ -30,119 +26,23 @@ from hotline.sla.policies import Policy
 from hotline.sla.selectors import work_calendar
 from hotline.supervision.escalation import climb
 from hotline.supervision.models import Reminder
+from hotline.supervision.reminding import (
+    WATCHED,
+    Plan,
+    decide,
+    plan_for,
+    reminder_body,
+    reminder_messages,
+    reminder_text,
+    tell_unit,
+)
 from hotline.tickets import deadlines
 from hotline.tickets.models import Assignment, Pause, Ticket, TicketEvent, WarningLevel
-
-WATCHED = (Assignment.State.DISPATCHED, Assignment.State.HANDLING)
 
 
 class Checked(NamedTuple):
     reminders: int
     escalations: int
-
-
-class Plan(NamedTuple):
-    """What a look at one assignment that is not overdue decides: the reminder leads that
-    have fallen due, the warning and the next moment to look again."""
-
-    leads: list  # reminder leads (working days before due) whose moment has come
-    warning: str
-    next_check_at: datetime | None
-
-
-def _decide(
-    result: deadlines.ReplyDeadline, policy: Policy, due: datetime | None, now: datetime
-) -> Plan:
-    """The plan from the reminder days: reminders go out when the working day starts."""
-    start = policy.clock.day_start or time(8, 30)
-    leads, upcoming = [], []
-    for lead, day in zip(result.rule.reminder_leads, result.reminders, strict=True):
-        moment = timezone.make_aware(datetime.combine(day, start))
-        if moment > now:
-            upcoming.append(moment)
-        else:
-            leads.append(lead)
-    warning = WarningLevel.YELLOW if leads else WarningLevel.NORMAL
-    return Plan(leads, warning, min([*upcoming, due]) if due else None)
-
-
-def _plan(assignment: Assignment, *, now: datetime, calendar: WorkCalendar | None = None) -> Plan:
-    """The reminders due, the warning and the next check of an assignment."""
-    ticket = assignment.ticket
-    result = deadlines.reply_deadline_and_reminders(ticket, assignment, calendar)
-    return _decide(result, ticket.policy_version.as_policy(), assignment.reply_due, now)
-
-
-def _reminder_text(assignment: Assignment) -> str:
-    ticket = assignment.ticket
-    return _text(ticket.number, ticket.summary, assignment.reply_due)
-
-
-def _text(number: str, summary: str, reply_due: datetime | None) -> str:
-    """The reminder, in the tense of the deadline (sla.wording): a passed deadline asks
-    for the reply at once."""
-    if reply_due is None:
-        return f"工单 {number}「{summary}」请抓紧办理并按时答复。"
-    now = timezone.localtime(clock.now())
-    due = timezone.localtime(reply_due)
-    ask = "请抓紧办理并按时答复。" if due > now else "请立即办理并答复。"
-    return f"工单 {number}「{summary}」{wording.reminder_due_text(due, now)}，{ask}"
-
-
-def _messages(
-    *,
-    reminder_id: int,
-    text: str,
-    ticket_id: int,
-    members: Iterable[int],
-    phone: str,
-    digest: bool = False,
-) -> list[dict[str, Any]]:
-    """The messages of one reminder (for notify_many): every active member of the unit
-    (`members`: their ids) in the inbox, and the unit's liaison phone by SMS. The keys
-    make each one once only. `digest`: a routine reminder, which a member who chose the
-    daily digest gets in it (issue 15 item 15); an urgent ticket's never is."""
-    key = f"reminder:{reminder_id}"
-    messages: list[dict[str, Any]] = [
-        {
-            "channel": Channel.INBOX,
-            "recipient_id": user,
-            "subject": "催办",
-            "body": text,
-            "ticket_id": ticket_id,
-            "key": f"{key}:{user}",
-            "digest": digest,
-        }
-        for user in members
-    ]
-    if phone:
-        messages.append(
-            {
-                "channel": Channel.SMS,
-                "address": phone,
-                "subject": "催办",
-                "body": text,
-                "ticket_id": ticket_id,
-                "key": f"{key}:liaison",
-            }
-        )
-    return messages
-
-
-def tell_unit(
-    assignment: Assignment, reminder: Reminder, text: str, *, digest: bool = False
-) -> None:
-    members = assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES)
-    notify_many(
-        _messages(
-            reminder_id=reminder.pk,
-            text=text,
-            ticket_id=assignment.ticket_id,
-            members=members.order_by("pk").values_list("pk", flat=True),
-            phone=assignment.unit.liaison_phone,
-            digest=digest,
-        )
-    )
 
 
 def check_assignment(assignment: Assignment, *, calendar: WorkCalendar | None = None) -> Checked:
@@ -152,7 +52,7 @@ def check_assignment(assignment: Assignment, *, calendar: WorkCalendar | None = 
     once (`_check_batch`) and calls it only for overdue assignments (the ladder)."""
     ticket = assignment.ticket
     now = clock.now()
-    plan = _plan(assignment, now=now, calendar=calendar)
+    plan = plan_for(assignment, now=now, calendar=calendar)
     due = assignment.reply_due
     sent = 0
     for lead in plan.leads:
@@ -166,7 +66,7 @@ def check_assignment(assignment: Assignment, *, calendar: WorkCalendar | None = 
         tell_unit(
             assignment,
             reminder,
-            _reminder_text(assignment),
+            reminder_text(assignment),
             digest=ticket.urgency != "urgent",
         )
         TicketEvent.objects.create(
@@ -312,7 +212,7 @@ class _Sweep:
         return rows
 
     def plan(self, a: _Due, now: datetime) -> Plan:
-        """_plan() of a row."""
+        """plan_for() of a row."""
         assert self.calendar is not None
         policy = self.policies[a.policy_version_id]
         result = deadlines.reply_due_and_reminders(
@@ -328,7 +228,7 @@ class _Sweep:
             pauses=self.pauses.get(a.pk, ()),
             carried_until=a.carried_until,
         )
-        return _decide(result, policy, a.reply_due, now)
+        return decide(result, policy, a.reply_due, now)
 
     def whole(self, pk: int) -> Assignment:
         """The assignment and its ticket with every column, for the ladder."""
@@ -382,9 +282,9 @@ def _check_batch(rows: list[_Due], *, now: datetime, state: _Sweep) -> None:
         messages: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         for a, lead, reminder in created:
-            messages += _messages(
+            messages += reminder_messages(
                 reminder_id=reminder,
-                text=_text(a.number, a.summary, a.reply_due),
+                text=reminder_body(a.number, a.summary, a.reply_due),
                 ticket_id=a.ticket_id,
                 members=members[a.unit_id],
                 phone=state.units[a.unit_id].liaison_phone,

@@ -1,10 +1,8 @@
 """The demo city and a few online requests for the channels' tests."""
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from hotline.channels import services
 
@@ -15,23 +13,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture
 def operator(users):
     return users["operator"]
-
-
-@pytest.fixture
-def at():
-    """Travel to a Shanghai wall-clock moment: at(2025, 9, 26, 10)."""
-    travellers = []
-
-    def go(*args):
-        if travellers:
-            travellers.pop().stop()
-        traveller = time_machine.travel(dt.datetime(*args, tzinfo=SH), tick=False)
-        traveller.start()
-        travellers.append(traveller)
-
-    yield go
-    for traveller in travellers:
-        traveller.stop()
 
 
 @pytest.fixture

@@ -91,14 +91,7 @@ def _run(
             time.sleep(0.2)
         for k in range(kills):
             time.sleep(rng.uniform(0.2, 1.5))
-            if k % 2 == 0:
-                index = rng.randrange(len(cluster.servers))
-                cluster.kill_server(index)
-                cluster.restart_server(index)
-            else:
-                node = cluster.ticks[rng.randrange(len(cluster.ticks))]
-                node.kill9()
-                node.start()
+            cluster.kill_one(rng, k)
         time.sleep(seconds)
         load.stop()
         drained = crashcheck.drain(cluster, seconds=90)

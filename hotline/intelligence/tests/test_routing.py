@@ -3,9 +3,13 @@ finally handled similar tickets after any send-back (R-HM-9, issue 8)."""
 
 import pytest
 
-from hotline.intelligence import selectors
+from hotline.intelligence import unit_suggestions
 from hotline.intelligence.routing import Case, History, history_cases, rank
-from hotline.intelligence.selectors import forget_routing_history, routing_history, suggest_units
+from hotline.intelligence.unit_suggestions import (
+    forget_routing_history,
+    routing_history,
+    suggest_units,
+)
 from hotline.tickets import services as s
 from hotline.tickets.models import UnitRequest
 from hotline.tickets.tests.conftest import *  # noqa: F403  (people, units, at)
@@ -108,7 +112,7 @@ def test_a_stale_index_is_rebuilt_in_the_background_not_by_the_request(demo, set
     forget_routing_history()
     first = routing_history()
     settings.HOTLINE_ROUTING_REFRESH_SECONDS = 0
-    monkeypatch.setattr(selectors.threading, "Thread", Thread)
+    monkeypatch.setattr(unit_suggestions.threading, "Thread", Thread)
     assert routing_history() is first  # served at once, the old index
     assert routing_history() is first and len(started) == 1  # one rebuild at a time
     forget_routing_history()

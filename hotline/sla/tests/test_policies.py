@@ -8,9 +8,8 @@ from hotline.sla.policies import (
     PeriodUnit,
     PolicyError,
     Urgency,
-    from_dict,
-    to_dict,
 )
+from hotline.sla.policy_json import from_dict, to_dict
 from hotline.sla.presets import KJ, KM, LX, PRESETS, SR, ZS
 
 

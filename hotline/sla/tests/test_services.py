@@ -11,7 +11,7 @@ from hotline.core.models import AuditEvent
 from hotline.sla import selectors, services
 from hotline.sla.deadlines import add_working_days
 from hotline.sla.models import PolicyVersion
-from hotline.sla.policies import to_dict
+from hotline.sla.policy_json import to_dict
 from hotline.sla.presets import KJ
 
 SH = ZoneInfo("Asia/Shanghai")

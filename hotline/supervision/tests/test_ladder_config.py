@@ -2,7 +2,7 @@
 
 import pytest
 
-from hotline.sla import policies, presets
+from hotline.sla import policies, policy_json, presets
 from hotline.sla.policies import Contact, PeriodUnit, PolicyError, RungAction
 
 
@@ -19,12 +19,12 @@ def test_kj_preset_ladder_follows_kj_2_3():
 
 def test_ladder_round_trips_and_old_versions_get_the_default():
     for preset in presets.PRESETS.values():
-        assert policies.from_dict(policies.to_dict(preset)).ladder == preset.ladder
-    data = policies.to_dict(presets.LX)
+        assert policy_json.from_dict(policy_json.to_dict(preset)).ladder == preset.ladder
+    data = policy_json.to_dict(presets.LX)
     del data["ladder"]
-    assert policies.from_dict(data).ladder == policies.DEFAULT_LADDER
+    assert policy_json.from_dict(data).ladder == policies.DEFAULT_LADDER
     data["ladder"] = []
-    assert policies.from_dict(data).ladder == ()
+    assert policy_json.from_dict(data).ladder == ()
 
 
 @pytest.mark.parametrize(
@@ -37,13 +37,13 @@ def test_ladder_round_trips_and_old_versions_get_the_default():
     ],
 )
 def test_bad_ladders_are_refused(change, message):
-    data = policies.to_dict(presets.KJ)
+    data = policy_json.to_dict(presets.KJ)
     data["ladder"][0].update(change)
     with pytest.raises(PolicyError, match=message):
-        policies.from_dict(data)
+        policy_json.from_dict(data)
 
 
 def test_hours_are_allowed():
-    data = policies.to_dict(presets.KJ)
+    data = policy_json.to_dict(presets.KJ)
     data["ladder"][0]["wait"] = {"unit": "working_hours", "amount": 4}
-    assert policies.from_dict(data).ladder[0].wait.unit == PeriodUnit.WORKING_HOURS
+    assert policy_json.from_dict(data).ladder[0].wait.unit == PeriodUnit.WORKING_HOURS

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
-from hotline.sla import policies, presets
+from hotline.sla import policies, policy_json, presets
 from hotline.supervision.sweep import sweep
 from hotline.tickets import followup
 from hotline.tickets import services as s
@@ -308,16 +308,16 @@ def test_r_un_5_carry_over_bad_input_and_refusal(flow, people, at):
 
 
 def test_r_un_4_follow_up_windows_round_trip_and_defaults():
-    data = policies.to_dict(presets.ZS)
-    assert policies.from_dict(data).follow_up == presets.ZS.follow_up
+    data = policy_json.to_dict(presets.ZS)
+    assert policy_json.from_dict(data).follow_up == presets.ZS.follow_up
     del data["follow_up"]  # a version stored before the windows existed
-    assert policies.from_dict(data).follow_up == policies.DEFAULT_FOLLOW_UP
+    assert policy_json.from_dict(data).follow_up == policies.DEFAULT_FOLLOW_UP
     data["follow_up"] = {"max_attempts": 0}
     with pytest.raises(policies.PolicyError, match="最多尝试次数"):
-        policies.from_dict(data)
+        policy_json.from_dict(data)
     data["follow_up"] = {"contact_within": {"unit": "catalog"}}
     with pytest.raises(policies.PolicyError, match="联系诉求人时限"):
-        policies.from_dict(data)
+        policy_json.from_dict(data)
     for preset in presets.PRESETS.values():
         assert preset.follow_up.contact_within.amount
 

@@ -142,7 +142,7 @@ def test_preset_journeys_r_dl_2(flow, people, at, code, kind, mode, extra, due):
 def test_policy_version_is_kept_after_edit(flow, people):
     """A ticket keeps the version it was created under (R-DL-2, versioning)."""
     ticket = flow.create()
-    from hotline.sla.policies import to_dict
+    from hotline.sla.policy_json import to_dict
     from hotline.sla.services import policy_version_create
 
     old = ticket.policy_version

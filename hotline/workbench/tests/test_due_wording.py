@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from hotline.sla import wording
-from hotline.supervision.sweep import _text
+from hotline.supervision.reminding import reminder_body
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -31,7 +31,7 @@ def test_r_dl_2_wording_is_pure_and_tensed():
 
 def test_r_dl_2_reminder_after_the_deadline_is_in_the_past_tense(at):
     at(2026, 11, 26, 9, 0)
-    text = _text("2026112500001", "电梯停运", dt.datetime(2026, 11, 25, 17, 30, tzinfo=SH))
+    text = reminder_body("2026112500001", "电梯停运", dt.datetime(2026, 11, 25, 17, 30, tzinfo=SH))
     assert "已于 11-25 17:30 到期" in text and "将于" not in text
 
 

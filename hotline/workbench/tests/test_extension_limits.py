@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from hotline.core.errors import DomainError
 from hotline.sla.models import PolicyVersion
-from hotline.sla.policies import to_dict
+from hotline.sla.policy_json import to_dict
 from hotline.sla.services import policy_version_create
 from hotline.tickets import services as s
 from hotline.tickets.models import UnitRequest

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from hotline.directory.models import Topic
 from hotline.directory.selectors import unit_for_place
-from hotline.intelligence.selectors import suggest_units
+from hotline.intelligence.unit_suggestions import suggest_units
 from hotline.tickets import deadlines
 from hotline.tickets.models import Ticket
 
@@ -57,7 +57,7 @@ def test_place_keeps_other_towns_out_of_unit_suggestions(units, flow):
     # History: 城东街道 handled street-lighting tickets, so it is a strong suggestion.
     for _ in range(3):
         flow.to("closed", lead="QX-CD", assists=(), summary="路灯不亮", address="城东街道东门社区")
-    from hotline.intelligence.selectors import forget_routing_history
+    from hotline.intelligence.unit_suggestions import forget_routing_history
 
     forget_routing_history()
     anywhere = [s.unit.code for s in suggest_units(text="路灯不亮", limit=10)]

@@ -3,7 +3,8 @@
 
 import pytest
 
-from hotline.sla.policies import PolicyError, from_dict, to_dict
+from hotline.sla.policies import PolicyError
+from hotline.sla.policy_json import from_dict, to_dict
 from hotline.sla.presets import PRESETS
 from hotline.workbench import queues
 

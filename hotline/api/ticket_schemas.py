@@ -1,0 +1,141 @@
+"""The JSON shapes of the tickets API (`hotline.api.tickets`), in and out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+
+class Pagination(LimitOffsetPagination):
+    """Bounded limit and offset: a huge number is a 422, never a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
+class AssignmentOut(Schema):
+    id: int
+    unit_code: str
+    unit_name: str
+    role: str
+    state: str
+    active: bool
+    sign_due: datetime | None
+    reply_due: datetime | None
+    return_until: datetime | None
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime
+    actor: str | None
+    unit_code: str | None
+    data: dict[str, Any]
+
+
+class TicketSummaryOut(Schema):
+    number: str
+    status: str
+    kind: str
+    channel: str
+    summary: str
+    received_at: datetime
+
+
+class TicketOut(TicketSummaryOut):
+    detail: str
+    address: str
+    urgency: str
+    confidential: bool
+    citizen: dict[str, str]
+    policy: str
+    assignments: list[AssignmentOut]
+    events: list[EventOut]
+
+
+class TicketRowIn(Schema):
+    """A new ticket's fields, one row of a bulk import too (`hotline.api.bulk`)."""
+
+    phone: str
+    summary: str
+    kind: str
+    channel: str = "phone"
+    name: str = ""
+    detail: str = ""
+    address: str = ""
+    urgency: str = "normal"
+    confidential: bool = False
+    handling: str = "dispatch"
+    answer: str = ""
+    decline_reason: str = ""
+
+
+class TicketIn(TicketRowIn):
+    forward_to: str | None = None
+    related_to: str | None = None
+
+
+class DispatchIn(Schema):
+    lead: str
+    assists: list[str] = []
+    mode: str = "written"
+    catalog_days: int | None = None
+    instruction: str = ""
+    instruction_days: int | None = None
+    coordinated: bool = False
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+    days: int | None = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class SendBackIn(Schema):
+    reason: str
+    legal_basis: str
+    suggested_unit: str | None = None
+
+
+class ExtensionIn(Schema):
+    reason: str
+    days: int
+
+
+class ReplyIn(Schema):
+    text: str
+    points: list[str] = []
+    citizen_view: str = ""
+    result: str = ""  # resolved / partly / unresolved (R-UN-4)
+    result_reason: str = ""
+
+
+class VisitIn(Schema):
+    satisfaction: str
+    resolved: bool
+    channel: str = "phone"
+    note: str = ""
+    unit_satisfaction: str = ""  # R-AS-3: with the handling unit
+    operator_satisfaction: str = ""  # and with the hotline's operator
+
+
+class MergeIn(Schema):
+    into: str
+    reason: str = ""
+
+
+class TextIn(Schema):
+    text: str
+
+
+class Done(Schema):
+    ok: bool = True
+    id: int | None = None
