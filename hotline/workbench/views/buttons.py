@@ -63,16 +63,20 @@ def handle_post(
     table: Mapping[str, Button],
     bound: dict,
     *,
-    row: Any = None,
+    find: Callable[[HttpRequest], Any] | None = None,
     default: str = "",
 ) -> HttpResponse | int:
     """Run the posted button of `table`: a redirect when done, else the status to show
-    the page again with (its bound forms left in `bound`)."""
+    the page with (200 for a GET; the bound forms left in `bound`). `find` finds the row
+    of the buttons that do not find their own; `default` names the button of a form that
+    posts no `action`."""
+    if request.method != "POST":
+        return 200
     button = table.get(request.POST.get("action") or default)
     if button is None:
         raise Http404
-    if button.find is not None:
-        row = button.find(request)
+    finder = button.find or find
+    row = finder(request) if finder is not None else None
     if row is None:
         raise Http404
     data: dict = {}

@@ -224,12 +224,9 @@ def _clocks(version_ids) -> dict[int, Any]:
 def dispatch(request: HttpRequest) -> HttpResponse:
     """派单 queues with counts; the selected ticket's dispatch form beside the list."""
     bound: dict = {}
-    status = 200
-    if request.method == "POST":
-        result = handle_post(request, BUTTONS, bound)
-        if isinstance(result, HttpResponse):
-            return result
-        status = result
+    status = handle_post(request, BUTTONS, bound)
+    if isinstance(status, HttpResponse):
+        return status
     tabs = list(DISPATCH_TABS)
     tab = tab_of(request, tabs)
     all_queues = queues.dispatch_queues(request.user)

@@ -164,13 +164,12 @@ def unit_followup(request: HttpRequest, pk: int) -> HttpResponse:
     if assignment is None:
         raise Http404
     bound: dict = {}
-    if request.method == "POST":
-        done = handle_post(request, UNIT_BUTTONS, bound, row=assignment)
-        if isinstance(done, HttpResponse):  # the panel shows itself again on a refusal
-            if not getattr(request, "htmx", False):
-                return redirect(f"{reverse('section-inbox')}?a={assignment.pk}")
-            bound = {}
-            assignment.refresh_from_db()
+    done = handle_post(request, UNIT_BUTTONS, bound, find=lambda _request: assignment)
+    if isinstance(done, HttpResponse):  # the panel shows itself again on a refusal
+        if not getattr(request, "htmx", False):
+            return redirect(f"{reverse('section-inbox')}?a={assignment.pk}")
+        bound = {}
+        assignment.refresh_from_db()
     context = unit_context(user, assignment, bound)
     return render(request, "workbench/_unit_followup.html", context)
 

@@ -287,12 +287,9 @@ def reply_check(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """待办: the unit's assignments by stage, remaining working days on each row."""
     bound: dict = {}
-    status = 200
-    if request.method == "POST":
-        result = handle_post(request, BUTTONS, bound)
-        if isinstance(result, HttpResponse):
-            return result
-        status = result
+    status = handle_post(request, BUTTONS, bound)
+    if isinstance(status, HttpResponse):
+        return status
     user: Any = request.user
     tabs = list(INBOX_TABS)
     calendar, now = work_calendar(), clock.now()

@@ -105,12 +105,9 @@ BUTTONS = buttons(
 def intake(request: HttpRequest) -> HttpResponse:
     """One form for one call (R-IN, R-HM-1 to R-HM-5); a fresh form after each save."""
     bound: dict = {}
-    status = 200
-    if request.method == "POST":
-        result = handle_post(request, BUTTONS, bound, row=request.user, default="save")
-        if isinstance(result, HttpResponse):
-            return result
-        status = result
+    status = handle_post(request, BUTTONS, bound, find=lambda request: request.user, default="save")
+    if isinstance(status, HttpResponse):
+        return status
     saved = bool(request.session.pop("intake_saved", None)) if request.method == "GET" else False
     query = request.GET.get("q", "").strip()
     context = {

@@ -55,6 +55,11 @@ def _after_visit(request: HttpRequest, ticket: Ticket, _visit) -> HttpResponse:
     return redirect(here(request, "ticket"))
 
 
+def _posted_ticket(request: HttpRequest) -> Ticket | None:
+    number = request.POST.get("ticket", "")
+    return queues.visit_queue(request.user).filter(number=number).first()
+
+
 def _reason_form(name: str):
     return lambda _t, request: f.ReasonForm(request.POST, prefix=name)
 
@@ -98,13 +103,9 @@ BUTTONS = buttons(
 def visits(request: HttpRequest) -> HttpResponse:
     """回访: completed tickets, oldest first; record the visit, or order redo / screening."""
     bound: dict = {}
-    status = 200
-    if request.method == "POST":
-        posted = queues.visit_queue(request.user).filter(number=request.POST.get("ticket", ""))
-        result = handle_post(request, BUTTONS, bound, row=posted.first())
-        if isinstance(result, HttpResponse):
-            return result
-        status = result
+    status = handle_post(request, BUTTONS, bound, find=_posted_ticket)
+    if isinstance(status, HttpResponse):
+        return status
     sort = request.GET.get("sort", "due")
     queue = queues.visit_queue(request.user, sort)
     page = page_of(request, queues.by_urgency(queue, request.GET.get("urgency", "")))
