@@ -59,7 +59,9 @@ def scheme_version(code: str | None = None) -> SchemeVersion:
     )
     if scheme is None:
         raise NotFound(
-            f"没有编码为 {code} 的考核方案" if code else "尚未设置考核方案",
+            gettext("No assessment scheme has the code %(code)s") % {"code": code}
+            if code
+            else gettext("No assessment scheme has been set up yet"),
             code="unknown_scheme",
         )
     version = scheme.versions.order_by("-number").first()
