@@ -26,14 +26,15 @@ from hotline.supervision.documents import document_write
 from hotline.supervision.escalation import ACTION_EVENTS, users_for
 from hotline.supervision.models import Document, Meeting, Reminder
 from hotline.supervision.reminding import WATCHED, tell_unit
-from hotline.tickets.models import Assignment, Ticket, TicketEvent
+from hotline.tickets.events import EventKind, lock_ticket, record
+from hotline.tickets.models import Assignment, Ticket
 
 
 def reminder_send(*, actor, assignment: Assignment, note: str = "") -> Reminder:
     """A supervisor reminds a unit by hand; recorded on the ticket and counted (R-SV-1)."""
     require(actor, Capability.SUPERVISE)
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=assignment.ticket_id)
+        ticket = lock_ticket(assignment.ticket_id)
         assignment = Assignment.objects.select_related("unit").get(pk=assignment.pk)
         if not assignment.active or assignment.state not in WATCHED:
             raise Conflict(gettext("The unit is no longer handling this ticket."))
@@ -45,13 +46,14 @@ def reminder_send(*, actor, assignment: Assignment, note: str = "") -> Reminder:
             % {"number": ticket.number, "summary": ticket.summary, "note": note}
         ).strip()
         tell_unit(assignment, reminder, text)
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind="reminded",
+        record(
+            ticket,
+            EventKind.REMINDED,
             actor=actor,
             assignment=assignment,
             unit=assignment.unit,
-            data={"auto": False, "note": note},
+            auto=False,
+            note=note,
         )
     return reminder
 
@@ -63,7 +65,7 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
     if kind not in Document.Kind.values:
         raise DomainError(gettext("Unknown document kind."))
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=assignment.ticket_id)
+        ticket = lock_ticket(assignment.ticket_id)
         assignment = Assignment.objects.select_related("unit").get(pk=assignment.pk)
         if not assignment.active or assignment.state not in WATCHED:
             raise Conflict(gettext("The unit is no longer handling this ticket."))
@@ -81,13 +83,16 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
         if note:
             document.facts["note"] = note
             document.save(update_fields=["facts"])
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=ACTION_EVENTS[action],
+        record(
+            ticket,
+            ACTION_EVENTS[action],
             actor=actor,
             assignment=assignment,
             unit=assignment.unit,
-            data={"document": document.number, "label": rung.label, "note": note, "manual": True},
+            document=document.number,
+            label=rung.label,
+            note=note,
+            manual=True,
         )
         for user in users_for(Contact.UNIT_STAFF, assignment.unit):
             notify(
@@ -104,8 +109,8 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
 # --- on-site supervision and coordination meetings (R-SV-4, R-SV-5) -------------------
 
 MEETING_EVENTS = {
-    Meeting.Kind.ONSITE: "onsite_supervision",
-    Meeting.Kind.COORDINATION: "coordination_meeting",
+    Meeting.Kind.ONSITE: EventKind.ONSITE_SUPERVISION,
+    Meeting.Kind.COORDINATION: EventKind.COORDINATION_MEETING,
 }
 
 
@@ -155,18 +160,16 @@ def meeting_record(
         meeting.tickets.set(locked)
         label = str(Meeting.Kind(kind).label)
         for ticket in locked:
-            TicketEvent.objects.create(
-                ticket=ticket,
-                kind=MEETING_EVENTS[Meeting.Kind(kind)],
+            record(
+                ticket,
+                MEETING_EVENTS[Meeting.Kind(kind)],
                 actor=actor,
-                data={
-                    "meeting": meeting.pk,
-                    "subject": subject,
-                    "place": place,
-                    "held_at": ladder_math.local(held_at),
-                    "note": decisions,
-                    "follow_up_due": follow_up_due.isoformat() if follow_up_due else "",
-                },
+                meeting=meeting.pk,
+                subject=subject,
+                place=place,
+                held_at=ladder_math.local(held_at),
+                note=decisions,
+                follow_up_due=follow_up_due.isoformat() if follow_up_due else "",
             )
         for unit in units:
             for user in users_for(Contact.UNIT_STAFF, unit):

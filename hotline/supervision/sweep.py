@@ -37,7 +37,8 @@ from hotline.supervision.reminding import (
     tell_unit,
 )
 from hotline.tickets import deadlines
-from hotline.tickets.models import Assignment, Pause, Ticket, TicketEvent, WarningLevel
+from hotline.tickets.events import EventKind, record_rows
+from hotline.tickets.models import Assignment, Pause, Ticket, WarningLevel
 
 
 class Checked(NamedTuple):
@@ -69,12 +70,16 @@ def check_assignment(assignment: Assignment, *, calendar: WorkCalendar | None = 
             reminder_text(assignment),
             digest=ticket.urgency != "urgent",
         )
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind="reminded",
-            assignment=assignment,
-            unit=assignment.unit,
-            data={"auto": True, "lead": lead},
+        record_rows(
+            [
+                {
+                    "ticket_id": ticket.pk,
+                    "kind": EventKind.REMINDED,
+                    "assignment_id": assignment.pk,
+                    "unit_id": assignment.unit_id,
+                    "data": {"auto": True, "lead": lead},
+                }
+            ]
         )
         sent += 1
     climbed = 0
@@ -293,14 +298,14 @@ def _check_batch(rows: list[_Due], *, now: datetime, state: _Sweep) -> None:
             events.append(
                 {
                     "ticket_id": a.ticket_id,
-                    "kind": "reminded",
+                    "kind": EventKind.REMINDED,
                     "assignment_id": a.pk,
                     "unit_id": a.unit_id,
                     "data": {"auto": True, "lead": lead},
                 }
             )
         notify_many(messages)
-        insert_rows(TicketEvent, events)
+        record_rows(events)
         counts["reminders"] += len(created)
     _save_checks(changed)
 
