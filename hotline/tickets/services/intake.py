@@ -24,6 +24,7 @@ from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import Kind, Urgency
 from hotline.sla.selectors import default_policy_version
 from hotline.tickets import followup, states
+from hotline.tickets.events import EventKind, record
 from hotline.tickets.models import (
     DECLINE_GUIDANCE,
     Channel,
@@ -35,7 +36,6 @@ from hotline.tickets.models import (
 )
 from hotline.tickets.services.common import (
     site_language,
-    write_event,
 )
 from hotline.tickets.states import Status
 
@@ -259,10 +259,11 @@ def ticket_create(
                     "number": related_to.number,
                     "status": related_to.get_status_display(),
                 }
-        received = write_event(
+        received = record(
             ticket,
-            "received",
-            actor,
+            EventKind.RECEIVED,
+            actor=actor,
+            inserted=True,  # version 1 counts the INSERT
             guidance=DECLINE_GUIDANCE.get(decline_reason, ""),
             progress=progress,
             handling=handling,

@@ -11,6 +11,7 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.sla.policies import ClockStart
 from hotline.tickets import states
+from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     Assignment,
     Pause,
@@ -20,17 +21,14 @@ from hotline.tickets.models import (
 from hotline.tickets.part_states import check_assignment, check_reply
 from hotline.tickets.services.common import (
     REVIEW_PAUSE,
-    bump,
     close_pauses,
     fmt,
     lead_of,
     lock_assignment,
-    lock_ticket,
     move,
     refresh_deadlines,
     require_member,
     site_language,
-    write_event,
 )
 from hotline.tickets.services.records import attachment_add
 
@@ -79,11 +77,10 @@ def reply_submit(
             result_reason=result_reason.strip() if result != Reply.Result.RESOLVED else "",
             written_by=actor,
         )
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "reply_submitted",
-            actor,
+            EventKind.REPLY_SUBMITTED,
+            actor=actor,
             assignment=assignment,
             reply=reply.pk,
             result=result,
@@ -102,8 +99,9 @@ def reply_withdraw(*, actor, reply: Reply) -> Reply:
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
         reply.state = check_reply("withdraw", reply)
         reply.save(update_fields=["state"])
-        bump(ticket)
-        write_event(ticket, "reply_withdrawn", actor, assignment=assignment, reply=reply.pk)
+        record(
+            ticket, EventKind.REPLY_WITHDRAWN, actor=actor, assignment=assignment, reply=reply.pk
+        )
     return reply
 
 
@@ -121,8 +119,9 @@ def reply_decide(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply
         decided = check_reply("approve" if approve else "reject", reply)
         now = clock.now()
         reply.review_note = note
+        moved: list[str] = []
         if approve:
-            move(ticket, "reply_approve")
+            moved = move(ticket, "reply_approve")
             reply.state, reply.approved_by, reply.approved_at = decided, actor, now
             assignment.state = check_assignment("reply_approve", assignment)
             assignment.replied_at = now
@@ -133,13 +132,13 @@ def reply_decide(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply
         else:
             states.check("reply_reject", ticket.status)
             reply.state = decided
-            bump(ticket)
         reply.save()
         late = bool(approve and assignment.reply_due and now > assignment.reply_due)
-        write_event(
+        record(
             ticket,
-            "reply_approved" if approve else "reply_rejected",
-            actor,
+            EventKind.REPLY_APPROVED if approve else EventKind.REPLY_REJECTED,
+            actor=actor,
+            fields=moved,
             assignment=assignment,
             reply=reply.pk,
             note=note,
@@ -161,11 +160,11 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
         close_pauses(lead, now)
         reply = lead.replies.filter(state=Reply.State.APPROVED).last()
         if approve:
-            move(ticket, "completion_approve")
+            moved = move(ticket, "completion_approve")
             lead.state = check_assignment("completion_approve", lead)
             lead.save(update_fields=["state"])
         else:
-            move(ticket, "completion_refuse")
+            moved = move(ticket, "completion_refuse")
             if reply:
                 reply.state, reply.review_note = check_reply("refuse", reply), note
                 reply.save()
@@ -174,10 +173,11 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
             if policy.clock.on_completion_refused == ClockStart.FIRST_RECEIPT:
                 lead.clock_start = lead.first_received_at
             refresh_deadlines(ticket, lead)
-        write_event(
+        record(
             ticket,
-            "completion_approved" if approve else "completion_refused",
-            actor,
+            EventKind.COMPLETION_APPROVED if approve else EventKind.COMPLETION_REFUSED,
+            actor=actor,
+            fields=moved,
             assignment=lead,
             note=note,
             reply_due=fmt(lead.reply_due),

@@ -12,6 +12,7 @@ from hotline.core.errors import Conflict, DomainError
 from hotline.directory.models import Unit
 from hotline.sla.policies import ClockStart
 from hotline.tickets import deadlines, states
+from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     Assignment,
     Pause,
@@ -22,18 +23,15 @@ from hotline.tickets.part_states import check_assignment
 from hotline.tickets.services.common import (
     SEND_BACK_PAUSE,
     active_of,
-    bump,
     close_pauses,
     fmt,
     lock_assignment,
-    lock_ticket,
     move,
     pending_request,
     refresh_deadlines,
     require_member,
     site_language,
     tell_citizen,
-    write_event,
 )
 
 
@@ -69,7 +67,7 @@ def send_back_request(
                 _("The time to send back has passed (%(until)s); no send-back")
                 % {"until": fmt(assignment.return_until)}
             )
-        move(ticket, "send_back")
+        moved = move(ticket, "send_back")
         request = UnitRequest.objects.create(
             assignment=assignment,
             kind=UnitRequest.Kind.SEND_BACK,
@@ -83,10 +81,11 @@ def send_back_request(
         with site_language():
             reason = str(SEND_BACK_PAUSE)
         Pause.objects.create(assignment=assignment, start=now, reason=reason)
-        write_event(
+        record(
             ticket,
-            "send_back_requested",
-            actor,
+            EventKind.SEND_BACK_REQUESTED,
+            actor=actor,
+            fields=moved,
             assignment=assignment,
             reason=reason,
             legal_basis=legal_basis,
@@ -118,19 +117,20 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
         request.save()
         close_pauses(assignment, now)
         if approve:
-            move(ticket, "send_back_approve")
+            moved = move(ticket, "send_back_approve")
             active_of(ticket).update(active=False, state=state)
         else:
-            move(ticket, "send_back_refuse")
+            moved = move(ticket, "send_back_refuse")
             assignment.state = state
             policy = ticket.policy_version.as_policy()
             if policy.clock.on_return_refused == ClockStart.FIRST_RECEIPT:
                 assignment.clock_start = assignment.first_received_at
             refresh_deadlines(ticket, assignment)
-        write_event(
+        record(
             ticket,
-            "send_back_approved" if approve else "send_back_refused",
-            actor,
+            EventKind.SEND_BACK_APPROVED if approve else EventKind.SEND_BACK_REFUSED,
+            actor=actor,
+            fields=moved,
             assignment=assignment,
             note=note,
             improper=not approve,
@@ -177,9 +177,13 @@ def extension_request(*, actor, assignment: Assignment, reason: str, days: int) 
             days=days,
             requested_by=actor,
         )
-        bump(ticket)
-        write_event(
-            ticket, "extension_requested", actor, assignment=assignment, reason=reason, days=days
+        record(
+            ticket,
+            EventKind.EXTENSION_REQUESTED,
+            actor=actor,
+            assignment=assignment,
+            reason=reason,
+            days=days,
         )
     return request
 
@@ -219,11 +223,10 @@ def extension_decide(
                     "due": fmt(assignment.reply_due),
                 }
             tell_citizen(ticket, notice, key=f"extension:{request.pk}")
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "extension_approved" if approve else "extension_refused",
-            actor,
+            EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED,
+            actor=actor,
             assignment=assignment,
             days=granted,
             note=note,

@@ -10,16 +10,15 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
 from hotline.directory.models import Unit
 from hotline.tickets import followup, states
+from hotline.tickets.events import EventKind, record
 from hotline.tickets.models import (
     Assignment,
 )
 from hotline.tickets.part_states import check_assignment
 from hotline.tickets.services.common import (
-    bump,
     lock_assignment,
     move,
     require_member,
-    write_event,
 )
 
 
@@ -29,8 +28,7 @@ def assignment_sign(*, actor, assignment: Assignment, handler=None) -> Assignmen
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
         state = check_assignment("sign", assignment)
-        if assignment.role == Assignment.Role.LEAD:
-            move(ticket, "sign")
+        moved = move(ticket, "sign") if assignment.role == Assignment.Role.LEAD else []
         now = clock.now()
         assignment.state = state
         assignment.signed_at = now
@@ -38,10 +36,11 @@ def assignment_sign(*, actor, assignment: Assignment, handler=None) -> Assignmen
         assignment.handler = handler or actor
         assignment.save()
         late = bool(assignment.sign_due and now > assignment.sign_due)
-        write_event(
+        record(
             ticket,
-            "signed",
-            actor,
+            EventKind.SIGNED,
+            actor=actor,
+            fields=moved,
             assignment=assignment,
             late=late,
             handler=assignment.handler.get_full_name(),
@@ -63,8 +62,9 @@ def assist_report(*, actor, assignment: Assignment, text: str) -> Assignment:
         state = check_assignment("assist_report", assignment)
         assignment.state, assignment.replied_at = state, clock.now()
         assignment.save()
-        bump(ticket)
-        write_event(ticket, "assist_reported", actor, assignment=assignment, text=text.strip())
+        record(
+            ticket, EventKind.ASSIST_REPORTED, actor=actor, assignment=assignment, text=text.strip()
+        )
     return assignment
 
 
@@ -97,11 +97,10 @@ def assignment_pass_down(
             sign_due=assignment.sign_due,
             reply_due=assignment.reply_due,
         )
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "passed_down",
-            actor,
+            EventKind.PASSED_DOWN,
+            actor=actor,
             assignment=sub,
             note=note,
             parent_unit=assignment.unit.code,
@@ -122,8 +121,11 @@ def sub_review(*, actor, sub: Assignment, accept: bool, note: str = "") -> Assig
         states.check("sub_review", ticket.status)
         sub.state = check_assignment("sub_accept" if accept else "sub_refuse", sub)
         sub.save()
-        bump(ticket)
-        write_event(
-            ticket, "sub_accepted" if accept else "sub_refused", actor, assignment=sub, note=note
+        record(
+            ticket,
+            EventKind.SUB_ACCEPTED if accept else EventKind.SUB_REFUSED,
+            actor=actor,
+            assignment=sub,
+            note=note,
         )
     return sub
