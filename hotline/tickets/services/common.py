@@ -7,7 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hotline.accounts.models import UNIT_ROLES
 from hotline.accounts.permissions import Capability, require
@@ -15,12 +18,15 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, PermissionDenied
 from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
-from hotline.tickets import deadlines, followup, states
+from hotline.tickets import deadlines, followup, part_states, states
 from hotline.tickets.events import lock_ticket
 from hotline.tickets.models import Assignment, Ticket, UnitRequest
 from hotline.tickets.states import Status
 
-REVIEW_PAUSE = "热线审核"
+# Pause reasons are stored with the pause and read in its deadline's explanation: written
+# in the site's language (`site_language`).
+REVIEW_PAUSE = gettext_lazy("Hotline review")
+SEND_BACK_PAUSE = gettext_lazy("Send-back under review")
 
 
 def lock_assignment(assignment: Assignment) -> tuple[Ticket, Assignment]:
@@ -46,7 +52,13 @@ def require_member(user, assignment: Assignment) -> None:
     """The user works for the assignment's unit (R-UN-1)."""
     require(user, Capability.HANDLE)  # a unit's capability: the user has a unit
     if user.unit_id != assignment.unit_id:
-        raise PermissionDenied("只有承办单位的工作人员可以办理本单位的工单")
+        raise PermissionDenied(_("Only the staff of the handling unit may handle its tickets"))
+
+
+def site_language():
+    """Texts stored or sent (an SMS, an inbox message, an event's data) are written in the
+    site's language, whoever's request writes them; errors follow the reader's."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def fmt(moment: datetime | None) -> str:
@@ -65,11 +77,13 @@ def citizen_message(ticket: Ticket, text: str, *, key: str) -> list[dict[str, An
     who wrote by mail or WeChat only (channels.progress answers them there)."""
     if not ticket.citizen.phone:
         return []
+    with site_language():
+        subject = _("12345 Hotline")
     return [
         {
             "channel": NotifyChannel.SMS,
             "address": ticket.citizen.phone,
-            "subject": "12345热线",
+            "subject": subject,
             "body": text,
             "ticket": ticket,
             "key": f"{key}:citizen",
@@ -125,12 +139,14 @@ def active_of(ticket: Ticket):
 def lead_of(ticket: Ticket) -> Assignment:
     lead = active_of(ticket).filter(role=Assignment.Role.LEAD).first()
     if lead is None:
-        raise Conflict("工单没有在办的牵头单位")
+        raise Conflict(_("The ticket has no lead unit at work on it"))
     return lead
 
 
-def pending_request(request: UnitRequest, kind: str) -> UnitRequest:
+def pending_request(request: UnitRequest, kind: str, *, approve: bool) -> UnitRequest:
+    """The request locked, still pending and of this kind, for the decision (decision 0022)."""
     locked = UnitRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.kind != kind or locked.decision != UnitRequest.Decision.PENDING:
-        raise Conflict("该申请已处理")
+    if locked.kind != kind:
+        raise Conflict(str(part_states.HANDLED))
+    part_states.check_request("approve" if approve else "refuse", locked)
     return locked

@@ -4,6 +4,7 @@ deadlines, or merge a duplicate into another ticket."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
@@ -26,6 +27,7 @@ from hotline.tickets.services.common import (
     citizen_message,
     fmt,
     move,
+    site_language,
     unit_messages,
 )
 from hotline.tickets.states import Status
@@ -50,26 +52,35 @@ def ticket_dispatch(
     catalog (ZS 15, R-HM-9)."""
     require(actor, Capability.DISPATCH)
     if mode not in {m.value for m in Mode}:
-        raise DomainError("未知的办理方式（电话交办、书面交办或领导批办）")
+        raise DomainError(
+            _("Unknown handling mode (by phone, in writing or on a leader's instruction)")
+        )
     if catalog_days is not None and not 1 <= catalog_days <= 365:
-        raise DomainError("派单目录时限应为 1 至 365 个工作日")
+        raise DomainError(_("The dispatch catalog's deadline is 1 to 365 working days"))
     if instruction_days is not None and not 1 <= instruction_days <= 365:
-        raise DomainError("批示时限应为 1 至 365 个工作日")
+        raise DomainError(_("The instruction's deadline is 1 to 365 working days"))
     if not lead.active or any(not u.active for u in assists):
-        raise DomainError("不能派给已停用的单位")
+        raise DomainError(_("A ticket cannot be dispatched to a deactivated unit"))
     if not lead.receives_tickets or any(not u.receives_tickets for u in assists):
-        raise DomainError("不能派给人民政府或热线中心本身，请选择承办单位")
+        raise DomainError(
+            _(
+                "A ticket cannot be dispatched to the government or the hotline itself; "
+                "choose a handling unit"
+            )
+        )
     if not lead.may_lead:
-        raise DomainError("村（居）民委员会只能协办，不能作为牵头单位（中山 第六条）")
+        raise DomainError(
+            _("A village or residents' committee may only assist, not lead (ZS art. 6)")
+        )
     if lead in assists or len(set(assists)) != len(assists):
-        raise DomainError("协办单位不能重复，也不能与牵头单位相同")
+        raise DomainError(_("Assisting units may not repeat or be the lead unit"))
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         # A leader's instruction recorded on a submission carries over (R-HM-6).
         instruction = instruction.strip() or ticket.instruction
         instruction_days = instruction_days or ticket.instruction_days
         if mode == Mode.INSTRUCTION and not instruction:
-            raise DomainError("领导批办须录入批示内容")
+            raise DomainError(_("A leader's instruction needs its text"))
         ticket.mode = mode
         if catalog_item is not None:
             ticket.catalog_item = catalog_item
@@ -105,21 +116,32 @@ def ticket_dispatch(
             made.append((assignment, result))
         lead_assignment, lead_result = made[0]
         phone = lead.liaison_phone or lead.public_phone or "—"
-        notice = (
-            f"您的诉求（{ticket.number}）已于 {fmt(now)} 转交{lead.name}办理，"
-            f"联系人{lead.liaison_name or '—'}，电话{phone}，"
-            f"预计 {fmt(lead_result.reply.due)} 前答复。"
-        )
-        messages = citizen_message(ticket, notice, key=f"dispatch:{lead_assignment.pk}")
-        for assignment, result in made:
-            messages += unit_messages(
-                ticket,
-                assignment,
-                "新工单待签收",
-                f"{ticket.number}「{ticket.summary}」请于 "
-                f"{fmt(result.sign.due if result.sign else None)} 前签收，"
-                f"{fmt(result.reply.due)} 前办结。",
-            )
+        with site_language():
+            notice = _(
+                "Your request (%(number)s) was passed to %(unit)s on %(at)s; contact "
+                "%(liaison)s, phone %(phone)s; a reply is expected by %(due)s."
+            ) % {
+                "number": ticket.number,
+                "at": fmt(now),
+                "unit": lead.name,
+                "liaison": lead.liaison_name or "—",
+                "phone": phone,
+                "due": fmt(lead_result.reply.due),
+            }
+            messages = citizen_message(ticket, notice, key=f"dispatch:{lead_assignment.pk}")
+            for assignment, result in made:
+                messages += unit_messages(
+                    ticket,
+                    assignment,
+                    _("New ticket to sign for"),
+                    _("%(number)s “%(summary)s”: sign for it by %(sign)s, finish by %(reply)s.")
+                    % {
+                        "number": ticket.number,
+                        "summary": ticket.summary,
+                        "sign": fmt(result.sign.due if result.sign else None),
+                        "reply": fmt(result.reply.due),
+                    },
+                )
         notify_many(messages)  # one INSERT for the caller's SMS and every unit's inbox
         record(
             ticket,
@@ -160,8 +182,12 @@ def _dispatch_deadlines(ticket: Ticket, assignment: Assignment, calendar, policy
         rule = policy.rule_for(Kind(ticket.kind), Mode(assignment.mode), Urgency(ticket.urgency))
         if rule.reply.unit == PeriodUnit.CATALOG and ticket.catalog_days is None:
             raise DomainError(
-                f"政策规则「{rule.label}」按派单目录确定办理时限，但本事项没有派单目录事项："
-                "请按法定职责填写办理时限（工作日）（中山 第十五条）",
+                _(
+                    "The policy rule “%(rule)s” takes the deadline from the dispatch catalog, "
+                    "but this matter has no catalog item: give the deadline (working days) "
+                    "by statutory duty (ZS art. 15)"
+                )
+                % {"rule": rule.label},
                 code="deadline_required",
             ) from None
         raise DomainError(str(exc), code="policy_incomplete") from None
@@ -171,14 +197,18 @@ def ticket_merge(*, actor, ticket: Ticket, into: Ticket, reason: str = "") -> Ti
     """Merge a duplicate (并单) into an open or completed ticket of the same matter."""
     require(actor, Capability.DISPATCH)
     if ticket.pk == into.pk:
-        raise DomainError("不能与自身合并")
+        raise DomainError(_("A ticket cannot be merged into itself"))
     with transaction.atomic():
         first, second = sorted([ticket, into], key=lambda t: t.pk)
         locked = {t.pk: lock_ticket(t) for t in (first, second)}  # one order: no deadlock
         ticket, into = locked[ticket.pk], locked[into.pk]
         if into.status in (Status.MERGED, Status.DECLINED):
-            raise DomainError("目标工单已合并或不予受理")
+            raise DomainError(_("The target ticket is merged or declined"))
         if into.status == Status.CLOSED:
+            with site_language():
+                progress = _("The original ticket %(number)s is completed and archived") % {
+                    "number": into.number
+                }
             ticket.decline_reason, ticket.related_to = DeclineReason.REPEAT, into
             moved = move(ticket, "repeat_of_closed")
             active_of(ticket).update(active=False, state=Assignment.State.CLOSED)
@@ -190,7 +220,7 @@ def ticket_merge(*, actor, ticket: Ticket, into: Ticket, reason: str = "") -> Ti
                 related_to=into.number,
                 reason=reason,
                 guidance=DECLINE_GUIDANCE[DeclineReason.REPEAT],
-                progress=f"原工单 {into.number} 已办结归档",
+                progress=progress,
             )
             return ticket
         moved = move(ticket, "merge")

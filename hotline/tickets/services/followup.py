@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
@@ -19,6 +20,7 @@ from hotline.core.errors import Conflict, DomainError
 from hotline.tickets import followup, states
 from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, Visit
+from hotline.tickets.part_states import check_assignment
 from hotline.tickets.services.common import (
     fmt,
     lock_assignment,
@@ -26,6 +28,7 @@ from hotline.tickets.services.common import (
     pending_request,
     refresh_deadlines,
     require_member,
+    site_language,
     tell_unit,
 )
 from hotline.tickets.services.visits import visit_round
@@ -39,9 +42,12 @@ NOTE_MAX = 2000
 def _text(value: str, label: str, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise DomainError(f"请填写{label}")
+        raise DomainError(_("Please fill in the %(label)s") % {"label": label})
     if len(value) > NOTE_MAX:
-        raise DomainError(f"{label}不能超过 {NOTE_MAX} 字（现有 {len(value)} 字）")
+        raise DomainError(
+            _("The %(label)s is at most %(max)s characters (now %(count)s)")
+            % {"label": label, "max": NOTE_MAX, "count": len(value)}
+        )
     return value
 
 
@@ -55,23 +61,25 @@ def contact_record(
     contact at or before `Assignment.contact_due` counts as a response in time."""
     require_member(user, assignment)
     if channel not in Contact.Channel.values:
-        raise DomainError("请选择联系方式")
+        raise DomainError(_("Please choose how the citizen was contacted"))
     if result not in Contact.Result.values:
-        raise DomainError("请选择联系结果")
+        raise DomainError(_("Please choose the contact's result"))
     if at is None or timezone.is_naive(at):
-        raise DomainError("请填写联系时间")
-    note = _text(note, "联系情况", required=False)
+        raise DomainError(_("Please give the contact's time"))
+    note = _text(note, _("contact note"), required=False)
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
         states.check("contact", ticket.status)
-        if not assignment.active:
-            raise Conflict("该工单已不在本单位办理")
+        check_assignment("contact", assignment)
         now = clock.now()
         if at > now + CLOCK_SLACK:
-            raise DomainError("联系时间不能晚于当前时间")
+            raise DomainError(_("The contact's time cannot be in the future"))
         # Forms give minutes: a contact in the minute of the dispatch is after it.
         if at < assignment.dispatched_at.replace(second=0, microsecond=0):
-            raise DomainError(f"联系时间不能早于派单时间（{fmt(assignment.dispatched_at)}）")
+            raise DomainError(
+                _("The contact's time cannot be before the dispatch (%(at)s)")
+                % {"at": fmt(assignment.dispatched_at)}
+            )
         contact = Contact.objects.create(
             assignment=assignment, at=at, channel=channel, result=result, note=note, by=user
         )
@@ -103,10 +111,10 @@ def visit_fail(
     and is closed, leaving the call list (decision 0007)."""
     require(actor, Capability.VISIT)
     if outcome not in Visit.Outcome.values or outcome == Visit.Outcome.DONE:
-        raise DomainError("请选择回访未成功的原因")
+        raise DomainError(_("Please choose why the return visit failed"))
     if channel not in Visit.Channel.values:
-        raise DomainError("回访方式无效")
-    note = _text(note, "备注", required=False)
+        raise DomainError(_("Invalid return-visit channel"))
+    note = _text(note, _("visit note"), required=False)
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         states.check("visit", ticket.status)
@@ -156,16 +164,17 @@ def exclusion_request(*, actor, assignment: Assignment, category: str, reason: s
     a demand beyond policy after screening, force majeure (decision 0007)."""
     require_member(actor, assignment)
     if category not in UnitRequest.Category.values:
-        raise DomainError("请选择剔除理由类别")
-    reason = _text(reason, "剔除理由")
+        raise DomainError(_("Please choose the kind of exclusion reason"))
+    reason = _text(reason, _("reason for exclusion"))
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
         states.check("exclusion", ticket.status)
+        check_assignment("exclusion", assignment)
         requests = assignment.requests.filter(kind=UnitRequest.Kind.EXCLUSION)
         if requests.filter(decision=UnitRequest.Decision.APPROVED).exists():
-            raise Conflict("该工单已批准剔除")
+            raise Conflict(_("This ticket's exclusion is already approved"))
         if requests.filter(decision=UnitRequest.Decision.PENDING).exists():
-            raise Conflict("已有待审核的剔除申请")
+            raise Conflict(_("An exclusion request is already awaiting review"))
         request = UnitRequest.objects.create(
             assignment=assignment,
             kind=UnitRequest.Kind.EXCLUSION,
@@ -187,10 +196,14 @@ def exclusion_request(*, actor, assignment: Assignment, category: str, reason: s
 def exclusion_decide(*, actor, request: UnitRequest, approve: bool, note: str = "") -> UnitRequest:
     """The hotline approves or refuses an exclusion; a refusal says why."""
     require(actor, Capability.DISPATCH)
-    note = _text(note, "不同意的理由" if not approve else "审核意见", required=not approve)
+    note = _text(
+        note,
+        _("reason for refusing") if not approve else _("reviewer's note"),
+        required=not approve,
+    )
     with transaction.atomic():
         ticket = lock_ticket(request.assignment.ticket)
-        request = pending_request(request, UnitRequest.Kind.EXCLUSION)
+        request = pending_request(request, UnitRequest.Kind.EXCLUSION, approve=approve)
         assignment = Assignment.objects.select_related("unit").get(pk=request.assignment_id)
         request.decision = (
             UnitRequest.Decision.APPROVED if approve else UnitRequest.Decision.REFUSED
@@ -205,13 +218,17 @@ def exclusion_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
             category=request.category,
             note=note,
         )
-        tell_unit(
-            ticket,
-            assignment,
-            "剔除申请已同意" if approve else "剔除申请未同意",
-            f"工单 {ticket.number} 的剔除申请{'已同意' if approve else '未同意'}"
-            + (f"：{note}" if note else "。"),
-        )
+        with site_language():
+            if approve:
+                subject = _("Exclusion request approved")
+                text = _("The exclusion request of ticket %(number)s is approved")
+            else:
+                subject = _("Exclusion request refused")
+                text = _("The exclusion request of ticket %(number)s is refused")
+            text = text % {"number": ticket.number} + (
+                _(": %(note)s") % {"note": note} if note else _(".")
+            )
+            tell_unit(ticket, assignment, subject, text)
     return request
 
 
@@ -228,28 +245,33 @@ def carry_over_request(
     """A long-term matter: the lead unit states its plan and a promised completion date
     (R-UN-5, ZS 21); once approved the ticket is not overdue until that date."""
     require_member(actor, assignment)
-    plan = _text(plan, "办理计划")
+    plan = _text(plan, _("plan of work"))
     if not isinstance(promised_date, date):
-        raise DomainError("请填写承诺办结日期")
+        raise DomainError(_("Please give the promised completion date"))
     today = _today()
     if promised_date <= today:
-        raise DomainError("承诺办结日期须晚于今天")
+        raise DomainError(_("The promised completion date must be after today"))
     if promised_date > today + timedelta(days=CARRY_OVER_MAX_DAYS):
-        raise DomainError("承诺办结日期不能超过一年")
+        raise DomainError(_("The promised completion date is at most a year away"))
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
         states.check("carry_over", ticket.status)
-        if assignment.role != Assignment.Role.LEAD or not assignment.active:
-            raise DomainError("只有在办的牵头单位可以申请挂账")
+        if assignment.role != Assignment.Role.LEAD:
+            raise DomainError(_("Only the lead unit at work may ask for a carry-over"))
+        check_assignment("carry_over", assignment)
         due = assignment.reply_due
         if due and promised_date <= timezone.localtime(due).date():
             raise DomainError(
-                f"承诺日期不晚于现有办理期限（{fmt(assignment.reply_due)}），无需挂账"
+                _(
+                    "The promised date is not after the current deadline (%(due)s); "
+                    "no carry-over is needed"
+                )
+                % {"due": fmt(assignment.reply_due)}
             )
         if assignment.requests.filter(
             kind=UnitRequest.Kind.CARRY_OVER, decision=UnitRequest.Decision.PENDING
         ).exists():
-            raise Conflict("已有待审核的挂账申请")
+            raise Conflict(_("A carry-over request is already awaiting review"))
         request = UnitRequest.objects.create(
             assignment=assignment,
             kind=UnitRequest.Kind.CARRY_OVER,
@@ -273,18 +295,18 @@ def carry_over_decide(*, actor, request: UnitRequest, approve: bool, note: str =
     end under the policy), so reminders, warnings and the ladder wait for it. Refuse:
     nothing changes; the refusal says why."""
     require(actor, Capability.DISPATCH)
-    note = _text(note, "不同意的理由" if not approve else "审核意见", required=not approve)
+    note = _text(
+        note,
+        _("reason for refusing") if not approve else _("reviewer's note"),
+        required=not approve,
+    )
     with transaction.atomic():
         ticket = lock_ticket(request.assignment.ticket)
-        request = pending_request(request, UnitRequest.Kind.CARRY_OVER)
+        request = pending_request(request, UnitRequest.Kind.CARRY_OVER, approve=approve)
         assignment = Assignment.objects.select_related("unit").get(pk=request.assignment_id)
         if approve:
             states.check("carry_over", ticket.status)
-            if not assignment.active or assignment.state not in (
-                Assignment.State.DISPATCHED,
-                Assignment.State.HANDLING,
-            ):
-                raise Conflict("该工单已不在办理中，不能挂账")
+            check_assignment("carry_over", assignment)
             assert request.promised_date is not None
             end = ticket.policy_version.as_policy().clock.day_end or time(17, 30)
             until = timezone.make_aware(datetime.combine(request.promised_date, end))

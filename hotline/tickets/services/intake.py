@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
@@ -32,6 +33,9 @@ from hotline.tickets.models import (
     Handling,
     Ticket,
     TicketCounter,
+)
+from hotline.tickets.services.common import (
+    site_language,
 )
 from hotline.tickets.states import Status
 
@@ -60,33 +64,35 @@ def ticket_check(
     # An online channel may know only a mail address or a WeChat follower (issue 13).
     online_contact = channel != Channel.PHONE and bool(email or wechat_openid)
     if not phone and not online_contact:
-        errors.append("请填写来电号码")
+        errors.append(_("Please give the caller's number"))
     elif phone and not phone_is_valid(phone):
-        errors.append("来电号码只能包含数字、空格、+、- 和括号（分机号写在“转”之后）")
+        errors.append(
+            _("A phone number has only digits, spaces, +, - and brackets (an extension after “转”)")
+        )
     if email and not email_is_valid(email):
-        errors.append("电子邮箱格式不正确")
+        errors.append(_("The e-mail address is not valid"))
     if wechat_openid and not openid_is_valid(wechat_openid):
-        errors.append("微信用户标识格式不正确")
+        errors.append(_("The WeChat user id is not valid"))
     if not summary:
-        errors.append("请填写诉求摘要")
+        errors.append(_("Please write the request's summary"))
     if handling not in Handling.values:
-        errors.append("未知的办理方式")
+        errors.append(_("Unknown handling"))
     if kind not in KINDS:
-        errors.append("未知的诉求类型")
+        errors.append(_("Unknown kind of request"))
     if channel not in Channel.values:
-        errors.append("未知的渠道")
+        errors.append(_("Unknown channel of the request"))
     if urgency not in URGENCIES:
-        errors.append("未知的紧急程度")
+        errors.append(_("Unknown urgency"))
     if decline_reason and decline_reason not in DeclineReason.values:
-        errors.append("未知的不予受理原因")
+        errors.append(_("Unknown reason for declining"))
     if handling in (Handling.ANSWER_NOW, Handling.GUIDE) and not answer.strip():
-        errors.append("当即答复或引导时请填写答复内容")
+        errors.append(_("Please write the answer when answering at once or guiding"))
     if handling == Handling.FORWARD and not has_forward_to:
-        errors.append("转阅时请选择转阅单位")
+        errors.append(_("Please choose the unit to forward to"))
     if handling == Handling.DECLINE and not decline_reason:
-        errors.append("不予受理时请选择原因")
+        errors.append(_("Please choose the reason for declining"))
     if handling == Handling.DECLINE and decline_reason == "repeat" and not has_related_to:
-        errors.append("重复诉求请关联原工单")
+        errors.append(_("A repeated request is linked to its original ticket"))
     return errors
 
 
@@ -202,7 +208,12 @@ def ticket_create(
         raise DomainError("；".join(errors), code="invalid_ticket")
     version = policy_version or default_policy_version()
     if version is None:
-        raise DomainError("尚未设置新工单使用的时限政策，请管理员在「时限政策」中设置")
+        raise DomainError(
+            _(
+                "No deadline policy is set for new tickets; "
+                "an administrator sets one under “Deadline policies”"
+            )
+        )
 
     with transaction.atomic():
         contact = {"phone": phone} if phone else {"email": email, "wechat_openid": wechat_openid}
@@ -243,7 +254,11 @@ def ticket_create(
         ticket.save(force_insert=True)
         progress = ""
         if related_to is not None:
-            progress = f"原工单 {related_to.number} 当前状态：{related_to.get_status_display()}"
+            with site_language():
+                progress = _("The original ticket %(number)s is now: %(status)s") % {
+                    "number": related_to.number,
+                    "status": related_to.get_status_display(),
+                }
         received = record(
             ticket,
             EventKind.RECEIVED,

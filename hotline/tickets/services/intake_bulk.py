@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
@@ -61,9 +62,14 @@ class BulkRejected(DomainError):
     code = "invalid_rows"
 
     def __init__(self, errors: list[RowError]) -> None:
-        shown = "；".join(f"第 {e.row + 1} 行：{e.message}" for e in errors[:5])
-        more = f"（共 {len(errors)} 行有误）" if len(errors) > 5 else ""
-        super().__init__(f"批量受理未写入任何工单，请改正后重新提交。{shown}{more}")
+        shown = _("; ").join(
+            _("row %(row)s: %(message)s") % {"row": e.row + 1, "message": e.message}
+            for e in errors[:5]
+        )
+        more = _(" (%(count)s rows in error)") % {"count": len(errors)} if len(errors) > 5 else ""
+        super().__init__(
+            _("The batch wrote no ticket; correct it and submit it again. ") + shown + more
+        )
         self.errors = errors
 
 
@@ -128,14 +134,21 @@ def tickets_create_bulk(*, actor, rows: list[dict[str, Any]]) -> list[Ticket]:
     "received" event. Raises BulkRejected listing every bad row."""
     require(actor, Capability.INTAKE)
     if not rows:
-        raise DomainError("批量受理至少需要一行", code="empty_batch")
+        raise DomainError(_("A batch needs at least one row"), code="empty_batch")
     if len(rows) > max_rows():
         raise DomainError(
-            f"一次最多提交 {max_rows()} 行，本次 {len(rows)} 行：请分批提交", code="too_many_rows"
+            _("At most %(max)s rows at once, this batch has %(count)s: submit it in parts")
+            % {"max": max_rows(), "count": len(rows)},
+            code="too_many_rows",
         )
     version = default_policy_version()
     if version is None:
-        raise DomainError("尚未设置新工单使用的时限政策，请管理员在「时限政策」中设置")
+        raise DomainError(
+            _(
+                "No deadline policy is set for new tickets; "
+                "an administrator sets one under “Deadline policies”"
+            )
+        )
     prepared: list[_Row] = []
     failed: list[RowError] = []
     for index, row in enumerate(rows):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, can, require
 from hotline.core.errors import DomainError, PermissionDenied
@@ -22,9 +23,9 @@ def ticket_annotate(*, actor, ticket: Ticket, text: str) -> TicketEvent:
     """A note on any ticket, closed ones included; the only write a closed ticket takes
     (R-DA-1)."""
     if not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
-        raise PermissionDenied("无权查看该工单")
+        raise PermissionDenied(_("You may not see this ticket"))
     if not text.strip():
-        raise DomainError("请填写备注")
+        raise DomainError(_("Please write the note"))
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         states.check("annotate", ticket.status)
@@ -36,7 +37,7 @@ def abuse_record(*, actor, citizen: Citizen, kind: str, note: str = "") -> Abuse
     police when serious (R-IN-5, KM 25-26, ZS 37)."""
     require(actor, Capability.INTAKE)
     if kind not in AbuseRecord.Kind.values:
-        raise DomainError("未知的恶意来电类型")
+        raise DomainError(_("Unknown kind of abusive call"))
     with transaction.atomic():
         record = AbuseRecord.objects.create(citizen=citizen, kind=kind, note=note, by=actor)
         audit(
@@ -53,9 +54,9 @@ def abuse_record(*, actor, citizen: Citizen, kind: str, note: str = "") -> Abuse
 def attachment_add(*, actor, ticket: Ticket, upload, evidence: bool = False) -> Attachment:
     """Attach a file; evidence of a complaint stays with the hotline (KM 19)."""
     if not Ticket.objects.visible_to(actor).filter(pk=ticket.pk).exists():
-        raise PermissionDenied("无权查看该工单")
+        raise PermissionDenied(_("You may not see this ticket"))
     if evidence and not can(actor, Capability.VIEW_CONFIDENTIAL):
-        raise PermissionDenied("承办单位不能上传投诉证据材料")
+        raise PermissionDenied(_("A handling unit cannot upload complaint evidence"))
     head = upload.read(16)
     upload.seek(0)
     content_type = attachments.check(upload.name, head, upload.size)

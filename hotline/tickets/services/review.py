@@ -4,6 +4,7 @@ signs it off, the hotline approves or refuses the completion."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
@@ -17,6 +18,7 @@ from hotline.tickets.models import (
     Reply,
     Ticket,
 )
+from hotline.tickets.part_states import check_assignment, check_reply
 from hotline.tickets.services.common import (
     REVIEW_PAUSE,
     close_pauses,
@@ -26,6 +28,7 @@ from hotline.tickets.services.common import (
     move,
     refresh_deadlines,
     require_member,
+    site_language,
 )
 from hotline.tickets.services.records import attachment_add
 
@@ -46,22 +49,25 @@ def reply_submit(
     to the unit leader (R-UN-4, R-UN-5). A refused file refuses the whole reply."""
     require_member(actor, assignment)
     if not text.strip():
-        raise DomainError("请填写答复内容")
+        raise DomainError(_("Please write the reply"))
     if result and result not in Reply.Result.values:
-        raise DomainError("未知的办理结果", code="invalid_result")
+        raise DomainError(_("Unknown handling result"), code="invalid_result")
     if result in (Reply.Result.PARTLY, Reply.Result.UNRESOLVED) and not result_reason.strip():
-        raise DomainError("部分解决或未解决时请说明原因", code="result_reason_required")
+        raise DomainError(
+            _("Please say why when partly resolved or not resolved"), code="result_reason_required"
+        )
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
         states.check("reply_submit", ticket.status)
-        if assignment.role != Assignment.Role.LEAD or not assignment.active:
-            raise DomainError("由牵头单位统一答复诉求人")
-        if assignment.state != Assignment.State.HANDLING:
-            raise Conflict("请先签收")
+        if assignment.role != Assignment.Role.LEAD:
+            raise DomainError(_("The lead unit answers the citizen for all units"))
+        check_assignment("reply_submit", assignment)
         if assignment.replies.filter(state=Reply.State.SUBMITTED).exists():
-            raise Conflict("已有待单位负责人审核的答复")
+            raise Conflict(_("A reply is already awaiting the unit leader"))
         if assignment.subs.filter(active=True).exclude(state=Assignment.State.CLOSED).exists():
-            raise DomainError("下级单位的办理结果尚未审核，不能向上答复（昆明 第十四条）")
+            raise DomainError(
+                _("A sub-unit's result is not reviewed yet; the unit cannot answer up (KM art. 14)")
+            )
         reply = Reply.objects.create(
             assignment=assignment,
             text=text.strip(),
@@ -91,9 +97,7 @@ def reply_withdraw(*, actor, reply: Reply) -> Reply:
     with transaction.atomic():
         ticket, assignment = lock_assignment(reply.assignment)
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
-        if reply.state != Reply.State.SUBMITTED:
-            raise Conflict("单位负责人已审核该答复，不能撤回")
-        reply.state = Reply.State.WITHDRAWN
+        reply.state = check_reply("withdraw", reply)
         reply.save(update_fields=["state"])
         record(
             ticket, EventKind.REPLY_WITHDRAWN, actor=actor, assignment=assignment, reply=reply.pk
@@ -106,26 +110,28 @@ def reply_decide(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply
     require(actor, Capability.APPROVE_REPLY)
     assignment = reply.assignment
     if actor.unit_id != assignment.unit_id:  # APPROVE_REPLY belongs to a unit's leader
-        raise PermissionDenied("只有本单位负责人可以审核答复")
+        raise PermissionDenied(_("Only the unit's leader may review its replies"))
     if not approve and not note.strip():
-        raise DomainError("退回修改时请说明原因")
+        raise DomainError(_("Please say why the reply goes back for changes"))
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
         reply = Reply.objects.select_for_update().get(pk=reply.pk)
-        if reply.state != Reply.State.SUBMITTED:
-            raise Conflict("该答复已审核")
+        decided = check_reply("approve" if approve else "reject", reply)
         now = clock.now()
         reply.review_note = note
         moved: list[str] = []
         if approve:
             moved = move(ticket, "reply_approve")
-            reply.state, reply.approved_by, reply.approved_at = Reply.State.APPROVED, actor, now
-            assignment.state, assignment.replied_at = Assignment.State.REPLIED, now
+            reply.state, reply.approved_by, reply.approved_at = decided, actor, now
+            assignment.state = check_assignment("reply_approve", assignment)
+            assignment.replied_at = now
             assignment.save()
-            Pause.objects.create(assignment=assignment, start=now, reason=REVIEW_PAUSE)
+            with site_language():
+                reason = str(REVIEW_PAUSE)
+            Pause.objects.create(assignment=assignment, start=now, reason=reason)
         else:
             states.check("reply_reject", ticket.status)
-            reply.state = Reply.State.REJECTED
+            reply.state = decided
         reply.save()
         late = bool(approve and assignment.reply_due and now > assignment.reply_due)
         record(
@@ -146,7 +152,7 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
     first receipt, the review time not counted (R-UN-6, ZS 22)."""
     require(actor, Capability.DISPATCH)
     if not approve and not note.strip():
-        raise DomainError("不同意办结时请说明理由")
+        raise DomainError(_("Please give the reason for refusing the completion"))
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         lead = lead_of(ticket)
@@ -155,14 +161,14 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
         reply = lead.replies.filter(state=Reply.State.APPROVED).last()
         if approve:
             moved = move(ticket, "completion_approve")
-            lead.state = Assignment.State.CLOSED
+            lead.state = check_assignment("completion_approve", lead)
             lead.save(update_fields=["state"])
         else:
             moved = move(ticket, "completion_refuse")
             if reply:
-                reply.state, reply.review_note = Reply.State.REFUSED, note
+                reply.state, reply.review_note = check_reply("refuse", reply), note
                 reply.save()
-            lead.state = Assignment.State.HANDLING
+            lead.state = check_assignment("completion_refuse", lead)
             policy = ticket.policy_version.as_policy()
             if policy.clock.on_completion_refused == ClockStart.FIRST_RECEIPT:
                 lead.clock_start = lead.first_received_at

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
@@ -24,14 +25,17 @@ def submission_create(
     Numbered by date like every paper the hotline sends up (R-DA-1, LX 四6)."""
     require(actor, Capability.DISPATCH)
     if kind not in Submission.Kind.values:
-        raise DomainError("请选择呈批表或专报")
+        raise DomainError(_("Please choose a submission form or a special report"))
     if not tickets or not title.strip() or not body.strip():
-        raise DomainError("呈批须有工单、标题和正文")
+        raise DomainError(_("A submission needs tickets, a title and a text"))
     with transaction.atomic():
         locked = [lock_ticket(t) for t in sorted(tickets, key=lambda t: t.pk)]
         for ticket in locked:
             if ticket.status in states.FINAL:
-                raise Conflict(f"工单 {ticket.number} 已结束，不能呈批")
+                raise Conflict(
+                    _("Ticket %(number)s is finished and cannot be submitted")
+                    % {"number": ticket.number}
+                )
         now = clock.now()
         letters = "CP" if kind == Submission.Kind.SUBMISSION else "ZB"  # 呈批 / 专报
         prefix = f"{letters}{timezone.localtime(now):%Y%m%d}"
@@ -62,13 +66,13 @@ def submission_instruct(
     then carries its text and its own deadline (R-HM-6, LX 四3)."""
     require(actor, Capability.INSTRUCT)
     if not instruction.strip():
-        raise DomainError("请填写批示内容")
+        raise DomainError(_("Please write the instruction"))
     if days is not None and not 1 <= days <= 365:
-        raise DomainError("批示时限应为 1 至 365 个工作日")
+        raise DomainError(_("The instruction's deadline is 1 to 365 working days"))
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if submission.instructed_at:
-            raise Conflict("该呈批件已有批示")
+            raise Conflict(_("This submission already has an instruction"))
         submission.instruction, submission.instruction_days = instruction.strip(), days
         submission.instructed_by, submission.instructed_at = actor, clock.now()
         submission.save()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
@@ -18,7 +19,9 @@ from hotline.tickets.models import (
     Ticket,
     UnitRequest,
 )
+from hotline.tickets.part_states import check_assignment
 from hotline.tickets.services.common import (
+    SEND_BACK_PAUSE,
     active_of,
     close_pauses,
     fmt,
@@ -27,6 +30,7 @@ from hotline.tickets.services.common import (
     pending_request,
     refresh_deadlines,
     require_member,
+    site_language,
     tell_citizen,
 )
 
@@ -42,16 +46,27 @@ def send_back_request(
     """Ask to send the ticket back as not this unit's duty (R-UN-2)."""
     require_member(actor, assignment)
     if not reason.strip() or not legal_basis.strip():
-        raise DomainError("退回须说明理由和依据")
+        raise DomainError(_("A send-back needs its reason and legal basis"))
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
-        if assignment.role != Assignment.Role.LEAD or not assignment.active:
-            raise DomainError("只有牵头单位可以申请退回；协办事项请与牵头单位沟通")
+        if assignment.role != Assignment.Role.LEAD:
+            raise DomainError(
+                _(
+                    "Only the lead unit may ask to send a ticket back; "
+                    "an assisting unit talks to the lead unit"
+                )
+            )
+        state = check_assignment("send_back", assignment)
         if assignment.coordinated:
-            raise DomainError("已经协调确定由本单位办理，不能再退回（中山 第十七条）")
+            raise DomainError(
+                _("Coordination named this unit; it cannot send the ticket back (ZS art. 17)")
+            )
         now = clock.now()
         if assignment.return_until and now > assignment.return_until:
-            raise DomainError(f"已超过退回时限（{fmt(assignment.return_until)}），不予退回")
+            raise DomainError(
+                _("The time to send back has passed (%(until)s); no send-back")
+                % {"until": fmt(assignment.return_until)}
+            )
         moved = move(ticket, "send_back")
         request = UnitRequest.objects.create(
             assignment=assignment,
@@ -61,9 +76,11 @@ def send_back_request(
             suggested_unit=suggested_unit,
             requested_by=actor,
         )
-        assignment.state = Assignment.State.RETURN_REVIEW
+        assignment.state = state
         assignment.save()
-        Pause.objects.create(assignment=assignment, start=now, reason="退回审核中")
+        with site_language():
+            reason = str(SEND_BACK_PAUSE)
+        Pause.objects.create(assignment=assignment, start=now, reason=reason)
         record(
             ticket,
             EventKind.SEND_BACK_REQUESTED,
@@ -82,11 +99,16 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
     on, its deadline from first receipt with the review time not counted (R-DL-3, ZS 17)."""
     require(actor, Capability.DISPATCH)
     if not note.strip():  # both ways: the unit and the next unit read why (R-UN-2)
-        raise DomainError("同意退回时请说明理由" if approve else "不同意退回时请说明理由")
+        raise DomainError(
+            _("Please give the reason for approving the send-back")
+            if approve
+            else _("Please give the reason for refusing the send-back")
+        )
     with transaction.atomic():
         ticket = lock_ticket(request.assignment.ticket)
-        request = pending_request(request, UnitRequest.Kind.SEND_BACK)
+        request = pending_request(request, UnitRequest.Kind.SEND_BACK, approve=approve)
         assignment = Assignment.objects.select_related("unit").get(pk=request.assignment_id)
+        state = check_assignment("send_back_approve" if approve else "send_back_refuse", assignment)
         now = clock.now()
         request.decision = (
             UnitRequest.Decision.APPROVED if approve else UnitRequest.Decision.REFUSED
@@ -96,10 +118,10 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
         close_pauses(assignment, now)
         if approve:
             moved = move(ticket, "send_back_approve")
-            active_of(ticket).update(active=False, state=Assignment.State.RETURNED)
+            active_of(ticket).update(active=False, state=state)
         else:
             moved = move(ticket, "send_back_refuse")
-            assignment.state = Assignment.State.HANDLING
+            assignment.state = state
             policy = ticket.policy_version.as_policy()
             if policy.clock.on_return_refused == ClockStart.FIRST_RECEIPT:
                 assignment.clock_start = assignment.first_received_at
@@ -127,7 +149,8 @@ def _check_extension(ticket: Ticket, assignment: Assignment, days: int) -> None:
         deadlines.due_after_extension(ticket, assignment, days)
     except ValueError:
         raise DomainError(
-            "延期后的期限超出了工作日历的年份范围，请减少延期天数", code="extension_refused"
+            _("The extended deadline is past the years of the work calendar; ask for fewer days"),
+            code="extension_refused",
         ) from None
 
 
@@ -135,19 +158,18 @@ def extension_request(*, actor, assignment: Assignment, reason: str, days: int) 
     """Ask for more time, with reasons (R-UN-3, LX 四3, ZS 18)."""
     require_member(actor, assignment)
     if not reason.strip():
-        raise DomainError("申请延期须说明理由")
+        raise DomainError(_("An extension request needs its reason"))
     if days < 1:
-        raise DomainError("延期天数至少为 1 个工作日")
+        raise DomainError(_("An extension is at least 1 working day"))
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
         states.check("extension_request", ticket.status)
-        if not assignment.active:
-            raise Conflict("该工单已不在本单位办理")
+        check_assignment("extension_request", assignment)
         _check_extension(ticket, assignment, days)
         if assignment.requests.filter(
             kind=UnitRequest.Kind.EXTENSION, decision=UnitRequest.Decision.PENDING
         ).exists():
-            raise Conflict("已有待审核的延期申请")
+            raise Conflict(_("An extension request is already awaiting review"))
         request = UnitRequest.objects.create(
             assignment=assignment,
             kind=UnitRequest.Kind.EXTENSION,
@@ -173,12 +195,12 @@ def extension_decide(
     require(actor, Capability.DISPATCH)
     with transaction.atomic():
         ticket = lock_ticket(request.assignment.ticket)
-        request = pending_request(request, UnitRequest.Kind.EXTENSION)
+        request = pending_request(request, UnitRequest.Kind.EXTENSION, approve=approve)
         states.check("extension_decide", ticket.status)
         assignment = Assignment.objects.select_related("unit").get(pk=request.assignment_id)
         granted = days if days is not None else request.days or 0
         if approve and granted < 1:
-            raise DomainError("批准的延期天数至少为 1 个工作日")
+            raise DomainError(_("An approved extension is at least 1 working day"))
         if approve:
             _check_extension(ticket, assignment, granted)
         request.decision = (
@@ -191,10 +213,15 @@ def extension_decide(
         if approve:
             assignment.extra_days += granted
             refresh_deadlines(ticket, assignment)
-            notice = (
-                f"您的诉求（{ticket.number}）因「{request.reason}」延期办理，"
-                f"新的办理期限为 {fmt(assignment.reply_due)}。"
-            )
+            with site_language():
+                notice = _(
+                    "Your request (%(number)s) is extended because “%(reason)s”; "
+                    "the new deadline is %(due)s."
+                ) % {
+                    "number": ticket.number,
+                    "reason": request.reason,
+                    "due": fmt(assignment.reply_due),
+                }
             tell_citizen(ticket, notice, key=f"extension:{request.pk}")
         record(
             ticket,

@@ -4,6 +4,7 @@ pass the work down to a sub-unit and review its result."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
@@ -13,6 +14,7 @@ from hotline.tickets.events import EventKind, record
 from hotline.tickets.models import (
     Assignment,
 )
+from hotline.tickets.part_states import check_assignment
 from hotline.tickets.services.common import (
     lock_assignment,
     move,
@@ -25,11 +27,10 @@ def assignment_sign(*, actor, assignment: Assignment, handler=None) -> Assignmen
     require_member(actor, assignment)
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
-        if not assignment.active or assignment.state != Assignment.State.DISPATCHED:
-            raise Conflict("该工单已签收或已不在本单位办理")
+        state = check_assignment("sign", assignment)
         moved = move(ticket, "sign") if assignment.role == Assignment.Role.LEAD else []
         now = clock.now()
-        assignment.state = Assignment.State.HANDLING
+        assignment.state = state
         assignment.signed_at = now
         assignment.contact_due = followup.contact_due(ticket, now)  # R-UN-4
         assignment.handler = handler or actor
@@ -52,15 +53,14 @@ def assist_report(*, actor, assignment: Assignment, text: str) -> Assignment:
     a sub-unit reports its result to the unit that passed the work down (R-HM-11)."""
     require_member(actor, assignment)
     if not text.strip():
-        raise DomainError("请填写协办意见")
+        raise DomainError(_("Please write the assisting opinion"))
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
         states.check("assist_report", ticket.status)
-        if assignment.role == Assignment.Role.LEAD or not assignment.active:
-            raise DomainError("只有在办的协办单位或下级单位报送办理意见")
-        if assignment.state == Assignment.State.REPLIED:
-            raise Conflict("协办意见已报送")
-        assignment.state, assignment.replied_at = Assignment.State.REPLIED, clock.now()
+        if assignment.role == Assignment.Role.LEAD:
+            raise DomainError(_("Only an assisting unit or sub-unit at work reports its opinion"))
+        state = check_assignment("assist_report", assignment)
+        assignment.state, assignment.replied_at = state, clock.now()
         assignment.save()
         record(
             ticket, EventKind.ASSIST_REPORTED, actor=actor, assignment=assignment, text=text.strip()
@@ -75,16 +75,15 @@ def assignment_pass_down(
     (R-HM-11, KM 14(二)). The sub-unit's deadline is the unit's own."""
     require_member(actor, assignment)
     if unit.parent_id != assignment.unit_id:
-        raise DomainError("只能转交本单位的下级单位")
+        raise DomainError(_("A ticket can only be passed down to one of the unit's own sub-units"))
     if not unit.active:
-        raise DomainError("不能转交已停用的单位")
+        raise DomainError(_("A ticket cannot be passed down to a deactivated unit"))
     with transaction.atomic():
         ticket, assignment = lock_assignment(assignment)
         states.check("pass_down", ticket.status)
-        if not assignment.active or assignment.state != Assignment.State.HANDLING:
-            raise Conflict("请先签收，再转交下级单位")
+        check_assignment("pass_down", assignment)
         if assignment.subs.filter(unit=unit, active=True).exists():
-            raise Conflict("已转交该下级单位")
+            raise Conflict(_("Already passed down to this sub-unit"))
         now = clock.now()
         sub = Assignment.objects.create(
             ticket=ticket,
@@ -113,16 +112,14 @@ def sub_review(*, actor, sub: Assignment, accept: bool, note: str = "") -> Assig
     """The upper unit reviews its sub-unit's result before answering up (KM 14(二))."""
     parent = sub.parent
     if parent is None:
-        raise DomainError("这不是下级单位的转办")
+        raise DomainError(_("This is not a sub-unit's part"))
     require_member(actor, parent)
     if not accept and not note.strip():
-        raise DomainError("退回下级单位时请说明原因")
+        raise DomainError(_("Please give the reason for returning it to the sub-unit"))
     with transaction.atomic():
         ticket, sub = lock_assignment(sub)
         states.check("sub_review", ticket.status)
-        if sub.state != Assignment.State.REPLIED:
-            raise Conflict("下级单位尚未报送办理结果")
-        sub.state = Assignment.State.CLOSED if accept else Assignment.State.HANDLING
+        sub.state = check_assignment("sub_accept" if accept else "sub_refuse", sub)
         sub.save()
         record(
             ticket,

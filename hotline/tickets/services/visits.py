@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, can, require
 from hotline.core import clock
@@ -11,10 +12,10 @@ from hotline.sla.policies import ClockStart
 from hotline.tickets import states
 from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
-    Assignment,
     Ticket,
     Visit,
 )
+from hotline.tickets.part_states import check_assignment
 from hotline.tickets.services.common import (
     fmt,
     lead_of,
@@ -38,12 +39,12 @@ def visit_record(
     operator; satisfied or basically satisfied closes the ticket (R-FB-2, R-AS-3)."""
     require(actor, Capability.VISIT)
     if satisfaction not in Visit.Satisfaction.values:
-        raise DomainError("请选择满意度")
+        raise DomainError(_("Please choose the satisfaction"))
     for value in (unit_satisfaction, operator_satisfaction):
         if value and value not in Visit.Satisfaction.values:
-            raise DomainError("满意度取值无效")
+            raise DomainError(_("Invalid satisfaction value"))
     if channel not in Visit.Channel.values:
-        raise DomainError("回访方式无效")
+        raise DomainError(_("Invalid return-visit channel"))
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         states.check("visit", ticket.status)
@@ -93,16 +94,16 @@ def visit_round(ticket: Ticket) -> tuple[int, int]:
 def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
     """Unsatisfied or untrue: back to the lead unit to handle again (R-FB-3)."""
     if not (can(actor, Capability.VISIT) or can(actor, Capability.DISPATCH)):
-        raise PermissionDenied("只有回访员或派单员可以发起重办")
+        raise PermissionDenied(_("Only a return-visit agent or a dispatcher may start a redo"))
     if not reason.strip():
-        raise DomainError("请填写重办原因")
+        raise DomainError(_("Please give the reason for the redo"))
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         lead = lead_of(ticket)
         moved = move(ticket, "redo")
         policy = ticket.policy_version.as_policy()
         now = clock.now()
-        lead.state = Assignment.State.HANDLING
+        lead.state = check_assignment("redo", lead)
         lead.extra_days = 0
         lead.clock_start = (
             now if policy.clock.on_redo == ClockStart.RESTART else (lead.first_received_at)
@@ -125,9 +126,9 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
 def ticket_screen(*, actor, ticket: Ticket, reason: str) -> Ticket:
     """Rule the ticket validly completed: the unit did its duty (R-FB-4, KJ 三(三))."""
     if not (can(actor, Capability.VISIT) or can(actor, Capability.DISPATCH)):
-        raise PermissionDenied("只有回访员或派单员可以提请甄别")
+        raise PermissionDenied(_("Only a return-visit agent or a dispatcher may ask for screening"))
     if not reason.strip():
-        raise DomainError("请填写甄别理由")
+        raise DomainError(_("Please give the reason for the screening"))
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         moved = move(ticket, "screen")
