@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from hotline.accounts.models import UNIT_ROLES, User
+from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.core.bulk import bound_cursor, insert_rows
 from hotline.directory.models import Unit
@@ -130,7 +130,7 @@ def _messages(
 
 
 def _tell(assignment: Assignment, reminder: Reminder, text: str, *, digest: bool = False) -> None:
-    members = assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES)
+    members = User.objects.unit_staff(assignment.unit_id)
     notify_many(
         _messages(
             reminder_id=reminder.pk,
@@ -341,9 +341,7 @@ class _Sweep:
             for unit in missing:
                 self.members[unit] = []
             for user_id, unit_id in (
-                User.objects.filter(unit_id__in=missing, is_active=True, role__in=UNIT_ROLES)
-                .order_by("pk")
-                .values_list("pk", "unit_id")
+                User.objects.unit_staff(*missing).order_by("pk").values_list("pk", "unit_id")
             ):
                 self.members[unit_id].append(user_id)
         return self.members

@@ -17,7 +17,6 @@ from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
 from hotline.core.access import access
+from hotline.core.dates import local_moment
 from hotline.core.errors import DomainError
 from hotline.core.navigation import SECTION_BY_KEY
 from hotline.core.views import capability_required
@@ -76,10 +76,6 @@ def _here(request: HttpRequest, *drop: str) -> str:
     for key in drop:
         query.pop(key, None)
     return f"{request.path}?{query.urlencode()}" if query else request.path
-
-
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 def _pk(value: str | None) -> int:
@@ -191,7 +187,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     expected = deadlines.expected_reply_due(ticket)
                     told += " " + (
                         _("Tell the caller: a reply is expected by %(due)s.")
-                        % {"due": _local(expected)}
+                        % {"due": local_moment(expected)}
                         if expected
                         else _("Tell the caller: the deadline is set by the dispatch catalog.")
                     )
@@ -325,7 +321,7 @@ def _dispatch_post(request: HttpRequest, bound: dict) -> HttpResponse | int:
                 done = _("Ticket %(number)s dispatched to %(unit)s; reply due %(due)s.") % {
                     "number": ticket.number,
                     "unit": lead.unit.name,
-                    "due": _local(lead.reply_due),
+                    "due": local_moment(lead.reply_due),
                 }
                 event = ticket.events.filter(kind="dispatched").last()
                 days = data["catalog_days"]
@@ -470,14 +466,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         elif tab == "completion":
             lead = obj.lead
             row["lead"] = lead
-            row["reply"] = (
-                next(
-                    (r for r in reversed(lead.replies.all()) if r.state == Reply.State.APPROVED),
-                    None,
-                )
-                if lead
-                else None
-            )
+            row["reply"] = lead.approved_reply() if lead else None
             approved = row["reply"].approved_at if row["reply"] else None
             row["age"] = queues.age(approved, now=now, limit_hours=review)
             row["form"] = bound.get(("completion", obj.pk)) or f.NoteForm(prefix=f"t{obj.pk}")
@@ -839,11 +828,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                     (r for r in assignment.replies.all() if r.state == Reply.State.SUBMITTED),
                     None,
                 ),
-                pending_requests=[
-                    r
-                    for r in assignment.requests.all()
-                    if r.decision == UnitRequest.Decision.PENDING
-                ],
+                pending_requests=assignment.pending_requests(),
                 subs=[
                     {
                         "obj": sub,
@@ -981,11 +966,7 @@ def visits(request: HttpRequest) -> HttpResponse:
         ticket = queue.filter(number=number).first()
         if ticket is not None:
             lead = ticket.lead
-            reply = (
-                Reply.objects.filter(assignment__ticket=ticket, state=Reply.State.APPROVED)
-                .select_related("assignment__unit")
-                .last()
-            )
+            reply = ticket.approved_reply()
             context.update(
                 ticket=ticket,
                 citizen=citizen_for(request.user, ticket),
