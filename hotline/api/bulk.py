@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
-from hotline.tickets.intake_bulk import BulkRejected, tickets_create_bulk
+from hotline.tickets.services.intake_bulk import BulkRejected, tickets_create_bulk
 
 router = Router(tags=["tickets"])
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from hotline.api.tickets import TicketOut, _assignment, _detail, _ticket
-from hotline.tickets import services_followup as sf
+from hotline.tickets.services import followup as sf
 
 router = Router(tags=["follow-up"])
 

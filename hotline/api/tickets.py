@@ -13,10 +13,11 @@ from hotline.accounts.permissions import Capability, require
 from hotline.core.access import access
 from hotline.core.errors import DomainError, NotFound, form_errors_text
 from hotline.directory.models import Unit
-from hotline.tickets import exports, intake, record, selectors
+from hotline.tickets import exports, record, selectors
 from hotline.tickets import services as s
-from hotline.tickets import services_followup as sf
 from hotline.tickets.models import Assignment, Reply, Ticket, TicketEvent, UnitRequest
+from hotline.tickets.services import followup as sf
+from hotline.tickets.services import intake
 
 router = Router(tags=["tickets"])
 

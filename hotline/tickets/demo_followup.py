@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from hotline.core import clock
 from hotline.tickets import services as s
-from hotline.tickets import services_followup as sf
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest
+from hotline.tickets.services import followup as sf
 
 
 def contact(index: int, clerk, lead: Assignment, signed_at: datetime, until: datetime) -> None:

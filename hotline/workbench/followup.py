@@ -20,8 +20,8 @@ from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.views import capability_required
 from hotline.tickets import followup as windows
-from hotline.tickets import services_followup as sf
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, Visit
+from hotline.tickets.services import followup as sf
 from hotline.workbench import queues
 from hotline.workbench.forms import NoteForm, _text
 

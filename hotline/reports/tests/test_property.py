@@ -17,8 +17,8 @@ from hotline.core.errors import DomainError
 from hotline.reports import aggregate, indicators, selectors
 from hotline.tickets import followup
 from hotline.tickets import services as s
-from hotline.tickets import services_followup as f
 from hotline.tickets.models import Assignment, Ticket, TicketEvent, UnitRequest
+from hotline.tickets.services import followup as f
 
 SH = ZoneInfo("Asia/Shanghai")
 UNITS = ("QX-ZJJ", "QX-CGJ", "QX-CD")

@@ -250,8 +250,8 @@ def test_R_AS_1_published_period_keeps_its_figures_after_exclusion_and_scheme_ed
     """Published: neither an exclusion approved afterwards nor a scheme edit changes the
     period's counts, score or rank on the assessment page and API (decision 0008)."""
     from hotline.reports import aggregate
-    from hotline.tickets import services_followup as f
     from hotline.tickets.models import Assignment
+    from hotline.tickets.services import followup as f
 
     supervisor, admin = march["supervisor1"], march["admin"]
     services.period_publish(actor=supervisor, kind="month", start=MARCH[0], end=MARCH[1])

@@ -10,7 +10,7 @@ from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.supervision import performance, quality
 from hotline.supervision.models import QualityReview
 from hotline.tickets import services as s
-from hotline.tickets import services_followup as sf
+from hotline.tickets.services import followup as sf
 from hotline.tickets.tests.conftest import *  # noqa: F403 - the flow fixtures
 
 SH = ZoneInfo("Asia/Shanghai")

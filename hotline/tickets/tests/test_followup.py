@@ -12,10 +12,10 @@ from hotline.sla import policies, presets
 from hotline.supervision.sweep import sweep
 from hotline.tickets import followup
 from hotline.tickets import services as s
-from hotline.tickets import services_followup as sf
 from hotline.tickets.deadlines import assignment_deadlines
 from hotline.tickets.models import Contact, UnitRequest, Visit, WarningLevel
 from hotline.tickets.selectors_followup import carry_overs, excluded_assignments, pending_requests
+from hotline.tickets.services import followup as sf
 from hotline.tickets.states import Status
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -2,7 +2,7 @@
 the citizen (R-UN-4), failed return visits and their retries (R-FB-2), and the unit's
 requests to exclude a ticket from its assessment (剔除) or carry it over (挂账).
 
-Same rules as services.py: keyword-only arguments, one transaction, the ticket row
+Same rules as the other service modules: keyword-only arguments, one transaction, the ticket row
 locked first, a permission and state check, exactly one TicketEvent.
 """
 
@@ -18,19 +18,19 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
 from hotline.tickets import followup, states
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, Visit
-from hotline.tickets.services import (
-    _bump,
-    _event,
-    _fmt,
-    _lock,
-    _lock_assignment,
-    _move,
-    _pending,
-    _refresh,
-    _require_member,
-    _tell_unit,
-    visit_round,
+from hotline.tickets.services.common import (
+    bump,
+    fmt,
+    lock_assignment,
+    lock_ticket,
+    move,
+    pending_request,
+    refresh_deadlines,
+    require_member,
+    tell_unit,
+    write_event,
 )
+from hotline.tickets.services.visits import visit_round
 
 # A contact entered a little ahead of the server clock (a clerk's watch) is accepted.
 CLOCK_SLACK = timedelta(minutes=5)
@@ -55,7 +55,7 @@ def contact_record(
 ) -> Contact:
     """Record that the unit contacted (or tried to contact) the citizen. The first
     contact at or before `Assignment.contact_due` counts as a response in time."""
-    _require_member(user, assignment)
+    require_member(user, assignment)
     if channel not in Contact.Channel.values:
         raise DomainError("请选择联系方式")
     if result not in Contact.Result.values:
@@ -64,7 +64,7 @@ def contact_record(
         raise DomainError("请填写联系时间")
     note = _text(note, "联系情况", required=False)
     with transaction.atomic():
-        ticket, assignment = _lock_assignment(assignment)
+        ticket, assignment = lock_assignment(assignment)
         states.check("contact", ticket.status)
         if not assignment.active:
             raise Conflict("该工单已不在本单位办理")
@@ -73,20 +73,20 @@ def contact_record(
             raise DomainError("联系时间不能晚于当前时间")
         # Forms give minutes: a contact in the minute of the dispatch is after it.
         if at < assignment.dispatched_at.replace(second=0, microsecond=0):
-            raise DomainError(f"联系时间不能早于派单时间（{_fmt(assignment.dispatched_at)}）")
+            raise DomainError(f"联系时间不能早于派单时间（{fmt(assignment.dispatched_at)}）")
         contact = Contact.objects.create(
             assignment=assignment, at=at, channel=channel, result=result, note=note, by=user
         )
         if assignment.first_contact_at is None or at < assignment.first_contact_at:
             assignment.first_contact_at = at
             assignment.save(update_fields=["first_contact_at"])
-        _bump(ticket)
-        _event(
+        bump(ticket)
+        write_event(
             ticket,
             "contacted",
             user,
             assignment=assignment,
-            contacted_at=_fmt(at),
+            contacted_at=fmt(at),
             channel=channel,
             result=result,
             note=note,
@@ -111,7 +111,7 @@ def visit_fail(
         raise DomainError("回访方式无效")
     note = _text(note, "备注", required=False)
     with transaction.atomic():
-        ticket = _lock(ticket)
+        ticket = lock_ticket(ticket)
         states.check("visit", ticket.status)
         round_, attempt = visit_round(ticket)
         limit = followup.max_attempts(ticket)
@@ -129,14 +129,14 @@ def visit_fail(
             gave_up=gave_up,
         )
         if gave_up:
-            _move(ticket, "close")
+            move(ticket, "close")
             ticket.closed_at, ticket.visit_retry_at = now, None
             ticket.save(update_fields=["closed_at", "visit_retry_at"])
         else:
             ticket.visit_retry_at = followup.retry_at(ticket, now)
             ticket.version += 1
             ticket.save(update_fields=["visit_retry_at", "version"])
-        _event(
+        write_event(
             ticket,
             "visit_failed",
             actor,
@@ -147,7 +147,7 @@ def visit_fail(
             attempt=attempt,
             max_attempts=limit,
             gave_up=gave_up,
-            retry_at=None if gave_up else _fmt(ticket.visit_retry_at),
+            retry_at=None if gave_up else fmt(ticket.visit_retry_at),
         )
     return visit
 
@@ -158,12 +158,12 @@ def visit_fail(
 def exclusion_request(*, actor, assignment: Assignment, category: str, reason: str) -> UnitRequest:
     """The unit asks that this ticket not count in its assessment: a malicious caller,
     a demand beyond policy after screening, force majeure (decision 0007)."""
-    _require_member(actor, assignment)
+    require_member(actor, assignment)
     if category not in UnitRequest.Category.values:
         raise DomainError("请选择剔除理由类别")
     reason = _text(reason, "剔除理由")
     with transaction.atomic():
-        ticket, assignment = _lock_assignment(assignment)
+        ticket, assignment = lock_assignment(assignment)
         states.check("exclusion", ticket.status)
         requests = assignment.requests.filter(kind=UnitRequest.Kind.EXCLUSION)
         if requests.filter(decision=UnitRequest.Decision.APPROVED).exists():
@@ -177,8 +177,8 @@ def exclusion_request(*, actor, assignment: Assignment, category: str, reason: s
             reason=reason,
             requested_by=actor,
         )
-        _bump(ticket)
-        _event(
+        bump(ticket)
+        write_event(
             ticket,
             "exclusion_requested",
             actor,
@@ -194,16 +194,16 @@ def exclusion_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
     require(actor, Capability.DISPATCH)
     note = _text(note, "不同意的理由" if not approve else "审核意见", required=not approve)
     with transaction.atomic():
-        ticket = _lock(request.assignment.ticket)
-        request = _pending(request, UnitRequest.Kind.EXCLUSION)
+        ticket = lock_ticket(request.assignment.ticket)
+        request = pending_request(request, UnitRequest.Kind.EXCLUSION)
         assignment = Assignment.objects.select_related("unit").get(pk=request.assignment_id)
         request.decision = (
             UnitRequest.Decision.APPROVED if approve else UnitRequest.Decision.REFUSED
         )
         request.decided_by, request.decided_at, request.decision_note = actor, clock.now(), note
         request.save()
-        _bump(ticket)
-        _event(
+        bump(ticket)
+        write_event(
             ticket,
             "exclusion_approved" if approve else "exclusion_refused",
             actor,
@@ -211,7 +211,7 @@ def exclusion_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
             category=request.category,
             note=note,
         )
-        _tell_unit(
+        tell_unit(
             ticket,
             assignment,
             "剔除申请已同意" if approve else "剔除申请未同意",
@@ -233,7 +233,7 @@ def carry_over_request(
 ) -> UnitRequest:
     """A long-term matter: the lead unit states its plan and a promised completion date
     (R-UN-5, ZS 21); once approved the ticket is not overdue until that date."""
-    _require_member(actor, assignment)
+    require_member(actor, assignment)
     plan = _text(plan, "办理计划")
     if not isinstance(promised_date, date):
         raise DomainError("请填写承诺办结日期")
@@ -243,14 +243,14 @@ def carry_over_request(
     if promised_date > today + timedelta(days=CARRY_OVER_MAX_DAYS):
         raise DomainError("承诺办结日期不能超过一年")
     with transaction.atomic():
-        ticket, assignment = _lock_assignment(assignment)
+        ticket, assignment = lock_assignment(assignment)
         states.check("carry_over", ticket.status)
         if assignment.role != Assignment.Role.LEAD or not assignment.active:
             raise DomainError("只有在办的牵头单位可以申请挂账")
         due = assignment.reply_due
         if due and promised_date <= timezone.localtime(due).date():
             raise DomainError(
-                f"承诺日期不晚于现有办理期限（{_fmt(assignment.reply_due)}），无需挂账"
+                f"承诺日期不晚于现有办理期限（{fmt(assignment.reply_due)}），无需挂账"
             )
         if assignment.requests.filter(
             kind=UnitRequest.Kind.CARRY_OVER, decision=UnitRequest.Decision.PENDING
@@ -263,8 +263,8 @@ def carry_over_request(
             promised_date=promised_date,
             requested_by=actor,
         )
-        _bump(ticket)
-        _event(
+        bump(ticket)
+        write_event(
             ticket,
             "carry_over_requested",
             actor,
@@ -282,8 +282,8 @@ def carry_over_decide(*, actor, request: UnitRequest, approve: bool, note: str =
     require(actor, Capability.DISPATCH)
     note = _text(note, "不同意的理由" if not approve else "审核意见", required=not approve)
     with transaction.atomic():
-        ticket = _lock(request.assignment.ticket)
-        request = _pending(request, UnitRequest.Kind.CARRY_OVER)
+        ticket = lock_ticket(request.assignment.ticket)
+        request = pending_request(request, UnitRequest.Kind.CARRY_OVER)
         assignment = Assignment.objects.select_related("unit").get(pk=request.assignment_id)
         if approve:
             states.check("carry_over", ticket.status)
@@ -296,20 +296,20 @@ def carry_over_decide(*, actor, request: UnitRequest, approve: bool, note: str =
             end = ticket.policy_version.as_policy().clock.day_end or time(17, 30)
             until = timezone.make_aware(datetime.combine(request.promised_date, end))
             assignment.carried_until = until
-            _refresh(ticket, assignment)
+            refresh_deadlines(ticket, assignment)
         request.decision = (
             UnitRequest.Decision.APPROVED if approve else UnitRequest.Decision.REFUSED
         )
         request.decided_by, request.decided_at, request.decision_note = actor, clock.now(), note
         request.save()
-        _bump(ticket)
-        _event(
+        bump(ticket)
+        write_event(
             ticket,
             "carry_over_approved" if approve else "carry_over_refused",
             actor,
             assignment=assignment,
             promised_date=request.promised_date.isoformat() if request.promised_date else None,
             note=note,
-            reply_due=_fmt(assignment.reply_due),
+            reply_due=fmt(assignment.reply_due),
         )
     return request

@@ -1,4 +1,5 @@
-"""The parts of intake that one ticket and a batch of tickets share (issue 14 item 11).
+"""Intake: one ticket (`ticket_create`, R-IN, R-HM-1 to R-HM-3) and the parts that one
+ticket and a batch of tickets share (issue 14 item 11).
 
 `ticket_check` is the one validation of a new ticket's fields (the page, the API, the
 channels and the bulk endpoint all pass through it); `next_numbers` hands out the day's
@@ -10,13 +11,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
+from hotline.accounts.permissions import Capability, require
+from hotline.core import clock
+from hotline.core.errors import DomainError
 from hotline.core.text import email_is_valid, openid_is_valid, phone_is_valid
+from hotline.directory.models import CatalogItem, Topic, Unit
+from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import Kind, Urgency
+from hotline.sla.selectors import default_policy_version
 from hotline.tickets import followup, states
-from hotline.tickets.models import Channel, DeclineReason, Handling, Ticket, TicketCounter
+from hotline.tickets.models import (
+    DECLINE_GUIDANCE,
+    Channel,
+    Citizen,
+    DeclineReason,
+    Handling,
+    Ticket,
+    TicketCounter,
+)
+from hotline.tickets.services.common import (
+    write_event,
+)
 from hotline.tickets.states import Status
 
 KINDS = frozenset(k.value for k in Kind)
@@ -133,3 +151,114 @@ def next_numbers(received_at: datetime, count: int = 1) -> list[str]:
         )
         last = cursor.fetchone()[0]
     return [f"{day:%Y%m%d}{n:05d}" for n in range(last - count + 1, last + 1)]
+
+
+def ticket_create(
+    *,
+    actor,
+    phone: str,
+    summary: str,
+    kind: str,
+    channel: str = "phone",
+    email: str = "",
+    wechat_openid: str = "",
+    name: str = "",
+    citizen_address: str = "",
+    detail: str = "",
+    address: str = "",
+    urgency: str = "normal",
+    confidential: bool = False,
+    region: Unit | None = None,
+    handling: str = Handling.DISPATCH,
+    answer: str = "",
+    decline_reason: str = "",
+    forward_to: Unit | None = None,
+    related_to: Ticket | None = None,
+    policy_version: PolicyVersion | None = None,
+    topic: Topic | None = None,
+    catalog_item: CatalogItem | None = None,
+) -> Ticket:
+    """Record a request and do what the operator chose with it.
+
+    answer_now / guide / forward complete it at once (R-HM-1..3); decline keeps the
+    reason (R-IN-4); dispatch puts it in the dispatcher's queue.
+    """
+    require(actor, Capability.INTAKE)
+    phone, summary = phone.strip(), summary.strip()
+    email, wechat_openid = email.strip(), wechat_openid.strip()
+    errors = ticket_check(
+        phone=phone,
+        summary=summary,
+        kind=kind,
+        channel=channel,
+        handling=handling,
+        urgency=urgency,
+        decline_reason=decline_reason,
+        answer=answer,
+        has_forward_to=forward_to is not None,
+        has_related_to=related_to is not None,
+        email=email,
+        wechat_openid=wechat_openid,
+    )
+    if errors:
+        raise DomainError("；".join(errors), code="invalid_ticket")
+    version = policy_version or default_policy_version()
+    if version is None:
+        raise DomainError("尚未设置新工单使用的时限政策，请管理员在「时限政策」中设置")
+
+    with transaction.atomic():
+        contact = {"phone": phone} if phone else {"email": email, "wechat_openid": wechat_openid}
+        citizen = Citizen.objects.filter(**contact, name=name.strip()).first()
+        if citizen is None:
+            citizen = Citizen.objects.create(
+                phone=phone,
+                email=email,
+                wechat_openid=wechat_openid,
+                name=name.strip(),
+                address=citizen_address.strip(),
+                prefers_confidential=confidential,
+            )
+            mark_new_caller(citizen)
+        now = clock.now()
+        ticket = Ticket(
+            number=next_numbers(now)[0],
+            channel=channel,
+            kind=kind,
+            urgency=urgency,
+            summary=summary,
+            detail=detail,
+            address=address,
+            region=region,
+            confidential=confidential or citizen.prefers_confidential,
+            citizen=citizen,
+            operator=actor,
+            received_at=now,
+            handling=handling,
+            decline_reason=decline_reason if handling == Handling.DECLINE else "",
+            answer=answer.strip(),
+            policy_version=version,
+            related_to=related_to,
+            topic=topic,
+            catalog_item=catalog_item,
+        )
+        initial_state(ticket, handling, now)  # one INSERT, no UPDATE after it
+        ticket.save(force_insert=True)
+        progress = ""
+        if related_to is not None:
+            progress = f"原工单 {related_to.number} 当前状态：{related_to.get_status_display()}"
+        received = write_event(
+            ticket,
+            "received",
+            actor,
+            guidance=DECLINE_GUIDANCE.get(decline_reason, ""),
+            progress=progress,
+            handling=handling,
+            channel=channel,
+            operator_no=getattr(actor, "operator_no", ""),
+            decline_reason=decline_reason,
+            forward_to=forward_to.code if forward_to else None,
+            related_to=related_to.number if related_to else None,
+        )
+    # What a caller shows of the new ticket is known: no parts yet, this one event.
+    remember(ticket, assignments=[], events=[received])
+    return ticket

@@ -24,8 +24,9 @@ from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.text import clean_model_text
 from hotline.sla.selectors import default_policy_version
-from hotline.tickets import intake, search
+from hotline.tickets import search
 from hotline.tickets.models import DECLINE_GUIDANCE, Citizen, Handling, Ticket, TicketEvent
+from hotline.tickets.services import intake
 
 FIELDS = (
     "phone",

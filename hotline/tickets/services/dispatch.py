@@ -1,0 +1,193 @@
+"""Dispatch (R-HM-4 to R-HM-7, R-HM-10): send a ticket to its lead and co-units with their
+deadlines, or merge a duplicate into another ticket."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from hotline.accounts.permissions import Capability, require
+from hotline.core import clock
+from hotline.core.errors import DomainError
+from hotline.directory.models import CatalogItem, Unit
+from hotline.notifications.services import notify_many
+from hotline.sla.policies import ClockStart, Kind, Mode, PeriodUnit, PolicyError, Urgency
+from hotline.sla.selectors import work_calendar
+from hotline.tickets import deadlines
+from hotline.tickets.models import (
+    DECLINE_GUIDANCE,
+    Assignment,
+    DeclineReason,
+    Ticket,
+)
+from hotline.tickets.services import intake
+from hotline.tickets.services.common import (
+    active_of,
+    citizen_message,
+    fmt,
+    lock_ticket,
+    move,
+    unit_messages,
+    write_event,
+)
+from hotline.tickets.states import Status
+
+
+def ticket_dispatch(
+    *,
+    actor,
+    ticket: Ticket,
+    lead: Unit,
+    assists: list[Unit] | tuple[Unit, ...] = (),
+    mode: str = Mode.WRITTEN,
+    catalog_days: int | None = None,
+    instruction: str = "",
+    instruction_days: int | None = None,
+    coordinated: bool = False,
+    catalog_item: CatalogItem | None = None,
+) -> Ticket:
+    """Send the ticket to a lead unit and co-units; every part gets its deadlines.
+
+    With a dispatch catalog item, its deadline applies where the policy defers to the
+    catalog (ZS 15, R-HM-9)."""
+    require(actor, Capability.DISPATCH)
+    if mode not in {m.value for m in Mode}:
+        raise DomainError("未知的办理方式（电话交办、书面交办或领导批办）")
+    if catalog_days is not None and not 1 <= catalog_days <= 365:
+        raise DomainError("派单目录时限应为 1 至 365 个工作日")
+    if instruction_days is not None and not 1 <= instruction_days <= 365:
+        raise DomainError("批示时限应为 1 至 365 个工作日")
+    if not lead.active or any(not u.active for u in assists):
+        raise DomainError("不能派给已停用的单位")
+    if not lead.receives_tickets or any(not u.receives_tickets for u in assists):
+        raise DomainError("不能派给人民政府或热线中心本身，请选择承办单位")
+    if not lead.may_lead:
+        raise DomainError("村（居）民委员会只能协办，不能作为牵头单位（中山 第六条）")
+    if lead in assists or len(set(assists)) != len(assists):
+        raise DomainError("协办单位不能重复，也不能与牵头单位相同")
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        # A leader's instruction recorded on a submission carries over (R-HM-6).
+        instruction = instruction.strip() or ticket.instruction
+        instruction_days = instruction_days or ticket.instruction_days
+        if mode == Mode.INSTRUCTION and not instruction:
+            raise DomainError("领导批办须录入批示内容")
+        ticket.mode = mode
+        if catalog_item is not None:
+            ticket.catalog_item = catalog_item
+            catalog_days = catalog_days or catalog_item.deadline_days
+        ticket.catalog_days = catalog_days
+        ticket.instruction = instruction
+        ticket.instruction_days = instruction_days
+        move(ticket, "dispatch")  # the one UPDATE of the ticket, with the fields above
+        now = clock.now()
+        existing = list(ticket.assignments.select_related("unit"))
+        previous = {a.unit_id: a for a in existing if a.role == Assignment.Role.LEAD}
+        policy = ticket.policy_version.as_policy()
+        calendar = work_calendar()  # once for every unit of the dispatch
+        made = []
+        for unit, role in [(lead, Assignment.Role.LEAD)] + [
+            (u, Assignment.Role.ASSIST) for u in assists
+        ]:
+            first = previous.get(unit.pk)
+            assignment = Assignment(
+                ticket=ticket,
+                unit=unit,
+                role=role,
+                mode=mode,
+                dispatched_at=now,
+                first_received_at=first.first_received_at if first else now,
+                clock_start=now,
+                coordinated=coordinated and role == Assignment.Role.LEAD,
+            )
+            if first and policy.clock.on_return_approved == ClockStart.FIRST_RECEIPT:
+                assignment.clock_start = first.first_received_at
+            result = _dispatch_deadlines(ticket, assignment, calendar, policy)
+            assignment.save()
+            made.append((assignment, result))
+        lead_assignment, lead_result = made[0]
+        phone = lead.liaison_phone or lead.public_phone or "—"
+        notice = (
+            f"您的诉求（{ticket.number}）已于 {fmt(now)} 转交{lead.name}办理，"
+            f"联系人{lead.liaison_name or '—'}，电话{phone}，"
+            f"预计 {fmt(lead_result.reply.due)} 前答复。"
+        )
+        messages = citizen_message(ticket, notice, key=f"dispatch:{lead_assignment.pk}")
+        for assignment, result in made:
+            messages += unit_messages(
+                ticket,
+                assignment,
+                "新工单待签收",
+                f"{ticket.number}「{ticket.summary}」请于 "
+                f"{fmt(result.sign.due if result.sign else None)} 前签收，"
+                f"{fmt(result.reply.due)} 前办结。",
+            )
+        notify_many(messages)  # one INSERT for the caller's SMS and every unit's inbox
+        write_event(
+            ticket,
+            "dispatched",
+            actor,
+            assignment=lead_assignment,
+            assists=[u.code for u in assists],
+            mode=mode,
+            reply_due=fmt(lead_result.reply.due),
+            citizen_notice=notice,
+            rule=lead_result.rule.label,
+            citation=lead_result.rule.citation,
+            deadline_from="catalog"
+            if lead_result.rule.reply.unit == PeriodUnit.CATALOG
+            else "rule",
+        )
+    # The caller's answer lists the ticket's parts: known here, not read again.
+    intake.remember(ticket, assignments=existing + [a for a, _ in made])
+    return ticket
+
+
+def _dispatch_deadlines(ticket: Ticket, assignment: Assignment, calendar, policy):
+    """The assignment's deadlines; a rule that takes them from the dispatch catalog, for
+    a matter without a catalog item, asks the dispatcher for the deadline instead of
+    failing: dispatch by statutory duty, and every ticket states its deadline (ZS 15,
+    R-HM-9)."""
+    try:
+        return deadlines.refresh(ticket, assignment, calendar)
+    except PolicyError as exc:
+        rule = policy.rule_for(Kind(ticket.kind), Mode(assignment.mode), Urgency(ticket.urgency))
+        if rule.reply.unit == PeriodUnit.CATALOG and ticket.catalog_days is None:
+            raise DomainError(
+                f"政策规则「{rule.label}」按派单目录确定办理时限，但本事项没有派单目录事项："
+                "请按法定职责填写办理时限（工作日）（中山 第十五条）",
+                code="deadline_required",
+            ) from None
+        raise DomainError(str(exc), code="policy_incomplete") from None
+
+
+def ticket_merge(*, actor, ticket: Ticket, into: Ticket, reason: str = "") -> Ticket:
+    """Merge a duplicate (并单) into an open or completed ticket of the same matter."""
+    require(actor, Capability.DISPATCH)
+    if ticket.pk == into.pk:
+        raise DomainError("不能与自身合并")
+    with transaction.atomic():
+        first, second = sorted([ticket, into], key=lambda t: t.pk)
+        locked = {t.pk: lock_ticket(t) for t in (first, second)}  # one order: no deadlock
+        ticket, into = locked[ticket.pk], locked[into.pk]
+        if into.status in (Status.MERGED, Status.DECLINED):
+            raise DomainError("目标工单已合并或不予受理")
+        if into.status == Status.CLOSED:
+            ticket.decline_reason, ticket.related_to = DeclineReason.REPEAT, into
+            move(ticket, "repeat_of_closed")
+            active_of(ticket).update(active=False, state=Assignment.State.CLOSED)
+            write_event(
+                ticket,
+                "repeat_linked",
+                actor,
+                related_to=into.number,
+                reason=reason,
+                guidance=DECLINE_GUIDANCE[DeclineReason.REPEAT],
+                progress=f"原工单 {into.number} 已办结归档",
+            )
+            return ticket
+        move(ticket, "merge")
+        ticket.merged_into = into
+        ticket.save(update_fields=["merged_into"])
+        active_of(ticket).update(active=False, state=Assignment.State.CLOSED)
+        write_event(ticket, "merged", actor, into=into.number, reason=reason)
+    return ticket

@@ -1,0 +1,87 @@
+"""Submissions to the city leaders and their instructions (呈批表 / 专报 / 批示, R-HM-6)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from hotline.accounts.permissions import Capability, require
+from hotline.core import clock
+from hotline.core.errors import Conflict, DomainError
+from hotline.tickets import states
+from hotline.tickets.models import (
+    Submission,
+    Ticket,
+)
+from hotline.tickets.services.common import (
+    bump,
+    lock_ticket,
+    write_event,
+)
+
+
+def submission_create(
+    *, actor, tickets: list[Ticket], kind: str, title: str, body: str
+) -> Submission:
+    """Put wide-impact tickets before the city leaders (呈批表 / 专报, R-HM-6, KM 12(七)).
+
+    Numbered by date like every paper the hotline sends up (R-DA-1, LX 四6)."""
+    require(actor, Capability.DISPATCH)
+    if kind not in Submission.Kind.values:
+        raise DomainError("请选择呈批表或专报")
+    if not tickets or not title.strip() or not body.strip():
+        raise DomainError("呈批须有工单、标题和正文")
+    with transaction.atomic():
+        locked = [lock_ticket(t) for t in sorted(tickets, key=lambda t: t.pk)]
+        for ticket in locked:
+            if ticket.status in states.FINAL:
+                raise Conflict(f"工单 {ticket.number} 已结束，不能呈批")
+        now = clock.now()
+        letters = "CP" if kind == Submission.Kind.SUBMISSION else "ZB"  # 呈批 / 专报
+        prefix = f"{letters}{timezone.localtime(now):%Y%m%d}"
+        count = Submission.objects.filter(number__startswith=prefix).count()
+        made = Submission.objects.create(
+            number=f"{prefix}{count + 1:03d}",
+            kind=kind,
+            title=title.strip(),
+            body=body.strip(),
+            created_by=actor,
+        )
+        made.tickets.set(locked)
+        for ticket in locked:
+            bump(ticket)
+            write_event(ticket, "submitted_to_leader", actor, submission=made.number, title=title)
+    return made
+
+
+def submission_instruct(
+    *, actor, submission: Submission, instruction: str, days: int | None = None
+) -> Submission:
+    """A city leader's instruction (批示); dispatching the tickets in mode `instruction`
+    then carries its text and its own deadline (R-HM-6, LX 四3)."""
+    require(actor, Capability.INSTRUCT)
+    if not instruction.strip():
+        raise DomainError("请填写批示内容")
+    if days is not None and not 1 <= days <= 365:
+        raise DomainError("批示时限应为 1 至 365 个工作日")
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        if submission.instructed_at:
+            raise Conflict("该呈批件已有批示")
+        submission.instruction, submission.instruction_days = instruction.strip(), days
+        submission.instructed_by, submission.instructed_at = actor, clock.now()
+        submission.save()
+        for ticket in submission.tickets.all():
+            ticket = lock_ticket(ticket)
+            ticket.instruction, ticket.instruction_days = submission.instruction, days
+            ticket.version += 1
+            ticket.save(update_fields=["instruction", "instruction_days", "version"])
+            write_event(
+                ticket,
+                "instructed",
+                actor,
+                submission=submission.number,
+                instruction=submission.instruction,
+                days=days,
+            )
+    return submission

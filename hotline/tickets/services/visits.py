@@ -1,0 +1,138 @@
+"""After completion (R-FB): the return visit, redo and screening."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from hotline.accounts.permissions import Capability, can, require
+from hotline.core import clock
+from hotline.core.errors import DomainError, PermissionDenied
+from hotline.sla.policies import ClockStart
+from hotline.tickets import states
+from hotline.tickets.models import (
+    Assignment,
+    Ticket,
+    Visit,
+)
+from hotline.tickets.services.common import (
+    fmt,
+    lead_of,
+    lock_ticket,
+    move,
+    refresh_deadlines,
+    write_event,
+)
+
+
+def visit_record(
+    *,
+    actor,
+    ticket: Ticket,
+    satisfaction: str,
+    resolved: bool,
+    channel: str = Visit.Channel.PHONE,
+    note: str = "",
+    unit_satisfaction: str = "",
+    operator_satisfaction: str = "",
+) -> Visit:
+    """Record the return visit: satisfaction with the result, the handling unit and the
+    operator; satisfied or basically satisfied closes the ticket (R-FB-2, R-AS-3)."""
+    require(actor, Capability.VISIT)
+    if satisfaction not in Visit.Satisfaction.values:
+        raise DomainError("请选择满意度")
+    for value in (unit_satisfaction, operator_satisfaction):
+        if value and value not in Visit.Satisfaction.values:
+            raise DomainError("满意度取值无效")
+    if channel not in Visit.Channel.values:
+        raise DomainError("回访方式无效")
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        states.check("visit", ticket.status)
+        round_, attempt = visit_round(ticket)
+        visit = Visit.objects.create(
+            ticket=ticket,
+            satisfaction=satisfaction,
+            unit_satisfaction=unit_satisfaction,
+            operator_satisfaction=operator_satisfaction,
+            resolved=resolved,
+            channel=channel,
+            note=note,
+            by=actor,
+            round=round_,
+            attempt=attempt,
+        )
+        ticket.visit_retry_at = None  # reached: no further attempt is due
+        if satisfaction != Visit.Satisfaction.UNSATISFIED:
+            move(ticket, "close")
+            ticket.closed_at = clock.now()
+            ticket.save(update_fields=["closed_at"])
+        else:
+            ticket.version += 1
+            ticket.save(update_fields=["version", "visit_retry_at"])
+        write_event(
+            ticket,
+            "visited",
+            actor,
+            satisfaction=satisfaction,
+            unit_satisfaction=unit_satisfaction,
+            operator_satisfaction=operator_satisfaction,
+            resolved=resolved,
+            channel=channel,
+            note=note,
+            round=round_,
+            attempt=attempt,
+        )
+    return visit
+
+
+def visit_round(ticket: Ticket) -> tuple[int, int]:
+    """The round of the next visit (one more after each redo) and its attempt number."""
+    round_ = ticket.events.filter(kind="redo").count() + 1
+    attempt = ticket.visits.filter(round=round_).count() + 1
+    return round_, attempt
+
+
+def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
+    """Unsatisfied or untrue: back to the lead unit to handle again (R-FB-3)."""
+    if not (can(actor, Capability.VISIT) or can(actor, Capability.DISPATCH)):
+        raise PermissionDenied("只有回访员或派单员可以发起重办")
+    if not reason.strip():
+        raise DomainError("请填写重办原因")
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        lead = lead_of(ticket)
+        move(ticket, "redo")
+        policy = ticket.policy_version.as_policy()
+        now = clock.now()
+        lead.state = Assignment.State.HANDLING
+        lead.extra_days = 0
+        lead.clock_start = (
+            now if policy.clock.on_redo == ClockStart.RESTART else (lead.first_received_at)
+        )
+        refresh_deadlines(ticket, lead)
+        redo_count = ticket.events.filter(kind="redo").count() + 1
+        write_event(
+            ticket,
+            "redo",
+            actor,
+            assignment=lead,
+            reason=reason,
+            count=redo_count,
+            reply_due=fmt(lead.reply_due),
+        )
+    return ticket
+
+
+def ticket_screen(*, actor, ticket: Ticket, reason: str) -> Ticket:
+    """Rule the ticket validly completed: the unit did its duty (R-FB-4, KJ 三(三))."""
+    if not (can(actor, Capability.VISIT) or can(actor, Capability.DISPATCH)):
+        raise PermissionDenied("只有回访员或派单员可以提请甄别")
+    if not reason.strip():
+        raise DomainError("请填写甄别理由")
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        move(ticket, "screen")
+        ticket.screened, ticket.closed_at = True, clock.now()
+        ticket.save(update_fields=["screened", "closed_at"])
+        write_event(ticket, "screened", actor, reason=reason)
+    return ticket
