@@ -7,9 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
-from hotline.accounts.models import UNIT_ROLES
+from hotline.accounts.models import User
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, PermissionDenied
@@ -82,10 +80,6 @@ def require_member(user, assignment: Assignment) -> None:
         raise PermissionDenied("只有承办单位的工作人员可以办理本单位的工单")
 
 
-def fmt(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
-
-
 def tell_citizen(ticket: Ticket, text: str, *, key: str) -> None:
     """An SMS to the caller, queued in this transaction (sent by the tick after commit).
     For a confidential ticket too: it is the hotline that writes (LX 四3)."""
@@ -123,15 +117,13 @@ def unit_messages(
             "ticket": ticket,
             "key": f"{subject}:{assignment.pk}:{user_id}",
         }
-        for user_id in assignment.unit.members.filter(
-            is_active=True, role__in=UNIT_ROLES
-        ).values_list("pk", flat=True)
+        for user_id in User.objects.unit_staff(assignment.unit_id).values_list("pk", flat=True)
     ]
 
 
 def tell_unit(ticket: Ticket, assignment: Assignment, subject: str, text: str) -> None:
     """In-app messages to everyone of the unit who handles tickets."""
-    for user in assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES):
+    for user in User.objects.unit_staff(assignment.unit_id):
         notify(
             channel=NotifyChannel.INBOX,
             recipient=user,
@@ -164,6 +156,6 @@ def lead_of(ticket: Ticket) -> Assignment:
 
 def pending_request(request: UnitRequest, kind: str) -> UnitRequest:
     locked = UnitRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.kind != kind or locked.decision != UnitRequest.Decision.PENDING:
+    if not locked.is_pending(kind):
         raise Conflict("该申请已处理")
     return locked

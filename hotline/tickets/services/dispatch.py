@@ -7,6 +7,7 @@ from django.db import transaction
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import DomainError
 from hotline.directory.models import CatalogItem, Unit
 from hotline.notifications.services import notify_many
@@ -23,7 +24,6 @@ from hotline.tickets.services import intake
 from hotline.tickets.services.common import (
     active_of,
     citizen_message,
-    fmt,
     lock_ticket,
     move,
     unit_messages,
@@ -107,9 +107,9 @@ def ticket_dispatch(
         lead_assignment, lead_result = made[0]
         phone = lead.liaison_phone or lead.public_phone or "—"
         notice = (
-            f"您的诉求（{ticket.number}）已于 {fmt(now)} 转交{lead.name}办理，"
+            f"您的诉求（{ticket.number}）已于 {local_moment(now)} 转交{lead.name}办理，"
             f"联系人{lead.liaison_name or '—'}，电话{phone}，"
-            f"预计 {fmt(lead_result.reply.due)} 前答复。"
+            f"预计 {local_moment(lead_result.reply.due)} 前答复。"
         )
         messages = citizen_message(ticket, notice, key=f"dispatch:{lead_assignment.pk}")
         for assignment, result in made:
@@ -118,8 +118,8 @@ def ticket_dispatch(
                 assignment,
                 "新工单待签收",
                 f"{ticket.number}「{ticket.summary}」请于 "
-                f"{fmt(result.sign.due if result.sign else None)} 前签收，"
-                f"{fmt(result.reply.due)} 前办结。",
+                f"{local_moment(result.sign.due if result.sign else None)} 前签收，"
+                f"{local_moment(result.reply.due)} 前办结。",
             )
         notify_many(messages)  # one INSERT for the caller's SMS and every unit's inbox
         write_event(
@@ -129,7 +129,7 @@ def ticket_dispatch(
             assignment=lead_assignment,
             assists=[u.code for u in assists],
             mode=mode,
-            reply_due=fmt(lead_result.reply.due),
+            reply_due=local_moment(lead_result.reply.due),
             citizen_notice=notice,
             rule=lead_result.rule.label,
             citation=lead_result.rule.citation,

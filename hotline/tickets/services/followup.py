@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError
 from hotline.tickets import followup, states
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, Visit
 from hotline.tickets.services.common import (
     bump,
-    fmt,
     lock_assignment,
     lock_ticket,
     move,
@@ -73,7 +73,9 @@ def contact_record(
             raise DomainError("联系时间不能晚于当前时间")
         # Forms give minutes: a contact in the minute of the dispatch is after it.
         if at < assignment.dispatched_at.replace(second=0, microsecond=0):
-            raise DomainError(f"联系时间不能早于派单时间（{fmt(assignment.dispatched_at)}）")
+            raise DomainError(
+                f"联系时间不能早于派单时间（{local_moment(assignment.dispatched_at)}）"
+            )
         contact = Contact.objects.create(
             assignment=assignment, at=at, channel=channel, result=result, note=note, by=user
         )
@@ -86,7 +88,7 @@ def contact_record(
             "contacted",
             user,
             assignment=assignment,
-            contacted_at=fmt(at),
+            contacted_at=local_moment(at),
             channel=channel,
             result=result,
             note=note,
@@ -147,7 +149,7 @@ def visit_fail(
             attempt=attempt,
             max_attempts=limit,
             gave_up=gave_up,
-            retry_at=None if gave_up else fmt(ticket.visit_retry_at),
+            retry_at=None if gave_up else local_moment(ticket.visit_retry_at),
         )
     return visit
 
@@ -168,7 +170,7 @@ def exclusion_request(*, actor, assignment: Assignment, category: str, reason: s
         requests = assignment.requests.filter(kind=UnitRequest.Kind.EXCLUSION)
         if requests.filter(decision=UnitRequest.Decision.APPROVED).exists():
             raise Conflict("该工单已批准剔除")
-        if requests.filter(decision=UnitRequest.Decision.PENDING).exists():
+        if assignment.pending_request(UnitRequest.Kind.EXCLUSION):
             raise Conflict("已有待审核的剔除申请")
         request = UnitRequest.objects.create(
             assignment=assignment,
@@ -250,11 +252,9 @@ def carry_over_request(
         due = assignment.reply_due
         if due and promised_date <= timezone.localtime(due).date():
             raise DomainError(
-                f"承诺日期不晚于现有办理期限（{fmt(assignment.reply_due)}），无需挂账"
+                f"承诺日期不晚于现有办理期限（{local_moment(assignment.reply_due)}），无需挂账"
             )
-        if assignment.requests.filter(
-            kind=UnitRequest.Kind.CARRY_OVER, decision=UnitRequest.Decision.PENDING
-        ).exists():
+        if assignment.pending_request(UnitRequest.Kind.CARRY_OVER):
             raise Conflict("已有待审核的挂账申请")
         request = UnitRequest.objects.create(
             assignment=assignment,
@@ -310,6 +310,6 @@ def carry_over_decide(*, actor, request: UnitRequest, approve: bool, note: str =
             assignment=assignment,
             promised_date=request.promised_date.isoformat() if request.promised_date else None,
             note=note,
-            reply_due=fmt(assignment.reply_due),
+            reply_due=local_moment(assignment.reply_due),
         )
     return request

@@ -25,7 +25,14 @@ from hotline.core.errors import DomainError
 from hotline.core.text import clean_model_text
 from hotline.sla.selectors import default_policy_version
 from hotline.tickets import search
-from hotline.tickets.models import DECLINE_GUIDANCE, Citizen, Handling, Ticket, TicketEvent
+from hotline.tickets.models import (
+    DECLINE_GUIDANCE,
+    Citizen,
+    Handling,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+)
 from hotline.tickets.services import intake
 
 FIELDS = (
@@ -149,7 +156,7 @@ def tickets_create_bulk(*, actor, rows: list[dict[str, Any]]) -> list[Ticket]:
     with transaction.atomic():
         citizens = _citizens([p.citizen for p in prepared])
         now = clock.now()
-        numbers = intake.next_numbers(now, len(prepared))
+        numbers = TicketCounter.take(now, len(prepared))
         tickets = []
         for part, number in zip(prepared, numbers, strict=True):
             ticket = part.ticket

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.sla.policies import ClockStart
 from hotline.tickets import states
@@ -20,7 +21,6 @@ from hotline.tickets.services.common import (
     REVIEW_PAUSE,
     bump,
     close_pauses,
-    fmt,
     lead_of,
     lock_assignment,
     lock_ticket,
@@ -153,7 +153,7 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
         lead = lead_of(ticket)
         now = clock.now()
         close_pauses(lead, now)
-        reply = lead.replies.filter(state=Reply.State.APPROVED).last()
+        reply = lead.approved_reply()
         if approve:
             move(ticket, "completion_approve")
             lead.state = Assignment.State.CLOSED
@@ -174,6 +174,6 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
             actor,
             assignment=lead,
             note=note,
-            reply_due=fmt(lead.reply_due),
+            reply_due=local_moment(lead.reply_due),
         )
     return ticket

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError
 from hotline.directory.models import Unit
 from hotline.sla.policies import ClockStart
@@ -21,7 +22,6 @@ from hotline.tickets.services.common import (
     active_of,
     bump,
     close_pauses,
-    fmt,
     lock_assignment,
     lock_ticket,
     move,
@@ -53,7 +53,9 @@ def send_back_request(
             raise DomainError("已经协调确定由本单位办理，不能再退回（中山 第十七条）")
         now = clock.now()
         if assignment.return_until and now > assignment.return_until:
-            raise DomainError(f"已超过退回时限（{fmt(assignment.return_until)}），不予退回")
+            raise DomainError(
+                f"已超过退回时限（{local_moment(assignment.return_until)}），不予退回"
+            )
         move(ticket, "send_back")
         request = UnitRequest.objects.create(
             assignment=assignment,
@@ -112,7 +114,7 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
             assignment=assignment,
             note=note,
             improper=not approve,
-            reply_due=None if approve else fmt(assignment.reply_due),
+            reply_due=None if approve else local_moment(assignment.reply_due),
         )
     return ticket
 
@@ -144,9 +146,7 @@ def extension_request(*, actor, assignment: Assignment, reason: str, days: int) 
         if not assignment.active:
             raise Conflict("该工单已不在本单位办理")
         _check_extension(ticket, assignment, days)
-        if assignment.requests.filter(
-            kind=UnitRequest.Kind.EXTENSION, decision=UnitRequest.Decision.PENDING
-        ).exists():
+        if assignment.pending_request(UnitRequest.Kind.EXTENSION):
             raise Conflict("已有待审核的延期申请")
         request = UnitRequest.objects.create(
             assignment=assignment,
@@ -189,7 +189,7 @@ def extension_decide(
             refresh_deadlines(ticket, assignment)
             notice = (
                 f"您的诉求（{ticket.number}）因「{request.reason}」延期办理，"
-                f"新的办理期限为 {fmt(assignment.reply_due)}。"
+                f"新的办理期限为 {local_moment(assignment.reply_due)}。"
             )
             tell_citizen(ticket, notice, key=f"extension:{request.pk}")
         bump(ticket)
@@ -200,7 +200,7 @@ def extension_decide(
             assignment=assignment,
             days=granted,
             note=note,
-            reply_due=fmt(assignment.reply_due),
+            reply_due=local_moment(assignment.reply_due),
             citizen_notice=notice,
         )
     return request

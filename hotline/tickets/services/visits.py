@@ -6,6 +6,7 @@ from django.db import transaction
 
 from hotline.accounts.permissions import Capability, can, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import DomainError, PermissionDenied
 from hotline.sla.policies import ClockStart
 from hotline.tickets import states
@@ -15,7 +16,6 @@ from hotline.tickets.models import (
     Visit,
 )
 from hotline.tickets.services.common import (
-    fmt,
     lead_of,
     lock_ticket,
     move,
@@ -118,7 +118,7 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
             assignment=lead,
             reason=reason,
             count=redo_count,
-            reply_due=fmt(lead.reply_due),
+            reply_due=local_moment(lead.reply_due),
         )
     return ticket
 

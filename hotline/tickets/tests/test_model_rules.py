@@ -107,3 +107,25 @@ def test_submission_numbers_come_from_the_counter(at):
     assert (first, second) == ("CP20261204001", "CP20261204002")
     assert Submission.take_number(Submission.Kind.SPECIAL_REPORT, now) == "ZB20261204001"
     assert SubmissionCounter.objects.get(series="CP", day=dt.date(2026, 12, 4)).last == 2
+
+
+def test_two_submissions_in_sequence_get_different_numbers_from_the_counter(flow, people, at):
+    """count()+1 gave two concurrent submissions the same number, and so does it after a
+    deletion; the counter's row lock and upsert never hand a number out twice."""
+    at(2026, 12, 4, 10, 0)
+
+    def submit(title):
+        return s.submission_create(
+            actor=people["dispatcher1"],
+            tickets=[flow.create()],
+            kind="submission",
+            title=title,
+            body="正文",
+        )
+
+    first, second = submit("第一份"), submit("第二份")
+    assert first.number != second.number
+    assert (first.number, second.number) == ("CP20261204001", "CP20261204002")
+    assert SubmissionCounter.objects.get(series="CP", day=dt.date(2026, 12, 4)).last == 2
+    first.delete()
+    assert submit("第三份").number == "CP20261204003"  # count()+1 would repeat 002
