@@ -25,7 +25,8 @@ from hotline.emergencies.models import EmergencyReport, Service
 from hotline.notifications.models import Channel
 from hotline.notifications.services import notify
 from hotline.tickets import services as tickets
-from hotline.tickets.models import DeclineReason, Handling, Ticket, TicketEvent
+from hotline.tickets.events import EventKind, lock_ticket, record
+from hotline.tickets.models import DeclineReason, Handling, Ticket
 
 REPORTERS = (Capability.INTAKE, Capability.DISPATCH, Capability.SUPERVISE)
 RESPONDERS = (Capability.SUPERVISE, Capability.INSTRUCT)  # the hotline's and city leaders
@@ -133,11 +134,13 @@ def emergency_report(
         if ladder:
             _text_rung(report, 0)
         if ticket is not None:
-            TicketEvent.objects.create(
-                ticket=ticket,
-                kind="emergency_reported",
+            record(
+                lock_ticket(ticket),
+                EventKind.EMERGENCY_REPORTED,
                 actor=actor,
-                data={"report": report.pk, "kind": kind, "service": service},
+                report=report.pk,
+                kind=kind,
+                service=service,
             )
         audit(
             kind="emergency_reported",
@@ -189,11 +192,11 @@ def emergency_acknowledge(*, actor, report: EmergencyReport) -> EmergencyReport:
             raise Conflict("该紧急报告已由他人确认")
         report.refresh_from_db()
         if report.ticket_id:
-            TicketEvent.objects.create(
-                ticket_id=report.ticket_id,
-                kind="emergency_acknowledged",
+            record(
+                lock_ticket(report.ticket_id),
+                EventKind.EMERGENCY_ACKNOWLEDGED,
                 actor=actor,
-                data={"report": report.pk},
+                report=report.pk,
             )
         audit(
             kind="emergency_acknowledged",

@@ -30,13 +30,14 @@ from hotline.sla.selectors import work_calendar
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.documents import _document_issue, _facts
 from hotline.supervision.models import Document, Escalation, Reminder
-from hotline.tickets.models import Assignment, Ticket, TicketEvent, UnitRequest
+from hotline.tickets.events import EventKind, record_rows
+from hotline.tickets.models import Assignment, Ticket, UnitRequest
 
 ACTION_EVENTS = {
-    RungAction.URGE: "urged",
-    RungAction.LETTER: "supervision_letter",
-    RungAction.RECOMMENDATION: "efficiency_recommendation",
-    RungAction.CRITICISM: "publicly_criticised",
+    RungAction.URGE: EventKind.URGED,
+    RungAction.LETTER: EventKind.SUPERVISION_LETTER,
+    RungAction.RECOMMENDATION: EventKind.EFFICIENCY_RECOMMENDATION,
+    RungAction.CRITICISM: EventKind.PUBLICLY_CRITICISED,
 }
 DOCUMENT_KINDS = {
     RungAction.LETTER: Document.Kind.LETTER,
@@ -223,17 +224,21 @@ def _fire(escalation: Escalation, rung: Rung, assignment: Assignment, ticket: Ti
     escalation.by_name = by.name if by else ""
     escalation.recipients = told
     escalation.save(update_fields=["by_name", "recipients"])
-    TicketEvent.objects.create(
-        ticket=ticket,
-        kind=ACTION_EVENTS[rung.action],
-        assignment=assignment,
-        unit=unit,
-        data={
-            "rung": rung.key,
-            "level": escalation.level,
-            "label": rung.label,
-            "by": escalation.by_name,
-            "document": document.number if document else "",
-            "note": text,
-        },
+    record_rows(
+        [
+            {
+                "ticket_id": ticket.pk,
+                "kind": ACTION_EVENTS[rung.action],
+                "assignment_id": assignment.pk,
+                "unit_id": unit.pk,
+                "data": {
+                    "rung": rung.key,
+                    "level": escalation.level,
+                    "label": rung.label,
+                    "by": escalation.by_name,
+                    "document": document.number if document else "",
+                    "note": text,
+                },
+            }
+        ]
     )

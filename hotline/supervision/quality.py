@@ -17,7 +17,8 @@ from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
 from hotline.supervision.models import QualityReview
-from hotline.tickets.models import Ticket, TicketEvent
+from hotline.tickets.events import EventKind, lock_ticket, record, record_rows
+from hotline.tickets.models import Ticket
 
 SAMPLE_MAX = 50
 REMARKS_MAX = 2000
@@ -46,16 +47,23 @@ def quality_sample(
         by_operator.setdefault(operator_id, []).append(pk)
     draw = random.Random(f"{start.isoformat()}/{end.isoformat()}")  # repeatable
     created: list[QualityReview] = []
+    events: list[dict] = []
     with transaction.atomic():
         for operator_id, ids in sorted(by_operator.items()):
             for pk in sorted(draw.sample(ids, min(per_operator, len(ids)))):
                 review = QualityReview.objects.create(
                     ticket_id=pk, operator_id=operator_id, sampled_by=actor
                 )
-                TicketEvent.objects.create(
-                    ticket_id=pk, kind="quality_sampled", actor=actor, data={}
+                events.append(
+                    {
+                        "ticket_id": pk,
+                        "kind": EventKind.QUALITY_SAMPLED,
+                        "actor_id": actor.pk,
+                        "data": {},
+                    }
                 )
                 created.append(review)
+        record_rows(events)
     return created
 
 
@@ -91,16 +99,14 @@ def quality_review(
         )
         review.remarks, review.reviewer, review.reviewed_at = remarks, actor, clock.now()
         review.save()
-        TicketEvent.objects.create(
-            ticket_id=review.ticket_id,
-            kind="quality_reviewed",
+        record(
+            lock_ticket(review.ticket_id),
+            EventKind.QUALITY_REVIEWED,
             actor=actor,
-            data={
-                "score": review.score,
-                "completeness": completeness,
-                "kind_correct": review.kind_correct,
-                "unit_correct": review.unit_correct,
-                "remarks": remarks,
-            },
+            score=review.score,
+            completeness=completeness,
+            kind_correct=review.kind_correct,
+            unit_correct=review.unit_correct,
+            remarks=remarks,
         )
     return review

@@ -26,14 +26,15 @@ from hotline.supervision.documents import _document_issue
 from hotline.supervision.escalation import ACTION_EVENTS, _users_for
 from hotline.supervision.models import Document, Meeting, Reminder
 from hotline.supervision.sweep import WATCHED, _tell
-from hotline.tickets.models import Assignment, Ticket, TicketEvent
+from hotline.tickets.events import EventKind, lock_ticket, record
+from hotline.tickets.models import Assignment, Ticket
 
 
 def reminder_send(*, actor, assignment: Assignment, note: str = "") -> Reminder:
     """A supervisor reminds a unit by hand; recorded on the ticket and counted (R-SV-1)."""
     require(actor, Capability.SUPERVISE)
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=assignment.ticket_id)
+        ticket = lock_ticket(assignment.ticket_id)
         assignment = Assignment.objects.select_related("unit").get(pk=assignment.pk)
         if not assignment.active or assignment.state not in WATCHED:
             raise Conflict("该单位已不在办理此工单")
@@ -42,13 +43,14 @@ def reminder_send(*, actor, assignment: Assignment, note: str = "") -> Reminder:
         )
         text = f"督办员催办：工单 {ticket.number}「{ticket.summary}」。{note}".strip()
         _tell(assignment, reminder, text)
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind="reminded",
+        record(
+            ticket,
+            EventKind.REMINDED,
             actor=actor,
             assignment=assignment,
             unit=assignment.unit,
-            data={"auto": False, "note": note},
+            auto=False,
+            note=note,
         )
     return reminder
 
@@ -60,7 +62,7 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
     if kind not in Document.Kind.values:
         raise DomainError(gettext("Unknown document kind."))
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=assignment.ticket_id)
+        ticket = lock_ticket(assignment.ticket_id)
         assignment = Assignment.objects.select_related("unit").get(pk=assignment.pk)
         if not assignment.active or assignment.state not in WATCHED:
             raise Conflict(gettext("The unit is no longer handling this ticket."))
@@ -78,13 +80,16 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
         if note:
             document.facts["note"] = note
             document.save(update_fields=["facts"])
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=ACTION_EVENTS[action],
+        record(
+            ticket,
+            ACTION_EVENTS[action],
             actor=actor,
             assignment=assignment,
             unit=assignment.unit,
-            data={"document": document.number, "label": rung.label, "note": note, "manual": True},
+            document=document.number,
+            label=rung.label,
+            note=note,
+            manual=True,
         )
         for user in _users_for(Contact.UNIT_STAFF, assignment.unit):
             notify(
@@ -101,8 +106,8 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
 # --- on-site supervision and coordination meetings (R-SV-4, R-SV-5) -------------------
 
 MEETING_EVENTS = {
-    Meeting.Kind.ONSITE: "onsite_supervision",
-    Meeting.Kind.COORDINATION: "coordination_meeting",
+    Meeting.Kind.ONSITE: EventKind.ONSITE_SUPERVISION,
+    Meeting.Kind.COORDINATION: EventKind.COORDINATION_MEETING,
 }
 
 
@@ -152,18 +157,16 @@ def meeting_record(
         meeting.tickets.set(locked)
         label = str(Meeting.Kind(kind).label)
         for ticket in locked:
-            TicketEvent.objects.create(
-                ticket=ticket,
-                kind=MEETING_EVENTS[Meeting.Kind(kind)],
+            record(
+                ticket,
+                MEETING_EVENTS[Meeting.Kind(kind)],
                 actor=actor,
-                data={
-                    "meeting": meeting.pk,
-                    "subject": subject,
-                    "place": place,
-                    "held_at": local_moment(held_at),
-                    "note": decisions,
-                    "follow_up_due": follow_up_due.isoformat() if follow_up_due else "",
-                },
+                meeting=meeting.pk,
+                subject=subject,
+                place=place,
+                held_at=local_moment(held_at),
+                note=decisions,
+                follow_up_due=follow_up_due.isoformat() if follow_up_due else "",
             )
         for unit in units:
             for user in _users_for(Contact.UNIT_STAFF, unit):

@@ -31,7 +31,8 @@ from hotline.sla.selectors import work_calendar
 from hotline.supervision.escalation import climb
 from hotline.supervision.models import Reminder
 from hotline.tickets import deadlines
-from hotline.tickets.models import Assignment, Pause, Ticket, TicketEvent, WarningLevel
+from hotline.tickets.events import EventKind, record_rows
+from hotline.tickets.models import Assignment, Pause, Ticket, WarningLevel
 
 WATCHED = (Assignment.State.DISPATCHED, Assignment.State.HANDLING)
 
@@ -167,12 +168,16 @@ def check_assignment(assignment: Assignment, *, calendar: WorkCalendar | None = 
             _reminder_text(assignment),
             digest=ticket.urgency != "urgent",
         )
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind="reminded",
-            assignment=assignment,
-            unit=assignment.unit,
-            data={"auto": True, "lead": lead},
+        record_rows(
+            [
+                {
+                    "ticket_id": ticket.pk,
+                    "kind": EventKind.REMINDED,
+                    "assignment_id": assignment.pk,
+                    "unit_id": assignment.unit_id,
+                    "data": {"auto": True, "lead": lead},
+                }
+            ]
         )
         sent += 1
     climbed = 0
@@ -389,14 +394,14 @@ def _check_batch(rows: list[_Due], *, now: datetime, state: _Sweep) -> None:
             events.append(
                 {
                     "ticket_id": a.ticket_id,
-                    "kind": "reminded",
+                    "kind": EventKind.REMINDED,
                     "assignment_id": a.pk,
                     "unit_id": a.unit_id,
                     "data": {"auto": True, "lead": lead},
                 }
             )
         notify_many(messages)
-        insert_rows(TicketEvent, events)
+        record_rows(events)
         counts["reminders"] += len(created)
     _save_checks(changed)
 

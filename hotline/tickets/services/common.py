@@ -1,5 +1,5 @@
-"""What the stage modules of the ticket services share: the row locks, the one event
-writer, the state move and the version bump, the unit-membership check, and the messages
+"""What the stage modules of the ticket services share: the assignment's row lock, the
+state move, the unit-membership check, and the messages
 to the caller and the unit (issue 19 item 1)."""
 
 from __future__ import annotations
@@ -11,27 +11,14 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, PermissionDenied
-from hotline.directory.models import Unit
 from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
 from hotline.tickets import deadlines, followup, states
-from hotline.tickets.models import (
-    Assignment,
-    Ticket,
-    TicketEvent,
-    UnitRequest,
-)
+from hotline.tickets.events import lock_ticket
+from hotline.tickets.models import Assignment, Ticket, UnitRequest
 from hotline.tickets.states import Status
 
 REVIEW_PAUSE = "热线审核"
-
-
-def lock_ticket(ticket: Ticket) -> Ticket:
-    return (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("policy_version__policy", "citizen")
-        .get(pk=ticket.pk)
-    )
 
 
 def lock_assignment(assignment: Assignment) -> tuple[Ticket, Assignment]:
@@ -39,38 +26,18 @@ def lock_assignment(assignment: Assignment) -> tuple[Ticket, Assignment]:
     return ticket, Assignment.objects.select_related("unit").get(pk=assignment.pk)
 
 
-def write_event(
-    ticket: Ticket,
-    kind: str,
-    actor,
-    *,
-    assignment: Assignment | None = None,
-    unit: Unit | None = None,
-    **data: Any,
-) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
-        assignment=assignment,
-        unit=unit or (assignment.unit if assignment else None),
-        data=data,
-    )
+STATUS_FIELDS = ("status", "visit_due", "visit_retry_at")
 
 
-def move(ticket: Ticket, action: str) -> None:
+def move(ticket: Ticket, action: str) -> list[str]:
+    """Set the status the state machine allows (on completion, the visit's deadline too);
+    the ticket's columns it changed, for `events.record` to save with the version."""
     ticket.status = states.check(action, ticket.status)
     if ticket.status == Status.COMPLETED:  # every way to completion: the visit's deadline
         ticket.visit_due = followup.visit_due(ticket, clock.now())
         ticket.visit_retry_at = None
-    ticket.version += 1
-    ticket.save()
-
-
-def bump(ticket: Ticket) -> None:
-    """A write to the ticket's parts that leaves its status alone still changes its version."""
-    ticket.version += 1
-    ticket.save(update_fields=["version"])
+        return list(STATUS_FIELDS)
+    return ["status"]
 
 
 def require_member(user, assignment: Assignment) -> None:

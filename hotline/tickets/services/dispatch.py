@@ -14,6 +14,7 @@ from hotline.notifications.services import notify_many
 from hotline.sla.policies import ClockStart, Kind, Mode, PeriodUnit, PolicyError, Urgency
 from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines
+from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     DECLINE_GUIDANCE,
     Assignment,
@@ -24,10 +25,8 @@ from hotline.tickets.services import intake
 from hotline.tickets.services.common import (
     active_of,
     citizen_message,
-    lock_ticket,
     move,
     unit_messages,
-    write_event,
 )
 from hotline.tickets.states import Status
 
@@ -78,7 +77,7 @@ def ticket_dispatch(
         ticket.catalog_days = catalog_days
         ticket.instruction = instruction
         ticket.instruction_days = instruction_days
-        move(ticket, "dispatch")  # the one UPDATE of the ticket, with the fields above
+        moved = move(ticket, "dispatch")  # saved with the fields above by the one UPDATE
         now = clock.now()
         existing = list(ticket.assignments.select_related("unit"))
         previous = {a.unit_id: a for a in existing if a.role == Assignment.Role.LEAD}
@@ -122,10 +121,18 @@ def ticket_dispatch(
                 f"{local_moment(result.reply.due)} 前办结。",
             )
         notify_many(messages)  # one INSERT for the caller's SMS and every unit's inbox
-        write_event(
+        record(
             ticket,
-            "dispatched",
-            actor,
+            EventKind.DISPATCHED,
+            actor=actor,
+            fields=[
+                *moved,
+                "mode",
+                "catalog_item",
+                "catalog_days",
+                "instruction",
+                "instruction_days",
+            ],
             assignment=lead_assignment,
             assists=[u.code for u in assists],
             mode=mode,
@@ -173,21 +180,28 @@ def ticket_merge(*, actor, ticket: Ticket, into: Ticket, reason: str = "") -> Ti
             raise DomainError("目标工单已合并或不予受理")
         if into.status == Status.CLOSED:
             ticket.decline_reason, ticket.related_to = DeclineReason.REPEAT, into
-            move(ticket, "repeat_of_closed")
+            moved = move(ticket, "repeat_of_closed")
             active_of(ticket).update(active=False, state=Assignment.State.CLOSED)
-            write_event(
+            record(
                 ticket,
-                "repeat_linked",
-                actor,
+                EventKind.REPEAT_LINKED,
+                actor=actor,
+                fields=[*moved, "decline_reason", "related_to"],
                 related_to=into.number,
                 reason=reason,
                 guidance=DECLINE_GUIDANCE[DeclineReason.REPEAT],
                 progress=f"原工单 {into.number} 已办结归档",
             )
             return ticket
-        move(ticket, "merge")
+        moved = move(ticket, "merge")
         ticket.merged_into = into
-        ticket.save(update_fields=["merged_into"])
         active_of(ticket).update(active=False, state=Assignment.State.CLOSED)
-        write_event(ticket, "merged", actor, into=into.number, reason=reason)
+        record(
+            ticket,
+            EventKind.MERGED,
+            actor=actor,
+            fields=[*moved, "merged_into"],
+            into=into.number,
+            reason=reason,
+        )
     return ticket

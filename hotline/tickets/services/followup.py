@@ -18,17 +18,15 @@ from hotline.core import clock
 from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError
 from hotline.tickets import followup, states
+from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, Visit
 from hotline.tickets.services.common import (
-    bump,
     lock_assignment,
-    lock_ticket,
     move,
     pending_request,
     refresh_deadlines,
     require_member,
     tell_unit,
-    write_event,
 )
 from hotline.tickets.services.visits import visit_round
 
@@ -82,11 +80,10 @@ def contact_record(
         if assignment.first_contact_at is None or at < assignment.first_contact_at:
             assignment.first_contact_at = at
             assignment.save(update_fields=["first_contact_at"])
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "contacted",
-            user,
+            EventKind.CONTACTED,
+            actor=user,
             assignment=assignment,
             contacted_at=local_moment(at),
             channel=channel,
@@ -131,17 +128,16 @@ def visit_fail(
             gave_up=gave_up,
         )
         if gave_up:
-            move(ticket, "close")
+            changed = [*move(ticket, "close"), "closed_at", "visit_retry_at"]
             ticket.closed_at, ticket.visit_retry_at = now, None
-            ticket.save(update_fields=["closed_at", "visit_retry_at"])
         else:
             ticket.visit_retry_at = followup.retry_at(ticket, now)
-            ticket.version += 1
-            ticket.save(update_fields=["visit_retry_at", "version"])
-        write_event(
+            changed = ["visit_retry_at"]
+        record(
             ticket,
-            "visit_failed",
-            actor,
+            EventKind.VISIT_FAILED,
+            actor=actor,
+            fields=changed,
             outcome=outcome,
             channel=channel,
             note=note,
@@ -179,11 +175,10 @@ def exclusion_request(*, actor, assignment: Assignment, category: str, reason: s
             reason=reason,
             requested_by=actor,
         )
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "exclusion_requested",
-            actor,
+            EventKind.EXCLUSION_REQUESTED,
+            actor=actor,
             assignment=assignment,
             category=category,
             reason=reason,
@@ -204,11 +199,10 @@ def exclusion_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
         )
         request.decided_by, request.decided_at, request.decision_note = actor, clock.now(), note
         request.save()
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "exclusion_approved" if approve else "exclusion_refused",
-            actor,
+            EventKind.EXCLUSION_APPROVED if approve else EventKind.EXCLUSION_REFUSED,
+            actor=actor,
             assignment=assignment,
             category=request.category,
             note=note,
@@ -263,11 +257,10 @@ def carry_over_request(
             promised_date=promised_date,
             requested_by=actor,
         )
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "carry_over_requested",
-            actor,
+            EventKind.CARRY_OVER_REQUESTED,
+            actor=actor,
             assignment=assignment,
             plan=plan,
             promised_date=promised_date.isoformat(),
@@ -302,11 +295,10 @@ def carry_over_decide(*, actor, request: UnitRequest, approve: bool, note: str =
         )
         request.decided_by, request.decided_at, request.decision_note = actor, clock.now(), note
         request.save()
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "carry_over_approved" if approve else "carry_over_refused",
-            actor,
+            EventKind.CARRY_OVER_APPROVED if approve else EventKind.CARRY_OVER_REFUSED,
+            actor=actor,
             assignment=assignment,
             promised_date=request.promised_date.isoformat() if request.promised_date else None,
             note=note,

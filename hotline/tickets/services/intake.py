@@ -22,6 +22,7 @@ from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import Kind, Urgency
 from hotline.sla.selectors import default_policy_version
 from hotline.tickets import followup, states
+from hotline.tickets.events import EventKind, record
 from hotline.tickets.models import (
     DECLINE_GUIDANCE,
     Channel,
@@ -30,9 +31,6 @@ from hotline.tickets.models import (
     Handling,
     Ticket,
     TicketCounter,
-)
-from hotline.tickets.services.common import (
-    write_event,
 )
 from hotline.tickets.states import Status
 
@@ -226,10 +224,11 @@ def ticket_create(
         progress = ""
         if related_to is not None:
             progress = f"原工单 {related_to.number} 当前状态：{related_to.get_status_display()}"
-        received = write_event(
+        received = record(
             ticket,
-            "received",
-            actor,
+            EventKind.RECEIVED,
+            actor=actor,
+            inserted=True,  # version 1 counts the INSERT
             guidance=DECLINE_GUIDANCE.get(decline_reason, ""),
             progress=progress,
             handling=handling,

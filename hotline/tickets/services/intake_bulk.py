@@ -25,14 +25,8 @@ from hotline.core.errors import DomainError
 from hotline.core.text import clean_model_text
 from hotline.sla.selectors import default_policy_version
 from hotline.tickets import search
-from hotline.tickets.models import (
-    DECLINE_GUIDANCE,
-    Citizen,
-    Handling,
-    Ticket,
-    TicketCounter,
-    TicketEvent,
-)
+from hotline.tickets.events import EventKind, record_rows
+from hotline.tickets.models import DECLINE_GUIDANCE, Citizen, Handling, Ticket, TicketCounter
 from hotline.tickets.services import intake
 
 FIELDS = (
@@ -171,25 +165,28 @@ def tickets_create_bulk(*, actor, rows: list[dict[str, Any]]) -> list[Ticket]:
             tickets.append(ticket)
         Ticket.objects.bulk_create(tickets)
         operator_no = getattr(actor, "operator_no", "")
-        TicketEvent.objects.bulk_create(
-            TicketEvent(
-                ticket=ticket,
-                kind="received",
-                at=now,
-                actor=actor,
-                data={
-                    "guidance": DECLINE_GUIDANCE.get(ticket.decline_reason, ""),
-                    "progress": "",
-                    "handling": ticket.handling,
-                    "channel": ticket.channel,
-                    "operator_no": operator_no,
-                    "decline_reason": ticket.decline_reason,
-                    "forward_to": None,
-                    "related_to": None,
-                    "batch": len(tickets),
-                },
-            )
-            for ticket in tickets
+        record_rows(
+            [
+                {
+                    "ticket_id": ticket.pk,
+                    "kind": EventKind.RECEIVED,
+                    "at": now,
+                    "actor_id": actor.pk,
+                    "data": {
+                        "guidance": DECLINE_GUIDANCE.get(ticket.decline_reason, ""),
+                        "progress": "",
+                        "handling": ticket.handling,
+                        "channel": ticket.channel,
+                        "operator_no": operator_no,
+                        "decline_reason": ticket.decline_reason,
+                        "forward_to": None,
+                        "related_to": None,
+                        "batch": len(tickets),
+                    },
+                }
+                for ticket in tickets
+            ],
+            bump=False,  # version 1 counts the INSERT
         )
     return tickets
 

@@ -8,16 +8,13 @@ from hotline.accounts.permissions import Capability, can, require
 from hotline.core.errors import DomainError, PermissionDenied
 from hotline.core.models import audit
 from hotline.tickets import attachments, states
+from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     AbuseRecord,
     Attachment,
     Citizen,
     Ticket,
     TicketEvent,
-)
-from hotline.tickets.services.common import (
-    lock_ticket,
-    write_event,
 )
 
 
@@ -31,7 +28,7 @@ def ticket_annotate(*, actor, ticket: Ticket, text: str) -> TicketEvent:
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         states.check("annotate", ticket.status)
-        return write_event(ticket, "annotated", actor, text=text.strip())
+        return record(ticket, EventKind.ANNOTATED, actor=actor, text=text.strip())
 
 
 def abuse_record(*, actor, citizen: Citizen, kind: str, note: str = "") -> AbuseRecord:
@@ -75,7 +72,12 @@ def attachment_add(*, actor, ticket: Ticket, upload, evidence: bool = False) -> 
         )
         attachment.file.save(upload.name, upload, save=False)
         attachment.save()
-        write_event(
-            ticket, "attached", actor, name=attachment.name, evidence=evidence, size=attachment.size
+        record(
+            ticket,
+            EventKind.ATTACHED,
+            actor=actor,
+            name=attachment.name,
+            evidence=evidence,
+            size=attachment.size,
         )
     return attachment

@@ -11,6 +11,7 @@ from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.sla.policies import ClockStart
 from hotline.tickets import states
+from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     Assignment,
     Pause,
@@ -19,15 +20,12 @@ from hotline.tickets.models import (
 )
 from hotline.tickets.services.common import (
     REVIEW_PAUSE,
-    bump,
     close_pauses,
     lead_of,
     lock_assignment,
-    lock_ticket,
     move,
     refresh_deadlines,
     require_member,
-    write_event,
 )
 from hotline.tickets.services.records import attachment_add
 
@@ -73,11 +71,10 @@ def reply_submit(
             result_reason=result_reason.strip() if result != Reply.Result.RESOLVED else "",
             written_by=actor,
         )
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "reply_submitted",
-            actor,
+            EventKind.REPLY_SUBMITTED,
+            actor=actor,
             assignment=assignment,
             reply=reply.pk,
             result=result,
@@ -98,8 +95,9 @@ def reply_withdraw(*, actor, reply: Reply) -> Reply:
             raise Conflict("单位负责人已审核该答复，不能撤回")
         reply.state = Reply.State.WITHDRAWN
         reply.save(update_fields=["state"])
-        bump(ticket)
-        write_event(ticket, "reply_withdrawn", actor, assignment=assignment, reply=reply.pk)
+        record(
+            ticket, EventKind.REPLY_WITHDRAWN, actor=actor, assignment=assignment, reply=reply.pk
+        )
     return reply
 
 
@@ -118,8 +116,9 @@ def reply_decide(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply
             raise Conflict("该答复已审核")
         now = clock.now()
         reply.review_note = note
+        moved: list[str] = []
         if approve:
-            move(ticket, "reply_approve")
+            moved = move(ticket, "reply_approve")
             reply.state, reply.approved_by, reply.approved_at = Reply.State.APPROVED, actor, now
             assignment.state, assignment.replied_at = Assignment.State.REPLIED, now
             assignment.save()
@@ -127,13 +126,13 @@ def reply_decide(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply
         else:
             states.check("reply_reject", ticket.status)
             reply.state = Reply.State.REJECTED
-            bump(ticket)
         reply.save()
         late = bool(approve and assignment.reply_due and now > assignment.reply_due)
-        write_event(
+        record(
             ticket,
-            "reply_approved" if approve else "reply_rejected",
-            actor,
+            EventKind.REPLY_APPROVED if approve else EventKind.REPLY_REJECTED,
+            actor=actor,
+            fields=moved,
             assignment=assignment,
             reply=reply.pk,
             note=note,
@@ -155,11 +154,11 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
         close_pauses(lead, now)
         reply = lead.approved_reply()
         if approve:
-            move(ticket, "completion_approve")
+            moved = move(ticket, "completion_approve")
             lead.state = Assignment.State.CLOSED
             lead.save(update_fields=["state"])
         else:
-            move(ticket, "completion_refuse")
+            moved = move(ticket, "completion_refuse")
             if reply:
                 reply.state, reply.review_note = Reply.State.REFUSED, note
                 reply.save()
@@ -168,10 +167,11 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
             if policy.clock.on_completion_refused == ClockStart.FIRST_RECEIPT:
                 lead.clock_start = lead.first_received_at
             refresh_deadlines(ticket, lead)
-        write_event(
+        record(
             ticket,
-            "completion_approved" if approve else "completion_refused",
-            actor,
+            EventKind.COMPLETION_APPROVED if approve else EventKind.COMPLETION_REFUSED,
+            actor=actor,
+            fields=moved,
             assignment=lead,
             note=note,
             reply_due=local_moment(lead.reply_due),

@@ -8,14 +8,10 @@ from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
 from hotline.tickets import states
+from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     Submission,
     Ticket,
-)
-from hotline.tickets.services.common import (
-    bump,
-    lock_ticket,
-    write_event,
 )
 
 
@@ -44,8 +40,13 @@ def submission_create(
         )
         made.tickets.set(locked)
         for ticket in locked:
-            bump(ticket)
-            write_event(ticket, "submitted_to_leader", actor, submission=made.number, title=title)
+            record(
+                ticket,
+                EventKind.SUBMITTED_TO_LEADER,
+                actor=actor,
+                submission=made.number,
+                title=title,
+            )
     return made
 
 
@@ -69,12 +70,11 @@ def submission_instruct(
         for ticket in submission.tickets.all():
             ticket = lock_ticket(ticket)
             ticket.instruction, ticket.instruction_days = submission.instruction, days
-            ticket.version += 1
-            ticket.save(update_fields=["instruction", "instruction_days", "version"])
-            write_event(
+            record(
                 ticket,
-                "instructed",
-                actor,
+                EventKind.INSTRUCTED,
+                actor=actor,
+                fields=["instruction", "instruction_days"],
                 submission=submission.number,
                 instruction=submission.instruction,
                 days=days,

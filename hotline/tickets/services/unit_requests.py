@@ -12,6 +12,7 @@ from hotline.core.errors import Conflict, DomainError
 from hotline.directory.models import Unit
 from hotline.sla.policies import ClockStart
 from hotline.tickets import deadlines, states
+from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     Assignment,
     Pause,
@@ -20,16 +21,13 @@ from hotline.tickets.models import (
 )
 from hotline.tickets.services.common import (
     active_of,
-    bump,
     close_pauses,
     lock_assignment,
-    lock_ticket,
     move,
     pending_request,
     refresh_deadlines,
     require_member,
     tell_citizen,
-    write_event,
 )
 
 
@@ -56,7 +54,7 @@ def send_back_request(
             raise DomainError(
                 f"已超过退回时限（{local_moment(assignment.return_until)}），不予退回"
             )
-        move(ticket, "send_back")
+        moved = move(ticket, "send_back")
         request = UnitRequest.objects.create(
             assignment=assignment,
             kind=UnitRequest.Kind.SEND_BACK,
@@ -68,10 +66,11 @@ def send_back_request(
         assignment.state = Assignment.State.RETURN_REVIEW
         assignment.save()
         Pause.objects.create(assignment=assignment, start=now, reason="退回审核中")
-        write_event(
+        record(
             ticket,
-            "send_back_requested",
-            actor,
+            EventKind.SEND_BACK_REQUESTED,
+            actor=actor,
+            fields=moved,
             assignment=assignment,
             reason=reason,
             legal_basis=legal_basis,
@@ -98,19 +97,20 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
         request.save()
         close_pauses(assignment, now)
         if approve:
-            move(ticket, "send_back_approve")
+            moved = move(ticket, "send_back_approve")
             active_of(ticket).update(active=False, state=Assignment.State.RETURNED)
         else:
-            move(ticket, "send_back_refuse")
+            moved = move(ticket, "send_back_refuse")
             assignment.state = Assignment.State.HANDLING
             policy = ticket.policy_version.as_policy()
             if policy.clock.on_return_refused == ClockStart.FIRST_RECEIPT:
                 assignment.clock_start = assignment.first_received_at
             refresh_deadlines(ticket, assignment)
-        write_event(
+        record(
             ticket,
-            "send_back_approved" if approve else "send_back_refused",
-            actor,
+            EventKind.SEND_BACK_APPROVED if approve else EventKind.SEND_BACK_REFUSED,
+            actor=actor,
+            fields=moved,
             assignment=assignment,
             note=note,
             improper=not approve,
@@ -155,9 +155,13 @@ def extension_request(*, actor, assignment: Assignment, reason: str, days: int) 
             days=days,
             requested_by=actor,
         )
-        bump(ticket)
-        write_event(
-            ticket, "extension_requested", actor, assignment=assignment, reason=reason, days=days
+        record(
+            ticket,
+            EventKind.EXTENSION_REQUESTED,
+            actor=actor,
+            assignment=assignment,
+            reason=reason,
+            days=days,
         )
     return request
 
@@ -192,11 +196,10 @@ def extension_decide(
                 f"新的办理期限为 {local_moment(assignment.reply_due)}。"
             )
             tell_citizen(ticket, notice, key=f"extension:{request.pk}")
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "extension_approved" if approve else "extension_refused",
-            actor,
+            EventKind.EXTENSION_APPROVED if approve else EventKind.EXTENSION_REFUSED,
+            actor=actor,
             assignment=assignment,
             days=granted,
             note=note,

@@ -9,15 +9,14 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
 from hotline.directory.models import Unit
 from hotline.tickets import followup, states
+from hotline.tickets.events import EventKind, record
 from hotline.tickets.models import (
     Assignment,
 )
 from hotline.tickets.services.common import (
-    bump,
     lock_assignment,
     move,
     require_member,
-    write_event,
 )
 
 
@@ -28,8 +27,7 @@ def assignment_sign(*, actor, assignment: Assignment, handler=None) -> Assignmen
         ticket, assignment = lock_assignment(assignment)
         if not assignment.active or assignment.state != Assignment.State.DISPATCHED:
             raise Conflict("该工单已签收或已不在本单位办理")
-        if assignment.role == Assignment.Role.LEAD:
-            move(ticket, "sign")
+        moved = move(ticket, "sign") if assignment.role == Assignment.Role.LEAD else []
         now = clock.now()
         assignment.state = Assignment.State.HANDLING
         assignment.signed_at = now
@@ -37,10 +35,11 @@ def assignment_sign(*, actor, assignment: Assignment, handler=None) -> Assignmen
         assignment.handler = handler or actor
         assignment.save()
         late = bool(assignment.sign_due and now > assignment.sign_due)
-        write_event(
+        record(
             ticket,
-            "signed",
-            actor,
+            EventKind.SIGNED,
+            actor=actor,
+            fields=moved,
             assignment=assignment,
             late=late,
             handler=assignment.handler.get_full_name(),
@@ -63,8 +62,9 @@ def assist_report(*, actor, assignment: Assignment, text: str) -> Assignment:
             raise Conflict("协办意见已报送")
         assignment.state, assignment.replied_at = Assignment.State.REPLIED, clock.now()
         assignment.save()
-        bump(ticket)
-        write_event(ticket, "assist_reported", actor, assignment=assignment, text=text.strip())
+        record(
+            ticket, EventKind.ASSIST_REPORTED, actor=actor, assignment=assignment, text=text.strip()
+        )
     return assignment
 
 
@@ -98,11 +98,10 @@ def assignment_pass_down(
             sign_due=assignment.sign_due,
             reply_due=assignment.reply_due,
         )
-        bump(ticket)
-        write_event(
+        record(
             ticket,
-            "passed_down",
-            actor,
+            EventKind.PASSED_DOWN,
+            actor=actor,
             assignment=sub,
             note=note,
             parent_unit=assignment.unit.code,
@@ -125,8 +124,11 @@ def sub_review(*, actor, sub: Assignment, accept: bool, note: str = "") -> Assig
             raise Conflict("下级单位尚未报送办理结果")
         sub.state = Assignment.State.CLOSED if accept else Assignment.State.HANDLING
         sub.save()
-        bump(ticket)
-        write_event(
-            ticket, "sub_accepted" if accept else "sub_refused", actor, assignment=sub, note=note
+        record(
+            ticket,
+            EventKind.SUB_ACCEPTED if accept else EventKind.SUB_REFUSED,
+            actor=actor,
+            assignment=sub,
+            note=note,
         )
     return sub

@@ -10,6 +10,7 @@ from hotline.core.dates import local_moment
 from hotline.core.errors import DomainError, PermissionDenied
 from hotline.sla.policies import ClockStart
 from hotline.tickets import states
+from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     Assignment,
     Ticket,
@@ -17,10 +18,8 @@ from hotline.tickets.models import (
 )
 from hotline.tickets.services.common import (
     lead_of,
-    lock_ticket,
     move,
     refresh_deadlines,
-    write_event,
 )
 
 
@@ -63,16 +62,15 @@ def visit_record(
         )
         ticket.visit_retry_at = None  # reached: no further attempt is due
         if satisfaction != Visit.Satisfaction.UNSATISFIED:
-            move(ticket, "close")
+            changed = [*move(ticket, "close"), "closed_at", "visit_retry_at"]
             ticket.closed_at = clock.now()
-            ticket.save(update_fields=["closed_at"])
         else:
-            ticket.version += 1
-            ticket.save(update_fields=["version", "visit_retry_at"])
-        write_event(
+            changed = ["visit_retry_at"]
+        record(
             ticket,
-            "visited",
-            actor,
+            EventKind.VISITED,
+            actor=actor,
+            fields=changed,
             satisfaction=satisfaction,
             unit_satisfaction=unit_satisfaction,
             operator_satisfaction=operator_satisfaction,
@@ -101,7 +99,7 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         lead = lead_of(ticket)
-        move(ticket, "redo")
+        moved = move(ticket, "redo")
         policy = ticket.policy_version.as_policy()
         now = clock.now()
         lead.state = Assignment.State.HANDLING
@@ -111,10 +109,11 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
         )
         refresh_deadlines(ticket, lead)
         redo_count = ticket.events.filter(kind="redo").count() + 1
-        write_event(
+        record(
             ticket,
-            "redo",
-            actor,
+            EventKind.REDO,
+            actor=actor,
+            fields=moved,
             assignment=lead,
             reason=reason,
             count=redo_count,
@@ -131,8 +130,13 @@ def ticket_screen(*, actor, ticket: Ticket, reason: str) -> Ticket:
         raise DomainError("请填写甄别理由")
     with transaction.atomic():
         ticket = lock_ticket(ticket)
-        move(ticket, "screen")
+        moved = move(ticket, "screen")
         ticket.screened, ticket.closed_at = True, clock.now()
-        ticket.save(update_fields=["screened", "closed_at"])
-        write_event(ticket, "screened", actor, reason=reason)
+        record(
+            ticket,
+            EventKind.SCREENED,
+            actor=actor,
+            fields=[*moved, "screened", "closed_at"],
+            reason=reason,
+        )
     return ticket
