@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -10,6 +10,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
+
+if TYPE_CHECKING:
+    from hotline.directory.models import Unit
 
 
 class Role(models.TextChoices):
@@ -31,6 +34,11 @@ class HotlineUserManager(UserManager["User"]):
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         extra_fields.setdefault("role", Role.ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
+
+    def unit_staff(self, *units: Unit | int) -> models.QuerySet[User]:
+        """The active staff of the units (Unit rows or ids) who work their tickets: their
+        clerks and leaders, who get the unit's inbox messages, reminders and notices."""
+        return self.filter(unit__in=units, is_active=True, role__in=UNIT_ROLES)
 
 
 class User(AbstractUser):

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.channels.models import Cursor, OnlineRequest, ReplyChannel
+from hotline.core.dates import local_moment
 from hotline.notifications.models import Channel as NotifyChannel
 from hotline.notifications.services import notify
-from hotline.tickets.models import Reply, Ticket, TicketEvent
+from hotline.tickets.models import Ticket, TicketEvent
 from hotline.tickets.states import Status
 
 NOTICE_KINDS = ("dispatched", "extension_approved", "completion_approved", "redo")
@@ -33,18 +33,8 @@ class Step:
     detail: str = ""
 
 
-def _fmt(moment: datetime | str | None) -> str:
-    if isinstance(moment, str):
-        return moment
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
-
-
 def final_reply(ticket: Ticket) -> str:
-    reply = (
-        Reply.objects.filter(assignment__ticket=ticket, state=Reply.State.APPROVED)
-        .order_by("-approved_at", "-id")
-        .first()
-    )
+    reply = ticket.approved_reply()
     return reply.text if reply else ""
 
 
@@ -56,7 +46,7 @@ def event_step(ticket: Ticket, event: TicketEvent) -> Step | None:
             event.at, _("Accepted"), _("Ticket number %(number)s") % {"number": ticket.number}
         )
     if event.kind == "dispatched":
-        due = _fmt(data.get("reply_due"))
+        due = local_moment(data.get("reply_due"))
         detail = _("Unit in charge: %(unit)s, due by %(due)s") % {"unit": unit, "due": due}
         return Step(event.at, _("Sent to the unit in charge"), detail)
     if event.kind == "send_back_approved":
@@ -75,7 +65,7 @@ def event_step(ticket: Ticket, event: TicketEvent) -> Step | None:
     if event.kind == "visited":
         return Step(event.at, _("Return visit made"))
     if event.kind == "redo":
-        due = _("New deadline: %(due)s") % {"due": _fmt(data.get("reply_due"))}
+        due = _("New deadline: %(due)s") % {"due": local_moment(data.get("reply_due"))}
         return Step(event.at, _("Handled again"), due)
     if event.kind == "screened":
         return Step(event.at, _("Completed after screening"))

@@ -1,5 +1,6 @@
 """The one way a document writes a date (issue 15 item 14): 2026年12月3日, in the
-hotline's time zone, without leading zeros, as Chinese official documents write it."""
+hotline's time zone, without leading zeros, as Chinese official documents write it; and
+the one way a page, a message or an export writes a moment: 2026-12-03 17:30."""
 
 from __future__ import annotations
 
@@ -24,6 +25,15 @@ def document_moment(value: datetime | None) -> str:
         return "—"
     local = timezone.localtime(value)
     return f"{document_date(local)} {local:%H:%M}"
+
+
+def local_moment(value: datetime | str | None, *, empty: str = "—") -> str:
+    """An aware moment as staff and citizens read it on a page, in a message or an export:
+    "2026-12-03 17:30" in the hotline's time zone (Asia/Shanghai); None → `empty`. Text
+    (a moment an event's data already keeps written out) is returned as it is."""
+    if isinstance(value, str):
+        return value
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else empty
 
 
 def document_month(value: date | datetime) -> str:

@@ -15,17 +15,16 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hotline.accounts.models import Role, User
+from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.knowledge.models import Entry, EntryAttachment, EntryEvent, ErrorReport
 from hotline.notifications.models import Channel
 from hotline.notifications.services import notify_many
 
-OWNER_ROLES = (Role.UNIT_CLERK, Role.UNIT_LEADER)
-
 
 def owner_staff(entry: Entry):
-    return User.objects.filter(unit_id=entry.owner_id, is_active=True, role__in=OWNER_ROLES)
+    """The owner unit's active staff (`User.objects.unit_staff`)."""
+    return User.objects.unit_staff(entry.owner_id)
 
 
 def tell_owner(entry: Entry, *, subject: str, body: str, key: str) -> int:

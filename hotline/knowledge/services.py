@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError, NotFound
 from hotline.directory.models import Topic, Unit, split_keywords
 from hotline.knowledge import policy, ranking
@@ -310,7 +311,7 @@ def error_report(*, actor, entry: Entry, reason: str) -> ErrorReport:
             subject=_("Knowledge entry reported wrong: %(title)s")
             % {"title": entry.published_version.title},
             body=_("%(reason)s Correct it by %(due)s.")
-            % {"reason": reason[:500], "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+            % {"reason": reason[:500], "due": local_moment(due)},
             key=f"kb-error:{report.pk}",
         )
     return report

@@ -32,9 +32,9 @@ def document_facts(ticket: Ticket, assignment: Assignment) -> dict[str, Any]:
         "number": ticket.number,
         "summary": ticket.summary,
         "unit": assignment.unit.name,
-        "due": ladder_math.local(assignment.reply_due),
-        "received": ladder_math.local(ticket.received_at),
-        "dispatched": ladder_math.local(assignment.dispatched_at),
+        "due": dates.local_moment(assignment.reply_due),
+        "received": dates.local_moment(ticket.received_at),
+        "dispatched": dates.local_moment(assignment.dispatched_at),
     }
 
 

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
-from hotline.accounts.models import UNIT_ROLES, Role, User
+from hotline.accounts.models import Role, User
 from hotline.directory.models import Unit
 from hotline.notifications.models import Channel
 from hotline.notifications.services import notify
@@ -114,7 +114,7 @@ def climb(assignment: Assignment, *, now: datetime) -> tuple[int, datetime | Non
 
 def users_for(role: Contact, unit: Unit) -> Iterable[User]:
     if role == Contact.UNIT_STAFF:
-        return unit.members.filter(is_active=True, role__in=UNIT_ROLES)
+        return User.objects.unit_staff(unit)
     if role == Contact.SUPERVISORS:
         return User.objects.filter(is_active=True, role=Role.SUPERVISOR)
     return ()

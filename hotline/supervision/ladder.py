@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.directory.letterhead import city_name as city_name
@@ -95,7 +94,3 @@ def issuer_name(_issuer: str = "") -> str:
     """Every document is issued in one name (`directory.letterhead.document_issuer`); a
     rung's own `issuer` no longer changes it (issue 15 item 14)."""
     return document_issuer()
-
-
-def local(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from django.utils import timezone
 
-from hotline.accounts.models import UNIT_ROLES
+from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.notifications.models import Channel
 from hotline.notifications.services import notify_many
@@ -120,7 +120,7 @@ def reminder_messages(
 def tell_unit(
     assignment: Assignment, reminder: Reminder, text: str, *, digest: bool = False
 ) -> None:
-    members = assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES)
+    members = User.objects.unit_staff(assignment.unit_id)
     notify_many(
         reminder_messages(
             reminder_id=reminder.pk,

@@ -127,9 +127,9 @@ def criticism_list(month: date) -> list[dict[str, Any]]:
             "unit_code": row.unit.code,
             "number": row.ticket.number,
             "summary": row.ticket.summary,
-            "due": ladder_math.local(row.reply_due),
+            "due": dates.local_moment(row.reply_due),
             "reminded": reminded.get(row.assignment_id, 0),
-            "at": ladder_math.local(row.at),
+            "at": dates.local_moment(row.at),
             "state": row.assignment.get_state_display(),
         }
         for row in rows

@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from hotline.accounts.permissions import Capability, require
+from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.directory.models import Unit
 from hotline.notifications.models import Channel
 from hotline.notifications.services import notify
 from hotline.sla.policies import Contact, Rung, RungAction, working_days
-from hotline.supervision import ladder as ladder_math
 from hotline.supervision.documents import document_write
 from hotline.supervision.escalation import ACTION_EVENTS, users_for
 from hotline.supervision.models import Document, Meeting, Reminder
@@ -167,7 +167,7 @@ def meeting_record(
                 meeting=meeting.pk,
                 subject=subject,
                 place=place,
-                held_at=ladder_math.local(held_at),
+                held_at=local_moment(held_at),
                 note=decisions,
                 follow_up_due=follow_up_due.isoformat() if follow_up_due else "",
             )

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 
-from hotline.accounts.models import UNIT_ROLES, User
+from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.core.bulk import bound_cursor, insert_rows
 from hotline.directory.models import Unit
@@ -248,9 +248,7 @@ class _Sweep:
             for unit in missing:
                 self.members[unit] = []
             for user_id, unit_id in (
-                User.objects.filter(unit_id__in=missing, is_active=True, role__in=UNIT_ROLES)
-                .order_by("pk")
-                .values_list("pk", "unit_id")
+                User.objects.unit_staff(*missing).order_by("pk").values_list("pk", "unit_id")
             ):
                 self.members[unit_id].append(user_id)
         return self.members

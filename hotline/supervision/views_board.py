@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.excel import SafeWorkbook
 from hotline.supervision import selectors
 from hotline.supervision.overdue import days_overdue
@@ -27,7 +28,7 @@ def board_rows(request) -> list[list[object]]:
     )
     out: list[list[object]] = []
     for a in rows[:MAX_ROWS]:
-        due = timezone.localtime(a.reply_due).strftime("%Y-%m-%d %H:%M") if a.reply_due else ""
+        due = local_moment(a.reply_due, empty="")
         late = days_overdue(a.reply_due, now) if a.reply_due and a.reply_due < now else ""
         out.append(
             [

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from hotline.accounts.permissions import Capability, can
 from hotline.core.access_log import EXPORT, SEARCH, record_access
+from hotline.core.dates import local_moment
 from hotline.core.excel import SafeWorkbook
 from hotline.core.forms import IdChoiceField
 from hotline.core.masking import mask_phone
@@ -197,10 +198,6 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
 # --- Excel --------------------------------------------------------------------------------
 
 
-def _local(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def export_columns() -> list[str]:
     return [
         _("Number"),
@@ -237,7 +234,7 @@ def export_rows(user, tickets: QuerySet[Ticket]) -> Iterator[list[str]]:
             topic = topic.parent
         yield [
             ticket.number,
-            _local(ticket.received_at),
+            local_moment(ticket.received_at, empty=""),
             ticket.get_channel_display(),
             ticket.get_kind_display(),
             ticket.get_urgency_display(),
@@ -249,7 +246,7 @@ def export_rows(user, tickets: QuerySet[Ticket]) -> Iterator[list[str]]:
             citizen["phone"],
             ticket.get_status_display(),
             "、".join(f"{a.unit.name}（{a.get_role_display()}）" for a in ticket.assignments.all()),
-            _local(ticket.closed_at),
+            local_moment(ticket.closed_at, empty=""),
         ]
 
 

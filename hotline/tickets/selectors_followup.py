@@ -8,13 +8,12 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, QuerySet
 
 from hotline.directory.models import Unit
-from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest
+from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, UnitRequestQuerySet
 
 APPROVED = UnitRequest.Decision.APPROVED
-PENDING = UnitRequest.Decision.PENDING
 
 
-def _visible_requests(user) -> QuerySet[UnitRequest]:
+def _visible_requests(user) -> UnitRequestQuerySet:
     return UnitRequest.objects.filter(assignment__ticket__in=Ticket.objects.visible_to(user))
 
 
@@ -67,7 +66,7 @@ def pending_requests(*, user, kind: str) -> QuerySet[UnitRequest]:
     """The hotline's review queue of one kind of unit request, oldest first."""
     return (
         _visible_requests(user)
-        .filter(kind=kind, decision=PENDING)
+        .pending(kind)
         .select_related("assignment__ticket", "assignment__unit", "requested_by")
         .order_by("requested_at", "id")
     )

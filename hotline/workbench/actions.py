@@ -33,13 +33,6 @@ def _url(name: str, **query: object) -> str:
     return f"{base}?{urlencode(query)}" if query else base
 
 
-def _pending(assignment: Assignment, kind: str) -> bool:
-    return any(
-        r.kind == kind and r.decision == UnitRequest.Decision.PENDING
-        for r in assignment.requests.all()
-    )
-
-
 def actions_for(user, ticket: Ticket) -> list[Action]:
     """The actions open to `user` on `ticket` in its present state, most urgent first."""
     found: list[Action] = []
@@ -54,7 +47,7 @@ def actions_for(user, ticket: Ticket) -> list[Action]:
                     True,
                 )
             )
-        if any(_pending(a, UnitRequest.Kind.SEND_BACK) for a in parts):
+        if any(a.pending_request(UnitRequest.Kind.SEND_BACK) for a in parts):
             found.append(
                 Action(
                     "send_back_review",
@@ -63,7 +56,7 @@ def actions_for(user, ticket: Ticket) -> list[Action]:
                     True,
                 )
             )
-        if any(_pending(a, UnitRequest.Kind.EXTENSION) for a in parts):
+        if any(a.pending_request(UnitRequest.Kind.EXTENSION) for a in parts):
             found.append(
                 Action(
                     "extension_review",

@@ -16,7 +16,13 @@ from hotline.tickets.models.choices import (
 )
 from hotline.tickets.models.citizens import AbuseRecord, Citizen
 from hotline.tickets.models.event_log import EVENT_LABELS, TicketEvent
-from hotline.tickets.models.records import Attachment, Submission, Visit, attachment_path
+from hotline.tickets.models.records import (
+    Attachment,
+    Submission,
+    SubmissionCounter,
+    Visit,
+    attachment_path,
+)
 from hotline.tickets.models.ticket import (
     AssignmentPartQuerySet,
     AssignmentQuerySet,
@@ -25,7 +31,7 @@ from hotline.tickets.models.ticket import (
     TicketPartQuerySet,
     TicketQuerySet,
 )
-from hotline.tickets.models.unit_work import Contact, Reply, UnitRequest
+from hotline.tickets.models.unit_work import Contact, Reply, UnitRequest, UnitRequestQuerySet
 
 __all__ = [
     "DECLINE_GUIDANCE",
@@ -47,12 +53,14 @@ __all__ = [
     "Pause",
     "Reply",
     "Submission",
+    "SubmissionCounter",
     "Ticket",
     "TicketCounter",
     "TicketEvent",
     "TicketPartQuerySet",
     "TicketQuerySet",
     "UnitRequest",
+    "UnitRequestQuerySet",
     "Visit",
     "WarningLevel",
     "attachment_path",

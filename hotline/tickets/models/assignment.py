@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +18,9 @@ from hotline.tickets.models.choices import (
     WarningLevel,
 )
 from hotline.tickets.models.ticket import AssignmentQuerySet, Ticket
+
+if TYPE_CHECKING:
+    from hotline.tickets.models.unit_work import Reply, UnitRequest
 
 USER = settings.AUTH_USER_MODEL
 
@@ -148,6 +153,26 @@ class Assignment(models.Model):
         if self._state.adding and self.ticket_id:
             self.urgency = self.ticket.urgency
         super().save(*args, **kwargs)
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == self.Role.LEAD
+
+    def approved_reply(self) -> Reply | None:
+        """This unit's answer that its leader approved (R-UN-5), the latest if a redo
+        brought a second one; None before one. Only the lead writes replies. Reads the
+        prefetched replies when a page prefetched them."""
+        return next((r for r in reversed(self.replies.all()) if r.is_approved), None)
+
+    def pending_requests(self) -> list[UnitRequest]:
+        """The unit's requests that await the hotline's decision, oldest first. Reads the
+        prefetched requests when a page prefetched them."""
+        return [r for r in self.requests.all() if r.is_pending()]
+
+    def pending_request(self, kind: str) -> UnitRequest | None:
+        """The unit's request of `kind` that awaits the hotline's decision, None if none
+        (at most one: constraint tickets_one_pending_request_per_kind)."""
+        return next((r for r in self.pending_requests() if r.kind == kind), None)
 
 
 class Pause(models.Model):

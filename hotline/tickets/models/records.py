@@ -3,11 +3,15 @@ submissions to the city leaders, attached files."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
+from hotline.core.numbering import next_in_series
 from hotline.tickets.models.ticket import AssignmentQuerySet, Ticket
 
 USER = settings.AUTH_USER_MODEL
@@ -102,6 +106,37 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @classmethod
+    def take_number(cls, kind: str, at: datetime) -> str:
+        """The next number of `kind` on the day of `at` (hotline time): CP20261204001 for
+        a submission form (呈批), ZB… for a special report (专报), numbered by date like
+        every paper the hotline sends up (R-DA-1, LX 四6). Taken from SubmissionCounter
+        (core.numbering): call it inside the transaction that stores the submission."""
+        series = "CP" if kind == cls.Kind.SUBMISSION else "ZB"
+        day = timezone.localtime(at).date()
+        sequence = next_in_series(SubmissionCounter, series=series, day=day)
+        return f"{series}{day:%Y%m%d}{sequence:03d}"
+
+
+class SubmissionCounter(models.Model):
+    """Per-series, per-day sequence for submission numbers (`Submission.take_number`)."""
+
+    series = models.CharField(_("series"), max_length=2)
+    day = models.DateField(_("day"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("submission counter")
+        verbose_name_plural = _("submission counters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "day"], name="tickets_submission_counter_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series}{self.day:%Y%m%d} {self.last}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

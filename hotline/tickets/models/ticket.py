@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
+from hotline.core.numbering import next_in_series
 from hotline.sla.policies import Urgency
 from hotline.tickets import search
 from hotline.tickets.models.choices import (
     KIND_CHOICES,
     MODE_CHOICES,
     URGENCY_CHOICES,
-    AssignmentRole,
     Channel,
     DeclineReason,
     Handling,
@@ -26,6 +28,7 @@ from hotline.tickets.states import Status
 
 if TYPE_CHECKING:
     from hotline.tickets.models.assignment import Assignment
+    from hotline.tickets.models.unit_work import Reply
 
 USER = settings.AUTH_USER_MODEL
 
@@ -243,10 +246,16 @@ class Ticket(models.Model):
 
     @property
     def lead(self) -> Assignment | None:
-        return next(
-            (a for a in self.assignments.all() if a.role == AssignmentRole.LEAD and a.active),
-            None,
-        )
+        """The unit in charge now (牵头单位): the active assignment of role lead, None
+        before dispatch and after a merge. Reads prefetched assignments when there are."""
+        return next((a for a in self.assignments.all() if a.is_lead and a.active), None)
+
+    def approved_reply(self) -> Reply | None:
+        """The answer that goes to the citizen: the approved reply of the lead
+        (`Assignment.approved_reply`), of the unit in charge or, once a merge closed
+        every part, of the last unit that led. None before a reply is approved."""
+        lead = self.lead or next((a for a in reversed(self.assignments.all()) if a.is_lead), None)
+        return lead.approved_reply() if lead else None
 
 
 class TicketCounter(models.Model):
@@ -261,3 +270,12 @@ class TicketCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.last}"
+
+    @classmethod
+    def take(cls, received_at: datetime, count: int = 1) -> list[str]:
+        """`count` consecutive ticket numbers of the day of `received_at` in hotline time
+        (2026112300017, …), gapless and never handed out twice (core.numbering): call it
+        inside the transaction that stores the tickets."""
+        day = timezone.localtime(received_at).date()
+        last = next_in_series(cls, count=count, day=day)
+        return [f"{day:%Y%m%d}{n:05d}" for n in range(last - count + 1, last + 1)]

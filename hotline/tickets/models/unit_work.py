@@ -17,6 +17,14 @@ from hotline.tickets.models.ticket import AssignmentPartQuerySet
 USER = settings.AUTH_USER_MODEL
 
 
+class UnitRequestQuerySet(AssignmentPartQuerySet):
+    def pending(self, kind: str | None = None) -> UnitRequestQuerySet:
+        """The requests that await the hotline's decision (`UnitRequest.is_pending`), of
+        `kind` when given."""
+        found = self.filter(decision=UnitRequest.Decision.PENDING)
+        return found.filter(kind=kind) if kind else found
+
+
 class UnitRequest(models.Model):
     """A unit asks the hotline: send back (退回, R-UN-2) or more time (延期, R-UN-3)."""
 
@@ -70,7 +78,7 @@ class UnitRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
-    objects = AssignmentPartQuerySet.as_manager()
+    objects = UnitRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit request")
@@ -101,6 +109,11 @@ class UnitRequest(models.Model):
         if self._state.adding and self.assignment_id:
             self.urgency = self.assignment.urgency
         super().save(*args, **kwargs)
+
+    def is_pending(self, kind: str | None = None) -> bool:
+        """Awaiting the hotline's decision (and of `kind`, when given): the one question
+        every check of "a pending request of kind K" asks."""
+        return self.decision == self.Decision.PENDING and kind in (None, self.kind)
 
 
 class Reply(models.Model):
@@ -154,6 +167,10 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.state}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
 
 
 class Contact(models.Model):

@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hotline.accounts.models import UNIT_ROLES
+from hotline.accounts.models import User
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, PermissionDenied
@@ -61,10 +61,6 @@ def site_language():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def fmt(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
-
-
 def tell_citizen(ticket: Ticket, text: str, *, key: str) -> None:
     """An SMS to the caller, queued in this transaction (sent by the tick after commit).
     For a confidential ticket too: it is the hotline that writes (LX 四3)."""
@@ -104,15 +100,13 @@ def unit_messages(
             "ticket": ticket,
             "key": f"{subject}:{assignment.pk}:{user_id}",
         }
-        for user_id in assignment.unit.members.filter(
-            is_active=True, role__in=UNIT_ROLES
-        ).values_list("pk", flat=True)
+        for user_id in User.objects.unit_staff(assignment.unit_id).values_list("pk", flat=True)
     ]
 
 
 def tell_unit(ticket: Ticket, assignment: Assignment, subject: str, text: str) -> None:
     """In-app messages to everyone of the unit who handles tickets."""
-    for user in assignment.unit.members.filter(is_active=True, role__in=UNIT_ROLES):
+    for user in User.objects.unit_staff(assignment.unit_id):
         notify(
             channel=NotifyChannel.INBOX,
             recipient=user,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import DomainError
 from hotline.directory.models import CatalogItem, Unit
 from hotline.notifications.services import notify_many
@@ -25,7 +26,6 @@ from hotline.tickets.services import intake
 from hotline.tickets.services.common import (
     active_of,
     citizen_message,
-    fmt,
     move,
     site_language,
     unit_messages,
@@ -122,11 +122,11 @@ def ticket_dispatch(
                 "%(liaison)s, phone %(phone)s; a reply is expected by %(due)s."
             ) % {
                 "number": ticket.number,
-                "at": fmt(now),
+                "at": local_moment(now),
                 "unit": lead.name,
                 "liaison": lead.liaison_name or "—",
                 "phone": phone,
-                "due": fmt(lead_result.reply.due),
+                "due": local_moment(lead_result.reply.due),
             }
             messages = citizen_message(ticket, notice, key=f"dispatch:{lead_assignment.pk}")
             for assignment, result in made:
@@ -138,8 +138,8 @@ def ticket_dispatch(
                     % {
                         "number": ticket.number,
                         "summary": ticket.summary,
-                        "sign": fmt(result.sign.due if result.sign else None),
-                        "reply": fmt(result.reply.due),
+                        "sign": local_moment(result.sign.due if result.sign else None),
+                        "reply": local_moment(result.reply.due),
                     },
                 )
         notify_many(messages)  # one INSERT for the caller's SMS and every unit's inbox
@@ -158,7 +158,7 @@ def ticket_dispatch(
             assignment=lead_assignment,
             assists=[u.code for u in assists],
             mode=mode,
-            reply_due=fmt(lead_result.reply.due),
+            reply_due=local_moment(lead_result.reply.due),
             citizen_notice=notice,
             rule=lead_result.rule.label,
             citation=lead_result.rule.citation,

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError
 from hotline.tickets import followup, states
 from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, Visit
 from hotline.tickets.part_states import check_assignment
 from hotline.tickets.services.common import (
-    fmt,
     lock_assignment,
     move,
     pending_request,
@@ -78,7 +78,7 @@ def contact_record(
         if at < assignment.dispatched_at.replace(second=0, microsecond=0):
             raise DomainError(
                 _("The contact's time cannot be before the dispatch (%(at)s)")
-                % {"at": fmt(assignment.dispatched_at)}
+                % {"at": local_moment(assignment.dispatched_at)}
             )
         contact = Contact.objects.create(
             assignment=assignment, at=at, channel=channel, result=result, note=note, by=user
@@ -91,7 +91,7 @@ def contact_record(
             EventKind.CONTACTED,
             actor=user,
             assignment=assignment,
-            contacted_at=fmt(at),
+            contacted_at=local_moment(at),
             channel=channel,
             result=result,
             note=note,
@@ -151,7 +151,7 @@ def visit_fail(
             attempt=attempt,
             max_attempts=limit,
             gave_up=gave_up,
-            retry_at=None if gave_up else fmt(ticket.visit_retry_at),
+            retry_at=None if gave_up else local_moment(ticket.visit_retry_at),
         )
     return visit
 
@@ -173,7 +173,7 @@ def exclusion_request(*, actor, assignment: Assignment, category: str, reason: s
         requests = assignment.requests.filter(kind=UnitRequest.Kind.EXCLUSION)
         if requests.filter(decision=UnitRequest.Decision.APPROVED).exists():
             raise Conflict(_("This ticket's exclusion is already approved"))
-        if requests.filter(decision=UnitRequest.Decision.PENDING).exists():
+        if assignment.pending_request(UnitRequest.Kind.EXCLUSION):
             raise Conflict(_("An exclusion request is already awaiting review"))
         request = UnitRequest.objects.create(
             assignment=assignment,
@@ -266,11 +266,9 @@ def carry_over_request(
                     "The promised date is not after the current deadline (%(due)s); "
                     "no carry-over is needed"
                 )
-                % {"due": fmt(assignment.reply_due)}
+                % {"due": local_moment(assignment.reply_due)}
             )
-        if assignment.requests.filter(
-            kind=UnitRequest.Kind.CARRY_OVER, decision=UnitRequest.Decision.PENDING
-        ).exists():
+        if assignment.pending_request(UnitRequest.Kind.CARRY_OVER):
             raise Conflict(_("A carry-over request is already awaiting review"))
         request = UnitRequest.objects.create(
             assignment=assignment,
@@ -324,6 +322,6 @@ def carry_over_decide(*, actor, request: UnitRequest, approve: bool, note: str =
             assignment=assignment,
             promised_date=request.promised_date.isoformat() if request.promised_date else None,
             note=note,
-            reply_due=fmt(assignment.reply_due),
+            reply_due=local_moment(assignment.reply_due),
         )
     return request

@@ -2,8 +2,8 @@
 ticket and a batch of tickets share (issue 14 item 11).
 
 `ticket_check` is the one validation of a new ticket's fields (the page, the API, the
-channels and the bulk endpoint all pass through it); `next_numbers` hands out the day's
-ticket numbers with one statement; `initial_state` decides the new ticket's status
+channels and the bulk endpoint all pass through it); `TicketCounter.take` hands out the
+day's ticket numbers with one statement; `initial_state` decides the new ticket's status
 before it is inserted, so a create is one INSERT and not an INSERT plus an UPDATE.
 """
 
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
@@ -138,25 +137,6 @@ def is_new_caller(citizen) -> bool:
     return bool(citizen.__dict__.get(NEW_CALLER))
 
 
-def next_numbers(received_at: datetime, count: int = 1) -> list[str]:
-    """`count` consecutive numbers of the day of `received_at` (2026112300017, …).
-
-    One upsert that creates the day's counter or adds to it and returns the new last
-    value (PostgreSQL, and SQLite 3.35+): the counter row stays locked until the
-    caller's transaction ends, so numbers are gapless and never handed out twice."""
-    day = timezone.localtime(received_at).date()
-    table = connection.ops.quote_name(TicketCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ("day", "last") VALUES (%s, %s) '
-            f'ON CONFLICT ("day") DO UPDATE SET "last" = {table}."last" + excluded."last" '
-            'RETURNING "last"',
-            [day, count],
-        )
-        last = cursor.fetchone()[0]
-    return [f"{day:%Y%m%d}{n:05d}" for n in range(last - count + 1, last + 1)]
-
-
 def ticket_create(
     *,
     actor,
@@ -230,7 +210,7 @@ def ticket_create(
             mark_new_caller(citizen)
         now = clock.now()
         ticket = Ticket(
-            number=next_numbers(now)[0],
+            number=TicketCounter.take(now)[0],
             channel=channel,
             kind=kind,
             urgency=urgency,

@@ -27,7 +27,7 @@ from hotline.core.text import clean_model_text
 from hotline.sla.selectors import default_policy_version
 from hotline.tickets import search
 from hotline.tickets.events import EventKind, record_rows
-from hotline.tickets.models import DECLINE_GUIDANCE, Citizen, Handling, Ticket
+from hotline.tickets.models import DECLINE_GUIDANCE, Citizen, Handling, Ticket, TicketCounter
 from hotline.tickets.services import intake
 
 FIELDS = (
@@ -163,7 +163,7 @@ def tickets_create_bulk(*, actor, rows: list[dict[str, Any]]) -> list[Ticket]:
     with transaction.atomic():
         citizens = _citizens([p.citizen for p in prepared])
         now = clock.now()
-        numbers = intake.next_numbers(now, len(prepared))
+        numbers = TicketCounter.take(now, len(prepared))
         tickets = []
         for part, number in zip(prepared, numbers, strict=True):
             ticket = part.ticket

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.sla.policies import ClockStart
 from hotline.tickets import states
@@ -22,7 +23,6 @@ from hotline.tickets.part_states import check_assignment, check_reply
 from hotline.tickets.services.common import (
     REVIEW_PAUSE,
     close_pauses,
-    fmt,
     lead_of,
     lock_assignment,
     move,
@@ -158,7 +158,7 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
         lead = lead_of(ticket)
         now = clock.now()
         close_pauses(lead, now)
-        reply = lead.replies.filter(state=Reply.State.APPROVED).last()
+        reply = lead.approved_reply()
         if approve:
             moved = move(ticket, "completion_approve")
             lead.state = check_assignment("completion_approve", lead)
@@ -180,6 +180,6 @@ def completion_decide(*, actor, ticket: Ticket, approve: bool, note: str = "") -
             fields=moved,
             assignment=lead,
             note=note,
-            reply_due=fmt(lead.reply_due),
+            reply_due=local_moment(lead.reply_due),
         )
     return ticket

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
@@ -36,12 +35,8 @@ def submission_create(
                     _("Ticket %(number)s is finished and cannot be submitted")
                     % {"number": ticket.number}
                 )
-        now = clock.now()
-        letters = "CP" if kind == Submission.Kind.SUBMISSION else "ZB"  # 呈批 / 专报
-        prefix = f"{letters}{timezone.localtime(now):%Y%m%d}"
-        count = Submission.objects.filter(number__startswith=prefix).count()
         made = Submission.objects.create(
-            number=f"{prefix}{count + 1:03d}",
+            number=Submission.take_number(kind, clock.now()),
             kind=kind,
             title=title.strip(),
             body=body.strip(),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError
 from hotline.directory.models import Unit
 from hotline.sla.policies import ClockStart
@@ -24,7 +25,6 @@ from hotline.tickets.services.common import (
     SEND_BACK_PAUSE,
     active_of,
     close_pauses,
-    fmt,
     lock_assignment,
     move,
     pending_request,
@@ -65,7 +65,7 @@ def send_back_request(
         if assignment.return_until and now > assignment.return_until:
             raise DomainError(
                 _("The time to send back has passed (%(until)s); no send-back")
-                % {"until": fmt(assignment.return_until)}
+                % {"until": local_moment(assignment.return_until)}
             )
         moved = move(ticket, "send_back")
         request = UnitRequest.objects.create(
@@ -134,7 +134,7 @@ def send_back_decide(*, actor, request: UnitRequest, approve: bool, note: str = 
             assignment=assignment,
             note=note,
             improper=not approve,
-            reply_due=None if approve else fmt(assignment.reply_due),
+            reply_due=None if approve else local_moment(assignment.reply_due),
         )
     return ticket
 
@@ -166,9 +166,7 @@ def extension_request(*, actor, assignment: Assignment, reason: str, days: int) 
         states.check("extension_request", ticket.status)
         check_assignment("extension_request", assignment)
         _check_extension(ticket, assignment, days)
-        if assignment.requests.filter(
-            kind=UnitRequest.Kind.EXTENSION, decision=UnitRequest.Decision.PENDING
-        ).exists():
+        if assignment.pending_request(UnitRequest.Kind.EXTENSION):
             raise Conflict(_("An extension request is already awaiting review"))
         request = UnitRequest.objects.create(
             assignment=assignment,
@@ -220,7 +218,7 @@ def extension_decide(
                 ) % {
                     "number": ticket.number,
                     "reason": request.reason,
-                    "due": fmt(assignment.reply_due),
+                    "due": local_moment(assignment.reply_due),
                 }
             tell_citizen(ticket, notice, key=f"extension:{request.pk}")
         record(
@@ -230,7 +228,7 @@ def extension_decide(
             assignment=assignment,
             days=granted,
             note=note,
-            reply_due=fmt(assignment.reply_due),
+            reply_due=local_moment(assignment.reply_due),
             citizen_notice=notice,
         )
     return request

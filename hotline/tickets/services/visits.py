@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, can, require
 from hotline.core import clock
+from hotline.core.dates import local_moment
 from hotline.core.errors import DomainError, PermissionDenied
 from hotline.sla.policies import ClockStart
 from hotline.tickets import states
@@ -17,7 +18,6 @@ from hotline.tickets.models import (
 )
 from hotline.tickets.part_states import check_assignment
 from hotline.tickets.services.common import (
-    fmt,
     lead_of,
     move,
     refresh_deadlines,
@@ -118,7 +118,7 @@ def ticket_redo(*, actor, ticket: Ticket, reason: str) -> Ticket:
             assignment=lead,
             reason=reason,
             count=redo_count,
-            reply_due=fmt(lead.reply_due),
+            reply_due=local_moment(lead.reply_due),
         )
     return ticket
 

@@ -84,3 +84,22 @@ def test_ticket_numbers_stay_unique_under_concurrent_intake(flow, people):
     outcomes = race(*[lambda: flow.create() for _ in range(4)])
     numbers = [value.number for kind, value in outcomes if kind == "ok"]
     assert len(numbers) == 4 and len(set(numbers)) == 4, outcomes
+
+
+def test_two_concurrent_submissions_get_two_numbers(flow, people):
+    """count()+1 read the same count in both and collided on the unique number."""
+    tickets = [flow.create(), flow.create()]
+    outcomes = race(
+        *(
+            lambda t=t: s.submission_create(
+                actor=people["dispatcher1"],
+                tickets=[t],
+                kind="submission",
+                title="呈批",
+                body="正文",
+            )
+            for t in tickets
+        )
+    )
+    assert [kind for kind, _ in outcomes] == ["ok", "ok"], outcomes
+    assert len({made.number for _, made in outcomes}) == 2

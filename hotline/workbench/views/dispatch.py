@@ -19,7 +19,7 @@ from hotline.directory import selectors as directory
 from hotline.intelligence.selectors import suggest_units
 from hotline.tickets import deadlines
 from hotline.tickets import services as s
-from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
+from hotline.tickets.models import Assignment, Ticket, UnitRequest
 from hotline.tickets.selectors import citizen_for
 from hotline.tickets.states import Status
 from hotline.workbench import forms as f
@@ -255,14 +255,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         elif tab == "completion":
             lead = obj.lead
             row["lead"] = lead
-            row["reply"] = (
-                next(
-                    (r for r in reversed(lead.replies.all()) if r.state == Reply.State.APPROVED),
-                    None,
-                )
-                if lead
-                else None
-            )
+            row["reply"] = lead.approved_reply() if lead else None
             approved = row["reply"].approved_at if row["reply"] else None
             row["age"] = queues.age(approved, now=now, limit_hours=review)
             row["form"] = bound.get(("completion", obj.pk)) or f.NoteForm(prefix=f"t{obj.pk}")

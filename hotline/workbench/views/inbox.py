@@ -22,7 +22,7 @@ from hotline.core.errors import DomainError
 from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines
 from hotline.tickets import services as s
-from hotline.tickets.models import Assignment, Reply, UnitRequest
+from hotline.tickets.models import Assignment, Reply
 from hotline.tickets.selectors import citizen_for
 from hotline.workbench import forms as f
 from hotline.workbench import queues
@@ -366,11 +366,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                     (r for r in assignment.replies.all() if r.state == Reply.State.SUBMITTED),
                     None,
                 ),
-                pending_requests=[
-                    r
-                    for r in assignment.requests.all()
-                    if r.decision == UnitRequest.Decision.PENDING
-                ],
+                pending_requests=assignment.pending_requests(),
                 subs=[
                     {
                         "obj": sub,

@@ -14,7 +14,7 @@ from hotline.accounts.navigation import SECTION_BY_KEY
 from hotline.accounts.permissions import Capability
 from hotline.core import clock
 from hotline.tickets import services as s
-from hotline.tickets.models import Reply, Ticket, Visit
+from hotline.tickets.models import Ticket, Visit
 from hotline.tickets.selectors import citizen_for
 from hotline.tickets.states import Status
 from hotline.workbench import forms as f
@@ -121,11 +121,7 @@ def visits(request: HttpRequest) -> HttpResponse:
         ticket = queue.filter(number=number).first()
         if ticket is not None:
             lead = ticket.lead
-            reply = (
-                Reply.objects.filter(assignment__ticket=ticket, state=Reply.State.APPROVED)
-                .select_related("assignment__unit")
-                .last()
-            )
+            reply = ticket.approved_reply()
             context.update(
                 ticket=ticket,
                 citizen=citizen_for(request.user, ticket),
