@@ -90,7 +90,7 @@ def compare(tally: Tally, gateway: Gateway, backlog: list[int]) -> dict[str, Any
     figure named `lost_*`, `double_*` or `*_problems` must be 0."""
     from django.db.models import Count, Q
 
-    from hotline.notifications.models import Channel, Notification, State
+    from hotline.notifications.models import Notification, NotificationChannel, State
     from hotline.supervision.models import Reminder
     from hotline.tickets.models import Assignment, Ticket, TicketEvent
 
@@ -158,12 +158,14 @@ def compare(tally: Tally, gateway: Gateway, backlog: list[int]) -> dict[str, Any
     keys = Counter(
         Notification.objects.filter(key__startswith="reminder:").values_list("key", "channel")
     )
-    liaison = {int(key.split(":")[1]) for key, channel in keys if channel == Channel.SMS}
+    liaison = {
+        int(key.split(":")[1]) for key, channel in keys if channel == NotificationChannel.SMS
+    }
     figures["reminder_messages"] = sum(keys.values())
     figures["double_messages"] = sum(1 for n in keys.values() if n > 1)
     figures["lost_messages"] = sum(1 for pk, _ in reminders if pk not in liaison)
     # Deliveries: every SMS sent, each reached the gateway; re-sends carry the same key.
-    sms = Notification.objects.filter(channel=Channel.SMS)
+    sms = Notification.objects.filter(channel=NotificationChannel.SMS)
     figures["sms"] = sms.count()
     figures["sms_not_sent"] = sms.exclude(state=State.SENT).count()
     sent_keys = {

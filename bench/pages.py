@@ -193,8 +193,8 @@ def fill(n: int, seed: int) -> Filled:
     from hotline.tickets import demo, search
     from hotline.tickets.models import (
         Assignment,
+        AssignmentPause,
         Citizen,
-        Pause,
         Reply,
         Ticket,
         TicketEvent,
@@ -263,7 +263,9 @@ def fill(n: int, seed: int) -> Filled:
             day = received.strftime("%Y%m%d")
             day_seq[day] = day_seq.get(day, 0) + 1
             status = {"answered": "completed"}.get(state, state)
-            handling = {"answered": "answer_now", "declined": "decline"}.get(state, "dispatch")
+            intake_outcome = {"answered": "answer_now", "declined": "decline"}.get(
+                state, "dispatch"
+            )
             ticket = Ticket(
                 number=f"{day}{day_seq[day]:05d}",
                 channel=rng.choice(["phone"] * 6 + ["web", "wechat", "app", "mailbox"]),
@@ -276,11 +278,13 @@ def fill(n: int, seed: int) -> Filled:
                 operator=rng.choice(operators),
                 received_at=received,
                 status=status,
-                handling=handling,
+                intake_outcome=intake_outcome,
                 decline_reason="other_city" if state == "declined" else "",
                 answer="已根据知识库当即答复" if state == "answered" else "",
                 policy_version=version,
-                mode="" if handling != "dispatch" or state == "pending_dispatch" else "written",
+                mode=""
+                if intake_outcome != "dispatch" or state == "pending_dispatch"
+                else "written",
                 closed_at=received + timedelta(days=rng.randrange(5, 20))
                 if state == "closed"
                 else None,
@@ -384,7 +388,9 @@ def fill(n: int, seed: int) -> Filled:
                             requested_at=lead.signed_at,
                         )
                     )
-                    pauses.append(Pause(assignment=lead, start=lead.signed_at, reason="退回审核中"))
+                    pauses.append(
+                        AssignmentPause(assignment=lead, start=lead.signed_at, reason="退回审核中")
+                    )
                     events.append(
                         TicketEvent(ticket=ticket, kind="send_back_requested", at=lead.signed_at)
                     )
@@ -439,7 +445,7 @@ def fill(n: int, seed: int) -> Filled:
                     )
                     events.append(TicketEvent(ticket=ticket, kind="visited", at=ticket.closed_at))
             write(UnitRequest, requests)
-            write(Pause, pauses)
+            write(AssignmentPause, pauses)
             write(Reply, replies)
             write(Visit, visits)
             write(TicketEvent, events)
@@ -532,8 +538,8 @@ def multiply(times: int) -> None:
 
     from hotline.tickets.models import (
         Assignment,
+        AssignmentPause,
         Citizen,
-        Pause,
         Reply,
         Ticket,
         TicketEvent,
@@ -541,7 +547,7 @@ def multiply(times: int) -> None:
         Visit,
     )
 
-    copied = [Citizen, Ticket, Assignment, UnitRequest, Pause, Reply, Visit, TicketEvent]
+    copied = [Citizen, Ticket, Assignment, UnitRequest, AssignmentPause, Reply, Visit, TicketEvent]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

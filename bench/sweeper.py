@@ -411,7 +411,7 @@ def fill(n: int, seed: int) -> Loaded:
             "tickets",
             Ticket,
             "id, number, channel, kind, urgency, summary, detail, address, confidential, "
-            "citizen_id, operator_id, received_at, status, handling, decline_reason, answer, "
+            "citizen_id, operator_id, received_at, status, intake_outcome, decline_reason, answer, "
             "policy_version_id, mode, instruction, screened, version, search_terms",
             f"""
             SELECT %(t0)s + p.i,

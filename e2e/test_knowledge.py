@@ -7,7 +7,7 @@ import pytest
 from e2e.conftest import login, screenshot
 from hotline.knowledge.demo import build_demo_knowledge
 from hotline.knowledge.models import Entry, EntryUse, Status
-from hotline.tickets.models import Handling, Ticket
+from hotline.tickets.models import IntakeOutcome, Ticket
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def test_operator_answers_now_from_the_suggested_entry(page, kb):
     page.wait_for_load_state("networkidle")
     assert "msg-success" in page.content()
     ticket = Ticket.objects.get(citizen__phone="13800005678")
-    assert ticket.handling == Handling.ANSWER_NOW
+    assert ticket.intake_outcome == IntakeOutcome.ANSWER_NOW
     use = EntryUse.objects.get(ticket=ticket)
     assert use.version_id == version and "公积金" in ticket.answer
     page.goto(f"{page.base_url}/tickets/{ticket.number}/")

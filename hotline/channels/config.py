@@ -12,7 +12,7 @@ from hotline.channels.models import ChannelConfig, MessageSecurity
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.models import audit
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
 ROBOT = "channels-robot"
 
@@ -63,7 +63,7 @@ def channel_configure(
     WeChat also its message security (plain / compatible / safe) and EncodingAESKey. A
     None keeps what is set (an empty key field on the page keeps the stored key)."""
     require(actor, Capability.MANAGE)
-    if channel not in Channel.values:
+    if channel not in TicketChannel.values:
         raise DomainError(_("Unknown channel"), code="invalid_channel")
     closed_message = text.clean(closed_message, label=_("message when closed"), max_length=200)
     if message_security is not None and message_security not in MessageSecurity.values:
@@ -78,7 +78,7 @@ def channel_configure(
         if aes_key:
             config.aes_key = aes_key
         if config.message_security != MessageSecurity.PLAIN:
-            if channel != Channel.WECHAT:
+            if channel != TicketChannel.WECHAT:
                 raise DomainError(
                     _("Only the WeChat channel has message security"), code="invalid_security"
                 )

@@ -21,7 +21,7 @@ from hotline.channels.selectors import (
     wechat_security,
 )
 from hotline.core.errors import DomainError
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
 SMS_MAX_BYTES = 16 * 1024
 WECHAT_MAX_BYTES = 64 * 1024
@@ -35,8 +35,8 @@ def sms_inbound(request: HttpRequest) -> JsonResponse:
     try:
         body = webhooks.read_body(request, max_bytes=SMS_MAX_BYTES)
         webhooks.verify(request, body, secret=settings.HOTLINE_SMS_INBOUND_SECRET, source="sms")
-        if not channel_is_open(Channel.SMS):
-            return webhooks.error(403, "channel_closed", channel_closed_message(Channel.SMS))
+        if not channel_is_open(TicketChannel.SMS):
+            return webhooks.error(403, "channel_closed", channel_closed_message(TicketChannel.SMS))
         data = webhooks.parse_json(body)
         message_id = text.clean(
             data.get("id"), label=_("message number"), max_length=100, required=True
@@ -143,8 +143,10 @@ def _partner_call(request: HttpRequest, handler) -> JsonResponse:
             )
             raise webhooks.WebhookError(401, "unknown_partner", _("Unknown partner hotline"))
         webhooks.verify(request, body, secret=partner.key, source=f"partner {code}")
-        if not channel_is_open(Channel.TRANSFER):
-            return webhooks.error(403, "channel_closed", channel_closed_message(Channel.TRANSFER))
+        if not channel_is_open(TicketChannel.TRANSFER):
+            return webhooks.error(
+                403, "channel_closed", channel_closed_message(TicketChannel.TRANSFER)
+            )
         data = webhooks.parse_json(body)
         message_id = text.clean(
             data.get("id"), label=_("message number"), max_length=100, required=True

@@ -29,7 +29,7 @@ from imap_tools import MailBox, MailBoxUnencrypted, MailMessage
 from hotline.channels import services, text
 from hotline.channels.selectors import channel_is_open
 from hotline.core.errors import DomainError
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
 log = logging.getLogger(__name__)
 BODY_MAX = 20000
@@ -133,7 +133,7 @@ def mail_to_request(msg: MailMessage):
         body = body[:BODY_MAX]
     sender = msg.from_values
     return services.online_request_create(
-        channel=Channel.MAILBOX,
+        channel=TicketChannel.MAILBOX,
         external_id=_message_key(msg),
         subject=subject,
         body=body or _("(the mail has no text)"),
@@ -161,7 +161,7 @@ def poll(config: MailboxSettings | None = None, *, limit: int = 100) -> dict[str
     counts = {"new": 0, "again": 0, "failed": 0}
     if config is None:
         return {"unconfigured": 1}
-    if not channel_is_open(Channel.MAILBOX):
+    if not channel_is_open(TicketChannel.MAILBOX):
         return {"closed": 1}
     with _connect(config) as mailbox:
         _ensure_folder(mailbox, config.done_folder)

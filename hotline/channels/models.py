@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
 from hotline.core.outbox import OutboxRow
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
 USER = settings.AUTH_USER_MODEL
 
@@ -44,7 +44,7 @@ class OnlineRequest(models.Model):
         DECLINED = "declined", _("Declined")
 
     number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=TicketChannel.choices)
     external_id = models.CharField(
         _("external id"),
         max_length=250,
@@ -149,7 +149,9 @@ class ChannelConfig(models.Model):
     """Whether a channel takes requests (R-IN-1: LX opens phone and mailbox only), and
     for WeChat how its messages are protected (消息加解密 with the EncodingAESKey)."""
 
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, unique=True)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=TicketChannel.choices, unique=True
+    )
     open = models.BooleanField(_("open"), default=True)
     closed_message = models.CharField(
         _("message when closed"),

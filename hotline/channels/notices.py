@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from hotline.channels.models import OnlineRequest, ReplyChannel
-from hotline.notifications.models import Channel as NotifyChannel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
 
 def contact_notice(request: OnlineRequest, subject: str, body: str, *, key: str) -> None:
@@ -13,11 +13,11 @@ def contact_notice(request: OnlineRequest, subject: str, body: str, *, key: str)
     WeChat followers get a template message (notifications' "wechat" channel)."""
     prefer = request.reply_channel
     if request.wechat_openid and (prefer == ReplyChannel.WECHAT or not request.phone):
-        channel, address, suffix = NotifyChannel.WECHAT, request.wechat_openid, "wechat"
+        channel, address, suffix = NotificationChannel.WECHAT, request.wechat_openid, "wechat"
     elif request.email and (prefer == ReplyChannel.EMAIL or not request.phone):
-        channel, address, suffix = NotifyChannel.EMAIL, request.email, "email"
+        channel, address, suffix = NotificationChannel.EMAIL, request.email, "email"
     elif request.phone and prefer != ReplyChannel.WECHAT:
-        channel, address, suffix = NotifyChannel.SMS, request.phone, "sms"
+        channel, address, suffix = NotificationChannel.SMS, request.phone, "sms"
     else:
         return
     notify(
@@ -32,7 +32,7 @@ def contact_notice(request: OnlineRequest, subject: str, body: str, *, key: str)
 
 def report_transfer(request: OnlineRequest, state: str, **detail: str) -> None:
     """A transfer in: the partner hotline it came from is told (ZS 24)."""
-    if request.channel == Channel.TRANSFER:
+    if request.channel == TicketChannel.TRANSFER:
         from hotline.channels.transfers import report_back
 
         report_back(request=request, state=state, **detail)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from hotline.channels.models import Cursor, OnlineRequest, ReplyChannel
 from hotline.core.dates import local_moment
-from hotline.notifications.models import Channel as NotifyChannel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify
 from hotline.tickets.models import Ticket, TicketEvent
 from hotline.tickets.states import Status
@@ -223,7 +223,7 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
             }
             if request.wechat_openid and request.reply_channel == ReplyChannel.WECHAT:
                 notify(
-                    channel=NotifyChannel.WECHAT,
+                    channel=NotificationChannel.WECHAT,
                     address=request.wechat_openid,
                     subject=subject,
                     body=body,
@@ -233,7 +233,7 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
                 sent += 1
             if request.email and request.reply_channel != ReplyChannel.WECHAT:
                 notify(
-                    channel=NotifyChannel.EMAIL,
+                    channel=NotificationChannel.EMAIL,
                     address=request.email,
                     subject=subject,
                     body=body,

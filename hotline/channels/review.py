@@ -16,7 +16,7 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
 from hotline.core.models import audit
 from hotline.directory.models import CatalogItem, Topic, Unit
-from hotline.tickets.models import DECLINE_GUIDANCE, DeclineReason, Handling, Ticket
+from hotline.tickets.models import DECLINE_GUIDANCE, DeclineReason, IntakeOutcome, Ticket
 from hotline.tickets.services import attachment_add, ticket_create
 
 
@@ -107,7 +107,7 @@ def online_request_accept(
             region=region,
             topic=topic,
             catalog_item=catalog_item,
-            handling=Handling.DISPATCH,
+            intake_outcome=IntakeOutcome.DISPATCH,
         )
         _files_to_ticket(actor, request, ticket)
         request.state, request.ticket = OnlineRequest.State.ACCEPTED, ticket
@@ -159,7 +159,7 @@ def online_request_merge(
             kind=kind or request.kind or into.kind,
             channel=request.channel,
             confidential=request.confidential,
-            handling=Handling.DECLINE,
+            intake_outcome=IntakeOutcome.DECLINE,
             decline_reason=DeclineReason.REPEAT,
             related_to=into,
         )

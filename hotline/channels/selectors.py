@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.channels.models import ChannelConfig, MessageSecurity, OnlineRequest
 from hotline.core import clock
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
 CLOSED_TEXT = _("This channel is not open yet; please call the 12345 hotline.")
 
@@ -26,7 +26,7 @@ def channel_closed_message(channel: str) -> str:
 
 def wechat_security() -> tuple[str, str]:
     """WeChat's message mode (plain / compatible / safe) and its EncodingAESKey."""
-    row = ChannelConfig.objects.filter(channel=Channel.WECHAT).first()
+    row = ChannelConfig.objects.filter(channel=TicketChannel.WECHAT).first()
     return (row.message_security, row.aes_key) if row else (MessageSecurity.PLAIN, "")
 
 
@@ -40,7 +40,7 @@ def channel_settings() -> list[dict]:
             "config": rows.get(value),
             "open": (rows[value].open if value in rows else True),
         }
-        for value, label in Channel.choices
+        for value, label in TicketChannel.choices
     ]
 
 

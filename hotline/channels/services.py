@@ -45,9 +45,9 @@ from hotline.sla.deadlines import DEFAULT_RULES
 from hotline.sla.policies import Kind, Period, PeriodUnit
 from hotline.sla.selectors import default_policy_version, work_calendar
 from hotline.tickets import attachments as attachment_rules
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
-ONLINE_CHANNELS = frozenset(Channel.values) - {Channel.PHONE}
+ONLINE_CHANNELS = frozenset(TicketChannel.values) - {TicketChannel.PHONE}
 MAX_FILES = 10
 
 

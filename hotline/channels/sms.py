@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _l
 from hotline.channels import progress, services, text
 from hotline.channels.models import OnlineRequest, SmsVisit
 from hotline.core import clock
-from hotline.notifications.models import Channel as NotifyChannel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify
-from hotline.tickets.models import Channel, Ticket, Visit
+from hotline.tickets.models import Ticket, TicketChannel, Visit
 from hotline.tickets.services import visit_record
 from hotline.tickets.states import Status
 
@@ -41,7 +41,7 @@ VISIT_QUESTION = _l(
 
 def _reply(phone: str, body: str, *, message_id: str) -> None:
     notify(
-        channel=NotifyChannel.SMS,
+        channel=NotificationChannel.SMS,
         address=phone,
         subject=_("12345 hotline"),
         body=body,
@@ -115,7 +115,7 @@ def handle(*, message_id: str, phone: object, body: object) -> dict:
                 _reply(phone, thanks, message_id=message_id)
                 return {"status": "visit_recorded"}
         request = services.online_request_create(
-            channel=Channel.SMS,
+            channel=TicketChannel.SMS,
             external_id=message_id,
             subject="",
             body=body,
@@ -131,7 +131,7 @@ def invite_visit(*, ticket: Ticket, phone: str, key: str, lead: str = "") -> Non
         return
     SmsVisit.objects.create(ticket=ticket, phone=phone)
     notify(
-        channel=NotifyChannel.SMS,
+        channel=NotificationChannel.SMS,
         address=phone,
         subject=_("12345 hotline visit"),
         body=f"{lead}{VISIT_QUESTION}",

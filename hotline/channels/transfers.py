@@ -36,7 +36,7 @@ from hotline.channels.models import OnlineRequest, Partner, PartnerCall, Transfe
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
-from hotline.tickets.models import Attachment, Channel, Ticket
+from hotline.tickets.models import Attachment, Ticket, TicketChannel
 from hotline.tickets.services import attachment_add, ticket_annotate
 
 log = logging.getLogger(__name__)
@@ -203,7 +203,7 @@ def transfer_receive(*, partner: Partner, data: dict) -> dict:
         raise DomainError(_("confidential must be true or false"), code="invalid_type")
     uploads, unreadable = received_files(data)
     request = services.online_request_create(
-        channel=Channel.TRANSFER,
+        channel=TicketChannel.TRANSFER,
         external_id=f"{partner.code}:{remote_id}",
         subject=_field(data, "summary", _("request summary"), 200, required=True),
         body=_field(data, "detail", _("request text"), 20000)

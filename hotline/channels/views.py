@@ -15,7 +15,7 @@ from hotline.channels.forms import AcceptForm, ChannelForm, DeclineForm, MergeFo
 from hotline.channels.models import MessageSecurity, OnlineRequest, Partner
 from hotline.core import clock
 from hotline.core.errors import DomainError
-from hotline.tickets.models import Channel, Ticket
+from hotline.tickets.models import Ticket, TicketChannel
 
 
 @capability_required(Capability.INTAKE)
@@ -24,7 +24,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if state not in OnlineRequest.State.values:
         state = "pending"
     channel = request.GET.get("channel", "")
-    if channel not in Channel.values:
+    if channel not in TicketChannel.values:
         channel = ""
     rows = selectors.online_queue(request.user, state=state, channel=channel)
     if state != "pending":
@@ -34,7 +34,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "state": state,
         "channel": channel,
         "states": OnlineRequest.State.choices,
-        "channels": [c for c in Channel.choices if c[0] != Channel.PHONE],
+        "channels": [c for c in TicketChannel.choices if c[0] != TicketChannel.PHONE],
         "now": clock.now(),
     }
     return render(request, "channels/queue.html", context)

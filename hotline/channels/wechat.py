@@ -21,7 +21,7 @@ from hotline.channels.models import OnlineRequest, WeChatDialogue
 from hotline.channels.selectors import channel_closed_message, channel_is_open
 from hotline.core import clock
 from hotline.core.errors import DomainError
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
 QUERY = re.compile(r"^\s*(?:查询|查|CX)\s*[:：]?\s*([A-Za-z]?\d{6,20})\s*$", re.IGNORECASE)
 SKIP, CANCEL = {"跳过", "不留", "无"}, {"取消", "算了"}
@@ -65,7 +65,7 @@ def _progress(openid: str, number: str) -> str:
 
 def _store(openid: str, dialogue: WeChatDialogue, phone: str, message_id: str) -> str:
     request = services.online_request_create(
-        channel=Channel.WECHAT,
+        channel=TicketChannel.WECHAT,
         external_id=message_id,
         subject="",
         body=dialogue.body,
@@ -82,8 +82,8 @@ def _store(openid: str, dialogue: WeChatDialogue, phone: str, message_id: str) -
 
 def handle_text(*, openid: str, content: object, message_id: str) -> str:
     """The passive reply to one text message."""
-    if not channel_is_open(Channel.WECHAT):
-        return channel_closed_message(Channel.WECHAT)
+    if not channel_is_open(TicketChannel.WECHAT):
+        return channel_closed_message(TicketChannel.WECHAT)
     try:
         content = text.clean(content, label=_("message"), max_length=2000, required=True)
     except DomainError as exc:

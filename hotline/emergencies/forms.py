@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hotline.emergencies.models import EmergencyReport, Service
-from hotline.tickets.models import KIND_CHOICES, Channel
+from hotline.tickets.models import KIND_CHOICES, TicketChannel
 
 
 class TransferForm(forms.Form):
@@ -15,7 +15,7 @@ class TransferForm(forms.Form):
     service = forms.ChoiceField(choices=Service.choices)
     phone = forms.CharField(max_length=32)
     name = forms.CharField(max_length=50, required=False)
-    channel = forms.ChoiceField(choices=Channel.choices, required=False)
+    channel = forms.ChoiceField(choices=TicketChannel.choices, required=False)
     kind = forms.ChoiceField(choices=KIND_CHOICES, required=False)
     summary = forms.CharField(max_length=200)
     detail = forms.CharField(required=False)
@@ -26,7 +26,7 @@ class TransferForm(forms.Form):
         return {
             "phone": data["phone"],
             "name": data["name"],
-            "channel": data["channel"] or Channel.PHONE,
+            "channel": data["channel"] or TicketChannel.PHONE,
             "kind": data["kind"] or "help",
             "summary": data["summary"],
             "detail": data["detail"],

@@ -23,11 +23,11 @@ from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.core.models import audit
 from hotline.emergencies.models import EmergencyReport, Service
-from hotline.notifications.models import Channel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify
 from hotline.tickets import services as tickets
 from hotline.tickets.events import EventKind, lock_ticket, record
-from hotline.tickets.models import DeclineReason, Handling, Ticket
+from hotline.tickets.models import DeclineReason, IntakeOutcome, Ticket
 
 REPORTERS = (Capability.INTAKE, Capability.DISPATCH, Capability.SUPERVISE)
 RESPONDERS = (Capability.SUPERVISE, Capability.INSTRUCT)  # the hotline's and city leaders
@@ -80,7 +80,7 @@ def _text(report: EmergencyReport) -> str:
 def _text_rung(report: EmergencyReport, index: int) -> None:
     rung = report.ladder[index]
     notify(
-        channel=Channel.SMS,
+        channel=NotificationChannel.SMS,
         address=rung["phone"],
         subject="12345紧急报告",
         body=_text(report),
@@ -125,7 +125,7 @@ def emergency_report(
         body = _text(report)
         for leader in leaders():
             notify(
-                channel=Channel.INBOX,
+                channel=NotificationChannel.INBOX,
                 recipient=leader,
                 subject=f"紧急报告：{report.summary}"[:200],
                 body=body,
@@ -164,7 +164,7 @@ def emergency_transfer(*, actor, service: str, **call) -> Ticket:
     with transaction.atomic():
         ticket = tickets.ticket_create(
             actor=actor,
-            handling=Handling.DECLINE,
+            intake_outcome=IntakeOutcome.DECLINE,
             decline_reason=DeclineReason.EMERGENCY,
             urgency="urgent",
             answer=f"紧急情况，已转接 {label}",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from hotline.accounts.models import User
 from hotline.core import clock
 from hotline.knowledge.models import Entry, EntryAttachment, EntryEvent, ErrorReport
-from hotline.notifications.models import Channel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify_many
 
 
@@ -31,7 +31,7 @@ def tell_owner(entry: Entry, *, subject: str, body: str, key: str) -> int:
     """An inbox message to each of the owner unit's staff; call inside a transaction."""
     return notify_many(
         {
-            "channel": Channel.INBOX,
+            "channel": NotificationChannel.INBOX,
             "recipient_id": user.pk,
             "subject": subject,
             "body": body,

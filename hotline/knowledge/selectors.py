@@ -291,7 +291,7 @@ def use_of(ticket) -> EntryUse | None:
 def figures(*, since: date, until: date) -> dict:
     """Answered-at-once share per topic, entries used, error corrections on time, stale
     entries per unit, for the knowledge page and the assessment (R-AS-2)."""
-    from hotline.tickets.models import Handling, Ticket
+    from hotline.tickets.models import IntakeOutcome, Ticket
 
     tz = timezone.get_current_timezone()
     start = datetime.combine(since, datetime.min.time(), tzinfo=tz)
@@ -301,7 +301,7 @@ def figures(*, since: date, until: date) -> dict:
         tickets.values("topic__name")
         .annotate(
             total=Count("id"),
-            answered=Count("id", filter=Q(handling=Handling.ANSWER_NOW)),
+            answered=Count("id", filter=Q(intake_outcome=IntakeOutcome.ANSWER_NOW)),
             from_knowledge=Count("id", filter=Q(knowledge_use__isnull=False)),
         )
         .order_by("-total")

@@ -1,4 +1,4 @@
-from hotline.notifications.models import Channel, Notification
+from hotline.notifications.models import Notification, NotificationChannel
 
 
 def unread(request):
@@ -6,6 +6,6 @@ def unread(request):
     if user is None or not user.is_authenticated:
         return {}
     count = Notification.objects.filter(
-        recipient=user, channel=Channel.INBOX, read_at__isnull=True
+        recipient=user, channel=NotificationChannel.INBOX, read_at__isnull=True
     ).count()
     return {"unread_notifications": count}

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from hotline.core import clock
 from hotline.core.bulk import insert_rows
-from hotline.notifications.models import Channel, DigestItem, Notification, Preference
+from hotline.notifications.models import DigestItem, Notification, NotificationChannel, Preference
 
 MAX_LINES = 200  # a digest lists this many items, then says how many more
 
@@ -43,7 +43,7 @@ def hold_for_digest(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     candidates = {
         m["recipient_id"]
         for m in messages
-        if m.get("digest") and m["channel"] == Channel.INBOX and m.get("recipient_id")
+        if m.get("digest") and m["channel"] == NotificationChannel.INBOX and m.get("recipient_id")
     }
     digesting = digest_users(candidates)
     if not digesting:
@@ -51,7 +51,11 @@ def hold_for_digest(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     now = clock.now()
     held, rest = [], []
     for m in messages:
-        if m.get("digest") and m["channel"] == Channel.INBOX and m["recipient_id"] in digesting:
+        if (
+            m.get("digest")
+            and m["channel"] == NotificationChannel.INBOX
+            and m["recipient_id"] in digesting
+        ):
             held.append(
                 {
                     "recipient_id": m["recipient_id"],
@@ -113,11 +117,11 @@ def send_digests(*, limit: int = 500) -> dict[str, int]:
             if not items:
                 continue  # another tick has them
             key = f"digest:{user_id}:{day.isoformat()}"
-            if Notification.objects.filter(key=key, channel=Channel.INBOX).exists():
+            if Notification.objects.filter(key=key, channel=NotificationChannel.INBOX).exists():
                 continue  # today's digest went out; these wait for tomorrow's
             tickets = {i.ticket_id for i in items if i.ticket_id}
             note = Notification.objects.create(
-                channel=Channel.INBOX,
+                channel=NotificationChannel.INBOX,
                 recipient_id=user_id,
                 subject=f"每日提醒汇总：{len(items)} 条提醒，涉及 {len(tickets)} 件工单",
                 body=_body(items),

@@ -12,7 +12,7 @@ from hotline.core.masking import mask_contact
 from hotline.core.outbox import OutboxRow
 
 
-class Channel(models.TextChoices):
+class NotificationChannel(models.TextChoices):
     INBOX = "inbox", _("In-app inbox")
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
@@ -27,7 +27,7 @@ class State(models.TextChoices):
 
 
 class Notification(OutboxRow):
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=NotificationChannel.choices)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

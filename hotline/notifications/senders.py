@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
-from hotline.notifications.models import Channel, Notification
+from hotline.notifications.models import Notification, NotificationChannel
 
 
 class DeliveryError(Exception):
@@ -124,8 +124,8 @@ def send_wechat(note: Notification) -> None:
 
 
 SENDERS = {
-    Channel.INBOX: send_inbox,
-    Channel.EMAIL: send_email,
-    Channel.SMS: send_sms,
-    Channel.WECHAT: send_wechat,
+    NotificationChannel.INBOX: send_inbox,
+    NotificationChannel.EMAIL: send_email,
+    NotificationChannel.SMS: send_sms,
+    NotificationChannel.WECHAT: send_wechat,
 }

@@ -15,7 +15,7 @@ from django.utils import translation
 from hotline.core import clock
 from hotline.core.bulk import insert_rows
 from hotline.notifications import senders
-from hotline.notifications.models import Channel, Notification, State
+from hotline.notifications.models import Notification, NotificationChannel, State
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -54,7 +54,7 @@ def notify(
 
 def _delivery(channel: str, now: datetime | None = None) -> dict[str, Any]:
     """An inbox message is delivered when it is queued; the others wait for deliver_due."""
-    if channel == Channel.INBOX:
+    if channel == NotificationChannel.INBOX:
         return {"state": State.SENT, "sent_at": now or clock.now()}
     return {"state": State.PENDING, "sent_at": None}
 
@@ -163,7 +163,7 @@ def _deliver(note: Notification, claimed_at: datetime, counts: dict[str, int]) -
     """Send one claimed message and record the outcome, if the claim is still ours."""
     try:
         with translation.override(settings.LANGUAGE_CODE):  # the log's reasons
-            senders.SENDERS[Channel(note.channel)](note)
+            senders.SENDERS[NotificationChannel(note.channel)](note)
     except senders.DeliveryError as exc:
         note.attempts += 1
         note.last_error = str(exc)[:1000]
@@ -198,7 +198,7 @@ def _deliver(note: Notification, claimed_at: datetime, counts: dict[str, int]) -
 def inbox_mark_all_read(*, user, ticket_id: int | None = None) -> int:
     """全部标为已读: every unread in-app message of the user (of one ticket if given)."""
     unread = Notification.objects.filter(
-        recipient=user, channel=Channel.INBOX, read_at__isnull=True
+        recipient=user, channel=NotificationChannel.INBOX, read_at__isnull=True
     )
     if ticket_id is not None:
         unread = unread.filter(ticket_id=ticket_id)

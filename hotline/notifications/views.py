@@ -8,13 +8,15 @@ from hotline.accounts.permissions import Capability, can
 from hotline.core.http import redirect_next
 from hotline.core.masking import mask_contact
 from hotline.notifications import services
-from hotline.notifications.models import Channel, Notification, Preference, State
+from hotline.notifications.models import Notification, NotificationChannel, Preference, State
 
 
 def inbox(request):
     """The user's own in-app messages, newest first; `?group=ticket` shows one row per
     ticket with its count of unread messages, `?ticket=<number>` one ticket's messages."""
-    messages = Notification.objects.filter(recipient=request.user, channel=Channel.INBOX)
+    messages = Notification.objects.filter(
+        recipient=request.user, channel=NotificationChannel.INBOX
+    )
     number = request.GET.get("ticket", "").strip()
     if number:
         messages = messages.filter(ticket__number=number)
@@ -79,7 +81,7 @@ def inbox_read(request, pk: int):
 def delivery_log(request):
     """What did not go out: supervisors see failures and retries (never blocking tickets)."""
     state = request.GET.get("state", State.FAILED)
-    rows = Notification.objects.exclude(channel=Channel.INBOX)
+    rows = Notification.objects.exclude(channel=NotificationChannel.INBOX)
     if state in State.values:
         rows = rows.filter(state=state)
     page = Paginator(rows.select_related("ticket", "recipient"), 50).get_page(

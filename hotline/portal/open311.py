@@ -25,7 +25,7 @@ from hotline.core.errors import DomainError
 from hotline.core.models import audit
 from hotline.directory.models import Topic
 from hotline.portal.models import Open311App, Open311Request
-from hotline.tickets.models import Channel, Ticket
+from hotline.tickets.models import Ticket, TicketChannel
 from hotline.tickets.states import Status
 
 CLOSED = frozenset({Status.COMPLETED, Status.CLOSED, Status.DECLINED, Status.MERGED})
@@ -138,7 +138,7 @@ def request_post(*, app: Open311App, data: dict[str, str]) -> dict[str, Any]:
         ).strip()
         with transaction.atomic():
             online = online_request_create(
-                channel=Channel.APP,
+                channel=TicketChannel.APP,
                 subject=topic.name,
                 body=text.clean(
                     data.get("description", ""), label="description", max_length=4000, required=True

@@ -22,11 +22,11 @@ from hotline.channels.services import channel_robot, online_request_create
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.models import audit
-from hotline.notifications.models import Channel as NotifyChannel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify
 from hotline.portal import selectors, throttle
 from hotline.portal.models import PhoneCode
-from hotline.tickets.models import Channel, Ticket, Visit
+from hotline.tickets.models import Ticket, TicketChannel, Visit
 from hotline.tickets.services import visit_record
 
 CODE_TTL = timedelta(minutes=10)
@@ -56,7 +56,7 @@ def phone_code_send(*, phone: object, address: str) -> None:
             expires_at=now + CODE_TTL,
         )
         notify(
-            channel=NotifyChannel.SMS,
+            channel=NotificationChannel.SMS,
             address=phone,
             subject=_("12345 hotline: your code"),
             body=_(
@@ -111,7 +111,7 @@ def portal_submit(
     if reply_channel not in (*VISIT_CHANNELS, ReplyChannel.PHONE):
         raise DomainError(_("Unknown way to hear back"), code="invalid_reply_channel")
     return online_request_create(
-        channel=Channel.WEB,
+        channel=TicketChannel.WEB,
         subject=subject,
         body=body,
         place=place,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from hotline.channels.selectors import channel_closed_message, channel_is_open
 from hotline.core.errors import DomainError
 from hotline.portal import forms, selectors, services, throttle
-from hotline.tickets.models import Channel, Ticket
+from hotline.tickets.models import Ticket, TicketChannel
 
 SESSION_PHONE, SESSION_UNTIL = "portal_phone", "portal_phone_until"
 VERIFIED_FOR = 30 * 60  # seconds a proved phone stays proved in this browser
@@ -102,9 +102,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """A request from the web, by a proved phone (R-IN-1)."""
-    if not channel_is_open(Channel.WEB):
+    if not channel_is_open(TicketChannel.WEB):
         return render(
-            request, "portal/closed.html", {"message": channel_closed_message(Channel.WEB)}
+            request, "portal/closed.html", {"message": channel_closed_message(TicketChannel.WEB)}
         )
     phone = verified_phone(request)
     if not phone:

@@ -102,7 +102,7 @@ def _exclusions(ids: list[int]) -> dict[int, set[int]]:
 def load(ids: list[int]) -> Iterator[tuple[dict, ind.TicketData]]:
     """The tickets' rows as pure TicketData, with the dimensions kept beside."""
     tickets = _select(
-        "SELECT id, received_at, handling, kind, channel, topic_id, region_id "
+        "SELECT id, received_at, intake_outcome, kind, channel, topic_id, region_id "
         "FROM tickets_ticket WHERE id IN ({ids})",
         ids,
     )
@@ -134,13 +134,13 @@ def load(ids: list[int]) -> Iterator[tuple[dict, ind.TicketData]]:
             )
         )
     excluded = _exclusions(ids)
-    for pk, received, handling, kind, channel, topic_id, region_id in tickets:
+    for pk, received, intake_outcome, kind, channel, topic_id, region_id in tickets:
         yield (
             {"kind": kind, "channel": channel, "topic_id": topic_id, "region_id": region_id},
             ind.TicketData(
                 id=pk,
                 received_at=_moment(received),  # type: ignore[arg-type]
-                handling=handling,
+                intake_outcome=intake_outcome,
                 events=tuple(events[pk]),
                 assignments=tuple(assignments[pk]),
                 excluded_units=frozenset(excluded.get(pk, ())),

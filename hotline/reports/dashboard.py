@@ -18,7 +18,7 @@ from hotline.directory.selectors import today
 from hotline.reports import documents, selectors
 from hotline.reports import indicators as ind
 from hotline.reports.models import UnitDay
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
 
 def _link(span: selectors.Span, **params: Any) -> str:
@@ -53,7 +53,7 @@ def _rows(series: list[dict], labels: dict, span: selectors.Span, param: str, **
 
 def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "") -> dict:
     dims = {k: v for k, v in filters.items() if v}
-    channel_labels = dict(Channel.choices)
+    channel_labels = dict(TicketChannel.choices)
     kind_labels = dict(documents.ind_kind_labels())
     day = today()
     today_span = selectors.Span(day, day)

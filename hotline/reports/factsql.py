@@ -78,9 +78,9 @@ def facts_parts(now: datetime) -> list[tuple[str, list]]:
         f"SELECT t.id AS ticket_id, {none} AS unit_id, {d.day('t.received_at')} AS day, "
         f"'intake' AS metric FROM tickets_ticket t {scope}t.id",
         f"SELECT t.id, {none}, {d.day('t.received_at')}, "
-        f"CASE WHEN t.handling IN ({answered}) THEN 'answered_now' ELSE 'declined' END "
+        f"CASE WHEN t.intake_outcome IN ({answered}) THEN 'answered_now' ELSE 'declined' END "
         f"FROM tickets_ticket t {scope}t.id "
-        f"WHERE t.handling IN ({answered}, 'decline')",
+        f"WHERE t.intake_outcome IN ({answered}, 'decline')",
         # Every assignment on its dispatch day.
         f"SELECT a.ticket_id, a.unit_id, {d.day('a.dispatched_at')}, CASE a.role "
         "WHEN 'lead' THEN 'received_lead' ELSE 'received_assist' END "

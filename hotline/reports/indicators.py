@@ -176,7 +176,7 @@ class As:
 class TicketData:
     id: int
     received_at: datetime
-    handling: str
+    intake_outcome: str
     events: tuple[Ev, ...]
     assignments: tuple[As, ...]
     excluded_units: frozenset[int] = frozenset()  # approved exclusions (剔除)
@@ -229,9 +229,9 @@ def _deadline_facts(ticket: TicketData, lead: As, now: datetime) -> list[Fact]:
 def ticket_facts(ticket: TicketData, now: datetime) -> list[Fact]:
     """Every fact of one ticket as of `now` (pure: same input, same facts)."""
     facts: list[Fact] = [(None, local_day(ticket.received_at), "intake")]
-    if ticket.handling in ("answer_now", "guide", "forward"):
+    if ticket.intake_outcome in ("answer_now", "guide", "forward"):
         facts.append((None, local_day(ticket.received_at), "answered_now"))
-    elif ticket.handling == "decline":
+    elif ticket.intake_outcome == "decline":
         facts.append((None, local_day(ticket.received_at), "declined"))
     units = {a.id: a.unit_id for a in ticket.assignments}
     for a in ticket.assignments:

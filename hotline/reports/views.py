@@ -23,7 +23,7 @@ from hotline.directory.selectors import today
 from hotline.reports import aggregate, dashboard, documents, schemes, selectors, services
 from hotline.reports import indicators as ind
 from hotline.reports.models import Period, ReportDocument, Scheme
-from hotline.tickets.models import Channel
+from hotline.tickets.models import TicketChannel
 
 STAFF = Capability.VIEW_POLICIES  # every member of staff, units included
 
@@ -59,7 +59,7 @@ def dashboard_context(request) -> dict[str, Any]:
             "units": selectors.assessed_units(),
             "regions": Unit.objects.active().filter(kind__in=["district", "town"]),
             "topics": Topic.objects.filter(parent__isnull=True).order_by("code")[:50],
-            "channels": Channel.choices,
+            "channels": TicketChannel.choices,
             "kinds": documents.ind_kind_labels(),
             "refreshed_at": aggregate.last_refreshed(),
         }

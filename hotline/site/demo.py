@@ -175,11 +175,11 @@ def build_demo_city() -> list[DemoAccount]:
 
 def _install_policies(admin: User) -> None:
     """The presets whose numbers the regulations give; KJ is the default (SR needs numbers)."""
-    from hotline.sla.models import Policy
+    from hotline.sla.models import DeadlinePolicy
     from hotline.sla.services import policy_install_preset, policy_set_default
 
     for code in ("KJ", "LX", "KM", "ZS"):
-        if not Policy.objects.filter(code=code).exists():
+        if not DeadlinePolicy.objects.filter(code=code).exists():
             policy_install_preset(actor=admin, code=code)
-    if not Policy.objects.filter(is_default=True).exists():
-        policy_set_default(actor=admin, policy=Policy.objects.get(code="KJ"))
+    if not DeadlinePolicy.objects.filter(is_default=True).exists():
+        policy_set_default(actor=admin, policy=DeadlinePolicy.objects.get(code="KJ"))

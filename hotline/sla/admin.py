@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hotline.sla.models import CalendarDay, OfficialYear, Policy, PolicyVersion
+from hotline.sla.models import CalendarDay, DeadlinePolicy, OfficialYear, PolicyVersion
 
 
 @admin.register(CalendarDay)
@@ -39,7 +39,7 @@ class VersionInline(admin.TabularInline):
         return False
 
 
-@admin.register(Policy)
+@admin.register(DeadlinePolicy)
 class PolicyAdmin(admin.ModelAdmin):
     """Versions are immutable: tickets point at them. Edit on the policy page (new version)."""
 

@@ -72,7 +72,7 @@ class OfficialYear(models.Model):
         return str(self.year)
 
 
-class Policy(models.Model):
+class DeadlinePolicy(models.Model):
     """A named deadline policy; its content lives in immutable versions."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -100,7 +100,7 @@ class PolicyVersion(models.Model):
     """One immutable version. Tickets point here; editing a policy adds a version."""
 
     policy = models.ForeignKey(
-        Policy, on_delete=models.PROTECT, related_name="versions", verbose_name=_("policy")
+        DeadlinePolicy, on_delete=models.PROTECT, related_name="versions", verbose_name=_("policy")
     )
     number = models.PositiveIntegerField(_("version"))
     data = models.JSONField(_("content"))

@@ -34,8 +34,8 @@ from hotline.sla.rungs import (
     KJ_LADDER_CLAUSE,
     Contact,
     Rung,
-    RungAction,
     RungAnchor,
+    RungMeasure,
     validate_ladder,
 )
 
@@ -61,8 +61,8 @@ __all__ = [
     "PolicyError",
     "Rule",
     "Rung",
-    "RungAction",
     "RungAnchor",
+    "RungMeasure",
     "Urgency",
     "format_number",
     "validate_follow_up",

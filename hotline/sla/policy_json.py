@@ -25,8 +25,8 @@ from hotline.sla.policies import (
     PolicyError,
     Rule,
     Rung,
-    RungAction,
     RungAnchor,
+    RungMeasure,
     Urgency,
     working_days,
 )
@@ -162,7 +162,7 @@ def ladder_rung_to(rung: Rung) -> dict[str, Any]:
     return {
         "key": rung.key,
         "label": rung.label,
-        "action": rung.action.value,
+        "action": rung.measure.value,
         "wait": _period_to(rung.wait),
         "anchor": rung.anchor.value,
         "by": rung.by.value if rung.by else None,
@@ -180,7 +180,7 @@ def ladder_rung_from(data: Mapping[str, Any]) -> Rung:
     return Rung(
         key=str(data["key"]),
         label=str(data.get("label", data["key"])),
-        action=RungAction(data["action"]),
+        measure=RungMeasure(data["action"]),
         wait=_period_from(data.get("wait")) or working_days(0),
         anchor=RungAnchor(data.get("anchor", "previous")),
         by=Contact(data["by"]) if data.get("by") else None,

@@ -20,8 +20,8 @@ from hotline.sla.policies import (
     PeriodUnit,
     Policy,
     Rule,
-    RungAction,
     RungAnchor,
+    RungMeasure,
     Urgency,
     working_days,
 )
@@ -110,7 +110,7 @@ LX = Policy(
         Step(
             key="recommendation",
             label="效能监察建议",
-            action=RungAction.RECOMMENDATION,
+            measure=RungMeasure.RECOMMENDATION,
             anchor=RungAnchor.DUE,
             wait=working_days(1),
             to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
@@ -122,7 +122,7 @@ LX = Policy(
         Step(
             key="criticism",
             label="通报批评",
-            action=RungAction.CRITICISM,
+            measure=RungMeasure.CRITICISM,
             wait=working_days(3),
             to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
             min_reminders=2,
@@ -175,7 +175,7 @@ KM = Policy(
         Step(
             key="criticism",
             label="通报批评",
-            action=RungAction.CRITICISM,
+            measure=RungMeasure.CRITICISM,
             anchor=RungAnchor.DUE,
             wait=working_days(1),
             to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),

@@ -11,7 +11,7 @@ from enum import StrEnum
 from hotline.sla.periods import Period, PeriodUnit, PolicyError, working_days
 
 
-class RungAction(StrEnum):
+class RungMeasure(StrEnum):
     URGE = "urge"  # a hotline leader urges a unit leader (催办, by phone and SMS)
     LETTER = "letter"  # a numbered supervision letter (督办函)
     RECOMMENDATION = "recommendation"  # efficiency supervision recommendation (效能监察建议书)
@@ -49,7 +49,7 @@ class Rung:
 
     key: str
     label: str
-    action: RungAction
+    measure: RungMeasure
     wait: Period
     anchor: RungAnchor = RungAnchor.PREVIOUS
     by: Contact | None = None  # the leader who urges (URGE) and is asked to call
@@ -66,7 +66,7 @@ DEFAULT_LADDER: tuple[Rung, ...] = (
     Rung(
         key="deputy",
         label="分管领导催办",
-        action=RungAction.URGE,
+        measure=RungMeasure.URGE,
         wait=working_days(1),
         by=Contact.HOTLINE_DEPUTY_HEAD,
         to=(
@@ -80,7 +80,7 @@ DEFAULT_LADDER: tuple[Rung, ...] = (
     Rung(
         key="head",
         label="主要负责人催办",
-        action=RungAction.URGE,
+        measure=RungMeasure.URGE,
         wait=working_days(1),
         by=Contact.HOTLINE_HEAD,
         to=(Contact.HOTLINE_HEAD, Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
@@ -89,7 +89,7 @@ DEFAULT_LADDER: tuple[Rung, ...] = (
     Rung(
         key="letter",
         label="发送督办函",
-        action=RungAction.LETTER,
+        measure=RungMeasure.LETTER,
         wait=working_days(2),
         to=(Contact.UNIT_HEAD, Contact.UNIT_LIAISON, Contact.UNIT_STAFF, Contact.SUPERVISORS),
         issuer="行政审批局",
@@ -99,7 +99,7 @@ DEFAULT_LADDER: tuple[Rung, ...] = (
     Rung(
         key="recommendation",
         label="效能监察建议",
-        action=RungAction.RECOMMENDATION,
+        measure=RungMeasure.RECOMMENDATION,
         wait=working_days(3),
         to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
         issuer="效能监察办公室",
@@ -110,7 +110,7 @@ DEFAULT_LADDER: tuple[Rung, ...] = (
     Rung(
         key="criticism",
         label="通报批评",
-        action=RungAction.CRITICISM,
+        measure=RungMeasure.CRITICISM,
         wait=working_days(2),
         to=(Contact.UNIT_HEAD, Contact.UNIT_STAFF, Contact.SUPERVISORS),
         min_reminders=2,
@@ -132,7 +132,7 @@ def validate_ladder(ladder: tuple[Rung, ...]) -> None:
             raise PolicyError(f"督办阶梯「{rung.label}」的等待时间必须是非负数")
         if wait.unit == PeriodUnit.WORKING_DAYS and not float(wait.amount).is_integer():
             raise PolicyError(f"督办阶梯「{rung.label}」按工作日等待时须为整数")
-        if rung.action == RungAction.URGE and rung.by is None:
+        if rung.measure == RungMeasure.URGE and rung.by is None:
             raise PolicyError(f"督办阶梯「{rung.label}」须指明由谁催办")
         if rung.min_reminders < 0:
             raise PolicyError(f"督办阶梯「{rung.label}」的催办次数不能为负")

@@ -8,7 +8,13 @@ from collections import defaultdict
 from django.db import connection
 
 from hotline.sla.calendar import DayMark, WorkCalendar
-from hotline.sla.models import CalendarDay, CalendarSource, OfficialYear, Policy, PolicyVersion
+from hotline.sla.models import (
+    CalendarDay,
+    CalendarSource,
+    DeadlinePolicy,
+    OfficialYear,
+    PolicyVersion,
+)
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {}
@@ -61,15 +67,15 @@ def entered_years() -> list[OfficialYear]:
     return list(OfficialYear.objects.all())
 
 
-def policy_list() -> list[Policy]:
-    return list(Policy.objects.prefetch_related("versions"))
+def policy_list() -> list[DeadlinePolicy]:
+    return list(DeadlinePolicy.objects.prefetch_related("versions"))
 
 
-def policy_get(*, code: str) -> Policy | None:
-    return Policy.objects.filter(code=code).first()
+def policy_get(*, code: str) -> DeadlinePolicy | None:
+    return DeadlinePolicy.objects.filter(code=code).first()
 
 
-def policy_latest_version(policy: Policy) -> PolicyVersion | None:
+def policy_latest_version(policy: DeadlinePolicy) -> PolicyVersion | None:
     return policy.versions.order_by("-number").first()
 
 

@@ -13,7 +13,13 @@ from hotline.accounts.permissions import Capability, require
 from hotline.core.errors import Conflict, DomainError, NotFound
 from hotline.core.models import audit
 from hotline.sla import policies, policy_json, presets, schedule
-from hotline.sla.models import CalendarDay, CalendarSource, OfficialYear, Policy, PolicyVersion
+from hotline.sla.models import (
+    CalendarDay,
+    CalendarSource,
+    DeadlinePolicy,
+    OfficialYear,
+    PolicyVersion,
+)
 
 
 class ScheduleRejected(DomainError):
@@ -101,7 +107,9 @@ def official_year_enter(*, actor, year: int, text: str, notice: str = "") -> Off
     return entry
 
 
-def _add_version(*, actor, policy: Policy, data: dict[str, Any], note: str) -> PolicyVersion:
+def _add_version(
+    *, actor, policy: DeadlinePolicy, data: dict[str, Any], note: str
+) -> PolicyVersion:
     checked = policy_json.from_dict(data)  # raises PolicyError with a Chinese message
     if checked.missing_parameters():
         names = "、".join(p.label for p in checked.missing_parameters())
@@ -138,19 +146,19 @@ def policy_install_preset(
     except policies.PolicyError as exc:
         raise DomainError(str(exc)) from None
     with transaction.atomic():
-        if Policy.objects.filter(code=code).exists():
+        if DeadlinePolicy.objects.filter(code=code).exists():
             raise Conflict(
                 gettext("Policy %(code)s exists already; change it on its page (a new version)")
                 % {"code": code}
             )
-        policy = Policy.objects.create(code=code, name=preset.name)
+        policy = DeadlinePolicy.objects.create(code=code, name=preset.name)
         return _add_version(
             actor=actor, policy=policy, data=policy_json.to_dict(filled), note="由预设创建"
         )
 
 
 def policy_version_create(
-    *, actor, policy: Policy, data: dict[str, Any], note: str, based_on: int | None = None
+    *, actor, policy: DeadlinePolicy, data: dict[str, Any], note: str, based_on: int | None = None
 ) -> PolicyVersion:
     """Editing a policy makes a new version; versions in use never change.
 
@@ -162,7 +170,7 @@ def policy_version_create(
         raise DomainError(gettext("Say why you make this change"))
     try:
         with transaction.atomic():
-            locked = Policy.objects.select_for_update().get(pk=policy.pk)
+            locked = DeadlinePolicy.objects.select_for_update().get(pk=policy.pk)
             last = locked.versions.aggregate(n=Max("number"))["n"] or 0
             if based_on is not None and based_on != last:
                 raise Conflict(
@@ -177,9 +185,9 @@ def policy_version_create(
         raise DomainError(str(exc)) from None
 
 
-def policy_set_default(*, actor, policy: Policy) -> None:
+def policy_set_default(*, actor, policy: DeadlinePolicy) -> None:
     require(actor, Capability.MANAGE)
     with transaction.atomic():
-        Policy.objects.select_for_update().filter(is_default=True).update(is_default=False)
-        Policy.objects.filter(pk=policy.pk).update(is_default=True)
+        DeadlinePolicy.objects.select_for_update().filter(is_default=True).update(is_default=False)
+        DeadlinePolicy.objects.filter(pk=policy.pk).update(is_default=True)
         audit(kind="policy_default_set", actor=actor, object_type="policy", object_id=policy.code)

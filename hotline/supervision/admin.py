@@ -26,8 +26,8 @@ class ReminderAdmin(admin.ModelAdmin):
 
 @admin.register(Escalation)
 class EscalationAdmin(ReadOnly):
-    list_display = ("ticket", "unit", "level", "label", "action", "reply_due", "at", "by_name")
-    list_filter = ("action", "level")
+    list_display = ("ticket", "unit", "level", "label", "measure", "reply_due", "at", "by_name")
+    list_filter = ("measure", "level")
     search_fields = ("ticket__number", "unit__name")
     raw_id_fields = ("assignment", "ticket", "unit")
     date_hierarchy = "at"

@@ -22,10 +22,10 @@ from django.utils.translation import gettext
 
 from hotline.accounts.models import Role, User
 from hotline.directory.models import Unit
-from hotline.notifications.models import Channel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify
 from hotline.sla import compute
-from hotline.sla.policies import Contact, Rung, RungAction
+from hotline.sla.policies import Contact, Rung, RungMeasure
 from hotline.sla.selectors import work_calendar
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.documents import document_facts, document_write, has_extension
@@ -33,15 +33,15 @@ from hotline.supervision.models import Document, Escalation, Reminder
 from hotline.tickets.events import EventKind, record_rows
 from hotline.tickets.models import Assignment, Ticket
 
-ACTION_EVENTS = {
-    RungAction.URGE: EventKind.URGED,
-    RungAction.LETTER: EventKind.SUPERVISION_LETTER,
-    RungAction.RECOMMENDATION: EventKind.EFFICIENCY_RECOMMENDATION,
-    RungAction.CRITICISM: EventKind.PUBLICLY_CRITICISED,
+MEASURE_EVENTS = {
+    RungMeasure.URGE: EventKind.URGED,
+    RungMeasure.LETTER: EventKind.SUPERVISION_LETTER,
+    RungMeasure.RECOMMENDATION: EventKind.EFFICIENCY_RECOMMENDATION,
+    RungMeasure.CRITICISM: EventKind.PUBLICLY_CRITICISED,
 }
 DOCUMENT_KINDS = {
-    RungAction.LETTER: Document.Kind.LETTER,
-    RungAction.RECOMMENDATION: Document.Kind.RECOMMENDATION,
+    RungMeasure.LETTER: Document.Kind.LETTER,
+    RungMeasure.RECOMMENDATION: Document.Kind.RECOMMENDATION,
 }
 
 
@@ -50,7 +50,7 @@ def reminded_count(assignment: Assignment) -> int:
     and leaders' urging. KM 17 / LX 四4 count them for public criticism."""
     return (
         Reminder.objects.filter(assignment=assignment).count()
-        + Escalation.objects.filter(assignment=assignment, action=RungAction.URGE).count()
+        + Escalation.objects.filter(assignment=assignment, measure=RungMeasure.URGE).count()
     )
 
 
@@ -97,7 +97,7 @@ def climb(assignment: Assignment, *, now: datetime) -> tuple[int, datetime | Non
                     rung=rung.key,
                     level=index + 1,
                     label=rung.label,
-                    action=rung.action.value,
+                    measure=rung.measure.value,
                     reply_due=due,
                     at=now,
                 )
@@ -139,17 +139,17 @@ def _texts(
         "Please urge %(target)s (%(target_role)s of %(unit)s, %(phone)s) about ticket "
         "%(number)s “%(summary)s”: it was due %(due)s and has not been answered."
     )
-    if rung.action == RungAction.URGE:
+    if rung.measure == RungMeasure.URGE:
         text = gettext(
             "%(by)s (%(by_role)s) urges %(unit)s: ticket %(number)s “%(summary)s” was due "
             "%(due)s and is still not answered. Reply at once."
         )
-    elif rung.action == RungAction.LETTER:
+    elif rung.measure == RungMeasure.LETTER:
         text = gettext(
             "Supervision letter %(document)s from %(issuer)s to %(unit)s: ticket %(number)s "
             "“%(summary)s” was due %(due)s and is still not answered."
         )
-    elif rung.action == RungAction.RECOMMENDATION:
+    elif rung.measure == RungMeasure.RECOMMENDATION:
         text = gettext(
             "Efficiency supervision recommendation %(document)s from %(issuer)s to %(unit)s: "
             "ticket %(number)s “%(summary)s” is overdue since %(due)s without an extension."
@@ -172,7 +172,7 @@ def _fire(escalation: Escalation, rung: Rung, assignment: Assignment, ticket: Ti
         counterpart = Contact(rung.by.value.replace("hotline_", "unit_"))
         target = ladder_math.contact_person(counterpart, unit=unit, center=center)
     document = None
-    kind = DOCUMENT_KINDS.get(rung.action)
+    kind = DOCUMENT_KINDS.get(rung.measure)
     if kind is not None:
         document = document_write(
             kind=kind, rung=rung, assignment=assignment, ticket=ticket, escalation=escalation
@@ -186,7 +186,7 @@ def _fire(escalation: Escalation, rung: Rung, assignment: Assignment, ticket: Ti
         users = list(users_for(role, unit))
         for user in users:
             notify(
-                channel=Channel.INBOX,
+                channel=NotificationChannel.INBOX,
                 recipient=user,
                 subject=rung.label,
                 body=text,
@@ -201,7 +201,7 @@ def _fire(escalation: Escalation, rung: Rung, assignment: Assignment, ticket: Ti
             told.append({"role": role.value, "missing": True})
             continue
         notify(
-            channel=Channel.SMS,
+            channel=NotificationChannel.SMS,
             address=person.phone,
             subject=rung.label,
             body=task if role == rung.by and target else text,
@@ -216,7 +216,7 @@ def _fire(escalation: Escalation, rung: Rung, assignment: Assignment, ticket: Ti
         [
             {
                 "ticket_id": ticket.pk,
-                "kind": ACTION_EVENTS[rung.action],
+                "kind": MEASURE_EVENTS[rung.measure],
                 "assignment_id": assignment.pk,
                 "unit_id": unit.pk,
                 "data": {

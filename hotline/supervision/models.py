@@ -59,7 +59,7 @@ class Escalation(models.Model):
     concurrent tick never climbs the same rung twice; a new deadline (extension, redo)
     starts a new ladder."""
 
-    class Action(models.TextChoices):
+    class Measure(models.TextChoices):
         URGE = "urge", _("Urged by a hotline leader")
         LETTER = "letter", _("Supervision letter")
         RECOMMENDATION = "recommendation", _("Efficiency supervision recommendation")
@@ -86,7 +86,7 @@ class Escalation(models.Model):
     rung = models.CharField(_("rung"), max_length=32)
     level = models.PositiveSmallIntegerField(_("level"))  # 1-based position in the ladder
     label = models.CharField(_("label"), max_length=100)
-    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    measure = models.CharField(_("action"), max_length=16, choices=Measure.choices)
     reply_due = models.DateTimeField(_("deadline"))
     at = models.DateTimeField(_("at"), default=clock.now, db_index=True)
     by_name = models.CharField(_("urged by"), max_length=100, blank=True)
@@ -101,7 +101,7 @@ class Escalation(models.Model):
                 fields=["assignment", "rung", "reply_due"], name="supervision_rung_once"
             ),
         ]
-        indexes = [models.Index(fields=["unit", "action", "at"])]
+        indexes = [models.Index(fields=["unit", "measure", "at"])]
 
     def __str__(self) -> str:
         return f"{self.assignment_id} {self.rung} {self.at:%Y-%m-%d}"

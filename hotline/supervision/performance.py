@@ -22,7 +22,7 @@ from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.reports import indicators as ind
 from hotline.supervision.models import QualityReview
-from hotline.tickets.models import Channel, Handling, Ticket, Visit
+from hotline.tickets.models import IntakeOutcome, Ticket, TicketChannel, Visit
 
 MAX_PERIOD_DAYS = 3 * 366
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -136,9 +136,9 @@ def operators(period: Period) -> list[OperatorRow]:
         .values("operator_id")
         .annotate(
             created=Count("pk"),
-            calls=Count("pk", filter=Q(channel=Channel.PHONE)),
-            answered_now=Count("pk", filter=Q(handling=Handling.ANSWER_NOW)),
-            declined=Count("pk", filter=Q(handling=Handling.DECLINE)),
+            calls=Count("pk", filter=Q(channel=TicketChannel.PHONE)),
+            answered_now=Count("pk", filter=Q(intake_outcome=IntakeOutcome.ANSWER_NOW)),
+            declined=Count("pk", filter=Q(intake_outcome=IntakeOutcome.DECLINE)),
         )
         .order_by()
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from hotline.accounts.models import User
 from hotline.core import clock
-from hotline.notifications.models import Channel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify_many
 from hotline.sla import wording
 from hotline.sla.calendar import WorkCalendar
@@ -93,7 +93,7 @@ def reminder_messages(
     key = f"reminder:{reminder_id}"
     messages: list[dict[str, Any]] = [
         {
-            "channel": Channel.INBOX,
+            "channel": NotificationChannel.INBOX,
             "recipient_id": user,
             "subject": "催办",
             "body": text,
@@ -106,7 +106,7 @@ def reminder_messages(
     if phone:
         messages.append(
             {
-                "channel": Channel.SMS,
+                "channel": NotificationChannel.SMS,
                 "address": phone,
                 "subject": "催办",
                 "body": text,

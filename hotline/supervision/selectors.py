@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from hotline.core import clock, dates
 from hotline.directory.models import Unit
 from hotline.sla.deadlines import SHANGHAI as SH
-from hotline.sla.policies import RungAction
+from hotline.sla.policies import RungMeasure
 from hotline.supervision import ladder as ladder_math
 from hotline.supervision.models import Document, Escalation, Meeting, Reminder
 from hotline.supervision.overdue import overdue as overdue_rule
@@ -116,7 +116,7 @@ def criticism_list(month: date) -> list[dict[str, Any]]:
     more and still not handled when the ladder's criticism rung fell due (KM 17; LX 四4)."""
     start, end = month_bounds(month)
     rows = (
-        Escalation.objects.filter(action=RungAction.CRITICISM, at__gte=start, at__lt=end)
+        Escalation.objects.filter(measure=RungMeasure.CRITICISM, at__gte=start, at__lt=end)
         .select_related("ticket", "unit", "assignment")
         .order_by("unit__sort_order", "unit__code", "at", "id")
     )
@@ -145,7 +145,7 @@ def _reminded_counts(assignment_ids: list[int]) -> dict[int, int]:
     ):
         counts[pk] += n
     for pk, n in (
-        Escalation.objects.filter(assignment_id__in=assignment_ids, action=RungAction.URGE)
+        Escalation.objects.filter(assignment_id__in=assignment_ids, measure=RungMeasure.URGE)
         .values_list("assignment_id")
         .annotate(n=Count("id"))
     ):
@@ -170,8 +170,8 @@ def bulletin(month: date) -> dict[str, Any]:
     )
     reminders = _count_by(Reminder.objects.filter(at__gte=start, at__lt=end), "assignment__unit")
     escalations = Escalation.objects.filter(at__gte=start, at__lt=end)
-    urged = _count_by(escalations.filter(action=RungAction.URGE), "unit")
-    criticised = _count_by(escalations.filter(action=RungAction.CRITICISM), "unit")
+    urged = _count_by(escalations.filter(measure=RungMeasure.URGE), "unit")
+    criticised = _count_by(escalations.filter(measure=RungMeasure.CRITICISM), "unit")
     documents = Document.objects.filter(issued_at__gte=start, issued_at__lt=end)
     letters = _count_by(documents.filter(kind=Document.Kind.LETTER), "unit")
     recommendations = _count_by(documents.filter(kind=Document.Kind.RECOMMENDATION), "unit")

@@ -19,11 +19,11 @@ from hotline.accounts.permissions import Capability, require
 from hotline.core.dates import local_moment
 from hotline.core.errors import Conflict, DomainError, PermissionDenied
 from hotline.directory.models import Unit
-from hotline.notifications.models import Channel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify
-from hotline.sla.policies import Contact, Rung, RungAction, working_days
+from hotline.sla.policies import Contact, Rung, RungMeasure, working_days
 from hotline.supervision.documents import document_write
-from hotline.supervision.escalation import ACTION_EVENTS, users_for
+from hotline.supervision.escalation import MEASURE_EVENTS, users_for
 from hotline.supervision.models import Document, Meeting, Reminder
 from hotline.supervision.reminding import WATCHED, tell_unit
 from hotline.tickets.events import EventKind, lock_ticket, record
@@ -70,11 +70,14 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
         if not assignment.active or assignment.state not in WATCHED:
             raise Conflict(gettext("The unit is no longer handling this ticket."))
         policy = ticket.policy_version.as_policy()
-        action = RungAction.LETTER if kind == Document.Kind.LETTER else RungAction.RECOMMENDATION
+        measure = RungMeasure.LETTER if kind == Document.Kind.LETTER else RungMeasure.RECOMMENDATION
         rung = next(
-            (r for r in policy.ladder if r.action == action),
+            (r for r in policy.ladder if r.measure == measure),
             Rung(
-                key=kind, label=str(Document.Kind(kind).label), action=action, wait=working_days(0)
+                key=kind,
+                label=str(Document.Kind(kind).label),
+                measure=measure,
+                wait=working_days(0),
             ),
         )
         document = document_write(
@@ -85,7 +88,7 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
             document.save(update_fields=["facts"])
         record(
             ticket,
-            ACTION_EVENTS[action],
+            MEASURE_EVENTS[measure],
             actor=actor,
             assignment=assignment,
             unit=assignment.unit,
@@ -96,7 +99,7 @@ def document_issue(*, actor, assignment: Assignment, kind: str, note: str = "") 
         )
         for user in users_for(Contact.UNIT_STAFF, assignment.unit):
             notify(
-                channel=Channel.INBOX,
+                channel=NotificationChannel.INBOX,
                 recipient=user,
                 subject=rung.label,
                 body=f"{document.number} {ticket.number} {ticket.summary}",
@@ -174,7 +177,7 @@ def meeting_record(
         for unit in units:
             for user in users_for(Contact.UNIT_STAFF, unit):
                 notify(
-                    channel=Channel.INBOX,
+                    channel=NotificationChannel.INBOX,
                     recipient=user,
                     subject=f"{label}：{subject}"[:200],
                     body=decisions,

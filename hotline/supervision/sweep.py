@@ -20,7 +20,7 @@ from hotline.core.bulk import bound_cursor, insert_rows
 from hotline.directory.models import Unit
 from hotline.notifications.services import notify_many
 from hotline.sla.calendar import WorkCalendar
-from hotline.sla.deadlines import Pause as SlaPause
+from hotline.sla.deadlines import Pause
 from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import Policy
 from hotline.sla.selectors import work_calendar
@@ -38,7 +38,7 @@ from hotline.supervision.reminding import (
 )
 from hotline.tickets import deadlines
 from hotline.tickets.events import EventKind, record_rows
-from hotline.tickets.models import Assignment, Pause, Ticket, WarningLevel
+from hotline.tickets.models import Assignment, AssignmentPause, Ticket, WarningLevel
 
 
 class Checked(NamedTuple):
@@ -184,7 +184,7 @@ class _Sweep:
         self.policies: dict[int, Policy] = {}
         self.units: dict[int, Unit] = {}
         self.members: dict[int, list[int]] = {}
-        self.pauses: dict[int, list[SlaPause]] = {}
+        self.pauses: dict[int, list[Pause]] = {}
         self.counts = {"checked": 0, "reminders": 0, "escalations": 0}
 
     def load(self, ids: list[int]) -> list[_Due]:
@@ -209,11 +209,11 @@ class _Sweep:
         # Pauses are rare: one query for the batch, in the order assignment.pauses gives.
         self.pauses = {}
         for assignment_id, start, end, reason in (
-            Pause.objects.filter(assignment_id__in=ids)
+            AssignmentPause.objects.filter(assignment_id__in=ids)
             .order_by("start", "pk")
             .values_list("assignment_id", "start", "end", "reason")
         ):
-            self.pauses.setdefault(assignment_id, []).append(SlaPause(start, end, reason))
+            self.pauses.setdefault(assignment_id, []).append(Pause(start, end, reason))
         return rows
 
     def plan(self, a: _Due, now: datetime) -> Plan:

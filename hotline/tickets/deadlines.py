@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from hotline.sla import compute
 from hotline.sla import deadlines as sla
 from hotline.sla.calendar import WorkCalendar
-from hotline.sla.deadlines import ClockRules
-from hotline.sla.deadlines import Pause as SlaPause
+from hotline.sla.deadlines import ClockRules, Pause
 from hotline.sla.policies import Kind, Mode, Period, PeriodUnit, Policy, Rule, Urgency
 from hotline.sla.selectors import work_calendar
 from hotline.tickets.models import Assignment, Ticket
@@ -108,10 +107,10 @@ def _reply_period(
     return reply
 
 
-def _pauses(pauses, clock_start: datetime) -> list[SlaPause]:
+def _pauses(pauses, clock_start: datetime) -> list[Pause]:
     """The pauses (model rows or anything with start, end, reason) that count."""
     return [
-        SlaPause(start=p.start, end=p.end, reason=p.reason)
+        Pause(start=p.start, end=p.end, reason=p.reason)
         for p in pauses
         if p.end is None or p.end > clock_start
     ]
@@ -185,7 +184,7 @@ def due_only(
     start: datetime,
     period: Period,
     rules: ClockRules = sla.DEFAULT_RULES,
-    pauses: Sequence[SlaPause] = (),
+    pauses: Sequence[Pause] = (),
 ) -> datetime | None:
     """compute.period_deadline(…).due without building the explanation."""
     return compute.period_deadline(calendar, start, period, rules, pauses, explain=False).due

@@ -145,7 +145,7 @@ def _one(rng, people, units, label, summary, detail, state, moment: datetime, in
                 summary=summary,
                 detail=detail,
                 kind=kind,
-                handling="answer_now" if state == "answered" else "decline",
+                intake_outcome="answer_now" if state == "answered" else "decline",
                 answer="已根据知识库当即答复" if state == "answered" else "",
                 decline_reason="" if state == "answered" else "other_city",
                 topic=topic,

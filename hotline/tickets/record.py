@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hotline.accounts.models import UNIT_ROLES
-from hotline.tickets.models import Handling, Ticket, TicketEvent
+from hotline.tickets.models import IntakeOutcome, Ticket, TicketEvent
 from hotline.tickets.selectors import citizen_for
 from hotline.tickets.states import Status
 
@@ -42,8 +42,8 @@ def events_for(user, ticket: Ticket) -> list[TicketEvent]:
 def intake_outcome(ticket: Ticket) -> str:
     """What happened at intake, said as it stands now: a ticket for dispatch that has
     been dispatched (or merged, closed) no longer reads "to be dispatched"."""
-    if ticket.handling != Handling.DISPATCH:
-        return str(ticket.get_handling_display())
+    if ticket.intake_outcome != IntakeOutcome.DISPATCH:
+        return str(ticket.get_intake_outcome_display())
     if ticket.status == Status.PENDING_DISPATCH:
         return _("Waiting for dispatch")
     if ticket.status == Status.MERGED:
@@ -54,9 +54,9 @@ def intake_outcome(ticket: Ticket) -> str:
 def no_units_text(ticket: Ticket) -> str:
     """The "units" card of a ticket without assignments: only a ticket waiting for
     dispatch is "not yet dispatched"; one answered at intake needs no unit at all."""
-    if ticket.handling != Handling.DISPATCH:
+    if ticket.intake_outcome != IntakeOutcome.DISPATCH:
         return _("No unit needed: %(outcome)s at intake.") % {
-            "outcome": ticket.get_handling_display()
+            "outcome": ticket.get_intake_outcome_display()
         }
     if ticket.status == Status.MERGED:
         return _("Merged before dispatch.")

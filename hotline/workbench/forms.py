@@ -14,10 +14,10 @@ from hotline.tickets.models import (
     KIND_CHOICES,
     MODE_CHOICES,
     URGENCY_CHOICES,
-    Channel,
     DeclineReason,
-    Handling,
+    IntakeOutcome,
     Reply,
+    TicketChannel,
     Visit,
 )
 
@@ -62,7 +62,7 @@ class IntakeForm(forms.Form):
         ),
     )
     name = forms.CharField(label=_("Name or form of address"), max_length=50, required=False)
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial="phone")
+    channel = forms.ChoiceField(label=_("Channel"), choices=TicketChannel.choices, initial="phone")
     kind = forms.ChoiceField(
         label=_("Kind"), choices=KIND_CHOICES, initial="help", widget=forms.RadioSelect
     )
@@ -78,8 +78,8 @@ class IntakeForm(forms.Form):
     confidential = forms.BooleanField(label=_("Caller asks for confidentiality"), required=False)
     handling = forms.ChoiceField(
         label=_("Outcome"),
-        choices=Handling.choices,
-        initial=Handling.DISPATCH,
+        choices=IntakeOutcome.choices,
+        initial=IntakeOutcome.DISPATCH,
         widget=forms.RadioSelect(attrs={"data-alt": "o"}),
     )
     answer = forms.CharField(
@@ -115,7 +115,7 @@ class IntakeForm(forms.Form):
         a call not accepted needs none, nor does a city without a topic tree."""
         data = super().clean() or {}
         if (
-            data.get("handling") not in (None, Handling.DECLINE)
+            data.get("handling") not in (None, IntakeOutcome.DECLINE)
             and not data.get("topic")
             and self.fields["topic"].queryset.exists()  # type: ignore[attr-defined]
         ):

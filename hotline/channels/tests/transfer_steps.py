@@ -34,7 +34,7 @@ def send_out(partner_code: str) -> None:
         detail="在乙市境内服务区加油被多收费用",
         address="乙市北环服务区",
         kind="complaint",
-        handling="decline",
+        intake_outcome="decline",
         decline_reason="other_city",
     )
     ts.ticket_annotate(actor=operator, ticket=ticket, text=SECRET_NOTE)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from hotline.core.errors import Conflict, PermissionDenied
 from hotline.emergencies import selectors, services
 from hotline.emergencies.models import EmergencyKeyword, EmergencyReport
-from hotline.notifications.models import Channel, Notification
+from hotline.notifications.models import Notification, NotificationChannel
 from hotline.tickets.models import Ticket
 
 
@@ -73,7 +73,7 @@ def test_r_in_4_r_da_5_transfer_records_declined_ticket_and_reports(client, peop
     response = _transfer(client)
     assert response.status_code == 302
     ticket = Ticket.objects.get(citizen__phone="13900002222")
-    assert (ticket.handling, ticket.decline_reason, ticket.urgency) == (
+    assert (ticket.intake_outcome, ticket.decline_reason, ticket.urgency) == (
         "decline",
         "emergency",
         "urgent",
@@ -83,13 +83,13 @@ def test_r_in_4_r_da_5_transfer_records_declined_ticket_and_reports(client, peop
     report = EmergencyReport.objects.get(ticket=ticket)
     assert report.service == "119" and report.acknowledged_at is None
     leaders = set(
-        Notification.objects.filter(channel=Channel.INBOX, ticket=ticket).values_list(
+        Notification.objects.filter(channel=NotificationChannel.INBOX, ticket=ticket).values_list(
             "recipient__username", flat=True
         )
     )
     assert {"supervisor1", "mayor"} <= leaders
     duty = units["QX-ZBS"]
-    sms = Notification.objects.filter(channel=Channel.SMS, address=duty.liaison_phone)
+    sms = Notification.objects.filter(channel=NotificationChannel.SMS, address=duty.liaison_phone)
     assert sms.count() == 1 and "厨房着火" in sms.get().body
     assert ticket.events.filter(kind="emergency_reported").exists()
 
@@ -113,11 +113,15 @@ def test_r_da_5_unacknowledged_report_escalates_by_sms(people, units, at):
     at(2026, 12, 3, 22, 11)
     assert services.escalate_due() == {"texted": 1}
     assert services.escalate_due() == {"texted": 0}  # claimed once
-    assert Notification.objects.filter(channel=Channel.SMS, address=phones[1]).count() == 1
+    assert (
+        Notification.objects.filter(channel=NotificationChannel.SMS, address=phones[1]).count() == 1
+    )
     services.emergency_acknowledge(actor=people["mayor"], report=report)
     at(2026, 12, 3, 22, 40)
     assert services.escalate_due() == {"texted": 0}
-    assert not Notification.objects.filter(channel=Channel.SMS, address=phones[2]).exists()
+    assert not Notification.objects.filter(
+        channel=NotificationChannel.SMS, address=phones[2]
+    ).exists()
 
 
 def test_r_da_5_acknowledge_once_and_only_by_leaders(people):

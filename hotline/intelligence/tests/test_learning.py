@@ -96,10 +96,10 @@ def test_retrain_is_due_weekly_from_the_tick(users):
     assert services.topic_model_retrain_due() == {"trained": 0}  # not due yet
 
 
-@pytest.mark.parametrize("handling", ["decline"])
-def test_declined_call_needs_no_topic(client, users, handling):
+@pytest.mark.parametrize("intake_outcome", ["decline"])
+def test_declined_call_needs_no_topic(client, users, intake_outcome):
     client.force_login(users["operator"])
-    client.post("/intake/", {**CALL, "handling": handling, "decline_reason": "other_city"})
+    client.post("/intake/", {**CALL, "handling": intake_outcome, "decline_reason": "other_city"})
     assert Ticket.objects.filter(topic__isnull=True).count() == 1
 
 

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from hotline.directory.models import Topic
 from hotline.knowledge import selectors
 from hotline.knowledge.models import Entry, EntryUse, Kind
-from hotline.tickets.models import Handling, Ticket
+from hotline.tickets.models import IntakeOutcome, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_R_HM_1_answer_now_takes_the_entry_and_links_its_version(operator_client
         "summary": "咨询公积金提取",
         "urgency": "normal",
         "topic": intake_topic(),
-        "handling": Handling.ANSWER_NOW,
+        "handling": IntakeOutcome.ANSWER_NOW,
         "answer": version.answer,
         "knowledge_version": version.pk,
     }
@@ -93,7 +93,7 @@ def test_R_HM_1_a_stale_choice_saves_neither_ticket_nor_link(operator_client, pe
         "summary": "咨询公积金",
         "urgency": "normal",
         "topic": intake_topic(),
-        "handling": Handling.ANSWER_NOW,
+        "handling": IntakeOutcome.ANSWER_NOW,
         "answer": old.answer,
         "knowledge_version": old.pk,
     }
@@ -205,7 +205,7 @@ def test_R_AS_2_figures_count_answered_now_and_entry_use(operator_client, publis
         {
             **base,
             "summary": "公积金",
-            "handling": Handling.ANSWER_NOW,
+            "handling": IntakeOutcome.ANSWER_NOW,
             "answer": version.answer,
             "knowledge_version": version.pk,
         },

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from hotline.notifications.models import Channel, Notification, State
+from hotline.notifications.models import Notification, NotificationChannel, State
 from hotline.notifications.services import MAX_ATTEMPTS, deliver_due, notify
 from hotline.notifications.tests.servers import GatewayServer, SMTPServer, start
 
@@ -33,7 +33,7 @@ def gateway(settings):
 
 def test_email_goes_through_smtp(db, smtp):
     notify(
-        channel=Channel.EMAIL,
+        channel=NotificationChannel.EMAIL,
         address="unit@example.org",
         subject="催办通知",
         body="工单 2025092600001 将于 10-16 到期",
@@ -45,7 +45,9 @@ def test_email_goes_through_smtp(db, smtp):
 
 
 def test_sms_goes_through_the_gateway_with_the_key(db, gateway):
-    notify(channel=Channel.SMS, address="13900000000", subject="催办", body="请尽快办理")
+    notify(
+        channel=NotificationChannel.SMS, address="13900000000", subject="催办", body="请尽快办理"
+    )
     deliver_due()
     (request,) = gateway.received
     assert request["auth"] == "Bearer secret-key"
@@ -57,7 +59,7 @@ def test_failures_retry_with_backoff_then_give_up(db, gateway):
     gateway.statuses = [503, 503]
     start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as traveller:
-        notify(channel=Channel.SMS, address="13900000000", subject="x", body="y")
+        notify(channel=NotificationChannel.SMS, address="13900000000", subject="x", body="y")
         assert deliver_due()["retry"] == 1
         note = Notification.objects.get()
         assert note.state == State.PENDING and "503" in note.last_error
@@ -73,7 +75,7 @@ def test_unreachable_gateway_is_given_up_and_visible(db, settings, client, djang
     settings.HOTLINE_SMS_URL = "http://127.0.0.1:9/nothing-listens"
     moment = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(moment, tick=False) as traveller:
-        notify(channel=Channel.SMS, address="13900000000", subject="催办", body="y")
+        notify(channel=NotificationChannel.SMS, address="13900000000", subject="催办", body="y")
         for _ in range(MAX_ATTEMPTS):
             deliver_due()
             traveller.shift(dt.timedelta(days=1))
@@ -85,8 +87,12 @@ def test_unreachable_gateway_is_given_up_and_visible(db, settings, client, djang
 
 
 def test_same_key_is_queued_once(db):
-    first = notify(channel=Channel.SMS, address="1", subject="s", body="b", key="remind:1:2")
-    again = notify(channel=Channel.SMS, address="1", subject="s", body="b", key="remind:1:2")
+    first = notify(
+        channel=NotificationChannel.SMS, address="1", subject="s", body="b", key="remind:1:2"
+    )
+    again = notify(
+        channel=NotificationChannel.SMS, address="1", subject="s", body="b", key="remind:1:2"
+    )
     assert first is not None and again is None
     assert Notification.objects.count() == 1
 
@@ -94,7 +100,7 @@ def test_same_key_is_queued_once(db):
 def test_two_workers_never_send_the_same_message(db, gateway):
     from hotline.notifications.services import _claim
 
-    notify(channel=Channel.SMS, address="13900000000", subject="s", body="b")
+    notify(channel=NotificationChannel.SMS, address="13900000000", subject="s", body="b")
     assert len(_claim(10)[1]) == 1
     assert _claim(10)[1] == []  # already claimed by the first worker
 
@@ -109,7 +115,9 @@ def test_a_message_of_a_killed_worker_is_sent_again_with_the_same_key(db, gatewa
     settings.HOTLINE_NOTIFY_CLAIM_SECONDS = 60
     start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as traveller:
-        notify(channel=Channel.SMS, address="13900000000", subject="催办", body="请办理")
+        notify(
+            channel=NotificationChannel.SMS, address="13900000000", subject="催办", body="请办理"
+        )
         dead_claim, _ = _claim(10)  # the worker is killed here, before sending
         traveller.shift(dt.timedelta(seconds=59))
         assert deliver_due()["sent"] == 0  # still within the dead worker's claim
@@ -138,7 +146,7 @@ def test_claims_skip_rows_another_worker_holds(gateway):
     if connection.vendor != "postgresql":
         pytest.skip("row locks: PostgreSQL only (SQLite has one writer at a time)")
     for i in range(3):
-        notify(channel=Channel.SMS, address=f"1390000000{i}", subject="s", body="b")
+        notify(channel=NotificationChannel.SMS, address=f"1390000000{i}", subject="s", body="b")
     first = Notification.objects.order_by("next_attempt_at", "id").first()
     locked, release = threading.Event(), threading.Event()
 
@@ -164,7 +172,9 @@ def test_claims_skip_rows_another_worker_holds(gateway):
 
 def test_inbox_is_personal(client, users):
     clerk = users["unit_clerk"]
-    notify(channel=Channel.INBOX, recipient=clerk, subject="新工单待签收", body="请签收")
+    notify(
+        channel=NotificationChannel.INBOX, recipient=clerk, subject="新工单待签收", body="请签收"
+    )
     client.force_login(clerk)
     body = client.get("/notifications/").content.decode()
     assert "新工单待签收" in body

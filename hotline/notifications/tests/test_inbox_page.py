@@ -1,6 +1,6 @@
 """Messages (issue 15 item 15): 全部标为已读 and grouping by ticket."""
 
-from hotline.notifications.models import Channel, Notification
+from hotline.notifications.models import Notification, NotificationChannel
 from hotline.notifications.services import notify
 
 
@@ -14,9 +14,13 @@ def test_mark_all_read_and_group_by_ticket(client, users, db):
     )
     for i in range(3):
         notify(
-            channel=Channel.INBOX, recipient=clerk, subject=f"催办{i}", body="请办理", ticket=ticket
+            channel=NotificationChannel.INBOX,
+            recipient=clerk,
+            subject=f"催办{i}",
+            body="请办理",
+            ticket=ticket,
         )
-    notify(channel=Channel.INBOX, recipient=clerk, subject="通知", body="无工单")
+    notify(channel=NotificationChannel.INBOX, recipient=clerk, subject="通知", body="无工单")
     client.force_login(clerk)
     grouped = client.get("/notifications/?group=ticket")
     rows = list(grouped.context["page"])

@@ -376,7 +376,7 @@ def test_every_url_pattern_is_in_the_matrix():
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     from hotline.site.demo import build_demo_city
-    from hotline.sla.models import Policy
+    from hotline.sla.models import DeadlinePolicy
     from hotline.supervision import services as supervision
     from hotline.supervision.models import Document
     from hotline.tickets import services as s
@@ -442,7 +442,7 @@ def world(django_db_setup, django_db_blocker):
                 "attachment": attachments,
                 "document": documents_by_kind,
                 "unit": own_lead.code,
-                "policy": Policy.objects.order_by("pk").first().code,
+                "policy": DeadlinePolicy.objects.order_by("pk").first().code,
                 "catalog": CatalogItem.objects.order_by("pk").first().code,
             }
         finally:

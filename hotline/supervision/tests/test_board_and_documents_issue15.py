@@ -146,11 +146,11 @@ def test_board_days_overdue_unit_filter_export_and_unit_rows_open_their_tickets(
 
 
 def test_delivery_log_is_in_the_supervisors_navigation_and_speaks_chinese(client, people, settings):
-    from hotline.notifications.models import Channel, Notification
+    from hotline.notifications.models import Notification, NotificationChannel
     from hotline.notifications.services import deliver_due, notify
 
     settings.HOTLINE_SMS_URL = ""
-    notify(channel=Channel.SMS, address="13900000000", subject="催办", body="x")
+    notify(channel=NotificationChannel.SMS, address="13900000000", subject="催办", body="x")
     for _attempt in range(6):
         Notification.objects.update(next_attempt_at=datetime(2000, 1, 1, tzinfo=SH))
         deliver_due()

@@ -15,7 +15,7 @@ from hotline.supervision import ladder
 from hotline.supervision import selectors as sel
 from hotline.supervision import services as sv
 from hotline.supervision import sweep as sweeper
-from hotline.supervision.escalation import ACTION_EVENTS
+from hotline.supervision.escalation import MEASURE_EVENTS
 from hotline.supervision.models import Document, Escalation
 from hotline.tickets.models import TicketEvent, UnitRequest, WarningLevel
 from hotline.tickets.tests.conftest import *  # noqa: F403 - the flow fixtures
@@ -65,7 +65,7 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
     assert sweeper.sweep()["escalations"] == 1
     assert sweeper.sweep()["escalations"] == 0  # never twice
     deputy = Escalation.objects.get(rung="deputy")
-    assert (deputy.level, deputy.action, deputy.by_name) == (1, "urge", center.deputy_head_name)
+    assert (deputy.level, deputy.measure, deputy.by_name) == (1, "urge", center.deputy_head_name)
     assert told(deputy) == {
         ("sms", center.deputy_head_phone),
         ("sms", unit.deputy_head_phone),
@@ -149,7 +149,7 @@ def test_kj_ladder_every_rung_across_national_day_r_sv_2(overdue, flow, units, a
         (5, "criticism", sh(2026, 10, 16, 8, 30)),
     ]
     kinds = list(
-        TicketEvent.objects.filter(ticket=ticket, kind__in=ACTION_EVENTS.values()).values_list(
+        TicketEvent.objects.filter(ticket=ticket, kind__in=MEASURE_EVENTS.values()).values_list(
             "kind", flat=True
         )
     )

@@ -3,7 +3,7 @@
 import pytest
 
 from hotline.sla import policies, policy_json, presets
-from hotline.sla.policies import Contact, PeriodUnit, PolicyError, RungAction
+from hotline.sla.policies import Contact, PeriodUnit, PolicyError, RungMeasure
 
 
 def test_kj_preset_ladder_follows_kj_2_3():
@@ -12,7 +12,7 @@ def test_kj_preset_ladder_follows_kj_2_3():
     deputy, head = ladder[0], ladder[1]
     assert deputy.by == Contact.HOTLINE_DEPUTY_HEAD and Contact.UNIT_DEPUTY_HEAD in deputy.to
     assert head.by == Contact.HOTLINE_HEAD and Contact.UNIT_HEAD in head.to
-    assert ladder[2].action == RungAction.LETTER and ladder[2].number_word == "督"
+    assert ladder[2].measure == RungMeasure.LETTER and ladder[2].number_word == "督"
     assert ladder[3].only_without_extension and ladder[4].min_reminders == 2
     assert all(r.wait.unit == PeriodUnit.WORKING_DAYS for r in ladder)
 

@@ -34,8 +34,8 @@ def test_r_as_3_period_errors_are_clear():
 
 def test_r_as_3_operator_and_visitor_figures(flow, people, at):
     at(2025, 11, 24, 9, 0)
-    flow.create(handling="answer_now", answer="已答复")
-    flow.create(handling="decline", decline_reason="other_city")
+    flow.create(intake_outcome="answer_now", answer="已答复")
+    flow.create(intake_outcome="decline", decline_reason="other_city")
     first = flow.to("completed")
     second = flow.to("completed")
     s.visit_record(

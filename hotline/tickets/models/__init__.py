@@ -3,15 +3,15 @@
 One module per kind of row; every model and public name is importable from here.
 """
 
-from hotline.tickets.models.assignment import INBOX_INDEXES, Assignment, Pause
+from hotline.tickets.models.assignment import INBOX_INDEXES, Assignment, AssignmentPause
 from hotline.tickets.models.choices import (
     DECLINE_GUIDANCE,
     KIND_CHOICES,
     MODE_CHOICES,
     URGENCY_CHOICES,
-    Channel,
     DeclineReason,
-    Handling,
+    IntakeOutcome,
+    TicketChannel,
     WarningLevel,
 )
 from hotline.tickets.models.citizens import AbuseRecord, Citizen
@@ -45,12 +45,12 @@ __all__ = [
     "AssignmentPartQuerySet",
     "AssignmentQuerySet",
     "Attachment",
-    "Channel",
+    "TicketChannel",
     "Citizen",
     "Contact",
     "DeclineReason",
-    "Handling",
-    "Pause",
+    "IntakeOutcome",
+    "AssignmentPause",
     "Reply",
     "Submission",
     "SubmissionCounter",

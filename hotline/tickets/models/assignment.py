@@ -175,7 +175,7 @@ class Assignment(models.Model):
         return next((r for r in self.pending_requests() if r.kind == kind), None)
 
 
-class Pause(models.Model):
+class AssignmentPause(models.Model):
     """Time that does not count against the unit: the hotline's review (R-DL-3, ZS 17)."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="pauses")

@@ -23,7 +23,7 @@ MODE_CHOICES = [
 URGENCY_CHOICES = [(Urgency.NORMAL.value, _("Normal")), (Urgency.URGENT.value, _("Urgent"))]
 
 
-class Channel(models.TextChoices):
+class TicketChannel(models.TextChoices):
     PHONE = "phone", _("Phone 12345")
     MAILBOX = "mailbox", _("Mayor's mailbox")
     WEB = "web", _("Web portal")
@@ -35,7 +35,7 @@ class Channel(models.TextChoices):
     TRANSFER = "transfer", _("Transferred from another hotline")
 
 
-class Handling(models.TextChoices):
+class IntakeOutcome(models.TextChoices):
     """What the operator did with the request at intake (R-HM-1 to R-HM-5)."""
 
     ANSWER_NOW = "answer_now", _("Answered now")

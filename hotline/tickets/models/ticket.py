@@ -19,9 +19,9 @@ from hotline.tickets.models.choices import (
     KIND_CHOICES,
     MODE_CHOICES,
     URGENCY_CHOICES,
-    Channel,
     DeclineReason,
-    Handling,
+    IntakeOutcome,
+    TicketChannel,
 )
 from hotline.tickets.models.citizens import Citizen
 from hotline.tickets.states import Status
@@ -85,7 +85,7 @@ class AssignmentPartQuerySet(TicketPartQuerySet):
 
 class Ticket(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=TicketChannel.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES)
     urgency = models.CharField(
         _("urgency"), max_length=8, choices=URGENCY_CHOICES, default=Urgency.NORMAL.value
@@ -138,8 +138,8 @@ class Ticket(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
-    handling = models.CharField(
-        _("handling"), max_length=16, choices=Handling.choices, default=Handling.DISPATCH
+    intake_outcome = models.CharField(
+        _("handling"), max_length=16, choices=IntakeOutcome.choices, default=IntakeOutcome.DISPATCH
     )
     decline_reason = models.CharField(
         _("reason not accepted"), max_length=20, choices=DeclineReason.choices, blank=True

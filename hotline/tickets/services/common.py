@@ -16,7 +16,7 @@ from hotline.accounts.models import User
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.errors import Conflict, PermissionDenied
-from hotline.notifications.models import Channel as NotifyChannel
+from hotline.notifications.models import NotificationChannel
 from hotline.notifications.services import notify
 from hotline.tickets import deadlines, followup, part_states, states
 from hotline.tickets.events import lock_ticket
@@ -77,7 +77,7 @@ def citizen_message(ticket: Ticket, text: str, *, key: str) -> list[dict[str, An
         subject = _("12345 Hotline")
     return [
         {
-            "channel": NotifyChannel.SMS,
+            "channel": NotificationChannel.SMS,
             "address": ticket.citizen.phone,
             "subject": subject,
             "body": text,
@@ -93,7 +93,7 @@ def unit_messages(
     """tell_unit's messages for notify_many."""
     return [
         {
-            "channel": NotifyChannel.INBOX,
+            "channel": NotificationChannel.INBOX,
             "recipient_id": user_id,
             "subject": subject,
             "body": text,
@@ -108,7 +108,7 @@ def tell_unit(ticket: Ticket, assignment: Assignment, subject: str, text: str) -
     """In-app messages to everyone of the unit who handles tickets."""
     for user in User.objects.unit_staff(assignment.unit_id):
         notify(
-            channel=NotifyChannel.INBOX,
+            channel=NotificationChannel.INBOX,
             recipient=user,
             subject=subject,
             body=text,

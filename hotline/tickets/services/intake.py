@@ -26,11 +26,11 @@ from hotline.tickets import followup, states
 from hotline.tickets.events import EventKind, record
 from hotline.tickets.models import (
     DECLINE_GUIDANCE,
-    Channel,
     Citizen,
     DeclineReason,
-    Handling,
+    IntakeOutcome,
     Ticket,
+    TicketChannel,
     TicketCounter,
 )
 from hotline.tickets.services.common import (
@@ -48,7 +48,7 @@ def ticket_check(
     summary: str,
     kind: str,
     channel: str,
-    handling: str,
+    intake_outcome: str,
     urgency: str,
     decline_reason: str,
     answer: str,
@@ -61,7 +61,7 @@ def ticket_check(
     `phone`, `summary`, `email` and `wechat_openid` are expected stripped."""
     errors = []
     # An online channel may know only a mail address or a WeChat follower (issue 13).
-    online_contact = channel != Channel.PHONE and bool(email or wechat_openid)
+    online_contact = channel != TicketChannel.PHONE and bool(email or wechat_openid)
     if not phone and not online_contact:
         errors.append(_("Please give the caller's number"))
     elif phone and not phone_is_valid(phone):
@@ -74,32 +74,36 @@ def ticket_check(
         errors.append(_("The WeChat user id is not valid"))
     if not summary:
         errors.append(_("Please write the request's summary"))
-    if handling not in Handling.values:
+    if intake_outcome not in IntakeOutcome.values:
         errors.append(_("Unknown handling"))
     if kind not in KINDS:
         errors.append(_("Unknown kind of request"))
-    if channel not in Channel.values:
+    if channel not in TicketChannel.values:
         errors.append(_("Unknown channel of the request"))
     if urgency not in URGENCIES:
         errors.append(_("Unknown urgency"))
     if decline_reason and decline_reason not in DeclineReason.values:
         errors.append(_("Unknown reason for declining"))
-    if handling in (Handling.ANSWER_NOW, Handling.GUIDE) and not answer.strip():
+    if intake_outcome in (IntakeOutcome.ANSWER_NOW, IntakeOutcome.GUIDE) and not answer.strip():
         errors.append(_("Please write the answer when answering at once or guiding"))
-    if handling == Handling.FORWARD and not has_forward_to:
+    if intake_outcome == IntakeOutcome.FORWARD and not has_forward_to:
         errors.append(_("Please choose the unit to forward to"))
-    if handling == Handling.DECLINE and not decline_reason:
+    if intake_outcome == IntakeOutcome.DECLINE and not decline_reason:
         errors.append(_("Please choose the reason for declining"))
-    if handling == Handling.DECLINE and decline_reason == "repeat" and not has_related_to:
+    if (
+        intake_outcome == IntakeOutcome.DECLINE
+        and decline_reason == "repeat"
+        and not has_related_to
+    ):
         errors.append(_("A repeated request is linked to its original ticket"))
     return errors
 
 
-def initial_state(ticket: Ticket, handling: str, now: datetime) -> None:
+def initial_state(ticket: Ticket, intake_outcome: str, now: datetime) -> None:
     """The status the operator's choice leads to, set on the unsaved ticket as
     `_move` would set it after a save: the state machine decides, a completed ticket gets
     its visit deadline, and the version counts the one write."""
-    action = "submit" if handling == Handling.DISPATCH else str(handling)
+    action = "submit" if intake_outcome == IntakeOutcome.DISPATCH else str(intake_outcome)
     ticket.status = states.check(action, Status.RECEIVED)
     if ticket.status == Status.COMPLETED:
         ticket.visit_due = followup.visit_due(ticket, now)
@@ -153,7 +157,7 @@ def ticket_create(
     urgency: str = "normal",
     confidential: bool = False,
     region: Unit | None = None,
-    handling: str = Handling.DISPATCH,
+    intake_outcome: str = IntakeOutcome.DISPATCH,
     answer: str = "",
     decline_reason: str = "",
     forward_to: Unit | None = None,
@@ -175,7 +179,7 @@ def ticket_create(
         summary=summary,
         kind=kind,
         channel=channel,
-        handling=handling,
+        intake_outcome=intake_outcome,
         urgency=urgency,
         decline_reason=decline_reason,
         answer=answer,
@@ -222,15 +226,15 @@ def ticket_create(
             citizen=citizen,
             operator=actor,
             received_at=now,
-            handling=handling,
-            decline_reason=decline_reason if handling == Handling.DECLINE else "",
+            intake_outcome=intake_outcome,
+            decline_reason=decline_reason if intake_outcome == IntakeOutcome.DECLINE else "",
             answer=answer.strip(),
             policy_version=version,
             related_to=related_to,
             topic=topic,
             catalog_item=catalog_item,
         )
-        initial_state(ticket, handling, now)  # one INSERT, no UPDATE after it
+        initial_state(ticket, intake_outcome, now)  # one INSERT, no UPDATE after it
         ticket.save(force_insert=True)
         progress = ""
         if related_to is not None:
@@ -246,7 +250,7 @@ def ticket_create(
             inserted=True,  # version 1 counts the INSERT
             guidance=DECLINE_GUIDANCE.get(decline_reason, ""),
             progress=progress,
-            handling=handling,
+            intake_outcome=intake_outcome,
             channel=channel,
             operator_no=getattr(actor, "operator_no", ""),
             decline_reason=decline_reason,

@@ -27,7 +27,7 @@ from hotline.core.text import clean_model_text
 from hotline.sla.selectors import default_policy_version
 from hotline.tickets import search
 from hotline.tickets.events import EventKind, record_rows
-from hotline.tickets.models import DECLINE_GUIDANCE, Citizen, Handling, Ticket, TicketCounter
+from hotline.tickets.models import DECLINE_GUIDANCE, Citizen, IntakeOutcome, Ticket, TicketCounter
 from hotline.tickets.services import intake
 
 FIELDS = (
@@ -83,7 +83,7 @@ def _prepare(index: int, row: dict[str, Any], version) -> tuple[_Row | None, lis
     data = {name: row.get(name) for name in FIELDS}
     phone = (data["phone"] or "").strip()
     summary = (data["summary"] or "").strip()
-    handling = data["handling"] or Handling.DISPATCH
+    intake_outcome = data["handling"] or IntakeOutcome.DISPATCH
     channel = data["channel"] or "phone"
     urgency = data["urgency"] or "normal"
     decline_reason = data["decline_reason"] or ""
@@ -93,7 +93,7 @@ def _prepare(index: int, row: dict[str, Any], version) -> tuple[_Row | None, lis
         summary=summary,
         kind=data["kind"] or "",
         channel=channel,
-        handling=handling,
+        intake_outcome=intake_outcome,
         urgency=urgency,
         decline_reason=decline_reason,
         answer=answer,
@@ -114,8 +114,8 @@ def _prepare(index: int, row: dict[str, Any], version) -> tuple[_Row | None, lis
         detail=data["detail"] or "",
         address=data["address"] or "",
         confidential=confidential,
-        handling=handling,
-        decline_reason=decline_reason if handling == Handling.DECLINE else "",
+        intake_outcome=intake_outcome,
+        decline_reason=decline_reason if intake_outcome == IntakeOutcome.DECLINE else "",
         answer=answer,
         policy_version=version,
     )
@@ -174,7 +174,7 @@ def tickets_create_bulk(*, actor, rows: list[dict[str, Any]]) -> list[Ticket]:
             ticket.operator = actor
             ticket.received_at = now
             ticket.search_terms = search.terms(*(getattr(ticket, f) for f in search.FIELDS))
-            intake.initial_state(ticket, ticket.handling, now)
+            intake.initial_state(ticket, ticket.intake_outcome, now)
             tickets.append(ticket)
         Ticket.objects.bulk_create(tickets)
         operator_no = getattr(actor, "operator_no", "")
@@ -188,7 +188,7 @@ def tickets_create_bulk(*, actor, rows: list[dict[str, Any]]) -> list[Ticket]:
                     "data": {
                         "guidance": DECLINE_GUIDANCE.get(ticket.decline_reason, ""),
                         "progress": "",
-                        "handling": ticket.handling,
+                        "handling": ticket.intake_outcome,
                         "channel": ticket.channel,
                         "operator_no": operator_no,
                         "decline_reason": ticket.decline_reason,

@@ -15,7 +15,7 @@ from hotline.tickets import states
 from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     Assignment,
-    Pause,
+    AssignmentPause,
     Reply,
     Ticket,
 )
@@ -128,7 +128,7 @@ def reply_decide(*, actor, reply: Reply, approve: bool, note: str = "") -> Reply
             assignment.save()
             with site_language():
                 reason = str(REVIEW_PAUSE)
-            Pause.objects.create(assignment=assignment, start=now, reason=reason)
+            AssignmentPause.objects.create(assignment=assignment, start=now, reason=reason)
         else:
             states.check("reply_reject", ticket.status)
             reply.state = decided

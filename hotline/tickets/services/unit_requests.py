@@ -16,7 +16,7 @@ from hotline.tickets import deadlines, states
 from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     Assignment,
-    Pause,
+    AssignmentPause,
     Ticket,
     UnitRequest,
 )
@@ -80,7 +80,7 @@ def send_back_request(
         assignment.save()
         with site_language():
             reason = str(SEND_BACK_PAUSE)
-        Pause.objects.create(assignment=assignment, start=now, reason=reason)
+        AssignmentPause.objects.create(assignment=assignment, start=now, reason=reason)
         record(
             ticket,
             EventKind.SEND_BACK_REQUESTED,

@@ -6,7 +6,7 @@ API's events."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hotline.tickets import services as s
-from hotline.tickets.models import Handling
+from hotline.tickets.models import IntakeOutcome
 
 
 def _page(client, user, ticket):
@@ -40,7 +40,7 @@ def test_r_da_1_replies_visits_and_redo_on_the_page(client, people, flow):
 
 
 def test_r_da_1_no_not_dispatched_on_a_ticket_answered_at_once(client, people, flow):
-    ticket = flow.create(handling=Handling.ANSWER_NOW, answer="请拨打物业电话")
+    ticket = flow.create(intake_outcome=IntakeOutcome.ANSWER_NOW, answer="请拨打物业电话")
     body = _page(client, people["dispatcher1"], ticket)
     assert "尚未派单" not in body and "无需派单" in body
 

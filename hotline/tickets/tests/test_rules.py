@@ -18,30 +18,32 @@ def local(moment):
     return moment.astimezone(SH).replace(tzinfo=None)
 
 
-@pytest.mark.parametrize("handling", ["answer_now", "guide"])
-def test_r_hm_1_2_answer_now_and_guide_complete_at_intake(flow, handling):
-    ticket = flow.create(kind="consult", handling=handling, answer="请拨打 0570-12345 咨询")
+@pytest.mark.parametrize("intake_outcome", ["answer_now", "guide"])
+def test_r_hm_1_2_answer_now_and_guide_complete_at_intake(flow, intake_outcome):
+    ticket = flow.create(
+        kind="consult", intake_outcome=intake_outcome, answer="请拨打 0570-12345 咨询"
+    )
     assert ticket.status == Status.COMPLETED and not ticket.assignments.exists()
 
 
 def test_r_hm_3_forward_names_the_unit(flow, units):
     with pytest.raises(DomainError, match="转阅单位"):
-        flow.create(handling="forward")
-    ticket = flow.create(handling="forward", forward_to=units["QX-HBJ"])
+        flow.create(intake_outcome="forward")
+    ticket = flow.create(intake_outcome="forward", forward_to=units["QX-HBJ"])
     assert ticket.events.get().data["forward_to"] == "QX-HBJ"
 
 
 def test_r_in_4_decline_keeps_reason_and_repeat_links_earlier(flow):
     with pytest.raises(DomainError, match="原因"):
-        flow.create(handling="decline")
+        flow.create(intake_outcome="decline")
     earlier = flow.create()
     with pytest.raises(DomainError, match="关联原工单"):
-        flow.create(handling="decline", decline_reason="repeat")
-    repeat = flow.create(handling="decline", decline_reason="repeat", related_to=earlier)
+        flow.create(intake_outcome="decline", decline_reason="repeat")
+    repeat = flow.create(intake_outcome="decline", decline_reason="repeat", related_to=earlier)
     assert repeat.status == Status.DECLINED and repeat.related_to == earlier
     event = repeat.events.get()
     assert earlier.number in event.data["progress"] and "原工单" in event.data["guidance"]
-    emergency = flow.create(handling="decline", decline_reason="emergency")
+    emergency = flow.create(intake_outcome="decline", decline_reason="emergency")
     assert emergency.decline_reason == "emergency"
     assert "110" in emergency.events.get().data["guidance"]
 

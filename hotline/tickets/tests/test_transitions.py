@@ -19,8 +19,8 @@ from hotline.sla.models import PolicyVersion
 from hotline.tickets import services as s
 from hotline.tickets.models import (
     Assignment,
+    AssignmentPause,
     Contact,
-    Pause,
     Reply,
     TicketEvent,
     UnitRequest,
@@ -59,7 +59,7 @@ def _snapshot(ticket):
         sorted(parts.values_list("pk", "state", "active", "reply_due")),
         sorted(Reply.objects.filter(assignment__ticket=ticket).values_list("pk", "state")),
         sorted(UnitRequest.objects.filter(assignment__ticket=ticket).values_list("pk", "decision")),
-        Pause.objects.filter(assignment__ticket=ticket).count(),
+        AssignmentPause.objects.filter(assignment__ticket=ticket).count(),
         Contact.objects.filter(assignment__ticket=ticket).count(),
     )
 

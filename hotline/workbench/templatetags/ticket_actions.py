@@ -1,13 +1,13 @@
-"""{% ticket_actions ticket %}: the "what you can do now" links of the ticket page, so the
+"""{% next_steps ticket %}: the "what you can do now" links of the ticket page, so the
 tickets app renders the workbench's links without importing the workbench (decision 0024)."""
 
 from django import template
 
-from hotline.workbench.actions import actions_for
+from hotline.workbench.next_steps import next_steps_for
 
 register = template.Library()
 
 
-@register.inclusion_tag("workbench/_ticket_actions.html", takes_context=True)
-def ticket_actions(context, ticket):
-    return {"ticket_actions": actions_for(context["request"].user, ticket)}
+@register.inclusion_tag("workbench/_next_steps.html", takes_context=True)
+def next_steps(context, ticket):
+    return {"next_steps": next_steps_for(context["request"].user, ticket)}

@@ -135,7 +135,7 @@ def test_issue_15_item_13_call_list_sorted_by_visit_deadline_no_handling_mode(
     at(2025, 11, 24, 9, 0)
     dispatched = flow.to("completed")
     at(2025, 11, 20, 9, 0)
-    answered = flow.create(handling="answer_now", answer="已答复办理流程")
+    answered = flow.create(intake_outcome="answer_now", answer="已答复办理流程")
     at(2025, 11, 25, 9, 0)
     client.force_login(people["visitor1"])
     page = client.get("/visits/")

@@ -46,7 +46,7 @@ def test_forward_to_a_unit(client, people, units):
     data = call(**{"handling": "forward", "forward_to": units["QX-ZJJ"].pk})
     client.post("/intake/", data)
     ticket = Ticket.objects.get(citizen__phone=CALL["phone"])
-    assert ticket.status == "completed" and ticket.handling == "forward"
+    assert ticket.status == "completed" and ticket.intake_outcome == "forward"
 
 
 def test_service_refusal_keeps_the_input(client, people):

@@ -19,7 +19,7 @@ from hotline.intelligence.selectors import similar_tickets, suggest_units, topic
 from hotline.knowledge.services import entry_use_record
 from hotline.tickets import deadlines
 from hotline.tickets import services as s
-from hotline.tickets.models import DECLINE_GUIDANCE, AbuseRecord, Handling, Ticket
+from hotline.tickets.models import DECLINE_GUIDANCE, AbuseRecord, IntakeOutcome, Ticket
 from hotline.tickets.selectors import abuse_summary, citizen_history
 from hotline.tickets.states import OPEN
 from hotline.workbench import forms as f
@@ -38,18 +38,18 @@ def find_ticket(user, number: str) -> Ticket | None:
 
 
 def _save(user, _row, data: dict, _post) -> Ticket:
-    handling = data["handling"]
+    intake_outcome = data["handling"]
     related = find_ticket(user, data["related_to"])
     version = data.get("knowledge_version")
-    if version and handling in (Handling.ANSWER_NOW, Handling.GUIDE):
+    if version and intake_outcome in (IntakeOutcome.ANSWER_NOW, IntakeOutcome.GUIDE):
         with transaction.atomic():  # the ticket and its knowledge link, or neither
-            ticket = _create(user, data, handling, related)
+            ticket = _create(user, data, intake_outcome, related)
             entry_use_record(actor=user, ticket=ticket, version_id=version)
         return ticket
-    return _create(user, data, handling, related)
+    return _create(user, data, intake_outcome, related)
 
 
-def _create(user, data: dict, handling: str, related) -> Ticket:
+def _create(user, data: dict, intake_outcome: str, related) -> Ticket:
     return s.ticket_create(
         actor=user,
         phone=data["phone"],
@@ -62,10 +62,12 @@ def _create(user, data: dict, handling: str, related) -> Ticket:
         topic=data.get("topic"),
         urgency=data["urgency"],
         confidential=data["confidential"],
-        handling=handling,
-        answer=data["answer"] if handling in (Handling.ANSWER_NOW, Handling.GUIDE) else "",
-        forward_to=data["forward_to"] if handling == Handling.FORWARD else None,
-        decline_reason=data["decline_reason"] if handling == Handling.DECLINE else "",
+        intake_outcome=intake_outcome,
+        answer=data["answer"]
+        if intake_outcome in (IntakeOutcome.ANSWER_NOW, IntakeOutcome.GUIDE)
+        else "",
+        forward_to=data["forward_to"] if intake_outcome == IntakeOutcome.FORWARD else None,
+        decline_reason=data["decline_reason"] if intake_outcome == IntakeOutcome.DECLINE else "",
         related_to=related,
     )
 
@@ -73,9 +75,9 @@ def _create(user, data: dict, handling: str, related) -> Ticket:
 def _saved(_row, _data, ticket: Ticket) -> str:
     told = _("Ticket %(number)s saved: %(outcome)s.") % {
         "number": ticket.number,
-        "outcome": ticket.get_handling_display(),
+        "outcome": ticket.get_intake_outcome_display(),
     }
-    if ticket.handling == Handling.DISPATCH:
+    if ticket.intake_outcome == IntakeOutcome.DISPATCH:
         expected = deadlines.expected_reply_due(ticket)
         told += " " + (
             _("Tell the caller: a reply is expected by %(due)s.") % {"due": local(expected)}

@@ -4,12 +4,12 @@ from django.template.loader import render_to_string
 
 from hotline.tickets.models import UnitRequest
 from hotline.tickets.selectors import ticket_get
-from hotline.workbench.actions import actions_for
+from hotline.workbench.next_steps import next_steps_for
 
 
 def keys(user, ticket):
     visible = ticket_get(user=user, number=ticket.number)
-    return [a.key for a in actions_for(user, visible)] if visible else []
+    return [a.key for a in next_steps_for(user, visible)] if visible else []
 
 
 def test_actions_follow_the_state(people, flow, django_assert_max_num_queries):
@@ -30,15 +30,15 @@ def test_actions_follow_the_state(people, flow, django_assert_max_num_queries):
     assert keys(people["visitor1"], completed) == ["visit"]
     ticket = ticket_get(user=people["zjj_clerk"], number=dispatched.number)
     with django_assert_max_num_queries(0):
-        actions_for(people["zjj_clerk"], ticket)
+        next_steps_for(people["zjj_clerk"], ticket)
     assert UnitRequest.objects.count() == 1
 
 
 def test_include_renders_links(people, flow):
     ticket = flow.to("pending_dispatch")
     html = render_to_string(
-        "workbench/_ticket_actions.html",
-        {"ticket_actions": actions_for(people["dispatcher1"], ticket)},
+        "workbench/_next_steps.html",
+        {"next_steps": next_steps_for(people["dispatcher1"], ticket)},
     )
     assert f"/dispatch/?tab=pending&amp;ticket={ticket.number}" in html
-    assert render_to_string("workbench/_ticket_actions.html", {"ticket_actions": []}).strip() == ""
+    assert render_to_string("workbench/_next_steps.html", {"next_steps": []}).strip() == ""

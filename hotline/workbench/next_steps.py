@@ -1,7 +1,7 @@
 """What the user may do now with one ticket: links into the workbench pages.
 
-The ticket detail page renders them with `{% load ticket_actions %}` …
-`{% ticket_actions ticket %}` (the tickets app imports no workbench). It reads
+The ticket detail page renders them with `{% load next_steps %}` …
+`{% next_steps ticket %}` (the tickets app imports no workbench). It reads
 `ticket.assignments.all()` with their requests and replies, so the prefetch that
 `tickets.selectors.ticket_get` already does makes it query-free.
 """
@@ -21,7 +21,7 @@ from hotline.tickets.states import Status
 
 
 @dataclass(frozen=True)
-class Action:
+class NextStep:
     key: str
     label: str | Promise
     url: str
@@ -33,14 +33,14 @@ def _url(name: str, **query: object) -> str:
     return f"{base}?{urlencode(query)}" if query else base
 
 
-def actions_for(user, ticket: Ticket) -> list[Action]:
+def next_steps_for(user, ticket: Ticket) -> list[NextStep]:
     """The actions open to `user` on `ticket` in its present state, most urgent first."""
-    found: list[Action] = []
+    found: list[NextStep] = []
     parts = [a for a in ticket.assignments.all() if a.active]
     if can(user, Capability.DISPATCH):
         if ticket.status == Status.PENDING_DISPATCH:
             found.append(
-                Action(
+                NextStep(
                     "dispatch",
                     _("Dispatch"),
                     _url("section-dispatch", tab="pending", ticket=ticket.number),
@@ -49,7 +49,7 @@ def actions_for(user, ticket: Ticket) -> list[Action]:
             )
         if any(a.pending_request(UnitRequest.Kind.SEND_BACK) for a in parts):
             found.append(
-                Action(
+                NextStep(
                     "send_back_review",
                     _("Review the send-back"),
                     _url("section-dispatch", tab="send_back"),
@@ -58,7 +58,7 @@ def actions_for(user, ticket: Ticket) -> list[Action]:
             )
         if any(a.pending_request(UnitRequest.Kind.EXTENSION) for a in parts):
             found.append(
-                Action(
+                NextStep(
                     "extension_review",
                     _("Review the extension"),
                     _url("section-dispatch", tab="extension"),
@@ -67,7 +67,7 @@ def actions_for(user, ticket: Ticket) -> list[Action]:
             )
         if ticket.status == Status.REPLIED:
             found.append(
-                Action(
+                NextStep(
                     "completion_review",
                     _("Review the completion"),
                     _url("section-dispatch", tab="completion"),
@@ -89,9 +89,9 @@ def actions_for(user, ticket: Ticket) -> list[Action]:
             else:
                 label = _("Open in my inbox")
             inbox = _url("section-inbox", a=a.pk)
-            found.append(Action(f"handle-{a.pk}", label, inbox, a.state != "replied"))
+            found.append(NextStep(f"handle-{a.pk}", label, inbox, a.state != "replied"))
             found.append(
-                Action(
+                NextStep(
                     f"sheet-{a.pk}", _("Assignment sheet"), reverse("workbench:sheet", args=[a.pk])
                 )
             )
@@ -99,7 +99,7 @@ def actions_for(user, ticket: Ticket) -> list[Action]:
                 r.state == Reply.State.SUBMITTED for r in a.replies.all()
             ):
                 found.append(
-                    Action(
+                    NextStep(
                         f"approve-{a.pk}",
                         _("Approve the reply"),
                         _url("section-inbox", tab="approve"),
@@ -108,6 +108,6 @@ def actions_for(user, ticket: Ticket) -> list[Action]:
                 )
     if can(user, Capability.VISIT) and ticket.status == Status.COMPLETED:
         found.append(
-            Action("visit", _("Return visit"), _url("section-visits", ticket=ticket.number), True)
+            NextStep("visit", _("Return visit"), _url("section-visits", ticket=ticket.number), True)
         )
     return found
