@@ -49,7 +49,7 @@ def written(since: dict[str, int]) -> dict:
         for r in Reminder.objects.filter(pk__gt=since["reminder"])
     }
     escalations = {
-        e.pk: (e.assignment_id, e.rung, e.level, e.action, e.by_name, e.at, str(e.recipients))
+        e.pk: (e.assignment_id, e.rung, e.level, e.measure, e.by_name, e.at, str(e.recipients))
         for e in Escalation.objects.filter(pk__gt=since["escalation"])
     }
 
