@@ -26,7 +26,7 @@ def seed_backlog(*, count: int, operator: str, dispatcher: str, lead: str) -> li
     from hotline.accounts.models import User
     from hotline.core import clock
     from hotline.directory.models import Unit
-    from hotline.supervision.sweep import _plan
+    from hotline.supervision.reminding import plan_for
     from hotline.tickets import services as s
     from hotline.tickets.models import Assignment
 
@@ -53,7 +53,7 @@ def seed_backlog(*, count: int, operator: str, dispatcher: str, lead: str) -> li
     for days in (7, 8, 6, 9, 10, 5, 11, 12, 13, 14, 4):
         moment = today - timedelta(days=days)
         probe = make(moment)
-        plan = _plan(probe, now=clock.now())
+        plan = plan_for(probe, now=clock.now())
         if plan.leads and probe.reply_due and probe.reply_due > clock.now() + timedelta(hours=2):
             return [probe.pk] + [make(moment).pk for _ in range(count - 1)]
     raise RuntimeError("no moment found whose reminder is due and deadline is ahead")
