@@ -18,14 +18,10 @@ from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.refusals import refused, refused_in_form, refused_then
-from hotline.sla import compute, policies, presets, selectors, services
+from hotline.sla import compute, policies, policy_rows, presets, selectors, services
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.forms import CalculatorForm, OfficialYearForm, OverrideForm
 from hotline.sla.policies import (
-    CLOCK_START_LABELS,
-    KIND_LABELS,
-    MODE_LABELS,
-    URGENCY_LABELS,
     Kind,
     Mode,
     Period,
@@ -183,75 +179,6 @@ def official_year(request, year: int):
 # --- policies --------------------------------------------------------------------------
 
 
-def _period(period: Period | None, policy: policies.Policy) -> str:
-    return period.describe(policy.parameter_values) if period else "—"
-
-
-def _rule_rows(policy: policies.Policy) -> list[dict[str, Any]]:
-    rows = []
-    sep, every = _(", "), _("All")
-    for rule in policy.rules:
-        rows.append(
-            {
-                "rule": rule,
-                "kinds": sep.join(KIND_LABELS[k] for k in rule.kinds) or every,
-                "modes": sep.join(MODE_LABELS[m] for m in rule.modes) or every,
-                "urgencies": sep.join(URGENCY_LABELS[u] for u in rule.urgencies) or every,
-                "sign": _period(rule.sign, policy),
-                "reply": _period(rule.reply, policy),
-                "reminders": sep.join(
-                    _("%(days)s working days before") % {"days": policies.format_number(x)}
-                    for x in rule.reminder_leads
-                )
-                or "—",
-                "return_window": _period(rule.return_window, policy)
-                if rule.return_window
-                else _("Within the handling time"),
-                "extension": (
-                    (
-                        _("May be asked for, at most %(period)s")
-                        % {"period": _period(rule.extension_max, policy)}
-                        if rule.extension_max
-                        else _("May be asked for")
-                    )
-                    if rule.extension_allowed
-                    else _("Not allowed as a rule")
-                ),
-            }
-        )
-    return rows
-
-
-def _clock_rows(policy: policies.Policy) -> list[tuple[str, str]]:
-    clock_policy = policy.clock
-    return [
-        (
-            _("Day of receipt"),
-            _("Counted")
-            if clock_policy.count_receipt_day
-            else _("Not counted, the count starts the next day"),
-        ),
-        (
-            _("Cut-off time for receipt"),
-            clock_policy.cutoff.strftime("%H:%M") if clock_policy.cutoff else "—",
-        ),
-        (_("Working hours"), f"{clock_policy.day_start:%H:%M}–{clock_policy.day_end:%H:%M}"),
-        (
-            _("After a return is approved (new unit)"),
-            CLOCK_START_LABELS[clock_policy.on_return_approved],
-        ),
-        (_("Return refused"), CLOCK_START_LABELS[clock_policy.on_return_refused]),
-        (_("Completion review failed"), CLOCK_START_LABELS[clock_policy.on_completion_refused]),
-        (_("Redo"), CLOCK_START_LABELS[clock_policy.on_redo]),
-        (
-            _("Hotline review time"),
-            _("Counted in the handling time")
-            if clock_policy.review_time_counted
-            else _("Not counted in the handling time"),
-        ),
-    ]
-
-
 @capability_required(Capability.VIEW_POLICIES)
 def policy_list(request):
     installed = selectors.policy_list()
@@ -294,8 +221,8 @@ def policy_detail(request, code: str):
             "stored": stored,
             "version": version,
             "versions": versions,
-            "rules": _rule_rows(policy),
-            "clock_rows": _clock_rows(policy),
+            "rules": policy_rows.rule_rows(policy),
+            "clock_rows": policy_rows.clock_rows(policy),
             "can_manage": can(request.user, Capability.MANAGE),
         },
     )
