@@ -103,10 +103,10 @@ def _inbox_subject(report: EmergencyReport) -> str:
         return (gettext("Emergency report: %(summary)s") % {"summary": report.summary})[:200]
 
 
-def _transferred_answer(label: str) -> str:
+def _transferred_answer(service: Service) -> str:
     """The ticket's answer, stored, so in the site language."""
     with translation.override(settings.LANGUAGE_CODE):
-        return gettext("Emergency, transferred to %(service)s") % {"service": label}
+        return gettext("Emergency, transferred to %(service)s") % {"service": service.label}
 
 
 def _text_rung(report: EmergencyReport, index: int) -> None:
@@ -192,14 +192,13 @@ def emergency_transfer(*, actor, service: str, **call) -> Ticket:
     request fields (phone, name, channel, kind, summary, detail, address)."""
     if service not in Service.values:
         raise DomainError(gettext("Choose 110, 119, 120 or 122"), code="invalid_service")
-    label = Service(service).label
     with transaction.atomic():
         ticket = tickets.ticket_create(
             actor=actor,
             intake_outcome=IntakeOutcome.DECLINE,
             decline_reason=DeclineReason.EMERGENCY,
             urgency="urgent",
-            answer=_transferred_answer(label),
+            answer=_transferred_answer(Service(service)),
             **call,
         )
         emergency_report(
