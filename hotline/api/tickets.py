@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, UploadedFile
 from ninja.pagination import paginate
 
@@ -49,14 +50,14 @@ def _unit(code: str | None) -> Unit | None:
         return None
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
-        raise DomainError(f"没有编码为 {code} 的单位", code="unknown_unit")
+        raise DomainError(_("No unit has the code %(code)s") % {"code": code}, code="unknown_unit")
     return unit
 
 
 def ticket_or_404(request: HttpRequest, number: str) -> Ticket:
     ticket = Ticket.objects.visible_to(request.user).filter(number=number).first()
     if ticket is None:
-        raise NotFound(f"没有工单 {number}，或无权查看")
+        raise NotFound(_("No ticket %(number)s, or you may not view it") % {"number": number})
     return ticket
 
 
@@ -127,7 +128,7 @@ def _out(
 def ticket_detail_data(request: HttpRequest, number: str) -> dict[str, Any]:
     ticket = selectors.ticket_get(user=request.user, number=number)
     if ticket is None:
-        raise NotFound(f"没有工单 {number}，或无权查看")
+        raise NotFound(_("No ticket %(number)s, or you may not view it") % {"number": number})
     return _out(request, ticket)
 
 
@@ -171,7 +172,7 @@ def ticket_detail(request: HttpRequest, number: str):
 def ticket_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
     lead = _unit(payload.lead)
     if lead is None:
-        raise DomainError("请选择牵头单位", code="lead_required")
+        raise DomainError(_("Choose the lead unit"), code="lead_required")
     assists = [u for u in (_unit(code) for code in payload.assists) if u is not None]
     ticket = s.ticket_dispatch(
         actor=request.user,

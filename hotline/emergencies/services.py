@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from hotline.accounts.models import User
@@ -68,13 +68,45 @@ def duty_ladder() -> list[dict[str, str]]:
 
 
 def _text(report: EmergencyReport) -> str:
+    """The SMS and inbox text, in the site language whoever sends it (0004)."""
     at = timezone.localtime(report.reported_at).strftime("%m-%d %H:%M")
-    number = f"（工单 {report.ticket.number}）" if report.ticket is not None else ""
-    transfer = f"，已转接 {report.service}" if report.service else ""
-    return (
-        f"【12345紧急报告】{at} {report.get_kind_display()}：{report.summary}{number}"
-        f"{transfer}。请登录热线平台确认收到。"
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        number = (
+            gettext(" (ticket %(number)s)") % {"number": report.ticket.number}
+            if report.ticket is not None
+            else ""
+        )
+        transfer = (
+            gettext(", transferred to %(service)s") % {"service": report.service}
+            if report.service
+            else ""
+        )
+        return gettext(
+            "[12345 emergency report] %(at)s %(kind)s: %(summary)s%(number)s%(transfer)s. "
+            "Please log in to the hotline platform and acknowledge it."
+        ) % {
+            "at": at,
+            "kind": report.get_kind_display(),
+            "summary": report.summary,
+            "number": number,
+            "transfer": transfer,
+        }
+
+
+def _subject() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("12345 emergency report")
+
+
+def _inbox_subject(report: EmergencyReport) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return (gettext("Emergency report: %(summary)s") % {"summary": report.summary})[:200]
+
+
+def _transferred_answer(service: Service) -> str:
+    """The ticket's answer, stored, so in the site language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("Emergency, transferred to %(service)s") % {"service": service.label}
 
 
 def _text_rung(report: EmergencyReport, index: int) -> None:
@@ -82,7 +114,7 @@ def _text_rung(report: EmergencyReport, index: int) -> None:
     notify(
         channel=NotificationChannel.SMS,
         address=rung["phone"],
-        subject="12345紧急报告",
+        subject=_subject(),
         body=_text(report),
         ticket=report.ticket,
         key=f"emergency:{report.pk}:{index}",
@@ -127,7 +159,7 @@ def emergency_report(
             notify(
                 channel=NotificationChannel.INBOX,
                 recipient=leader,
-                subject=f"紧急报告：{report.summary}"[:200],
+                subject=_inbox_subject(report),
                 body=body,
                 ticket=ticket,
                 key=f"emergency:{report.pk}:inbox:{leader.pk}",
@@ -160,14 +192,13 @@ def emergency_transfer(*, actor, service: str, **call) -> Ticket:
     request fields (phone, name, channel, kind, summary, detail, address)."""
     if service not in Service.values:
         raise DomainError(gettext("Choose 110, 119, 120 or 122"), code="invalid_service")
-    label = Service(service).label
     with transaction.atomic():
         ticket = tickets.ticket_create(
             actor=actor,
             intake_outcome=IntakeOutcome.DECLINE,
             decline_reason=DeclineReason.EMERGENCY,
             urgency="urgent",
-            answer=f"紧急情况，已转接 {label}",
+            answer=_transferred_answer(Service(service)),
             **call,
         )
         emergency_report(

@@ -19,7 +19,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hotline.core import clock
 from hotline.core.bulk import insert_rows
@@ -89,7 +90,10 @@ def _body(items: list[DigestItem]) -> str:
     for number, texts in by_ticket.items():
         lines += [f"· {text}" for text in texts] if number else [f"· {t}" for t in texts]
     if len(items) > MAX_LINES:
-        lines.append(f"……另有 {len(items) - MAX_LINES} 条，请在消息页按工单查看。")
+        lines.append(
+            _("…and %(count)s more; see them by ticket on the messages page.")
+            % {"count": len(items) - MAX_LINES}
+        )
     return "\n".join(lines)
 
 
@@ -120,11 +124,17 @@ def send_digests(*, limit: int = 500) -> dict[str, int]:
             if Notification.objects.filter(key=key, channel=NotificationChannel.INBOX).exists():
                 continue  # today's digest went out; these wait for tomorrow's
             tickets = {i.ticket_id for i in items if i.ticket_id}
+            with translation.override(settings.LANGUAGE_CODE):  # the tick has no request
+                subject = _("Daily reminder digest: %(items)s reminders on %(tickets)s tickets") % {
+                    "items": len(items),
+                    "tickets": len(tickets),
+                }
+                body = _body(items)
             note = Notification.objects.create(
                 channel=NotificationChannel.INBOX,
                 recipient_id=user_id,
-                subject=f"每日提醒汇总：{len(items)} 条提醒，涉及 {len(tickets)} 件工单",
-                body=_body(items),
+                subject=subject,
+                body=body,
                 key=key,
                 state="sent",
                 sent_at=clock.now(),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from hotline.accounts.permissions import Capability, can
@@ -22,7 +23,7 @@ def _ratio(ratio: ind.Ratio) -> dict[str, Any]:
 
 def _staff(request: HttpRequest) -> None:
     if not can(request.user, Capability.VIEW_POLICIES):
-        raise PermissionDenied("无权查看统计")
+        raise PermissionDenied(_("You may not view the statistics"))
 
 
 @router.get("/assessment")

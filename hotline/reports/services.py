@@ -69,7 +69,10 @@ def scheme_install_preset(*, actor, code: str) -> SchemeVersion:
             )
         scheme = Scheme.objects.create(code=code, name=preset.name)
         return _add_version(
-            actor=actor, scheme=scheme, data=schemes.to_dict(preset), note="由预设创建"
+            actor=actor,
+            scheme=scheme,
+            data=schemes.to_dict(preset),
+            note=gettext("Created from the preset"),
         )
 
 
@@ -90,7 +93,8 @@ def scheme_copy(*, actor, source: Scheme, code: str, name: str) -> SchemeVersion
             actor=actor,
             scheme=scheme,
             data={**latest.data, "name": name},
-            note=f"复制自 {source.code} 第 {latest.number} 版",
+            note=gettext("Copied from %(code)s version %(number)s")
+            % {"code": source.code, "number": latest.number},
         )
 
 

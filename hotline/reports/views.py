@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline.accounts.decorators import capability_required
@@ -48,7 +49,7 @@ def dashboard_context(request) -> dict[str, Any]:
     filters = {k: request.GET.get(k, "") for k in ("kind", "channel", "topic_id", "region_id")}
     unit_code = request.GET.get("unit", "")
     if unit_code and not Unit.objects.filter(code=unit_code).exists():
-        error = error or f"没有编码为 {unit_code[:20]} 的单位"
+        error = error or _("No unit has the code %(code)s") % {"code": unit_code[:20]}
         unit_code = ""
     context = dashboard.build(span, filters=filters, unit_code=unit_code)
     context.update(
@@ -123,7 +124,9 @@ def drill(request):
     dims = {k: request.GET.get(k, "") for k in selectors.DIMENSIONS}
     try:
         if code and unit is None:
-            raise DomainError(f"没有编码为 {code[:20]} 的单位", code="unknown_unit")
+            raise DomainError(
+                _("No unit has the code %(code)s") % {"code": code[:20]}, code="unknown_unit"
+            )
         tickets = selectors.tickets_behind(
             request.user, unit=unit, metric=metric, span=span, **dims
         )
@@ -173,7 +176,7 @@ def scheme_action(request):
         elif action == "default":
             scheme = get_object_or_404(Scheme, code=request.POST.get("code"))
             services.scheme_set_default(actor=request.user, scheme=scheme)
-        messages.success(request, "已保存")
+        messages.success(request, _("Saved"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("reports:schemes")
@@ -194,7 +197,7 @@ def scheme_edit(request, code: str):
             if not isinstance(data, dict):
                 raise ValueError
         except ValueError:
-            messages.error(request, "方案内容不是有效的 JSON 对象")
+            messages.error(request, _("The scheme is not a valid JSON object"))
         else:
             try:
                 services.scheme_version_create(
@@ -204,7 +207,7 @@ def scheme_edit(request, code: str):
                     note=request.POST.get("note", ""),
                     based_on=int(request.POST.get("based_on") or 0) or None,
                 )
-                messages.success(request, "已保存为新版本")
+                messages.success(request, _("Saved as a new version"))
                 return redirect("reports:schemes")
             except DomainError as exc:
                 messages.error(request, exc.message)
@@ -242,20 +245,20 @@ def period_action(request):
             date.fromisoformat(post.get("to", "")),
         )
     except ValueError:
-        messages.error(request, "请填写 YYYY-MM-DD 格式的起止日期")
+        messages.error(request, _("Enter the start and end dates as YYYY-MM-DD"))
         return redirect("reports:periods")
     try:
         if post.get("action") == "publish":
             services.period_publish(
                 actor=request.user, kind=post.get("kind", ""), start=start, end=end
             )
-            messages.success(request, "考核结果已发布")
+            messages.success(request, _("The assessment results are published"))
         else:
             unit = get_object_or_404(Unit, code=post.get("unit"))
             try:
                 score = float(post.get("score", ""))
             except ValueError:
-                raise DomainError("得分应为数字") from None
+                raise DomainError(_("The score should be a number")) from None
             services.manual_score_set(
                 actor=request.user,
                 kind=post.get("kind", ""),
@@ -266,7 +269,7 @@ def period_action(request):
                 score=score,
                 note=post.get("note", ""),
             )
-            messages.success(request, "人工评分已保存")
+            messages.success(request, _("The manual score is saved"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("reports:periods")
@@ -283,7 +286,7 @@ def document_list(request):
             )
             return redirect("reports:document", pk=doc.pk)
         except ValueError:
-            messages.error(request, "请填写 YYYY-MM-DD 格式的起止日期")
+            messages.error(request, _("Enter the start and end dates as YYYY-MM-DD"))
         except DomainError as exc:
             messages.error(request, exc.message)
     month = selectors.month_span(today().replace(day=1) - timedelta(days=1))
@@ -307,7 +310,7 @@ def document_detail(request, pk: int):
         try:
             if request.POST.get("action") == "issue":
                 services.report_issue(actor=request.user, document=doc)
-                messages.success(request, "已编号印发")
+                messages.success(request, _("Numbered and issued"))
             else:
                 services.report_edit(
                     actor=request.user,
@@ -316,7 +319,7 @@ def document_detail(request, pk: int):
                     body=request.POST.get("body", ""),
                     version=int(request.POST.get("version") or -1),
                 )
-                messages.success(request, "已保存")
+                messages.success(request, _("Saved"))
             return redirect("reports:document", pk=doc.pk)
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from hotline.sla import policies, policy_json
 from hotline.sla.policies import Contact, PeriodUnit, RungAnchor
@@ -36,14 +38,14 @@ class NumberField(forms.FloatField):
 
 
 CONTACT_CHOICES = [
-    (Contact.HOTLINE_LIAISON.value, "热线联络员"),
-    (Contact.HOTLINE_DEPUTY_HEAD.value, "热线分管负责人"),
-    (Contact.HOTLINE_HEAD.value, "热线主要负责人"),
-    (Contact.UNIT_LIAISON.value, "单位联络员"),
-    (Contact.UNIT_DEPUTY_HEAD.value, "单位分管负责人"),
-    (Contact.UNIT_HEAD.value, "单位主要负责人"),
-    (Contact.UNIT_STAFF.value, "单位工作人员（站内）"),
-    (Contact.SUPERVISORS.value, "督办员（站内）"),
+    (Contact.HOTLINE_LIAISON.value, _l("Hotline liaison")),
+    (Contact.HOTLINE_DEPUTY_HEAD.value, _l("Hotline deputy head")),
+    (Contact.HOTLINE_HEAD.value, _l("Hotline head")),
+    (Contact.UNIT_LIAISON.value, _l("Unit liaison")),
+    (Contact.UNIT_DEPUTY_HEAD.value, _l("Unit deputy head")),
+    (Contact.UNIT_HEAD.value, _l("Unit head")),
+    (Contact.UNIT_STAFF.value, _l("Unit staff (in-app)")),
+    (Contact.SUPERVISORS.value, _l("Supervisors (in-app)")),
 ]
 WAIT_UNITS = [
     (u.value, policies.UNIT_LABELS[u])
@@ -62,7 +64,7 @@ def applies_to(rule: policies.Rule) -> str:
 class PolicyEditForm(forms.Form):
     """The numbers of every rule, the clock, the parameters and the ladder."""
 
-    note = forms.CharField(label="修改原因", max_length=200)
+    note = forms.CharField(label=_l("Reason for the change"), max_length=200)
 
     def __init__(self, *args, policy: policies.Policy, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,23 +72,27 @@ class PolicyEditForm(forms.Form):
         clock_policy = policy.clock
         f = self.fields
         f["count_receipt_day"] = forms.BooleanField(
-            label="受理当日计入", required=False, initial=clock_policy.count_receipt_day
+            label=_("Day of receipt counted"),
+            required=False,
+            initial=clock_policy.count_receipt_day,
         )
-        f["day_start"] = forms.TimeField(label="上班", initial=clock_policy.day_start)
-        f["day_end"] = forms.TimeField(label="下班", initial=clock_policy.day_end)
+        f["day_start"] = forms.TimeField(label=_("Work starts"), initial=clock_policy.day_start)
+        f["day_end"] = forms.TimeField(label=_("Work ends"), initial=clock_policy.day_end)
         f["cutoff"] = forms.TimeField(
-            label="截止受理时刻", required=False, initial=clock_policy.cutoff
+            label=_("Cut-off time for receipt"), required=False, initial=clock_policy.cutoff
         )
         f["dispatch_hours"] = NumberField(
-            label="派单时限（小时）", max_value=720, initial=clock_policy.dispatch_hours
+            label=_("Dispatch time limit (hours)"),
+            max_value=720,
+            initial=clock_policy.dispatch_hours,
         )
         f["urgent_dispatch_hours"] = NumberField(
-            label="紧急工单派单时限（小时）",
+            label=_("Dispatch time limit for urgent tickets (hours)"),
             max_value=720,
             initial=clock_policy.urgent_dispatch_hours,
         )
         f["review_hours"] = NumberField(
-            label="审核时限（小时）", max_value=720, initial=clock_policy.review_hours
+            label=_("Review time limit (hours)"), max_value=720, initial=clock_policy.review_hours
         )
         for parameter in policy.parameters:
             f[f"param_{parameter.name}"] = NumberField(
@@ -101,10 +107,10 @@ class PolicyEditForm(forms.Form):
         f = self.fields
         if rule.reply.unit != PeriodUnit.CATALOG and not rule.reply.parameter:
             f[prefix + "reply"] = NumberField(
-                label="办结时限", max_value=MAX_DAYS, initial=rule.reply.amount
+                label=_("Time limit for completion"), max_value=MAX_DAYS, initial=rule.reply.amount
             )
             f[prefix + "reply_unit"] = forms.ChoiceField(
-                label="单位",
+                label=_("Unit"),
                 initial=rule.reply.unit.value,
                 choices=[
                     (u.value, policies.UNIT_LABELS[u])
@@ -113,75 +119,80 @@ class PolicyEditForm(forms.Form):
                 ],
             )
         f[prefix + "sign"] = NumberField(
-            label="签收（工作日）",
+            label=_("Acknowledgement (working days)"),
             max_value=MAX_DAYS,
             required=False,
             initial=rule.sign.amount if rule.sign else None,
         )
         f[prefix + "leads"] = forms.CharField(
-            label="催办提前（工作日，逗号分隔）",
+            label=_("Reminders ahead (working days, comma separated)"),
             required=False,
             initial=",".join(policies.format_number(x) for x in rule.reminder_leads),
         )
         f[prefix + "return"] = NumberField(
-            label="退回时限（工作日）",
+            label=_("Return time limit (working days)"),
             max_value=MAX_DAYS,
             required=False,
             initial=rule.return_window.amount if rule.return_window else None,
         )
         f[prefix + "extension"] = forms.BooleanField(
-            label="允许延期", required=False, initial=rule.extension_allowed
+            label=_("Extension allowed"), required=False, initial=rule.extension_allowed
         )
         f[prefix + "extension_max"] = NumberField(
-            label="延期合计最多（工作日）",
+            label=_("Extensions at most in total (working days)"),
             max_value=MAX_DAYS,
             required=False,
             initial=rule.extension_max.amount if rule.extension_max else None,
         )
         f[prefix + "extension_max_count"] = forms.IntegerField(
-            label="最多延期次数",
+            label=_("Most extensions"),
             min_value=0,
             max_value=20,
             required=False,
             initial=rule.extension_max_count,
         )
         f[prefix + "report_any_time"] = forms.BooleanField(
-            label="随时反馈进展", required=False, initial=rule.report_any_time
+            label=_("Report progress at any time"), required=False, initial=rule.report_any_time
         )
         f[prefix + "note"] = forms.CharField(
-            label="说明", required=False, max_length=300, initial=rule.note
+            label=_("Explanation"), required=False, max_length=300, initial=rule.note
         )
 
     def _rung_fields(self, prefix: str, rung: policies.Rung) -> None:
         f = self.fields
-        f[prefix + "label"] = forms.CharField(label="名称", max_length=100, initial=rung.label)
+        f[prefix + "label"] = forms.CharField(label=_("Name"), max_length=100, initial=rung.label)
         f[prefix + "wait"] = NumberField(
-            label="等待", max_value=MAX_DAYS, required=False, initial=rung.wait.amount or 0
+            label=_("Wait"), max_value=MAX_DAYS, required=False, initial=rung.wait.amount or 0
         )
         f[prefix + "wait_unit"] = forms.ChoiceField(
-            label="单位", choices=WAIT_UNITS, initial=rung.wait.unit.value
+            label=_("Unit"), choices=WAIT_UNITS, initial=rung.wait.unit.value
         )
         f[prefix + "anchor"] = forms.ChoiceField(
-            label="起算",
-            choices=[(RungAnchor.PREVIOUS.value, "上一级之后"), (RungAnchor.DUE.value, "到期之后")],
+            label=_("Counted from"),
+            choices=[
+                (RungAnchor.PREVIOUS.value, _("After the previous rung")),
+                (RungAnchor.DUE.value, _("After the due time")),
+            ],
             initial=rung.anchor.value,
         )
         f[prefix + "to"] = forms.MultipleChoiceField(
-            label="通知",
+            label=_("Notify"),
             choices=CONTACT_CHOICES,
             required=False,
             widget=forms.CheckboxSelectMultiple,
             initial=[c.value for c in rung.to],
         )
         f[prefix + "min_reminders"] = forms.IntegerField(
-            label="至少催办次数",
+            label=_("Reminders at least"),
             min_value=0,
             max_value=50,
             required=False,
             initial=rung.min_reminders,
         )
         f[prefix + "only_without_extension"] = forms.BooleanField(
-            label="仅限未申请延期", required=False, initial=rung.only_without_extension
+            label=_("Only without an extension asked for"),
+            required=False,
+            initial=rung.only_without_extension,
         )
 
     def rule_fields(self):
@@ -256,5 +267,7 @@ class PolicyEditForm(forms.Form):
                 if x.strip()
             ]
         except ValueError:
-            raise forms.ValidationError(f"「{rule['label']}」的催办提前量应为数字") from None
+            raise forms.ValidationError(
+                _("The reminders ahead of “%(rule)s” should be numbers") % {"rule": rule["label"]}
+            ) from None
         rule["reminder_leads"] = leads

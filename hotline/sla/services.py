@@ -153,7 +153,10 @@ def policy_install_preset(
             )
         policy = DeadlinePolicy.objects.create(code=code, name=preset.name)
         return _add_version(
-            actor=actor, policy=policy, data=policy_json.to_dict(filled), note="由预设创建"
+            actor=actor,
+            policy=policy,
+            data=policy_json.to_dict(filled),
+            note=gettext("Created from the preset"),
         )
 
 

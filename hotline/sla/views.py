@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hotline.accounts.decorators import capability_required
@@ -17,14 +18,10 @@ from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.refusals import refused, refused_in_form, refused_then
-from hotline.sla import compute, policies, presets, selectors, services
+from hotline.sla import compute, policies, policy_rows, presets, selectors, services
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.forms import CalculatorForm, OfficialYearForm, OverrideForm
 from hotline.sla.policies import (
-    CLOCK_START_LABELS,
-    KIND_LABELS,
-    MODE_LABELS,
-    URGENCY_LABELS,
     Kind,
     Mode,
     Period,
@@ -86,7 +83,11 @@ def calendar_year(request, year: int | None = None):
             except DomainError as exc:
                 status = refused(request, exc)
             else:
-                messages.success(request, f"已保存 {data['day']} 的本地调整，立即生效")
+                messages.success(
+                    request,
+                    _("The local change for %(day)s is saved and applies now")
+                    % {"day": data["day"]},
+                )
                 return redirect("sla:calendar-year", year=data["day"].year)
     year_marks = cal.marks_between(date(year - 1, 12, 31), date(year, 12, 31))
     return render(
@@ -116,7 +117,7 @@ def override_remove(request, day: str):
         raise Http404 from None
     except DomainError as exc:
         return refused_then(request, exc, redirect("sla:calendar"))
-    messages.success(request, f"已删除 {parsed} 的本地调整")
+    messages.success(request, _("The local change for %(day)s is removed") % {"day": parsed})
     return redirect("sla:calendar-year", year=parsed.year)
 
 
@@ -144,7 +145,10 @@ def official_year(request, year: int):
                 if isinstance(exc, services.ScheduleRejected):
                     errors = exc.errors  # the lines named beside the text
             else:
-                messages.success(request, f"{year} 年节假日安排已保存，立即生效")
+                messages.success(
+                    request,
+                    _("The %(year)s holiday schedule is saved and applies now") % {"year": year},
+                )
                 return redirect("sla:calendar-year", year=year)
     else:
         marks = [
@@ -173,53 +177,6 @@ def official_year(request, year: int):
 
 
 # --- policies --------------------------------------------------------------------------
-
-
-def _period(period: Period | None, policy: policies.Policy) -> str:
-    return period.describe(policy.parameter_values) if period else "—"
-
-
-def _rule_rows(policy: policies.Policy) -> list[dict[str, Any]]:
-    rows = []
-    for rule in policy.rules:
-        rows.append(
-            {
-                "rule": rule,
-                "kinds": "、".join(KIND_LABELS[k] for k in rule.kinds) or "全部",
-                "modes": "、".join(MODE_LABELS[m] for m in rule.modes) or "全部",
-                "urgencies": "、".join(URGENCY_LABELS[u] for u in rule.urgencies) or "全部",
-                "sign": _period(rule.sign, policy),
-                "reply": _period(rule.reply, policy),
-                "reminders": "、".join(
-                    f"提前{policies.format_number(x)}个工作日" for x in rule.reminder_leads
-                )
-                or "—",
-                "return_window": _period(rule.return_window, policy)
-                if rule.return_window
-                else "办理期限内",
-                "extension": (
-                    "可申请"
-                    + (f"，最长{_period(rule.extension_max, policy)}" if rule.extension_max else "")
-                )
-                if rule.extension_allowed
-                else "原则上不得延期",
-            }
-        )
-    return rows
-
-
-def _clock_rows(policy: policies.Policy) -> list[tuple[str, str]]:
-    clock_policy = policy.clock
-    return [
-        ("受理当日", "计入" if clock_policy.count_receipt_day else "不计入，次日起算"),
-        ("截止受理时刻", clock_policy.cutoff.strftime("%H:%M") if clock_policy.cutoff else "—"),
-        ("工作时间", f"{clock_policy.day_start:%H:%M}–{clock_policy.day_end:%H:%M}"),
-        ("同意退回后（新单位）", CLOCK_START_LABELS[clock_policy.on_return_approved]),
-        ("不同意退回", CLOCK_START_LABELS[clock_policy.on_return_refused]),
-        ("办结审核不通过", CLOCK_START_LABELS[clock_policy.on_completion_refused]),
-        ("重办", CLOCK_START_LABELS[clock_policy.on_redo]),
-        ("热线审核时间", "计入办理期限" if clock_policy.review_time_counted else "不计入办理期限"),
-    ]
 
 
 @capability_required(Capability.VIEW_POLICIES)
@@ -264,8 +221,8 @@ def policy_detail(request, code: str):
             "stored": stored,
             "version": version,
             "versions": versions,
-            "rules": _rule_rows(policy),
-            "clock_rows": _clock_rows(policy),
+            "rules": policy_rows.rule_rows(policy),
+            "clock_rows": policy_rows.clock_rows(policy),
             "can_manage": can(request.user, Capability.MANAGE),
         },
     )
@@ -283,13 +240,16 @@ def policy_install(request, code: str):
         try:
             values[parameter.name] = float(raw) if raw else None
         except ValueError:
-            messages.error(request, f"参数「{parameter.label}」应为数字")
+            messages.error(
+                request,
+                _("The parameter “%(name)s” should be a number") % {"name": parameter.label},
+            )
             return redirect("sla:policy-list")
     try:
         services.policy_install_preset(actor=request.user, code=code, parameters=values)
     except DomainError as exc:
         return refused_then(request, exc, redirect("sla:policy-list"))
-    messages.success(request, f"已启用政策 {code}")
+    messages.success(request, _("Policy %(code)s is in use") % {"code": code})
     return redirect("sla:policy-detail", code=code)
 
 
@@ -300,7 +260,7 @@ def policy_make_default(request, code: str):
     if stored is None:
         raise Http404
     services.policy_set_default(actor=request.user, policy=stored)
-    messages.success(request, f"新工单将默认使用政策 {code}")
+    messages.success(request, _("New tickets will use policy %(code)s by default") % {"code": code})
     return redirect("sla:policy-detail", code=code)
 
 
@@ -325,7 +285,14 @@ def policy_edit(request, code: str):
         except DomainError as exc:
             refused_in_form(form, exc)
         else:
-            messages.success(request, f"已保存为第 {version.number} 版；已使用旧版本的工单不受影响")
+            messages.success(
+                request,
+                _(
+                    "Saved as version %(number)s; tickets already on an older version are "
+                    "not affected"
+                )
+                % {"number": version.number},
+            )
             return redirect("sla:policy-detail", code=code)
     return render(
         request,
@@ -354,7 +321,7 @@ def _policy_choices() -> list[tuple[str, str]]:
     installed = selectors.policy_list()
     codes = {p.code for p in installed}
     return [(p.code, f"{p.code} {p.name}") for p in installed] + [
-        (code, f"{code} {p.name}（预设）")
+        (code, _("%(code)s %(name)s (preset)") % {"code": code, "name": p.name})
         for code, p in presets.PRESETS.items()
         if code not in codes
     ]
@@ -372,7 +339,7 @@ def calculator(request):
             if data.get("policy"):
                 policy = calculator_policy(data["policy"])
                 if policy is None:
-                    raise DomainError("没有这个政策")
+                    raise DomainError(_("No such policy"))
                 result = compute.ticket_deadlines(
                     cal,
                     policy,

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any, NamedTuple
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.core import clock
@@ -68,13 +70,25 @@ def reminder_text(assignment: Assignment) -> str:
 
 def reminder_body(number: str, summary: str, reply_due: datetime | None) -> str:
     """The reminder, in the tense of the deadline (sla.wording): a passed deadline asks
-    for the reply at once."""
-    if reply_due is None:
-        return f"工单 {number}「{summary}」请抓紧办理并按时答复。"
-    now = timezone.localtime(clock.now())
-    due = timezone.localtime(reply_due)
-    ask = "请抓紧办理并按时答复。" if due > now else "请立即办理并答复。"
-    return f"工单 {number}「{summary}」{wording.reminder_due_text(due, now)}，{ask}"
+    for the reply at once. In the site language: the sweep sends it by SMS too."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if reply_due is None:
+            return _(
+                "Ticket %(number)s “%(summary)s”: please handle it promptly and reply on time."
+            ) % {"number": number, "summary": summary}
+        now = timezone.localtime(clock.now())
+        due = timezone.localtime(reply_due)
+        ask = (
+            _("please handle it promptly and reply on time.")
+            if due > now
+            else _("please handle it and reply at once.")
+        )
+        return _("Ticket %(number)s “%(summary)s” %(due)s, %(ask)s") % {
+            "number": number,
+            "summary": summary,
+            "due": wording.reminder_due_text(due, now),
+            "ask": ask,
+        }
 
 
 def reminder_messages(
@@ -91,11 +105,13 @@ def reminder_messages(
     make each one once only. `digest`: a routine reminder, which a member who chose the
     daily digest gets in it (issue 15 item 15); an urgent ticket's never is."""
     key = f"reminder:{reminder_id}"
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Reminder")
     messages: list[dict[str, Any]] = [
         {
             "channel": NotificationChannel.INBOX,
             "recipient_id": user,
-            "subject": "催办",
+            "subject": subject,
             "body": text,
             "ticket_id": ticket_id,
             "key": f"{key}:{user}",
@@ -108,7 +124,7 @@ def reminder_messages(
             {
                 "channel": NotificationChannel.SMS,
                 "address": phone,
-                "subject": "催办",
+                "subject": subject,
                 "body": text,
                 "ticket_id": ticket_id,
                 "key": f"{key}:liaison",

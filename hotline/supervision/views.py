@@ -34,7 +34,11 @@ def remind(request, pk: int):
         )
     except DomainError as exc:
         return refused_then(request, exc, redirect_next(request, "section-supervision"))
-    messages.success(request, f"已向{assignment.unit.name}发出催办：{assignment.ticket.number}")
+    messages.success(
+        request,
+        _("Reminder sent to %(unit)s: %(number)s")
+        % {"unit": assignment.unit.name, "number": assignment.ticket.number},
+    )
     return redirect_next(request, "section-supervision")
 
 

@@ -47,12 +47,12 @@ def staff(request):
         data = table_workbook(
             [
                 (
-                    "话务员",
+                    _("Operators"),
                     performance.operator_columns(),
                     (performance.operator_cells(r) for r in ops),
                 ),
                 (
-                    "回访员",
+                    _("Return visitors"),
                     performance.visitor_columns(),
                     (performance.visitor_cells(r) for r in vis),
                 ),
@@ -83,7 +83,7 @@ def _int(text: str, label: str) -> int:
     try:
         return int(text)
     except (TypeError, ValueError):
-        raise DomainError(f"{label}须为整数") from None
+        raise DomainError(_("%(field)s must be a whole number") % {"field": label}) from None
 
 
 @capability_required(Capability.SUPERVISE)
@@ -118,12 +118,12 @@ def quality_sample(request):
         if post.get("operator"):
             operator = User.objects.filter(role=Role.OPERATOR, pk=post["operator"]).first()
             if operator is None:
-                raise DomainError("未找到该话务员")
+                raise DomainError(_("No such operator"))
         created = quality.quality_sample(
             actor=request.user,
             start=period.start,
             end=period.end,
-            per_operator=_int(post.get("per_operator", ""), "每名话务员抽检数量"),
+            per_operator=_int(post.get("per_operator", ""), _("Records sampled per operator")),
             operator=operator,
         )
     except DomainError as exc:
@@ -141,7 +141,7 @@ def quality_score(request, pk: int):
         quality.quality_review(
             actor=request.user,
             review=review,
-            completeness=_int(post.get("completeness", ""), "记录完整性得分"),
+            completeness=_int(post.get("completeness", ""), _("Record completeness score")),
             kind_correct=post.get("kind_correct") == "1",
             unit_correct=post.get("unit_correct") == "1",
             remarks=post.get("remarks", ""),
