@@ -124,19 +124,25 @@ def scheme_set_default(*, actor, scheme: Scheme) -> None:
         audit(kind="scheme_default_set", actor=actor, object_type="scheme", object_id=scheme.code)
 
 
+def _check_period_kind(kind: str, version: SchemeVersion) -> None:
+    """A period is one the scheme assesses (R-AS-1: its periods are part of the scheme)."""
+    if kind not in schemes.PERIOD_LABELS:
+        raise DomainError(gettext("Unknown assessment period"), code="unknown_period")
+    if kind not in version.as_scheme().periods:
+        raise DomainError(
+            gettext("Scheme %(code)s has no %(period)s")
+            % {"code": version.scheme.code, "period": schemes.PERIOD_LABELS[kind]},
+            code="period_not_in_scheme",
+        )
+
+
 def period_publish(*, actor, kind: str, start: date, end: date, scheme_code: str = "") -> Period:
     """Publish a period's ranking: it keeps the scheme version and the figures it was
     published with; later scheme edits never change it (R-AS-1, R-FB-5)."""
     require(actor, Capability.SUPERVISE)
     span = selectors.parse_span(start, end)
-    if kind not in schemes.PERIOD_LABELS:
-        raise DomainError(gettext("Unknown assessment period"))
     version = selectors.scheme_version(scheme_code or None)
-    if kind not in version.as_scheme().periods:
-        raise DomainError(
-            gettext("Scheme %(code)s has no %(period)s")
-            % {"code": version.scheme.code, "period": schemes.PERIOD_LABELS[kind]}
-        )
+    _check_period_kind(kind, version)
     with transaction.atomic():
         period, _created = Period.objects.select_for_update().get_or_create(
             kind=kind, start=span.start, end=span.end, defaults={"scheme_version": version}
@@ -210,6 +216,7 @@ def manual_score_set(
                     "The results of this period are published; manual scores can no longer change"
                 )
             )
+        _check_period_kind(kind, period.scheme_version)
         definition = period.scheme_version.as_scheme().manual_item(item)
         if definition is None:
             raise DomainError(

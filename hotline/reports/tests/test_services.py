@@ -90,6 +90,22 @@ def test_R_AS_1_manual_score_outside_range_refused(march, units):
         services.manual_score_set(**args, item="knowledge", score=1)
 
 
+def test_R_AS_1_manual_score_for_a_period_outside_the_scheme_refused(march, units):
+    """The scheme names its periods: a manual score for another (or an unknown) period
+    is refused, and no period is left behind."""
+    supervisor = march["supervisor1"]
+    args = dict(actor=supervisor, start=MARCH[0], end=MARCH[1], unit=units["QX-ZJJ"])
+    services.scheme_set_default(actor=march["admin"], scheme=Scheme.objects.get(code="LX"))
+    with pytest.raises(DomainError, match="没有月度") as refused:
+        services.manual_score_set(**args, kind="month", item="organisation", score=1)
+    assert refused.value.code == "period_not_in_scheme"
+    with pytest.raises(DomainError, match="考核周期") as unknown:
+        services.manual_score_set(**args, kind="weekly", item="organisation", score=1)
+    assert unknown.value.code == "unknown_period"
+    assert not Period.objects.filter(start=MARCH[0], end=MARCH[1]).exists()
+    services.manual_score_set(**args, kind="quarter", item="organisation", score=1)
+
+
 def test_R_AS_2_ranked_within_unit_kind_and_change_against_previous(march):
     result = selectors.assessment(selectors.Span(*MARCH))
     by_code = {r["code"]: r for r in result["rows"]}
