@@ -1,7 +1,8 @@
-"""What bench/throughput.py and bench/mixed.py share: a fresh PostgreSQL database with
-the demo city, logged-in sessions written straight into it, `hotline serve` (gunicorn)
-started on 127.0.0.1, locust run headless against it, its CSV read back, and the RSS of
-the server's processes sampled.
+"""What bench/throughput.py, bench/mixed.py and bench/portal.py share: a fresh PostgreSQL
+database with the demo city, logged-in sessions written straight into it, `hotline serve`
+(gunicorn, --preload) started on 127.0.0.1, locust run headless against it (its users
+arriving at a spawn rate, its own CPU measured), its CSV read back, and the RSS of the
+server's processes sampled.
 
 The sessions are what a login leaves (user id, backend, password hash, the login time),
 so the load measures the work of the requests and not the password hashing of a login.
@@ -11,12 +12,15 @@ pages' JavaScript does."""
 from __future__ import annotations
 
 import csv
+import math
 import os
+import resource
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -109,12 +113,14 @@ def wait(url: str, seconds: float = 900) -> None:
 
 
 def serve(env: dict[str, str], port: int, workers: int, threads: int = 1) -> subprocess.Popen:
-    """gunicorn as `hotline serve` starts it (sync workers, config.wsgi), without its
-    migrate and collectstatic steps, done once above: the manifest's post-processing of
-    every static file takes minutes on a busy machine at every start."""
+    """gunicorn as `hotline serve` starts it (sync workers, --preload: the application is
+    loaded and warmed once in the master, then forked; config.wsgi), without its migrate
+    and collectstatic steps, done once above: the manifest's post-processing of every
+    static file takes minutes on a busy machine at every start."""
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads), "--timeout", "60", "config.wsgi:application"],
+         "--threads", str(threads), "--preload", "--timeout", "60",
+         "config.wsgi:application"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
     )  # fmt: skip
     wait(f"http://127.0.0.1:{port}/health/")
@@ -129,18 +135,55 @@ def stop(server: subprocess.Popen) -> None:
         server.kill()
 
 
-def locust(
-    locustfile: str, host: str, users: int, seconds: int, csv_prefix: Path, env: dict[str, str]
-) -> list[dict[str, str]]:
+@dataclass
+class Run:
+    """One locust run: its CSV rows (the whole run, ramp included), the seconds it was
+    asked for (ramp + hold) and the CPU seconds locust itself used (user + system), the
+    share of the two cores the load generator took from the server."""
+
+    rows: list[dict[str, str]]
+    seconds: int
+    client_cpu: float
+
+    @property
+    def client_cores(self) -> float:
+        return self.client_cpu / self.seconds if self.seconds else 0.0
+
+
+def locust_run(
+    locustfile: str,
+    host: str,
+    users: int,
+    seconds: int,
+    csv_prefix: Path,
+    env: dict[str, str],
+    spawn_rate: float = 0.0,
+) -> Run:
+    """`users` arrive at `spawn_rate` per second (0: all in the first second), then the
+    full load runs `seconds`; the statistics cover the whole run, arrival included."""
+    rate = spawn_rate if spawn_rate > 0 else users
+    ramp = math.ceil(users / rate) if spawn_rate > 0 else 0
+    total = ramp + seconds
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with Path(f"{csv_prefix}_locust.log").open("w", encoding="utf-8") as log:
         subprocess.run(
             [str(BIN / "locust"), "-f", str(ROOT / "bench" / locustfile), "--headless",
-             "--host", host, "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
+             "--host", host, "-u", str(users), "-r", f"{rate:g}", "-t", f"{total}s",
              "--csv", str(csv_prefix), "--only-summary", "--loglevel", "WARNING",
              "--stop-timeout", "10"],
             env=env, check=False, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log,
         )  # fmt: skip
-    return list(csv.DictReader(Path(f"{csv_prefix}_stats.csv").open(encoding="utf-8")))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    with Path(f"{csv_prefix}_stats.csv").open(encoding="utf-8") as stats:
+        return Run(list(csv.DictReader(stats)), total, cpu)
+
+
+def locust(
+    locustfile: str, host: str, users: int, seconds: int, csv_prefix: Path, env: dict[str, str]
+) -> list[dict[str, str]]:
+    """All users at once (closed-loop throughput runs): the rows only."""
+    return locust_run(locustfile, host, users, seconds, csv_prefix, env).rows
 
 
 def row(rows: list[dict[str, str]], name: str) -> dict[str, str]:

@@ -1,22 +1,28 @@
 """Mixed load of a working day (issue 14 item 12): pages and API together against
-`hotline serve` (gunicorn, 2 workers) on PostgreSQL, driven by locust.
+`hotline serve` (gunicorn with its default workers, 2 x cores + 1) on PostgreSQL,
+driven by locust.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hotline_bench \\
-        .venv/bin/python bench/mixed.py [--scale 10] [--seconds 60] [--port 8320]
-        [--find 6,10,14,18]
+        .venv/bin/python bench/mixed.py [--scale 10] [--seconds 60] [--ramp 10]
+        [--port 8320] [--find 6,10,14,18] [--hold 600]
 
 One scale unit is 4 operators, 1 dispatcher, 2 unit clerks (staff think 1–3 s between
 actions) and 6 citizens tracking on the portal (2–5 s): see bench/mixed_locust.py for
 what each does. `--find` runs --seconds at each scale in turn and stops at the first
 that misses (p99 ≥ 500 ms or any error); the run to report is then the highest scale
-that held, for 600 s. Prints per request kind the rate, p50/p95/p99 and failures, the
-total rate against the goal of 100 requests/s, and the RSS of the server's processes
-(first and last minute, sampled every 5 s): flat memory means no growth between them."""
+that held, for 600 s (--hold). In every run the users arrive over --ramp seconds
+(locust's spawn rate = users / ramp: a shift does not log in within one second), then
+the full load runs --seconds; the figures cover the whole run, the arrival included.
+Prints per request kind the rate, p50/p95/p99 and failures, the total rate against the
+goal of 100 requests/s, the share of a core locust itself used, and the RSS of the
+server's processes (first and last minute, sampled every 5 s): flat memory means no
+growth between them."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -68,13 +74,14 @@ def seed(scale: int, out: Path) -> None:
     out.write_text(json.dumps(fixtures), encoding="utf-8")
 
 
-def run(scale: int, seconds: int, env, host: str, server_pid: int, work: Path):
+def run(scale: int, options, env, host: str, server_pid: int, work: Path, seconds: int):
     users = 13 * scale
     run_env = dict(env, BENCH_FIXTURES=str(work / "fixtures.json"), BENCH_CSRF=loadkit.CSRF)
+    rate = users / options.ramp if options.ramp > 0 else 0.0
     with loadkit.RssSampler(server_pid) as memory:
-        rows = loadkit.locust("mixed_locust.py", host, users, seconds,
-                              work / f"scale{scale}", run_env)  # fmt: skip
-    return rows, memory.samples, loadkit.load_average()
+        result = loadkit.locust_run("mixed_locust.py", host, users, seconds,
+                                    work / f"scale{scale}", run_env, spawn_rate=rate)  # fmt: skip
+    return result, memory.samples, loadkit.load_average()
 
 
 def held(rows) -> bool:
@@ -89,8 +96,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--ramp", type=int, default=10, help="seconds over which users arrive")
     parser.add_argument("--port", type=int, default=8320)
-    parser.add_argument("--workers", type=int, default=2)
+    # As `hotline serve` by default: (2 x cores) + 1 sync workers, or HOTLINE_WORKERS.
+    workers = os.environ.get("HOTLINE_WORKERS") or str(2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=int(workers))
     parser.add_argument("--threads", type=int, default=1, help="per worker (gthread)")
     parser.add_argument("--find", default="", help="scales to try in turn, e.g. 6,10,14")
     parser.add_argument(
@@ -117,25 +127,31 @@ def main() -> None:
     try:
         best = 0
         for scale in scales:
-            print(f"scale {scale} ({13 * scale} users), {options.seconds} s …", flush=True)
-            rows, samples, load = run(scale, options.seconds, env, host, server.pid, work)
-            report(scale, options.seconds, server_label, rows, samples, load)
-            if not held(rows):
+            print(f"scale {scale} ({13 * scale} users), {options.ramp} s arriving + "
+                  f"{options.seconds} s; load average {loadkit.load_average()} …",
+                  flush=True)  # fmt: skip
+            result, samples, load = run(scale, options, env, host, server.pid, work,
+                                        options.seconds)  # fmt: skip
+            report(scale, options, server_label, result, samples, load)
+            if not held(result.rows):
                 break
             best = scale
         if options.hold and best:
-            print(f"holding scale {best} for {options.hold} s …", flush=True)
-            rows, samples, load = run(best, options.hold, env, host, server.pid, work)
-            report(best, options.hold, server_label, rows, samples, load)
+            print(f"holding scale {best} for {options.hold} s; load average "
+                  f"{loadkit.load_average()} …", flush=True)  # fmt: skip
+            result, samples, load = run(best, options, env, host, server.pid, work, options.hold)
+            report(best, options, server_label, result, samples, load)
     finally:
         loadkit.stop(server)
         loadkit.drop_database(url)
 
 
-def report(scale, seconds, workers, rows, samples, load) -> None:
+def report(scale, options, workers, result: loadkit.Run, samples, load) -> None:
+    rows = result.rows
     print(f"\nmixed load, scale {scale}: {4 * scale} operators, {scale} dispatchers, "
-          f"{2 * scale} clerks, {6 * scale} trackers; {seconds} s; "
-          f"gunicorn {workers}; load average 1/5/15 at the end {load}")  # fmt: skip
+          f"{2 * scale} clerks, {6 * scale} trackers arriving over {options.ramp} s; "
+          f"{result.seconds} s in all, all of it counted; gunicorn {workers}; load average "
+          f"1/5/15 at the end {load}; locust used {result.client_cores:.2f} of a core")  # fmt: skip
     print(f"{'request':<32}{'count':>8}{'fails':>7}{'rate/s':>8}{'p50':>6}{'p95':>6}{'p99':>6}")
     for r in rows:
         rate = loadkit.num(r["Requests/s"])

@@ -1,6 +1,10 @@
 """Locust users for bench/portal.py (run by it; not on its own): trackers look up a ticket
 by number and phone; submitters send a request with a photo from a proved phone.
 
+FastHttpUser (geventhttpclient), as bench/mixed_locust.py: the load generator shares the
+two cores with the server, and python-requests costs it several times the CPU per
+request. Cookies (the CSRF cookie, the submitter's session) live in each user's jar.
+
 Reads BENCH_PORTAL_FIXTURES (JSON written by bench/portal.py): {"track": [[number, phone],
 ...], "sessions": [session key, ...]}."""
 
@@ -10,18 +14,45 @@ import itertools
 import json
 import os
 import re
+import uuid
+from http.cookiejar import Cookie
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
-from locust import HttpUser, between, constant_throughput, task
+from locust import between, constant_throughput, task
+from locust.contrib.fasthttp import FastHttpUser
 
 FIXTURES = json.loads(Path(os.environ["BENCH_PORTAL_FIXTURES"]).read_text(encoding="utf-8"))
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2048
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _track = itertools.cycle(FIXTURES["track"])
 _sessions = iter(FIXTURES["sessions"])
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-class Tracker(HttpUser):
+def session_cookie(host: str, key: str) -> Cookie:
+    domain = urlsplit(host).hostname or ""
+    return Cookie(0, "sessionid", key, None, False, domain, False, False, "/", True, False,
+                  None, False, None, None, {})  # fmt: skip
+
+
+def multipart(fields: dict[str, str], name: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body (FastHttpUser has no `files=`) and its content type."""
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"'
+        f"\r\nContent-Type: image/png\r\n\r\n".encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Tracker(FastHttpUser):
     """A citizen checking progress now and then (think time 1–3 s)."""
 
     weight = int(os.environ.get("BENCH_TRACKERS", "200"))
@@ -36,8 +67,10 @@ class Tracker(HttpUser):
     def track(self) -> None:
         with self.client.post(
             "/portal/track/",
-            {"csrfmiddlewaretoken": self.token, "number": self.number, "phone": self.phone},
-            headers={"Referer": self.host + "/portal/track/"},
+            data=urlencode(
+                {"csrfmiddlewaretoken": self.token, "number": self.number, "phone": self.phone}
+            ),
+            headers={**FORM, "Referer": self.host + "/portal/track/"},
             name="track",
             catch_response=True,
         ) as response:
@@ -45,14 +78,14 @@ class Tracker(HttpUser):
                 response.failure("no progress shown")
 
 
-class Submitter(HttpUser):
+class Submitter(FastHttpUser):
     """A proved phone submitting once a second (20 of them: 20 submissions/s)."""
 
     weight = int(os.environ.get("BENCH_SUBMITTERS", "20"))
     wait_time = constant_throughput(1)
 
     def on_start(self) -> None:
-        self.client.cookies.set("sessionid", next(_sessions))
+        self.client.cookiejar.set_cookie(session_cookie(self.host, next(_sessions)))
 
     @task
     def submit(self) -> None:
@@ -71,11 +104,11 @@ class Submitter(HttpUser):
             "captcha_0": "bench",
             "captcha_1": "PASSED",
         }
+        body, content_type = multipart(data, "files", "lamp.png", PNG)
         with self.client.post(
             "/portal/submit/",
-            data,
-            files={"files": ("lamp.png", PNG, "image/png")},
-            headers={"Referer": self.host + "/portal/submit/"},
+            data=body,
+            headers={"Content-Type": content_type, "Referer": self.host + "/portal/submit/"},
             name="submit",
             catch_response=True,
         ) as response:

@@ -105,11 +105,15 @@ def _serve(args: list[str]) -> None:
     # over one socket garble each other's queries (found by the crash test, issue 14
     # item 13). Each worker opens its own.
     connections.close_all()
+    # --preload: the application is loaded, and warmed (config/wsgi.py), once in the
+    # master before the workers are forked, so none of them answers its first callers
+    # cold (decision 0032). A new release needs a restart, not a HUP.
     sys.argv = [
         "gunicorn",
         "--bind", options.bind,
         "--workers", str(options.workers),
         "--threads", str(options.threads),
+        "--preload",
         "--access-logfile", "-",
         "--timeout", "60",
         "config.wsgi:application",
