@@ -1,5 +1,5 @@
 """Reads for the assessment's inputs (issue 12): contacts (R-UN-4), exclusions (剔除)
-and carry-overs (挂账). Scoped through `Ticket.objects.visible_to(user)`."""
+and carry-overs (挂账). Scoped by each model's `visible_to(user)`."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, QuerySet
 
 from hotline.directory.models import Unit
-from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest, UnitRequestQuerySet
+from hotline.tickets.models import Assignment, Contact, Ticket, UnitRequest
 
 APPROVED = UnitRequest.Decision.APPROVED
-
-
-def _visible_requests(user) -> UnitRequestQuerySet:
-    return UnitRequest.objects.filter(assignment__ticket__in=Ticket.objects.visible_to(user))
 
 
 def excluded_assignments(
@@ -36,7 +32,7 @@ def excluded_assignments(
         approved = approved.filter(decided_at__lt=end)
     queryset = Assignment.objects.filter(Exists(approved))
     if user is not None:
-        queryset = queryset.filter(ticket__in=Ticket.objects.visible_to(user))
+        queryset = queryset.visible_to(user)
     if unit is not None:
         queryset = queryset.filter(unit=unit)
     return queryset.select_related("ticket", "unit")
@@ -49,7 +45,7 @@ def is_excluded(assignment: Assignment) -> bool:
 def carry_overs(*, user, decision: str = APPROVED, open_only: bool = True) -> QuerySet[UnitRequest]:
     """Carry-overs (挂账) by decision, promised date first. `open_only`: the assignment is
     still being handled (the list supervisors watch)."""
-    queryset = _visible_requests(user).filter(kind=UnitRequest.Kind.CARRY_OVER)
+    queryset = UnitRequest.objects.visible_to(user).filter(kind=UnitRequest.Kind.CARRY_OVER)
     if decision:
         queryset = queryset.filter(decision=decision)
     if open_only:
@@ -65,7 +61,7 @@ def carry_overs(*, user, decision: str = APPROVED, open_only: bool = True) -> Qu
 def pending_requests(*, user, kind: str) -> QuerySet[UnitRequest]:
     """The hotline's review queue of one kind of unit request, oldest first."""
     return (
-        _visible_requests(user)
+        UnitRequest.objects.visible_to(user)
         .pending(kind)
         .select_related("assignment__ticket", "assignment__unit", "requested_by")
         .order_by("requested_at", "id")
@@ -74,7 +70,7 @@ def pending_requests(*, user, kind: str) -> QuerySet[UnitRequest]:
 
 def unit_requests(*, user, assignment: Assignment, kinds: tuple[str, ...]) -> list[UnitRequest]:
     return list(
-        _visible_requests(user)
+        UnitRequest.objects.visible_to(user)
         .filter(assignment=assignment, kind__in=kinds)
         .order_by("requested_at", "id")
     )
@@ -83,9 +79,8 @@ def unit_requests(*, user, assignment: Assignment, kinds: tuple[str, ...]) -> li
 def contacts_for(*, user, ticket: Ticket) -> list[Contact]:
     """The units' contacts with the citizen on one ticket, in time order."""
     return list(
-        Contact.objects.filter(
-            assignment__ticket=ticket, assignment__ticket__in=Ticket.objects.visible_to(user)
-        )
+        Contact.objects.visible_to(user)
+        .filter(assignment__ticket=ticket)
         .select_related("assignment__unit", "by")
         .order_by("at", "id")
     )

@@ -154,7 +154,7 @@ def inbox_base(user) -> QuerySet[Assignment]:
     if not user.unit_id:
         return Assignment.objects.none()
     return (
-        # The unit's own assignments are visible to it by definition (TicketQuerySet.visible_to), so
+        # The unit's own assignments are visible to it by definition (assignment.sees_ticket), so
         # no sub-query over every ticket of the unit is needed here.
         Assignment.objects.filter(unit_id=user.unit_id)
         .select_related("ticket", "ticket__citizen", "unit", "handler", "parent__unit")

@@ -3,7 +3,13 @@
 One module per kind of row; every model and public name is importable from here.
 """
 
-from hotline.tickets.models.assignment import INBOX_INDEXES, Assignment, AssignmentPause
+from hotline.tickets.models.assignment import (
+    INBOX_INDEXES,
+    Assignment,
+    AssignmentPause,
+    AssignmentQuerySet,
+    sees_ticket,
+)
 from hotline.tickets.models.choices import (
     DECLINE_GUIDANCE,
     KIND_CHOICES,
@@ -16,6 +22,11 @@ from hotline.tickets.models.choices import (
 )
 from hotline.tickets.models.citizens import AbuseRecord, Citizen
 from hotline.tickets.models.event_log import EVENT_LABELS, TicketEvent
+from hotline.tickets.models.querysets import (
+    AssignmentPartQuerySet,
+    TicketPartQuerySet,
+    TicketQuerySet,
+)
 from hotline.tickets.models.records import (
     Attachment,
     Submission,
@@ -23,14 +34,7 @@ from hotline.tickets.models.records import (
     Visit,
     attachment_path,
 )
-from hotline.tickets.models.ticket import (
-    AssignmentPartQuerySet,
-    AssignmentQuerySet,
-    Ticket,
-    TicketCounter,
-    TicketPartQuerySet,
-    TicketQuerySet,
-)
+from hotline.tickets.models.ticket import Ticket, TicketCounter
 from hotline.tickets.models.unit_work import Contact, Reply, UnitRequest, UnitRequestQuerySet
 
 __all__ = [
@@ -64,4 +68,5 @@ __all__ = [
     "Visit",
     "WarningLevel",
     "attachment_path",
+    "sees_ticket",
 ]

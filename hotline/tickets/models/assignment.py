@@ -1,15 +1,18 @@
-"""Each unit's part in a ticket, and the time that does not count against it."""
+"""Each unit's part in a ticket, the time that does not count against it, and the one
+rule of who sees a ticket: a unit sees it through its part in it (`sees_ticket`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from hotline.accounts.permissions import Capability, can
 from hotline.core import clock
+from hotline.directory.selectors import unit_and_descendants
 from hotline.sla.policies import Urgency
 from hotline.tickets.models.choices import (
     MODE_CHOICES,
@@ -17,7 +20,6 @@ from hotline.tickets.models.choices import (
     AssignmentRole,
     WarningLevel,
 )
-from hotline.tickets.models.ticket import AssignmentQuerySet, Ticket
 
 if TYPE_CHECKING:
     from hotline.tickets.models.unit_work import Reply, UnitRequest
@@ -33,6 +35,53 @@ INBOX_INDEXES = {
 }
 
 
+Rows = TypeVar("Rows", bound=models.QuerySet)
+
+
+def sees_ticket(user, ticket: str) -> Exists | bool:
+    """The one rule of who sees which ticket (design rule 5), as a condition on the ticket
+    that `ticket` names from the rows queried ("pk" on tickets, "ticket" or
+    "assignment__ticket" on the rows of one): True for every ticket, False for none.
+
+    Hotline staff see every ticket; a unit sees tickets assigned to it or its sub-units,
+    except those it sent back once the return was approved: the ticket has moved on to
+    another unit, and the caller's data with it (issue 14 item 6).
+
+    A correlated EXISTS on each row's own ticket, never `ticket IN (every ticket the unit
+    sees)`: a page about one ticket filters its rows by that ticket and the database
+    checks only those rows (SQLite built the whole list first, ~64 ms a statement at
+    100,000 tickets), and EXISTS gives no duplicate rows, unlike a join."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if can(user, Capability.VIEW_ALL_TICKETS):
+        return True
+    if not user.unit_id:
+        return False
+    units = unit_and_descendants(user.unit_id)
+    return Exists(
+        Assignment.objects.filter(ticket=OuterRef(ticket), unit_id__in=units).exclude(
+            state=Assignment.State.RETURNED
+        )
+    )
+
+
+def scoped_to_tickets(rows: Rows, user, ticket: str) -> Rows:
+    """`rows` whose ticket (`ticket`, as in `sees_ticket`) `user` sees; who sees every
+    ticket pays no sub-query."""
+    condition = sees_ticket(user, ticket)
+    if condition is True:
+        return rows
+    if condition is False:
+        return rows.none()
+    return rows.filter(condition)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssignmentQuerySet:
+        """The units' parts in the tickets `user` sees (`sees_ticket`)."""
+        return scoped_to_tickets(self, user, "ticket")
+
+
 class Assignment(models.Model):
     """One unit's part in one ticket, with its own deadlines (派单记录)."""
 
@@ -46,7 +95,9 @@ class Assignment(models.Model):
         RETURNED = "returned", _("Sent back")
         CLOSED = "closed", _("Closed")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="assignments"
+    )
     unit = models.ForeignKey(
         "directory.Unit",
         verbose_name=_("unit"),

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
 from hotline.core.numbering import next_in_series
-from hotline.tickets.models.ticket import AssignmentQuerySet, Ticket
+from hotline.tickets.models.querysets import TicketPartQuerySet
+from hotline.tickets.models.ticket import Ticket
 
 USER = settings.AUTH_USER_MODEL
 
@@ -156,7 +157,7 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=clock.now)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = TicketPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")

@@ -1,13 +1,13 @@
-"""The ticket, its day counter, and `visible_to` for it and the rows that belong to it."""
+"""The ticket and its day counter; who sees it is `querysets.TicketQuerySet.visible_to`."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,7 @@ from hotline.tickets.models.choices import (
     TicketChannel,
 )
 from hotline.tickets.models.citizens import Citizen
+from hotline.tickets.models.querysets import TicketQuerySet
 from hotline.tickets.states import Status
 
 if TYPE_CHECKING:
@@ -31,56 +32,6 @@ if TYPE_CHECKING:
     from hotline.tickets.models.unit_work import Reply
 
 USER = settings.AUTH_USER_MODEL
-
-
-class TicketQuerySet(models.QuerySet["Ticket"]):
-    def visible_to(self, user) -> TicketQuerySet:
-        """Hotline staff see every ticket; a unit sees tickets assigned to it or its sub-units,
-        except those it sent back once the return was approved: the ticket has moved on to
-        another unit, and the caller's data with it (issue 14 item 6). The one rule of who
-        sees what (design rule 5)."""
-        from hotline.accounts.permissions import Capability, can
-        from hotline.directory.selectors import unit_and_descendants
-
-        # The Assignment model through the reverse relation: assignment.py imports this module.
-        assignment: Any = self.model._meta.get_field("assignments").related_model
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if can(user, Capability.VIEW_ALL_TICKETS):
-            return self
-        if not user.unit_id:
-            return self.none()
-        units = unit_and_descendants(user.unit_id)
-        # EXISTS instead of a join + DISTINCT: no duplicate rows, and far cheaper at scale.
-        mine = assignment.objects.filter(ticket=OuterRef("pk"), unit_id__in=units).exclude(
-            state=assignment.State.RETURNED
-        )
-        return self.filter(Exists(mine))
-
-
-class TicketPartQuerySet(models.QuerySet):
-    """`visible_to(user)` for rows that belong to a ticket (issue 14 item 9): the rows of
-    the tickets the user sees, by the one rule in TicketQuerySet.visible_to. Who
-    sees every ticket pays no sub-query."""
-
-    ticket_path = "ticket"
-
-    def visible_to(self, user):
-        from hotline.accounts.permissions import Capability, can
-
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if can(user, Capability.VIEW_ALL_TICKETS):
-            return self
-        return self.filter(**{f"{self.ticket_path}__in": Ticket.objects.visible_to(user)})
-
-
-class AssignmentQuerySet(TicketPartQuerySet):
-    ticket_path = "ticket"
-
-
-class AssignmentPartQuerySet(TicketPartQuerySet):
-    ticket_path = "assignment__ticket"
 
 
 class Ticket(models.Model):

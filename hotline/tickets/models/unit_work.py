@@ -12,7 +12,7 @@ from hotline.core import clock
 from hotline.sla.policies import Urgency
 from hotline.tickets.models.assignment import Assignment
 from hotline.tickets.models.choices import URGENCY_CHOICES
-from hotline.tickets.models.ticket import AssignmentPartQuerySet
+from hotline.tickets.models.querysets import AssignmentPartQuerySet
 
 USER = settings.AUTH_USER_MODEL
 
@@ -197,6 +197,8 @@ class Contact(models.Model):
     note = models.TextField(_("note"), blank=True)
     by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=clock.now)
+
+    objects = AssignmentPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact with the citizen")
