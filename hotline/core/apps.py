@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from hotline.core import lookups  # noqa: F401  (registers field__literal_in)
         from hotline.core.text import clean_text_pre_save
 
         # Every hotline model's text passes one check before the database (issue 14 item 1).

@@ -124,9 +124,10 @@ def _claim(now: datetime, size: int) -> list[int]:
                 [now, size],
             )
             return [row[0] for row in cursor.fetchall()]
-    # SQLite: one writer at a time, the transaction is the lock.
+    # SQLite: one writer at a time, the transaction is the lock; the states written in
+    # (`literal_in`), or SQLite cannot prove the partial index applies.
     return list(
-        Assignment.objects.filter(active=True, state__in=WATCHED, next_check_at__lte=now)
+        Assignment.objects.filter(active=True, state__literal_in=WATCHED, next_check_at__lte=now)
         .order_by("next_check_at")
         .values_list("pk", flat=True)[:size]
     )

@@ -10,15 +10,17 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import NamedTuple
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from hotline.sla import compute
 from hotline.sla import deadlines as sla
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.deadlines import ClockRules, Pause
+from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import Kind, Mode, Period, PeriodUnit, Policy, Rule, Urgency
 from hotline.sla.selectors import work_calendar
-from hotline.tickets.models import Assignment, Ticket
+from hotline.tickets.models import Assignment, Ticket, UnitRequest
 
 
 def assignment_deadlines(
@@ -265,8 +267,13 @@ class ExtensionLimits(NamedTuple):
         return ""
 
 
-def extension_limits(ticket: Ticket, assignment: Assignment) -> ExtensionLimits:
-    policy = ticket.policy_version.as_policy()
+def extension_limits(
+    ticket: Ticket, assignment: Assignment, policy: Policy | None = None
+) -> ExtensionLimits:
+    """The rule's limits and what was granted so far (the assignment's requests; prefetch
+    them, and pass the ticket's `policy`, to read many without a query each)."""
+    if policy is None:
+        policy = ticket.policy_version.as_policy()
     rule = policy.rule_for(Kind(ticket.kind), Mode(assignment.mode), Urgency(ticket.urgency))
     max_days = None
     if rule.extension_max is not None:
@@ -286,22 +293,69 @@ def extension_limits(ticket: Ticket, assignment: Assignment) -> ExtensionLimits:
 
 
 def due_after_extension(
-    ticket: Ticket, assignment: Assignment, days: int, calendar: WorkCalendar | None = None
+    ticket: Ticket,
+    assignment: Assignment,
+    days: int,
+    calendar: WorkCalendar | None = None,
+    policy: Policy | None = None,
 ) -> datetime | None:
-    """The reply deadline if `days` more working days were granted; None when the clock
-    is stopped. ValueError when it falls outside the working-day calendar."""
-    trial = Assignment(
-        pk=assignment.pk,
-        ticket=ticket,
-        mode=assignment.mode,
-        clock_start=assignment.clock_start,
-        dispatched_at=assignment.dispatched_at,
-        extra_days=assignment.extra_days + days,
-    )
+    """The reply deadline if `days` more working days were granted (as
+    assignment_deadlines() counts it, before any carry-over); None when the clock is
+    stopped. ValueError when it falls outside the working-day calendar. The pauses are
+    the assignment's own (prefetched ones are not read again)."""
+    if policy is None:
+        policy = ticket.policy_version.as_policy()
     try:
-        return assignment_deadlines(ticket, trial, calendar).reply.due
+        return reply_due_and_reminders(
+            policy,
+            calendar or work_calendar(),
+            kind=ticket.kind,
+            mode=assignment.mode,
+            urgency=ticket.urgency,
+            catalog_days=ticket.catalog_days,
+            instruction_days=ticket.instruction_days,
+            extra_days=assignment.extra_days + days,
+            clock_start=assignment.clock_start,
+            pauses=assignment.pauses.all() if assignment.pk else (),
+        ).due
     except OverflowError as exc:
         raise ValueError(str(exc)) from None
+
+
+class ExtensionPreview(NamedTuple):
+    """What the reviewer of an extension request sees before deciding (R-UN-3): the new
+    reply deadline if the days asked are granted (None: the clock is stopped or the
+    calendar ends before it), the rule's limits, and why the days cannot be granted."""
+
+    new_due: datetime | None
+    limits: ExtensionLimits
+    refusal: str
+
+
+def extension_previews(requests: Sequence[UnitRequest]) -> list[ExtensionPreview]:
+    """extension_limits() and due_after_extension() for a page of extension requests
+    (their assignment and ticket selected with them) in a constant number of queries:
+    the calendar and each policy version read once, the assignments' requests and
+    pauses prefetched together."""
+    requests = list(requests)
+    if not requests:
+        return []
+    prefetch_related_objects(requests, "assignment__requests", "assignment__pauses")
+    versions = {r.assignment.ticket.policy_version_id for r in requests}
+    policies = {v.pk: v.as_policy() for v in PolicyVersion.objects.filter(pk__in=versions)}
+    calendar = work_calendar()
+    previews = []
+    for request in requests:
+        a = request.assignment
+        policy = policies[a.ticket.policy_version_id]
+        days = request.days or 0
+        limits = extension_limits(a.ticket, a, policy)
+        try:
+            new_due = due_after_extension(a.ticket, a, days, calendar, policy)
+        except ValueError:
+            new_due = None
+        previews.append(ExtensionPreview(new_due, limits, limits.refusal(days)))
+    return previews
 
 
 def expected_reply_due(ticket: Ticket, mode: str = Mode.WRITTEN) -> datetime | None:

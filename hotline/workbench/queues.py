@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from hotline.sla import wording
 from hotline.sla.calendar import WorkCalendar
-from hotline.tickets.models import Assignment, Reply, Ticket, UnitRequest
+from hotline.tickets.models import INBOX_INDEXES, Assignment, Reply, Ticket, UnitRequest
 from hotline.tickets.states import Status
 from hotline.workbench.paging import capped_counts
 
@@ -146,7 +146,10 @@ def dispatch_queues(user) -> dict[str, QuerySet]:
 
 # --- unit inbox --------------------------------------------------------------------------
 
-WORKING = [Assignment.State.DISPATCHED, Assignment.State.HANDLING, Assignment.State.RETURN_REVIEW]
+# The states of the tabs over several states, as their partial indexes list them: the
+# filters write them into the SQL (`literal_in`), or SQLite does not use the index.
+HANDLING = INBOX_INDEXES["handling"]
+WORKING = INBOX_INDEXES["working"]
 
 
 def inbox_base(user) -> QuerySet[Assignment]:
@@ -170,10 +173,9 @@ def _inbox_filters(*, calendar: WorkCalendar, now: datetime) -> dict[str, Q]:
     finished = Q(ticket__status__in=[Status.COMPLETED, Status.CLOSED])
     return {
         "sign": active & Q(state=Assignment.State.DISPATCHED),
-        "handling": active
-        & Q(state__in=[Assignment.State.HANDLING, Assignment.State.RETURN_REVIEW]),
-        "due_soon": active & Q(state__in=WORKING, reply_due__gte=now, reply_due__lt=limit),
-        "overdue": active & Q(state__in=WORKING, reply_due__lt=now),
+        "handling": active & Q(state__literal_in=HANDLING),
+        "due_soon": active & Q(state__literal_in=WORKING, reply_due__gte=now, reply_due__lt=limit),
+        "overdue": active & Q(state__literal_in=WORKING, reply_due__lt=now),
         "replied": active & Q(state=Assignment.State.REPLIED) & ~finished,
         # Completion closes every active assignment of the ticket (tickets.services).
         "done": Q(active=False) & finished,

@@ -98,3 +98,29 @@ def test_r_un_3_reviewer_sees_the_new_deadline(client, people, flow):
     assert (
         timezone.localtime(row["new_due"]).strftime("%Y-%m-%d %H:%M") in response.content.decode()
     )
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_r_un_3_previews_cost_the_same_for_every_row(client, people, flow, limited):
+    """The new deadline and the limits of each row on the page: read in one go (the
+    calendar and the policy once), not a handful of queries per row."""
+    url = "/dispatch/?tab=extension"
+    client.force_login(people["dispatcher1"])
+    counts = []
+    for days in (1, 2, 3):
+        _ticket, lead = _handling(flow, limited)
+        s.extension_request(actor=flow.clerk(lead), assignment=lead, reason="检测", days=days)
+        _queries(client, url)  # the first request after a write fills the caches
+        counts.append(_queries(client, url))
+    assert counts[0] == counts[1] == counts[2], counts
+    rows = client.get(url).context["rows"]
+    assert [row["limits"].days_left for row in rows] == [5, 5, 5]
+    assert all(row["new_due"] and not row["refusal"] for row in rows)

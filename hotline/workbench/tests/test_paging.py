@@ -56,3 +56,37 @@ def test_r_hm_4_request_takes_its_assignments_urgency(client, people, flow):
     client.force_login(people["dispatcher1"])
     rows = client.get("/dispatch/?tab=send_back").context["rows"]
     assert [r["obj"].assignment.ticket for r in rows] == [urgent, normal]
+
+
+def test_inbox_tabs_over_several_states_use_their_partial_index(people, flow):
+    """SQLite proves a partial index's `state IN (…)` only from the same list written in
+    the query: bound as parameters, "handling", "due soon" and "overdue" read and sorted
+    the unit's whole history (issue 16, decision 0040)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from hotline.sla.selectors import work_calendar
+
+    flow.to("handling")
+    tabs = queues.inbox_queues(people["zjj_clerk"], calendar=work_calendar(), now=timezone.now())
+    for key, index in [("handling", "handling"), ("due_soon", "working"), ("overdue", "working")]:
+        sql, params = tabs[key].values("pk")[:1000].query.sql_with_params()
+        assert "IN ('dispatched', 'handling', 'return_review')" in sql or key == "handling"
+        assert not {"handling", "return_review"} & {str(p) for p in params}
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert f"assignment_inbox_{index}" in plan, plan
+
+
+def test_literal_in_takes_constants_only():
+    import pytest
+
+    from hotline.core.lookups import literal
+
+    assert literal("handling") == "'handling'" and literal(Assignment.State.REPLIED) == "'replied'"
+    assert literal(12) == "12"
+    for bad in ["x' OR '1", "50%", True, 1.5, None]:
+        with pytest.raises(ValueError):
+            literal(bad)

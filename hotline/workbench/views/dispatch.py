@@ -240,6 +240,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     tickets_on_page = [obj.assignment.ticket if tab in URGENCY_FIELD else obj for obj in page]
     clocks = _clocks(t.policy_version_id for t in tickets_on_page)
+    previews = iter(deadlines.extension_previews(page if tab == "extension" else []))
     for obj, t in zip(page, tickets_on_page, strict=True):
         row: dict[str, Any] = {"obj": obj}
         review = clocks[t.policy_version_id].review_hours
@@ -263,7 +264,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
             row["form"] = bound.get((tab, obj.pk)) or f.ExtensionDecisionForm(
                 prefix=f"r{obj.pk}", initial={"days": obj.days}
             )
-            row.update(_extension_preview(obj))
+            row.update(next(previews)._asdict())
         else:
             row["form"] = bound.get((tab, obj.pk)) or f.NoteForm(prefix=f"r{obj.pk}")
         rows.append(row)
@@ -306,15 +307,3 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     return show_page(
         request, "workbench/dispatch.html", "workbench/_dispatch_workspace.html", context, status
     )
-
-
-def _extension_preview(request: UnitRequest) -> dict[str, Any]:
-    """What the reviewer sees before approving (R-UN-3): the new reply deadline if the
-    days asked are granted, and the rule's limits."""
-    a = request.assignment
-    limits = deadlines.extension_limits(a.ticket, a)
-    try:
-        new_due = deadlines.due_after_extension(a.ticket, a, request.days or 0)
-    except ValueError:
-        new_due = None
-    return {"new_due": new_due, "limits": limits, "refusal": limits.refusal(request.days or 0)}
