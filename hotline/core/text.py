@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 
 from hotline.core.errors import DomainError
 
@@ -26,16 +27,34 @@ class TextError(DomainError):
     code = "invalid_text"
 
 
-def clean_text(value: str, *, label: str = "文本", max_length: int | None = None) -> str:
-    """The text with control characters removed; TextError when it cannot be stored."""
+# The field a refusal names when the caller gives none.
+TEXT = pgettext_lazy("a field", "text")
+
+
+def clean_text(value: str, *, label: str | None = None, max_length: int | None = None) -> str:
+    """The text with control characters removed; TextError when it cannot be stored.
+
+    The refusal names the field by `label` (the model field's verbose name) and is
+    rendered in the active language (decision 0025).
+    """
     if _SURROGATE.search(value):
-        raise TextError(f"「{label}」含有无效的字符编码（不成对的代理项），请重新输入")
+        raise TextError(
+            gettext(
+                "“%(label)s” contains an invalid character encoding (an unpaired "
+                "surrogate); please enter it again."
+            )
+            % {"label": label or TEXT}
+        )
     if "\x00" in value:
-        raise TextError(f"「{label}」含有空字符（NUL），请重新输入")
+        raise TextError(
+            gettext("“%(label)s” contains a null character (NUL); please enter it again.")
+            % {"label": label or TEXT}
+        )
     value = _CONTROL.sub("", value)
     if max_length is not None and len(value) > max_length:
         raise TextError(
-            f"「{label}」过长：最多 {max_length} 个字符，现有 {len(value)} 个",
+            gettext("“%(label)s” is too long: at most %(limit)s characters, it has %(length)s.")
+            % {"label": label or TEXT, "limit": max_length, "length": len(value)},
             code="too_long",
         )
     return value

@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hotline.core.errors import NotFound
 from hotline.directory.models import Topic, Unit
@@ -27,22 +29,39 @@ def _link(span: selectors.Span, **params: Any) -> str:
     return f"{reverse('reports:drill')}?{urlencode(query)}"
 
 
-def _chart(key: str, title: str, kind: str, rows: list[dict[str, Any]], unit: str = "件") -> dict:
-    """rows: {label, value, link?}; the text names the largest values for screen readers."""
+def _chart(
+    key: str, title: str, kind: str, rows: list[dict[str, Any]], unit: str | None = None
+) -> dict:
+    """rows: {label, value, link?}; the text names the largest values for screen readers.
+
+    Titles, sentences and units are rendered in the active language (decision 0025);
+    the unit is tickets unless the chart says otherwise."""
     top = sorted(rows, key=lambda r: -(r["value"] or 0))[:3]
     if rows:
-        text = f"{title}：" + "，".join(f"{r['label']} {r['display']}" for r in top)
+        items = pgettext("list of chart values", ", ").join(
+            f"{r['label']} {r['display']}" for r in top
+        )
         if len(rows) > 3:
-            text += f"，等 {len(rows)} 项"
+            items += _(", %(count)s items in all") % {"count": len(rows)}
+        text = _("%(title)s: %(items)s") % {"title": title, "items": items}
     else:
-        text = f"{title}：无数据"
+        text = _("%(title)s: no data") % {"title": title}
+    if unit is None:
+        unit = pgettext("chart unit", "tickets")
     return {"key": key, "title": title, "type": kind, "rows": rows, "text": text, "unit": unit}
+
+
+def _with_last_year(count: int, previous: int) -> str:
+    return _("%(count)s (same period last year %(previous)s)") % {
+        "count": count,
+        "previous": previous,
+    }
 
 
 def _rows(series: list[dict], labels: dict, span: selectors.Span, param: str, **dims) -> list:
     return [
         {
-            "label": str(labels.get(item["key"], item["key"] or "未分类")),
+            "label": str(labels.get(item["key"], item["key"] or _("Unclassified"))),
             "value": item["count"],
             "display": str(item["count"]),
             "link": _link(span, metric="intake", **{**dims, param: item["key"]}),
@@ -58,14 +77,19 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
     day = today()
     today_span = selectors.Span(day, day)
     charts = []
-    for name, label, s in (
-        ("today", "今日", today_span),
-        ("month", "本月", selectors.month_span(day)),
+    for name, by_channel, by_kind, s in (
+        ("today", _("Intake today by channel"), _("Intake today by kind"), today_span),
+        (
+            "month",
+            _("Intake this month by channel"),
+            _("Intake this month by kind"),
+            selectors.month_span(day),
+        ),
     ):
         charts.append(
             _chart(
                 f"channel-{name}",
-                f"{label}受理量（按渠道）",
+                by_channel,
                 "bar",
                 _rows(
                     selectors.intake_series(s, "channel", **dims),
@@ -79,7 +103,7 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
         charts.append(
             _chart(
                 f"kind-{name}",
-                f"{label}受理量（按类型）",
+                by_kind,
                 "bar",
                 _rows(selectors.intake_series(s, "kind", **dims), kind_labels, s, "kind", **dims),
             )
@@ -91,13 +115,20 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
             "label": item["key"][5:],
             "value": item["count"],
             "previous": prior["count"],
-            "display": f"{item['count']}（去年同期 {prior['count']}）",
+            "display": _with_last_year(item["count"], prior["count"]),
             "link": f"{reverse('reports:drill')}?"
             + urlencode({"from": item["key"], "to": item["key"], "metric": "intake", **dims}),
         }
         for item, prior in zip(trend, last_year + [{"count": 0}] * len(trend), strict=False)
     ]
-    charts.append(_chart("trend-day", "受理量趋势（按日，与去年同期比较）", "line", trend_rows))
+    charts.append(
+        _chart(
+            "trend-day",
+            _("Intake trend by day, compared with the same period last year"),
+            "line",
+            trend_rows,
+        )
+    )
     weeks: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for index, item in enumerate(trend):
         monday = span.start + timedelta(days=index)
@@ -108,14 +139,14 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
     charts.append(
         _chart(
             "trend-week",
-            "受理量趋势（按周，与去年同期比较）",
+            _("Intake trend by week, compared with the same period last year"),
             "line",
             [
                 {
-                    "label": f"{k[5:]}周",
+                    "label": _("week of %(day)s") % {"day": k[5:]},
                     "value": v[0],
                     "previous": v[1],
-                    "display": f"{v[0]}（去年同期 {v[1]}）",
+                    "display": _with_last_year(v[0], v[1]),
                 }
                 for k, v in sorted(weeks.items())
             ],
@@ -132,20 +163,25 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
     charts.append(
         _chart(
             "score",
-            "各单位考核得分"
-            + (f"（{result['version'].scheme.name}）" if result["version"] else ""),
+            _("Assessment scores by unit (%(scheme)s)") % {"scheme": result["version"].scheme.name}
+            if result["version"]
+            else _("Assessment scores by unit"),
             "bar",
             [
                 {
                     "label": r["unit"].name,
                     "value": r["score"]["total"],
-                    "display": f"{r['score']['total']}"
-                    f"（{selectors.RANK_GROUP_LABELS.get(r['group'], '')}第{r['rank']}名）",
+                    "display": _("%(score)s (%(group)s, rank %(rank)s)")
+                    % {
+                        "score": r["score"]["total"],
+                        "group": selectors.RANK_GROUP_LABELS.get(r["group"], ""),
+                        "rank": r["rank"],
+                    },
                     "link": _link(span, unit=r["code"], metric="received_lead", **dims),
                 }
                 for r in ranked
             ],
-            unit="分",
+            unit=pgettext("chart unit", "points"),
         )
     )
     rate_rows = [
@@ -173,14 +209,17 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
     charts.append(
         _chart(
             "overdue",
-            "超期及督办（按单位）",
+            _("Overdue and supervised, by unit"),
             "bar",
             [
                 {
                     "label": r["unit"].name,
                     "value": r["counts"]["overdue"],
-                    "display": f"超期{r['counts']['overdue']}，领导督办{r['counts']['urged']}，"
-                    f"督办函{r['counts']['letter']}，通报{r['counts']['criticised']}",
+                    "display": _(
+                        "overdue %(overdue)s, urged by leaders %(urged)s, supervision "
+                        "letters %(letter)s, criticised %(criticised)s"
+                    )
+                    % r["counts"],
                     "link": _link(span, unit=r["code"], metric="overdue"),
                 }
                 for r in late
@@ -196,7 +235,7 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
     charts.append(
         _chart(
             "topics",
-            "热点诉求（按分类，前十）",
+            _("Top ten topics of requests"),
             "bar",
             _rows(topics, names, span, "topic_id", **dims),
         )
@@ -210,7 +249,7 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
     charts.append(
         _chart(
             "regions",
-            "诉求热点区域（前十）",
+            _("Top ten regions of requests"),
             "bar",
             _rows(regions, region_names, span, "region_id", **dims),
         )
@@ -243,8 +282,13 @@ def _satisfaction(span: selectors.Span) -> dict:
             {
                 "label": day.isoformat()[5:],
                 "value": None if ratio.value is None else round(ratio.value * 100, 1),
-                "display": f"{ratio.display()}（{ratio.numerator}/{ratio.denominator}）",
+                "display": _("%(rate)s (%(numerator)s/%(denominator)s)")
+                % {
+                    "rate": ratio.display(),
+                    "numerator": ratio.numerator,
+                    "denominator": ratio.denominator,
+                },
                 "link": _link(selectors.Span(day, day), metric="visited"),
             }
         )
-    return _chart("satisfaction", "满意率趋势（按回访日）", "line", out, unit="%")
+    return _chart("satisfaction", _("Satisfaction rate trend by visit day"), "line", out, unit="%")

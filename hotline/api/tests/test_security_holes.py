@@ -67,6 +67,14 @@ def test_lone_surrogate_or_nul_in_a_new_ticket_is_refused(as_role):
     assert Ticket.objects.count() == 0 and Citizen.objects.count() == 0
 
 
+def test_the_refusal_reaches_the_api_in_chinese_naming_the_field(as_role):
+    c = as_role(Role.OPERATOR)
+    response = make(c, summary="摘要\x00")
+    assert response.json()["error"]["message"] == "「摘要」含有空字符（NUL），请重新输入"
+    response = make(c, summary="长" * 201)
+    assert response.json()["error"]["message"] == "「摘要」过长：最多 200 个字符，现有 201 个"
+
+
 def test_control_characters_are_stripped(as_role):
     c = as_role(Role.OPERATOR)
     number = make(c, summary="路灯\x07不亮\x1b").json()["number"]
