@@ -23,10 +23,12 @@ from hotline.core import clock
 from hotline.core.bulk import bound_cursor
 from hotline.reports import factsql
 from hotline.reports import indicators as ind
-from hotline.reports.models import RefreshState
+from hotline.reports.models import Fact, RefreshState
 from hotline.tickets.models import Assignment, Ticket, TicketEvent, UnitRequest
 
 BATCH = 5000
+BULK_MIN = 50_000  # changed tickets from which the fact table's indexes are rebuilt …
+BULK_SHARE = 4  # … when they are at least a quarter of all tickets
 DIMENSIONS = ("kind", "channel", "topic_id", "region_id")  # constants: column names
 DAYS = "hl_refresh_days"  # temporary table of the days whose totals are rebuilt
 TRAILING_EVENTS = 500  # re-read behind the watermark: late commits of concurrent writers
@@ -165,11 +167,11 @@ def _list_tickets(ids: list[int]) -> None:
 
 
 def _note_days() -> None:
-    """Remember the days the listed tickets' facts fall on (before and after)."""
+    """Remember the days the changed tickets' facts fall on (before and after)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {DAYS} (day) SELECT DISTINCT f.day FROM reports_fact f "
-            f"JOIN {factsql.IDS} r ON r.id = f.ticket_id"
+            f"JOIN {factsql.CHANGED} r ON r.id = f.ticket_id"
         )
 
 
@@ -199,27 +201,82 @@ def _rebuild_days() -> None:
 
 def refresh_tickets(ids: Iterable[int], *, now: datetime | None = None) -> int:
     """Recompute the facts of these tickets and the totals of every day they touch, in
-    one transaction of set-based statements (a year of a city: bench/reports.py)."""
+    one transaction of set-based statements (a year of a city: bench/reports.py).
+
+    Every fact is computed again into a staging table, but only the tickets whose facts
+    differ are written: rewriting millions of unchanged, indexed rows was most of a
+    year's recomputation (decision 0030)."""
     now = now or clock.now()
     ids = sorted(set(ids))
     if not ids:
         return 0
-    if connection.vendor == "sqlite" and len(ids) > BATCH:
-        # SQLite's default page cache is 2 MB: the fact table's indexes at a year of a
-        # big city are hundreds of MB, and each insert would read its pages from disk.
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
     with transaction.atomic():
+        _tune_session(len(ids))
         _list_tickets(ids)
-        _note_days()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM reports_fact WHERE ticket_id IN (SELECT id FROM {factsql.IDS})"
-            )
-        factsql.insert_facts(now)
-        _note_days()
-        _rebuild_days()
+        factsql.stage_facts(now)
+        if _have_facts():
+            changed = factsql.mark_changed()
+        else:  # nothing stored yet (a first computation): every ticket is new
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {factsql.CHANGED} "
+                    "(id BIGINT PRIMARY KEY)"
+                )
+                cursor.execute(f"DELETE FROM {factsql.CHANGED}")
+                cursor.execute(f"INSERT INTO {factsql.CHANGED} (id) SELECT id FROM {factsql.IDS}")
+            changed = len(ids)
+        if changed:
+            _write_changed(changed)
     return len(ids)
+
+
+def _tune_session(tickets: int) -> None:
+    """Settings of this transaction for a big batch; nothing for the tick's few tickets."""
+    if tickets <= BATCH:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The comparison groups millions of rows and the indexes are rebuilt over them:
+            # in memory rather than in temporary files.
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        else:
+            # SQLite's default page cache is 2 MB: the fact table's indexes at a year of a
+            # big city are hundreds of MB, and each write would read its pages from disk.
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
+
+
+def _have_facts() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM reports_fact f JOIN {factsql.IDS} r ON r.id = f.ticket_id LIMIT 1"
+        )
+        return cursor.fetchone() is not None
+
+
+def _write_changed(changed: int) -> None:
+    """Replace the stored facts of the changed tickets by their staged ones and rebuild
+    the totals of the days touched. When most of the table is replaced (a first
+    computation, a rule that changes every ticket) the fact table's secondary indexes are
+    dropped and built again once: cheaper than updating them row by row."""
+    bulk = changed >= BULK_MIN and changed * BULK_SHARE >= Ticket.objects.count()
+    _note_days()
+    indexes = [i for i in Fact._meta.indexes if bulk]
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")
+        cursor.execute(
+            f"DELETE FROM reports_fact WHERE ticket_id IN (SELECT id FROM {factsql.CHANGED})"
+        )
+        cursor.execute(
+            f"INSERT INTO reports_fact ({factsql.COLUMNS}, n) SELECT {factsql.COLUMNS}, 1 "
+            f"FROM {factsql.NEW} WHERE ticket_id IN (SELECT id FROM {factsql.CHANGED})"
+        )
+        editor = connection.schema_editor()
+        for index in indexes:
+            cursor.execute(str(index.create_sql(Fact, editor)))
+    _note_days()
+    _rebuild_days()
 
 
 def refresh_pending(*, limit: int = 20000) -> dict[str, int]:

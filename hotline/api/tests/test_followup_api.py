@@ -26,6 +26,10 @@ def test_r_un_4_contact_exclusion_carry_over_over_the_api(client, flow, people, 
         client, f"{base}/contacts", {"at": "2025-11-24T09:00", "channel": "x", "result": "reached"}
     )
     assert bad.status_code == 400 and bad.json()["error"]["message"] == "请选择联系方式"
+    foreign = post(client, f"{base}/exclusion", {"category": "bored", "reason": "不想办"})
+    assert foreign.status_code == 400
+    assert foreign.json()["error"]["message"] == "请选择剔除理由类别"
+    assert not UnitRequest.objects.filter(kind="exclusion").exists()
     assert (
         post(client, f"{base}/exclusion", {"category": "malicious", "reason": "恶意"}).status_code
         == 201
