@@ -20,6 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 from django.template import TemplateSyntaxError, engines
+from django.template.backends.django import DjangoTemplates
 from django.urls import URLResolver, get_resolver
 from django.utils import translation
 from django.utils.module_loading import import_string
@@ -69,7 +70,9 @@ def _templates() -> int:
 def _forms() -> int:
     from django.forms.renderers import get_default_renderer
 
-    engine = get_default_renderer().engine
+    engine = getattr(get_default_renderer(), "engine", None)  # None: TemplatesSetting
+    if engine is None:
+        return 0
     count = 0
     for directory in map(Path, engine.template_dirs):
         for path in sorted((directory / FORM_TEMPLATES).rglob("*.html")):
@@ -82,7 +85,8 @@ def _modules() -> int:
     storage, each database's SQL compiler (no connection is opened for it)."""
     count = 0
     for engine in engines.all():
-        count += len(getattr(engine, "engine", engine).template_context_processors)
+        if isinstance(engine, DjangoTemplates):
+            count += len(engine.engine.template_context_processors)
     import_string(settings.MESSAGE_STORAGE)
     for alias in connections:
         connections[alias].ops.compiler("SQLCompiler")
