@@ -5,6 +5,7 @@ The math is in hotline.sla; this module only gathers the inputs from the rows.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -289,15 +290,12 @@ def due_after_extension(
     ticket: Ticket, assignment: Assignment, days: int, calendar: WorkCalendar | None = None
 ) -> datetime | None:
     """The reply deadline if `days` more working days were granted; None when the clock
-    is stopped. ValueError when it falls outside the working-day calendar."""
-    trial = Assignment(
-        pk=assignment.pk,
-        ticket=ticket,
-        mode=assignment.mode,
-        clock_start=assignment.clock_start,
-        dispatched_at=assignment.dispatched_at,
-        extra_days=assignment.extra_days + days,
-    )
+    is stopped. ValueError when it falls outside the working-day calendar.
+
+    Counted on a copy of the assignment with the days added: what approving would store,
+    a carry-over included, and the pauses a page prefetched come along (no query)."""
+    trial = copy.copy(assignment)
+    trial.extra_days = assignment.extra_days + days
     try:
         return assignment_deadlines(ticket, trial, calendar).reply.due
     except OverflowError as exc:

@@ -3,6 +3,8 @@ number of working days and of extensions, the new deadline shown to the reviewer
 value that overflows a date or a column."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hotline.core.errors import DomainError
@@ -98,3 +100,30 @@ def test_r_un_3_reviewer_sees_the_new_deadline(client, people, flow):
     assert (
         timezone.localtime(row["new_due"]).strftime("%Y-%m-%d %H:%M") in response.content.decode()
     )
+
+
+def test_the_extension_tab_reads_each_rows_preview_once_for_the_page(client, people, flow):
+    """The new deadline beside each request (its part's requests, pauses and rule) is read
+    for the whole page, not row by row: the statements do not grow with the rows
+    (bench/pages.py "dispatch: extension" made 89 for a page of 20)."""
+    version = PolicyVersion.objects.filter(policy__code="LX").latest("number")
+
+    def ask():
+        _ticket, lead = _handling(flow, version)
+        s.extension_request(actor=flow.clerk(lead), assignment=lead, reason="检测", days=2)
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/dispatch/?tab=extension")
+        assert response.status_code == 200
+        return len(queries)
+
+    ask()
+    client.force_login(people["dispatcher1"])
+    client.get("/dispatch/?tab=extension")  # warm the calendar and the session
+    one = statements()
+    ask()
+    ask()
+    three = statements()
+    assert len(client.get("/dispatch/?tab=extension").context["rows"]) == 3
+    assert three == one

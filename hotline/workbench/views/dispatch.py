@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +18,8 @@ from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.directory import selectors as directory
 from hotline.intelligence.selectors import suggest_units
+from hotline.sla.calendar import WorkCalendar
+from hotline.sla.selectors import work_calendar
 from hotline.tickets import deadlines
 from hotline.tickets import services as s
 from hotline.tickets.models import Assignment, Ticket, UnitRequest
@@ -240,6 +243,14 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     tickets_on_page = [obj.assignment.ticket if tab in URGENCY_FIELD else obj for obj in page]
     clocks = _clocks(t.policy_version_id for t in tickets_on_page)
+    calendar = work_calendar()
+    if tab == "extension":  # each row's preview: the part's requests, pauses and rule
+        prefetch_related_objects(
+            page.object_list,
+            "assignment__requests",
+            "assignment__pauses",
+            "assignment__ticket__policy_version",
+        )
     for obj, t in zip(page, tickets_on_page, strict=True):
         row: dict[str, Any] = {"obj": obj}
         review = clocks[t.policy_version_id].review_hours
@@ -263,7 +274,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
             row["form"] = bound.get((tab, obj.pk)) or f.ExtensionDecisionForm(
                 prefix=f"r{obj.pk}", initial={"days": obj.days}
             )
-            row.update(_extension_preview(obj))
+            row.update(_extension_preview(obj, calendar))
         else:
             row["form"] = bound.get((tab, obj.pk)) or f.NoteForm(prefix=f"r{obj.pk}")
         rows.append(row)
@@ -308,13 +319,13 @@ def dispatch(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _extension_preview(request: UnitRequest) -> dict[str, Any]:
+def _extension_preview(request: UnitRequest, calendar: WorkCalendar) -> dict[str, Any]:
     """What the reviewer sees before approving (R-UN-3): the new reply deadline if the
     days asked are granted, and the rule's limits."""
     a = request.assignment
     limits = deadlines.extension_limits(a.ticket, a)
     try:
-        new_due = deadlines.due_after_extension(a.ticket, a, request.days or 0)
+        new_due = deadlines.due_after_extension(a.ticket, a, request.days or 0, calendar)
     except ValueError:
         new_due = None
     return {"new_due": new_due, "limits": limits, "refusal": limits.refusal(request.days or 0)}
