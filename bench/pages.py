@@ -691,7 +691,9 @@ def explain(name: str, statements: list[tuple[float, str, object]], top: int = 2
     return "\n".join(out)
 
 
-def measure(filled: Filled, repeat: int, plans: list[str] | None = None) -> list[Timing]:
+def measure(
+    filled: Filled, repeat: int, plans: list[str] | None = None, only: str = ""
+) -> list[Timing]:
     from django.db import connection
     from django.test import Client
 
@@ -700,6 +702,8 @@ def measure(filled: Filled, repeat: int, plans: list[str] | None = None) -> list
     clients: dict[str, Client] = {}
     timings = []
     for name, username, url in pages(filled):
+        if only not in name:
+            continue
         if username not in clients:
             client = clients[username] = Client(HTTP_HOST="localhost")
             client.force_login(User.objects.get(username=username))
@@ -846,6 +850,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--save", metavar="FILE", help="also write the timings as JSON")
     parser.add_argument(
+        "--only", default="", metavar="TEXT", help="time only the pages whose name has TEXT"
+    )
+    parser.add_argument(
         "--compare",
         nargs="+",
         metavar="FILE",
@@ -874,7 +881,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.fill_only:
             return 0
         plans: list[str] | None = [] if args.explain else None
-        timings = measure(filled, args.repeat, plans)
+        timings = measure(filled, args.repeat, plans, args.only)
         if args.explain and plans is not None:
             Path(args.explain).write_text("\n\n".join(plans) + "\n", encoding="utf-8")
         print(report(engine, filled, timings, args.repeat))
