@@ -5,6 +5,7 @@ The math is in hotline.sla; this module only gathers the inputs from the rows.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -17,7 +18,6 @@ from hotline.sla import compute
 from hotline.sla import deadlines as sla
 from hotline.sla.calendar import WorkCalendar
 from hotline.sla.deadlines import ClockRules, Pause
-from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import Kind, Mode, Period, PeriodUnit, Policy, Rule, Urgency
 from hotline.sla.selectors import work_calendar
 from hotline.tickets.models import Assignment, Ticket, UnitRequest
@@ -267,13 +267,8 @@ class ExtensionLimits(NamedTuple):
         return ""
 
 
-def extension_limits(
-    ticket: Ticket, assignment: Assignment, policy: Policy | None = None
-) -> ExtensionLimits:
-    """The rule's limits and what was granted so far (the assignment's requests; prefetch
-    them, and pass the ticket's `policy`, to read many without a query each)."""
-    if policy is None:
-        policy = ticket.policy_version.as_policy()
+def extension_limits(ticket: Ticket, assignment: Assignment) -> ExtensionLimits:
+    policy = ticket.policy_version.as_policy()
     rule = policy.rule_for(Kind(ticket.kind), Mode(assignment.mode), Urgency(ticket.urgency))
     max_days = None
     if rule.extension_max is not None:
@@ -293,31 +288,17 @@ def extension_limits(
 
 
 def due_after_extension(
-    ticket: Ticket,
-    assignment: Assignment,
-    days: int,
-    calendar: WorkCalendar | None = None,
-    policy: Policy | None = None,
+    ticket: Ticket, assignment: Assignment, days: int, calendar: WorkCalendar | None = None
 ) -> datetime | None:
-    """The reply deadline if `days` more working days were granted (as
-    assignment_deadlines() counts it, before any carry-over); None when the clock is
-    stopped. ValueError when it falls outside the working-day calendar. The pauses are
-    the assignment's own (prefetched ones are not read again)."""
-    if policy is None:
-        policy = ticket.policy_version.as_policy()
+    """The reply deadline if `days` more working days were granted; None when the clock
+    is stopped. ValueError when it falls outside the working-day calendar.
+
+    Counted on a copy of the assignment with the days added: what approving would store,
+    a carry-over included, and the pauses a page prefetched come along (no query)."""
+    trial = copy.copy(assignment)
+    trial.extra_days = assignment.extra_days + days
     try:
-        return reply_due_and_reminders(
-            policy,
-            calendar or work_calendar(),
-            kind=ticket.kind,
-            mode=assignment.mode,
-            urgency=ticket.urgency,
-            catalog_days=ticket.catalog_days,
-            instruction_days=ticket.instruction_days,
-            extra_days=assignment.extra_days + days,
-            clock_start=assignment.clock_start,
-            pauses=assignment.pauses.all() if assignment.pk else (),
-        ).due
+        return assignment_deadlines(ticket, trial, calendar).reply.due
     except OverflowError as exc:
         raise ValueError(str(exc)) from None
 
@@ -335,23 +316,19 @@ class ExtensionPreview(NamedTuple):
 def extension_previews(requests: Sequence[UnitRequest]) -> list[ExtensionPreview]:
     """extension_limits() and due_after_extension() for a page of extension requests
     (their assignment and ticket selected with them) in a constant number of queries:
-    the calendar and each policy version read once, the assignments' requests and
-    pauses prefetched together."""
+    the calendar read once, the parts' requests, pauses and policy versions prefetched
+    together."""
     requests = list(requests)
-    if not requests:
-        return []
-    prefetch_related_objects(requests, "assignment__requests", "assignment__pauses")
-    versions = {r.assignment.ticket.policy_version_id for r in requests}
-    policies = {v.pk: v.as_policy() for v in PolicyVersion.objects.filter(pk__in=versions)}
-    calendar = work_calendar()
+    prefetch_related_objects(
+        requests, "assignment__requests", "assignment__pauses", "assignment__ticket__policy_version"
+    )
+    calendar = work_calendar() if requests else None
     previews = []
     for request in requests:
-        a = request.assignment
-        policy = policies[a.ticket.policy_version_id]
-        days = request.days or 0
-        limits = extension_limits(a.ticket, a, policy)
+        a, days = request.assignment, request.days or 0
+        limits = extension_limits(a.ticket, a)
         try:
-            new_due = due_after_extension(a.ticket, a, days, calendar, policy)
+            new_due = due_after_extension(a.ticket, a, days, calendar)
         except ValueError:
             new_due = None
         previews.append(ExtensionPreview(new_due, limits, limits.refusal(days)))
