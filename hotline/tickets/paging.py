@@ -4,9 +4,9 @@ end of the city's history instead of from every match (issue 16).
 A common word (电梯) matches a few percent of all tickets: 26,000 of 1,000,000. Sorting
 them all by date to show 50 costs what the city ever received. Every ticket newer than
 some moment comes before every older one, so the search runs on a window of received
-time at the list's end (the last hour before the newest ticket), then on the next
-window further back, each sized from the matches per hour seen so far, until the page
-is full: a page reads about the rows it shows, however long the history. On PostgreSQL
+time at the list's end (the last hour before the newest ticket), then on a wider one,
+each sized from the matches per hour seen so far, until the page is full: a page reads
+about the rows it shows, however long the history. On PostgreSQL
 words and window are one GIN index scan (tickets.search.PG_DATED_INDEX). See
 docs/decisions/0038-search-windows.md.
 """
@@ -33,19 +33,24 @@ def direction(tickets: QuerySet) -> int:
 
 
 def _next_span(span: timedelta, found: int, missing: int) -> timedelta:
-    """How far the windows reach next: at the density seen so far, far enough for SLACK
-    times the missing rows; at least half again, at most 16 times as far."""
+    """How far the next window reaches: at the matches per hour seen so far, far enough
+    for SLACK times the missing rows; at least twice, at most 16 times as far."""
     if found == 0:
         return span * 8
     wanted = span * (SLACK * missing / found)
-    return span + min(max(wanted, span / 2), span * 15)
+    return span + min(max(wanted, span), span * 15)
 
 
 def first_rows(tickets: QuerySet, stop: int) -> list:
-    """The first `stop` rows of `tickets` (ordered by received time first), read window
-    after window of received time from the newest (descending) or oldest end. Windows
-    do not overlap, so no row is read twice, and each is sized from the matches per
-    hour of the windows before it: a page reads about as many rows as it shows."""
+    """The first `stop` rows of `tickets` (ordered by received time first), read from
+    windows of received time that reach from the newest (descending) or oldest end of
+    the history, each further than the last and sized from the matches per hour of
+    the one before, so the last window holds about the rows the page needs.
+
+    Each window is one open-ended condition (`received_at >= bound`): in the GIN index
+    (btree_gin) a closed range would be two conditions, and `received_at < x` alone
+    covers the whole older history. A wider window reads the narrower one's rows again;
+    the spans grow at least twofold, so that is at most as many rows once more."""
     way = direction(tickets)
     if way == 0 or stop <= 0:
         return list(tickets[: max(stop, 0)])
@@ -58,16 +63,14 @@ def first_rows(tickets: QuerySet, stop: int) -> list:
     )
     if edge is None:
         return []
-    rows: list = []
-    span, reached = FIRST_SPAN, None
-    while True:
-        window = tickets
-        if reached is not None:  # the part of the history the windows before did not cover
-            window = window.filter(**{"received_at__lt" if way < 0 else "received_at__gt": reached})
-        if span <= LAST_SPAN:
-            bound = edge - span if way < 0 else edge + span
-            window = window.filter(**{"received_at__gte" if way < 0 else "received_at__lte": bound})
-        rows += window[: stop - len(rows)]
-        if len(rows) >= stop or span > LAST_SPAN:
+    span = FIRST_SPAN
+    while span <= LAST_SPAN:
+        if way < 0:
+            window = tickets.filter(received_at__gte=edge - span)
+        else:
+            window = tickets.filter(received_at__lte=edge + span)
+        rows = list(window[:stop])
+        if len(rows) >= stop:
             return rows
-        reached, span = bound, _next_span(span, len(rows), stop - len(rows))
+        span = _next_span(span, len(rows), stop - len(rows))
+    return list(tickets[:stop])
