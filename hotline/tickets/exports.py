@@ -145,6 +145,13 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def has_words(data: dict[str, Any]) -> bool:
+    """Whether the cleaned search `data` looks for words (the text field or a quick box
+    that is not a number): a word search is paged by time windows (tickets.paging)."""
+    quick = data.get("q") or ""
+    return bool((data.get("text") or "").strip() or (quick.strip() and not quick.isdigit()))
+
+
 def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
     """The tickets `user` may see that match the cleaned search `data`, in the chosen order."""
     tickets = Ticket.objects.visible_to(user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
@@ -21,10 +21,13 @@ from hotline.accounts.permissions import Capability
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.sla.selectors import work_calendar
-from hotline.tickets import deadlines, exports, record, selectors, services
+from hotline.tickets import deadlines, exports, paging, record, selectors, services
 from hotline.tickets.models import Ticket
 
 PAGE_SIZE = 50
+# The list counts this many matches at most, then says "more than 1,000": counting a
+# common word's 10,000 matches read as many rows as it counted (issue 16).
+LIST_CAP = 1_000
 
 
 def _search(request) -> tuple[exports.TicketSearchForm, QuerySet[Ticket] | None]:
@@ -43,9 +46,10 @@ class CappedPaginator(Paginator):
     pages stop there too (a deep OFFSET is a scan as well): narrow the search or turn the
     order around to reach the rest."""
 
-    def __init__(self, object_list, per_page: int, *, cap: int) -> None:
+    def __init__(self, object_list, per_page: int, *, cap: int, windowed: bool = False) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
+        self.windowed = windowed
 
     @cached_property
     def count(self) -> int:
@@ -55,6 +59,19 @@ class CappedPaginator(Paginator):
     @cached_property
     def more(self) -> bool:
         return self.count > self.cap
+
+    def page(self, number):
+        """With `windowed` and more matches than the cap, the page's rows come from a
+        window of received time at the list's end (tickets.paging), not from sorting
+        every match."""
+        tickets = self.object_list
+        if not (self.windowed and isinstance(tickets, QuerySet) and paging.direction(tickets)):
+            return super().page(number)
+        if not self.more:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return Page(paging.first_rows(tickets, bottom + self.per_page)[bottom:], number, self)
 
 
 def _filters(request) -> dict[str, str]:
@@ -69,7 +86,10 @@ def ticket_list(request):
     if tickets is None:
         messages.error(request, _("Please correct the marked fields."))
         tickets = Ticket.objects.none()
-    paginator = CappedPaginator(tickets, PAGE_SIZE, cap=exports.EXPORT_LIMIT)
+    words = form.is_valid() and exports.has_words(form.cleaned_data)
+    paginator = CappedPaginator(
+        tickets, PAGE_SIZE, cap=min(LIST_CAP, exports.EXPORT_LIMIT), windowed=words
+    )
     page = paginator.get_page(request.GET.get("page"))
     sort = request.GET.get("sort", "")
     return render(
