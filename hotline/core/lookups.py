@@ -13,7 +13,7 @@ a quote or a percent sign is refused rather than escaped.
 
 from __future__ import annotations
 
-from django.db.models import Field
+from django.db.models import Field, Func
 from django.db.models.lookups import In
 
 
@@ -38,3 +38,19 @@ class LiteralIn(In):
         if not self.rhs_is_direct_value():
             return sql, params
         return "(" + ", ".join(literal(value) for value in params) + ")", ()
+
+
+class Unindexed(Func):
+    """A column compared as a value, not through an index on it: `+column` on SQLite (its
+    documented way to keep a term out of index selection), the column as it is elsewhere.
+
+    SQLite's statistics can make it seek a range of the index's third column once per
+    value of the first two (a skip-scan over every unit's "due soon" assignments, then a
+    sort) instead of walking one unit's entries in the tab's order: 100 ms at 1,000,000
+    tickets against 4 ms (issue 16, decision 0040)."""
+
+    template = "%(expressions)s"
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)

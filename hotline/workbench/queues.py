@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from hotline.core.lookups import Unindexed
 from hotline.sla import wording
 from hotline.sla.calendar import WorkCalendar
 from hotline.tickets.models import INBOX_INDEXES, Assignment, Reply, Ticket, UnitRequest
@@ -174,7 +176,11 @@ def _inbox_filters(*, calendar: WorkCalendar, now: datetime) -> dict[str, Q]:
     return {
         "sign": active & Q(state=Assignment.State.DISPATCHED),
         "handling": active & Q(state__literal_in=HANDLING),
-        "due_soon": active & Q(state__literal_in=WORKING, reply_due__gte=now, reply_due__lt=limit),
+        # The window as a filter on the unit's entries in the tab's order (Unindexed).
+        "due_soon": active
+        & Q(state__literal_in=WORKING)
+        & Q(GreaterThanOrEqual(Unindexed("reply_due"), now))
+        & Q(LessThan(Unindexed("reply_due"), limit)),
         "overdue": active & Q(state__literal_in=WORKING, reply_due__lt=now),
         "replied": active & Q(state=Assignment.State.REPLIED) & ~finished,
         # Completion closes every active assignment of the ticket (tickets.services).
