@@ -69,7 +69,8 @@ class TicketRowIn(Schema):
     address: str = ""
     urgency: str = "normal"
     confidential: bool = False
-    handling: str = "dispatch"
+    # What the operator did at intake; the wire keeps its old key "handling" (decision 0026).
+    intake_outcome: str = Field("dispatch", alias="handling")
     answer: str = ""
     decline_reason: str = ""
 

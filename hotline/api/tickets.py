@@ -152,7 +152,6 @@ def ticket_list(request: HttpRequest, status: str = "", phone: str = "", q: str 
 @router.post("", response={201: TicketOut})
 def ticket_create(request: HttpRequest, payload: TicketIn):
     data = payload.dict()
-    data["intake_outcome"] = data.pop("handling")  # the wire keeps its name (decision 0026)
     forward_to = _unit(data.pop("forward_to"))
     related = data.pop("related_to")
     related_to = ticket_or_404(request, related) if related else None

@@ -15,7 +15,13 @@ from hotline.notifications.models import Notification, NotificationChannel
 
 
 class DeliveryError(Exception):
-    pass
+    """This attempt failed (a gateway down or refusing): the message is tried again later."""
+
+
+class Undeliverable(DeliveryError):
+    """No attempt can succeed as things are set up: no gateway or account configured for
+    the channel, no address to send to. The message is marked failed at once (the
+    delivery log shows why) rather than retried every few minutes for an hour."""
 
 
 def idempotency_key(note: Notification) -> str:
@@ -26,12 +32,12 @@ def idempotency_key(note: Notification) -> str:
 
 def send_inbox(note: Notification) -> None:
     if note.recipient_id is None:
-        raise DeliveryError(_("inbox message without a recipient"))
+        raise Undeliverable(_("inbox message without a recipient"))
 
 
 def send_email(note: Notification) -> None:
     if not note.address:
-        raise DeliveryError(_("no e-mail address"))
+        raise Undeliverable(_("no e-mail address"))
     try:
         send_mail(
             note.subject,
@@ -48,9 +54,9 @@ def send_sms(note: Notification) -> None:
     """POST {"phone", "text"} as JSON to the SMS gateway; any 2xx counts as accepted."""
     url = settings.HOTLINE_SMS_URL
     if not url:
-        raise DeliveryError(_("no SMS gateway configured (HOTLINE_SMS_URL)"))
+        raise Undeliverable(_("no SMS gateway configured (HOTLINE_SMS_URL)"))
     if not note.address:
-        raise DeliveryError(_("no phone number"))
+        raise Undeliverable(_("no phone number"))
     payload = json.dumps({"phone": note.address, "text": note.body}).encode()
     request = urllib.request.Request(
         url,
@@ -109,9 +115,9 @@ def send_wechat(note: Notification) -> None:
     from wechatpy.exceptions import WeChatException
 
     if not (settings.HOTLINE_WECHAT_APPID and settings.HOTLINE_WECHAT_TEMPLATE_ID):
-        raise DeliveryError(_("no WeChat account configured (HOTLINE_WECHAT_APPID)"))
+        raise Undeliverable(_("no WeChat account configured (HOTLINE_WECHAT_APPID)"))
     if not note.address:
-        raise DeliveryError(_("no WeChat user"))
+        raise Undeliverable(_("no WeChat user"))
     data = {"first": {"value": note.subject}, "remark": {"value": note.body}}
     try:
         _wechat_client().message.send_template(

@@ -140,8 +140,9 @@ CLAIM_CHUNK = 10  # claimed at a time: a killed worker leaves few messages waiti
 
 def deliver_due(*, limit: int = 200) -> dict[str, int]:
     """Send what is due, claimed CLAIM_CHUNK at a time; failures are retried with
-    exponential backoff, then given up (and shown to supervisors). Returns counts for the
-    log.
+    exponential backoff, then given up (and shown to supervisors); a message that no
+    attempt could deliver as things are set up (no gateway configured, no address:
+    senders.Undeliverable) is given up at once. Returns counts for the log.
 
     Delivery is at least once: a worker killed after the gateway accepted a message but
     before its `sent` was committed leaves it claimed, and after claim_timeout() another
@@ -167,7 +168,7 @@ def _deliver(note: Notification, claimed_at: datetime, counts: dict[str, int]) -
     except senders.DeliveryError as exc:
         note.attempts += 1
         note.last_error = str(exc)[:1000]
-        if note.attempts >= MAX_ATTEMPTS:
+        if isinstance(exc, senders.Undeliverable) or note.attempts >= MAX_ATTEMPTS:
             note.state = State.FAILED
             outcome = "failed"
             log.warning("notification %s given up: %s", note.pk, exc)

@@ -284,12 +284,7 @@ def refresh_pending(*, limit: int = 20000) -> dict[str, int]:
     now = clock.now()
     with transaction.atomic():
         state, _created = RefreshState.objects.select_for_update().get_or_create(name="facts")
-        since = max(state.last_event_id - TRAILING_EVENTS, 0)
-        rows = list(
-            TicketEvent.objects.filter(pk__gt=since)
-            .order_by("pk")
-            .values_list("pk", "ticket_id")[:limit]
-        )
+        rows, unseen = _new_events(state, limit)
         ids = {t for _pk, t in rows}
         last_check = state.last_due_check or now - timedelta(days=1)
         ids |= set(
@@ -300,10 +295,37 @@ def refresh_pending(*, limit: int = 20000) -> dict[str, int]:
         refresh_tickets(ids, now=now)
         if rows:
             state.last_event_id = max(state.last_event_id, rows[-1][0])
+        state.unseen_event_ids = unseen
         state.last_due_check = now
         state.refreshed_at = now
         state.save()
     return {"tickets": len(ids)}
+
+
+def _new_events(state: RefreshState, limit: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """(id, ticket id) of the events no pass has read yet, and the ids still unseen.
+
+    Ids are taken when a writer inserts, visible when it commits: an event may appear
+    below the watermark after a pass has moved it. Only those late ones are read again,
+    the ids a pass found missing within TRAILING_EVENTS of the watermark, so a pass with
+    nothing new refreshes nothing (it used to refresh every ticket of the last 500
+    events, each pass). An id that never appears (a rolled-back write) is forgotten once
+    it falls TRAILING_EVENTS behind."""
+    last = state.last_event_id
+    unseen = set(state.unseen_event_ids or [])
+    since = min(unseen, default=last + 1) - 1
+    read = list(
+        TicketEvent.objects.filter(pk__gt=since)
+        .order_by("pk")
+        .values_list("pk", "ticket_id")[:limit]
+    )
+    rows = [(pk, t) for pk, t in read if pk > last or pk in unseen]
+    top = max(last, read[-1][0]) if read else last
+    present = {pk for pk, _t in read}
+    floor = top - TRAILING_EVENTS
+    still = {pk for pk in unseen if pk not in present}
+    still |= {pk for pk in range(max(last, floor) + 1, top + 1) if pk not in present}
+    return rows, sorted(pk for pk in still if pk > floor)
 
 
 def recompute_year(year: int) -> int:

@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from hotline.core.dates import document_date
 from hotline.directory.letterhead import document_issuer
@@ -26,11 +28,11 @@ NUMBER_WORDS = {
     "digest": "摘",
 }
 TITLES = {
-    "briefing": "12345热线工作简报",
-    "circular": "12345热线办理情况通报",
-    "monthly": "12345热线月度通报",
-    "mayor": "12345热线市长专报",
-    "digest": "12345热线摘报",
+    "briefing": gettext_lazy("12345 hotline work briefing"),
+    "circular": gettext_lazy("12345 hotline circular on handling"),
+    "monthly": gettext_lazy("12345 hotline monthly circular"),
+    "mayor": gettext_lazy("12345 hotline special report to the mayor"),
+    "digest": gettext_lazy("12345 hotline digest"),
 }
 
 
@@ -59,7 +61,8 @@ def figures(span: selectors.Span) -> dict[str, Any]:
     return {
         "start": span.start.isoformat(),
         "end": span.end.isoformat(),
-        "scheme": f"{result['version'].scheme.name} 第{result['version'].number}版",
+        "scheme": _("%(scheme)s version %(number)s")
+        % {"scheme": result["version"].scheme.name, "number": result["version"].number},
         "hotline": hotline,
         "kinds": kinds,
         "units": rows,
@@ -67,38 +70,64 @@ def figures(span: selectors.Span) -> dict[str, Any]:
 
 
 def draft_text(kind: str, span: selectors.Span, f: dict[str, Any]) -> tuple[str, str]:
+    """The draft's title and body, written in the site language (decision 0025)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _draft_text(kind, span, f)
+
+
+def _draft_text(kind: str, span: selectors.Span, f: dict[str, Any]) -> tuple[str, str]:
     h = f["hotline"]
-    title = f"{TITLES[kind]}（{span.start:%Y年%m月%d日}至{span.end:%Y年%m月%d日}）"
+    day = pgettext("a report's period, strftime", "%Y-%m-%d")
+    period = _("%(start)s to %(end)s") % {
+        "start": span.start.strftime(day),
+        "end": span.end.strftime(day),
+    }
+    title = _("%(title)s (%(period)s)") % {"title": TITLES[kind], "period": period}
     kind_labels = dict(ind_kind_labels())
     lines = [
-        f"{span.start:%Y年%m月%d日}至{span.end:%Y年%m月%d日}，12345热线共受理群众诉求"
-        f"{h['intake']}件，其中直接办结{h['answered_now']}件，不予受理{h['declined']}件；"
-        f"回访{h['visited']}件，满意及基本满意{h['pleased']}件，满意率"
-        f"{_pct([h['pleased'], h['visited']])}。",
+        _(
+            "%(period)s, the 12345 hotline received %(intake)s requests from the public: "
+            "%(answered_now)s completed at once, %(declined)s declined; %(visited)s "
+            "visited again, %(pleased)s satisfied or basically satisfied, a satisfaction "
+            "rate of %(rate)s."
+        )
+        % {**h, "period": period, "rate": _pct([h["pleased"], h["visited"]])},
     ]
     if f["kinds"]:
-        parts = "、".join(
-            f"{kind_labels.get(k['key'], k['key'])}{k['count']}件" for k in f["kinds"]
+        parts = _(", ").join(
+            _("%(kind)s %(count)s")
+            % {"kind": kind_labels.get(k["key"], k["key"]), "count": k["count"]}
+            for k in f["kinds"]
         )
-        lines.append(f"按诉求类型：{parts}。")
+        lines.append(_("By kind of request: %(kinds)s.") % {"kinds": parts})
     ranked = [u for u in f["units"] if u["rank"] is not None]
     if ranked:
-        lines.append(f"按{f['scheme']}考核，各单位得分及排名如下：")
+        lines.append(
+            _("Assessed by %(scheme)s, the units' scores and ranks are:") % {"scheme": f["scheme"]}
+        )
         for u in ranked:
             r = u["rates"]
             lines.append(
-                f"{u['group']}第{u['rank']}名 {u['name']}：得分{u['total']}，"
-                f"按时办结率{_pct(r['on_time_rate'])}，响应率{_pct(r['response_rate'])}，"
-                f"解决率{_pct(r['resolve_rate'])}，满意率{_pct(r['satisfy_rate'])}，"
-                f"办理单位满意率{_pct(r.get('unit_satisfy_rate', [0, 0]))}，"
-                f"超期{u['overdue']}件。"
+                _(
+                    "%(group)s no. %(rank)s %(name)s: score %(total)s, on-time completion "
+                    "rate %(on_time)s, response rate %(response)s, resolution rate "
+                    "%(resolve)s, satisfaction rate %(satisfy)s, satisfaction with the "
+                    "handling unit %(unit_satisfy)s, %(overdue)s overdue."
+                )
+                % {
+                    **u,
+                    "on_time": _pct(r["on_time_rate"]),
+                    "response": _pct(r["response_rate"]),
+                    "resolve": _pct(r["resolve_rate"]),
+                    "satisfy": _pct(r["satisfy_rate"]),
+                    "unit_satisfy": _pct(r.get("unit_satisfy_rate", [0, 0])),
+                }
             )
     late = [u for u in f["units"] if u["overdue"]]
     if late:
         lines.append(
-            "存在超期办理的单位："
-            + "、".join(f"{u['name']}（{u['overdue']}件）" for u in late)
-            + "，请抓紧整改。"
+            _("Units with overdue work: %(units)s; please put it right promptly.")
+            % {"units": _(", ").join(_("%(name)s (%(overdue)s overdue)") % u for u in late)}
         )
     return title, "\n\n".join(lines)
 
@@ -129,6 +158,11 @@ def document_pdf(doc: ReportDocument) -> bytes:
 
 
 def document_docx(doc: ReportDocument) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _document_docx(doc)
+
+
+def _document_docx(doc: ReportDocument) -> bytes:
     from docx import Document
 
     word = Document()
@@ -143,7 +177,14 @@ def document_docx(doc: ReportDocument) -> bytes:
         table = word.add_table(rows=1, cols=6)
         for cell, text in zip(
             table.rows[0].cells,
-            ("单位", "类别", "得分", "排名", "按时办结率", "满意率"),
+            (
+                pgettext("report table", "Unit"),
+                pgettext("report table", "Group"),
+                pgettext("report table", "Score"),
+                pgettext("report table", "Rank"),
+                pgettext("report table", "On-time completion rate"),
+                pgettext("report table", "Satisfaction rate"),
+            ),
             strict=True,
         ):
             cell.text = text
@@ -172,17 +213,30 @@ def _text(value: Any) -> str:
 
 def document_xlsx(doc: ReportDocument) -> bytes:
     """Through the one safe writer (hotline.core.excel): every text a string, never a
-    formula; numbers stay numbers."""
+    formula; numbers stay numbers. Written in the site language, as the document is."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _document_xlsx(doc)
+
+
+def _document_xlsx(doc: ReportDocument) -> bytes:
     from hotline.core.excel import SafeWorkbook
 
     book = SafeWorkbook()
-    sheet = book.sheet("考核结果", widths=(30, 14))
+    sheet = book.sheet(pgettext("report table", "Assessment results"), widths=(30, 14))
     book.append(sheet, [document_issuer()])
-    book.append(sheet, [doc.number or "草稿", doc.title], bold=True)
+    book.append(sheet, [doc.number or pgettext("report table", "Draft"), doc.title], bold=True)
     rates = [r for r in ind.RATES if r.key != "sign_rate"]
     book.append(
         sheet,
-        ["单位", "类别", "牵头受理", "超期", *(r.label for r in rates), "得分", "排名"],
+        [
+            pgettext("report table", "Unit"),
+            pgettext("report table", "Group"),
+            pgettext("report table", "Received as lead"),
+            pgettext("report table", "Overdue"),
+            *(r.label for r in rates),
+            pgettext("report table", "Score"),
+            pgettext("report table", "Rank"),
+        ],
         bold=True,
     )
     for u in doc.figures.get("units", []):

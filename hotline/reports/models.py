@@ -103,6 +103,9 @@ class RefreshState(models.Model):
 
     name = models.CharField(max_length=20, unique=True, default="facts")
     last_event_id = models.BigIntegerField(default=0)
+    # Event ids at most TRAILING_EVENTS below last_event_id that no read has found yet:
+    # a writer that took its id earlier may still commit it (aggregate.refresh_pending).
+    unseen_event_ids = models.JSONField(default=list, blank=True)
     last_due_check = models.DateTimeField(null=True)
     refreshed_at = models.DateTimeField(null=True)
 

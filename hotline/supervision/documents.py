@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from hotline.core import clock, dates
 from hotline.core.numbering import next_in_series, official_number
@@ -49,7 +50,7 @@ def report_due(issued_at) -> date:
 
 def _by_hand(user) -> str:
     name = (user.get_full_name() or user.username) if user is not None else ""
-    return f"督办员{name}" if name else "督办员"
+    return _("supervisor %(name)s") % {"name": name} if name else _("a supervisor")
 
 
 def supervision_history(
@@ -57,14 +58,26 @@ def supervision_history(
 ) -> list[dict[str, str]]:
     """The supervision so far of the assignment's current deadline, oldest first, each
     row saying in Chinese who acted: the system's automatic reminders, a supervisor by
-    name, or the hotline leader who urged (by the rung's contact role)."""
+    name, or the hotline leader who urged (by the rung's contact role). A document is
+    written in the site language whoever issues it (decision 0025)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _history(assignment, ticket=ticket, exclude=exclude)
+
+
+def _history(
+    assignment: Assignment, *, ticket: Ticket, exclude: Escalation | None
+) -> list[dict[str, str]]:
     rows: list[tuple[datetime, int, dict[str, str]]] = []
     for r in Reminder.objects.filter(assignment=assignment).select_related("by"):
         if r.kind == Reminder.Kind.AUTO:
-            who = "12345热线系统自动催办"
-            what = f"到期前{r.lead_days}个工作日提醒" if r.lead_days else "到期提醒"
+            who = _("12345 hotline system, automatic reminder")
+            what = (
+                _("reminder %(days)s working days before the deadline") % {"days": r.lead_days}
+                if r.lead_days
+                else _("reminder at the deadline")
+            )
         else:
-            who, what = _by_hand(r.by), "人工催办"
+            who, what = _by_hand(r.by), _("reminder by hand")
         rows.append(
             (r.at, 0, {"at": dates.document_moment(r.at), "what": what, "who": who, "note": r.note})
         )
@@ -76,8 +89,7 @@ def supervision_history(
     ladder = {r.key: r for r in ticket.policy_version.as_policy().ladder}
     for e in rungs:
         rung = ladder.get(e.rung)
-        with translation.override(settings.LANGUAGE_CODE):
-            role = str(ladder_math.CONTACT_LABELS[rung.by]) if rung and rung.by else ""
+        role = str(ladder_math.CONTACT_LABELS[rung.by]) if rung and rung.by else ""
         who = f"{role}{e.by_name}" if (role or e.by_name) else ladder_math.issuer_name()
         rows.append(
             (e.at, 1, {"at": dates.document_moment(e.at), "what": e.label, "who": who, "note": ""})

@@ -86,3 +86,21 @@ def test_only_intake_may_send_a_batch_and_its_size_is_limited(client, users, set
 
 def test_a_batch_needs_a_login(client, db):
     assert post(client, {"tickets": [row(0)]}).status_code == 401
+
+
+def test_the_wire_says_handling_the_code_says_intake_outcome(operator, users):
+    """The schema reads the wire's "handling" into `intake_outcome` (decision 0026): one
+    create and the bulk service take the field by its code name, the JSON keeps its key."""
+    from hotline.api.ticket_schemas import TicketRowIn
+    from hotline.tickets.services import tickets_create_bulk
+
+    wire = {**row(0), "handling": "decline", "decline_reason": "illegal"}
+    assert TicketRowIn(**wire).dict()["intake_outcome"] == "decline"
+    assert "handling" in TicketRowIn.model_json_schema(by_alias=True)["properties"]
+    one = operator.post("/api/tickets", wire, content_type="application/json")
+    assert one.status_code == 201 and one.json()["status"] == "declined"
+    [made] = tickets_create_bulk(
+        actor=users[Role.OPERATOR],
+        rows=[{**row(1), "intake_outcome": "answer_now", "answer": "已当场解答"}],
+    )
+    assert made.intake_outcome == "answer_now" and made.status == "completed"

@@ -71,6 +71,23 @@ def test_failures_retry_with_backoff_then_give_up(db, gateway):
     assert len(gateway.received) == 3
 
 
+def test_a_message_no_attempt_can_deliver_is_given_up_at_once(db, settings):
+    """No gateway configured (the demo) or no address: failed on its first attempt with
+    the reason, not retried every few minutes (a demo tick retried 200 SMS each pass)."""
+    settings.HOTLINE_SMS_URL = ""
+    moment = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(moment, tick=False) as traveller:
+        notify(channel=NotificationChannel.SMS, address="13900000000", subject="催办", body="y")
+        notify(channel=NotificationChannel.EMAIL, address="", subject="催办", body="y")
+        assert deliver_due() == {"sent": 0, "retry": 0, "failed": 2}
+        traveller.shift(dt.timedelta(days=1))
+        assert deliver_due() == {"sent": 0, "retry": 0, "failed": 0}
+    mail, sms = Notification.objects.order_by("channel")
+    assert (mail.channel, sms.channel) == ("email", "sms")
+    assert sms.state == State.FAILED and sms.attempts == 1 and "短信网关" in sms.last_error
+    assert mail.state == State.FAILED and mail.attempts == 1
+
+
 def test_unreachable_gateway_is_given_up_and_visible(db, settings, client, django_user_model):
     settings.HOTLINE_SMS_URL = "http://127.0.0.1:9/nothing-listens"
     moment = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

@@ -79,6 +79,27 @@ def test_letter_history_in_time_order_with_chinese_actors_and_report_deadline(cl
     assert html.index("2026年9月30日") < html.index("2026年10月1日") < html.index("2026年10月8日")
 
 
+def test_history_is_written_in_the_site_language_whoever_asks(climbed, settings):
+    """The history's words go through gettext (decision 0025) and are rendered in the
+    site language, as the tick renders them, whatever language the issuer reads."""
+    from django.utils import translation
+
+    from hotline.supervision.documents import supervision_history
+
+    letter = Document.objects.get(kind="letter")
+    assignment = Assignment.objects.get(pk=letter.assignment_id)
+    with translation.override("en"):
+        chinese = supervision_history(
+            assignment, ticket=assignment.ticket, exclude=letter.escalation
+        )
+    assert [h["who"] for h in chinese] == [h["who"] for h in letter.facts["history"]]
+    assert chinese[2]["what"] == "人工催办"
+    settings.LANGUAGE_CODE = "en"
+    english = supervision_history(assignment, ticket=assignment.ticket)
+    assert english[0]["who"] == "12345 hotline system, automatic reminder"
+    assert english[2]["who"].startswith("supervisor ") and english[2]["what"] == "reminder by hand"
+
+
 def test_every_document_is_issued_in_the_one_configured_name(climbed, settings, people, at):
     letter = Document.objects.get(kind="letter")
     assert letter.issuer == CENTRE  # not the rung's own issuer (行政审批局)

@@ -156,6 +156,33 @@ def visit_fail(
     return visit
 
 
+# --- the unit's requests (剔除, 挂账): one shape ----------------------------------------
+
+
+def _file_request(
+    ticket: Ticket,
+    assignment: Assignment,
+    *,
+    actor,
+    kind: str,
+    already_pending: str,
+    event: str,
+    fields: dict,
+    event_data: dict,
+) -> UnitRequest:
+    """Write the unit's request of `kind` and its one event, unless one awaits review.
+
+    Inside the caller's transaction, the assignment locked and the caller's own checks
+    (state, part, what its kind of request needs) passed."""
+    if assignment.pending_request(kind):
+        raise Conflict(already_pending)
+    request = UnitRequest.objects.create(
+        assignment=assignment, kind=kind, requested_by=actor, **fields
+    )
+    record(ticket, event, actor=actor, assignment=assignment, **event_data)
+    return request
+
+
 # --- exclusion from the assessment (剔除) ----------------------------------------------
 
 
@@ -173,24 +200,16 @@ def exclusion_request(*, actor, assignment: Assignment, category: str, reason: s
         requests = assignment.requests.filter(kind=UnitRequest.Kind.EXCLUSION)
         if requests.filter(decision=UnitRequest.Decision.APPROVED).exists():
             raise Conflict(_("This ticket's exclusion is already approved"))
-        if assignment.pending_request(UnitRequest.Kind.EXCLUSION):
-            raise Conflict(_("An exclusion request is already awaiting review"))
-        request = UnitRequest.objects.create(
-            assignment=assignment,
-            kind=UnitRequest.Kind.EXCLUSION,
-            category=category,
-            reason=reason,
-            requested_by=actor,
-        )
-        record(
+        return _file_request(
             ticket,
-            EventKind.EXCLUSION_REQUESTED,
+            assignment,
             actor=actor,
-            assignment=assignment,
-            category=category,
-            reason=reason,
+            kind=UnitRequest.Kind.EXCLUSION,
+            already_pending=_("An exclusion request is already awaiting review"),
+            event=EventKind.EXCLUSION_REQUESTED,
+            fields={"category": category, "reason": reason},
+            event_data={"category": category, "reason": reason},
         )
-    return request
 
 
 def exclusion_decide(*, actor, request: UnitRequest, approve: bool, note: str = "") -> UnitRequest:
@@ -268,24 +287,16 @@ def carry_over_request(
                 )
                 % {"due": local_moment(assignment.reply_due)}
             )
-        if assignment.pending_request(UnitRequest.Kind.CARRY_OVER):
-            raise Conflict(_("A carry-over request is already awaiting review"))
-        request = UnitRequest.objects.create(
-            assignment=assignment,
-            kind=UnitRequest.Kind.CARRY_OVER,
-            reason=plan,
-            promised_date=promised_date,
-            requested_by=actor,
-        )
-        record(
+        return _file_request(
             ticket,
-            EventKind.CARRY_OVER_REQUESTED,
+            assignment,
             actor=actor,
-            assignment=assignment,
-            plan=plan,
-            promised_date=promised_date.isoformat(),
+            kind=UnitRequest.Kind.CARRY_OVER,
+            already_pending=_("A carry-over request is already awaiting review"),
+            event=EventKind.CARRY_OVER_REQUESTED,
+            fields={"reason": plan, "promised_date": promised_date},
+            event_data={"plan": plan, "promised_date": promised_date.isoformat()},
         )
-    return request
 
 
 def carry_over_decide(*, actor, request: UnitRequest, approve: bool, note: str = "") -> UnitRequest:

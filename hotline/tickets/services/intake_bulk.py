@@ -40,7 +40,7 @@ FIELDS = (
     "address",
     "urgency",
     "confidential",
-    "handling",
+    "intake_outcome",
     "answer",
     "decline_reason",
 )
@@ -83,7 +83,7 @@ def _prepare(index: int, row: dict[str, Any], version) -> tuple[_Row | None, lis
     data = {name: row.get(name) for name in FIELDS}
     phone = (data["phone"] or "").strip()
     summary = (data["summary"] or "").strip()
-    intake_outcome = data["handling"] or IntakeOutcome.DISPATCH
+    intake_outcome = data["intake_outcome"] or IntakeOutcome.DISPATCH
     channel = data["channel"] or "phone"
     urgency = data["urgency"] or "normal"
     decline_reason = data["decline_reason"] or ""
