@@ -152,8 +152,10 @@ def has_words(data: dict[str, Any]) -> bool:
     return bool((data.get("text") or "").strip() or (quick.strip() and not quick.isdigit()))
 
 
-def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
-    """The tickets `user` may see that match the cleaned search `data`, in the chosen order."""
+def ticket_search(*, user, data: dict[str, Any], walk: bool = False) -> QuerySet[Ticket]:
+    """The tickets `user` may see that match the cleaned search `data`, in the chosen order
+    (`walk`: the same tickets, planned for reading a page in received order, see
+    search.matching)."""
     tickets = Ticket.objects.visible_to(user)
     number = data.get("number") or ""
     if number:
@@ -163,7 +165,8 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
             tickets = tickets.filter(number__startswith=number)
     phone = data.get("phone") or ""
     if phone and can(user, Capability.VIEW_PERSONAL_DATA):
-        record_access(user=user, what=SEARCH, detail=mask_phone(phone))
+        if not walk:  # the same search built again for its page is not a second one
+            record_access(user=user, what=SEARCH, detail=mask_phone(phone))
         tickets = tickets.filter(citizen__phone=phone)
         if not can(user, Capability.VIEW_CONFIDENTIAL):
             # A unit never learns who asked a confidential question (LX 四3).
@@ -181,8 +184,8 @@ def ticket_search(*, user, data: dict[str, Any]) -> QuerySet[Ticket]:
             match |= by_phone
         tickets = tickets.filter(match)
     elif quick:
-        tickets = search.matching(tickets, quick)
-    tickets = search.matching(tickets, data.get("text") or "")
+        tickets = search.matching(tickets, quick, walk=walk)
+    tickets = search.matching(tickets, data.get("text") or "", walk=walk)
     unit = data.get("unit")
     if unit is not None:
         tickets = tickets.filter(

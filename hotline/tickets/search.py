@@ -55,7 +55,7 @@ def terms(*texts: str) -> str:
     return " ".join(tokens)
 
 
-def _indexed(tickets: Tickets, tokens: list[str]) -> Tickets:
+def _indexed(tickets: Tickets, tokens: list[str], walk: bool = False) -> Tickets:
     if connection.vendor == "postgresql":
         # The same expression as the index, so the planner can use it.
         query = " & ".join(tokens)
@@ -68,18 +68,28 @@ def _indexed(tickets: Tickets, tokens: list[str]) -> Tickets:
         )
     if connection.vendor == "sqlite":
         query = " AND ".join(f'"{token}"' for token in tokens)
-        return tickets.filter(
-            pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
-        )
+        matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        if walk:
+            # The unary + keeps SQLite from driving the query by the index's matches (it
+            # would look up every one of them and sort): it walks the received_at index
+            # and tests each row against the matches, stopping when the page is full.
+            return tickets.filter(
+                RawSQL(
+                    f'+"tickets_ticket"."id" IN ({matches})', [query], output_field=BooleanField()
+                )
+            )
+        return tickets.filter(pk__in=RawSQL(matches, [query]))
     return tickets
 
 
-def matching(tickets: Tickets, text: str) -> Tickets:
-    """`tickets` whose summary, detail or place contains every word of `text`."""
+def matching(tickets: Tickets, text: str, *, walk: bool = False) -> Tickets:
+    """`tickets` whose summary, detail or place contains every word of `text`. With
+    `walk`, for reading a few rows in received order (tickets.paging): SQLite then walks
+    the received_at index instead of starting from every match."""
     for word in unicodedata.normalize("NFKC", text).split():
         tokens = _bigrams(word)
         if tokens:
-            tickets = _indexed(tickets, tokens)
+            tickets = _indexed(tickets, tokens, walk)
         tickets = tickets.filter(
             Q(summary__icontains=word) | Q(detail__icontains=word) | Q(address__icontains=word)
         )

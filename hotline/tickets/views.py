@@ -46,10 +46,12 @@ class CappedPaginator(Paginator):
     pages stop there too (a deep OFFSET is a scan as well): narrow the search or turn the
     order around to reach the rest."""
 
-    def __init__(self, object_list, per_page: int, *, cap: int, windowed: bool = False) -> None:
+    def __init__(
+        self, object_list, per_page: int, *, cap: int, rows: QuerySet | None = None
+    ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
-        self.windowed = windowed
+        self.rows = rows  # the same search planned for reading a page (search.matching)
 
     @cached_property
     def count(self) -> int:
@@ -61,17 +63,15 @@ class CappedPaginator(Paginator):
         return self.count > self.cap
 
     def page(self, number):
-        """With `windowed` and more matches than the cap, the page's rows come from a
-        window of received time at the list's end (tickets.paging), not from sorting
-        every match."""
-        tickets = self.object_list
-        if not (self.windowed and isinstance(tickets, QuerySet) and paging.direction(tickets)):
-            return super().page(number)
-        if not self.more:
+        """With `rows` and more matches than the cap, the page's rows come from windows
+        of received time at the list's end (tickets.paging), not from sorting every
+        match."""
+        rows = self.rows
+        if rows is None or not paging.direction(rows) or not self.more:
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        return Page(paging.first_rows(tickets, bottom + self.per_page)[bottom:], number, self)
+        return Page(paging.first_rows(rows, bottom + self.per_page)[bottom:], number, self)
 
 
 def _filters(request) -> dict[str, str]:
@@ -86,9 +86,11 @@ def ticket_list(request):
     if tickets is None:
         messages.error(request, _("Please correct the marked fields."))
         tickets = Ticket.objects.none()
-    words = form.is_valid() and exports.has_words(form.cleaned_data)
+    rows = None
+    if form.is_valid() and exports.has_words(form.cleaned_data):
+        rows = exports.ticket_search(user=request.user, data=form.cleaned_data, walk=True)
     paginator = CappedPaginator(
-        tickets, PAGE_SIZE, cap=min(LIST_CAP, exports.EXPORT_LIMIT), windowed=words
+        tickets, PAGE_SIZE, cap=min(LIST_CAP, exports.EXPORT_LIMIT), rows=rows
     )
     page = paginator.get_page(request.GET.get("page"))
     sort = request.GET.get("sort", "")

@@ -125,3 +125,22 @@ def test_the_words_index_holds_the_received_time_and_replaces_the_old_one(histor
     assert set(search.matching(Ticket.objects.all(), "电梯").values_list("pk", flat=True)) == set(
         history
     )
+
+
+@pytest.mark.parametrize("text", ["电梯", "电梯 故障", "梯故", "路灯", "x"])
+def test_the_walking_plan_finds_the_same_tickets(history, text):
+    plain = search.matching(Ticket.objects.all(), text)
+    walked = search.matching(Ticket.objects.all(), text, walk=True)
+    assert set(walked.values_list("pk", flat=True)) == set(plain.values_list("pk", flat=True))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
+def test_the_walking_plan_reads_the_received_index_on_sqlite(history):
+    tickets = search.matching(Ticket.objects.all(), "电梯", walk=True).filter(
+        received_at__gte=clock.now() - timedelta(days=1)
+    )
+    sql, params = tickets.order_by("-received_at", "-id")[:5].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "received_at" in plan and "TEMP B-TREE" not in plan, plan
