@@ -29,8 +29,9 @@ from hotline.api.ticket_schemas import (
 )
 from hotline.core.access import access
 from hotline.core.errors import DomainError, NotFound, form_errors_text
+from hotline.core.transactions import request_transaction
 from hotline.directory.models import Unit
-from hotline.tickets import exports, record, selectors
+from hotline.tickets import events, exports, record, selectors
 from hotline.tickets import services as s
 from hotline.tickets.models import Assignment, Reply, Ticket, TicketEvent, UnitRequest
 from hotline.tickets.services import followup as sf
@@ -54,8 +55,11 @@ def _unit(code: str | None) -> Unit | None:
     return unit
 
 
-def ticket_or_404(request: HttpRequest, number: str) -> Ticket:
-    ticket = Ticket.objects.visible_to(request.user).filter(number=number).first()
+def ticket_or_404(request: HttpRequest, number: str, *, lock: bool = False) -> Ticket:
+    """The ticket if this user sees it; with `lock`, read with its row lock as the
+    services lock it (`events.lock_first`), inside `request_transaction()`."""
+    visible = Ticket.objects.visible_to(request.user).filter(number=number)
+    ticket = events.lock_first(visible) if lock else visible.first()
     if ticket is None:
         raise NotFound(_("No ticket %(number)s, or you may not view it") % {"number": number})
     return ticket
@@ -155,11 +159,13 @@ def ticket_create(request: HttpRequest, payload: TicketIn):
     forward_to = _unit(data.pop("forward_to"))
     related = data.pop("related_to")
     related_to = ticket_or_404(request, related) if related else None
-    ticket = s.ticket_create(
-        actor=request.user, forward_to=forward_to, related_to=related_to, **data
-    )
-    # The service remembered its parts (none yet) and its one event (intake.remember).
-    return 201, _out(request, ticket)
+    # One COMMIT: the ticket and the access record of its answer (decision 0034).
+    with request_transaction():
+        ticket = s.ticket_create(
+            actor=request.user, forward_to=forward_to, related_to=related_to, **data
+        )
+        # The service remembered its parts (none yet) and its one event (intake.remember).
+        return 201, _out(request, ticket)
 
 
 @router.get("/{number}", response=TicketOut)
@@ -173,19 +179,22 @@ def ticket_dispatch(request: HttpRequest, number: str, payload: DispatchIn):
     if lead is None:
         raise DomainError(_("Choose the lead unit"), code="lead_required")
     assists = [u for u in (_unit(code) for code in payload.assists) if u is not None]
-    ticket = s.ticket_dispatch(
-        actor=request.user,
-        ticket=ticket_or_404(request, number),
-        lead=lead,
-        assists=assists,
-        mode=payload.mode,
-        catalog_days=payload.catalog_days,
-        instruction=payload.instruction,
-        instruction_days=payload.instruction_days,
-        coordinated=payload.coordinated,
-    )
-    # The service remembered the parts; the timeline is one light query.
-    return _out(request, ticket, list(ticket.events.select_related("actor", "unit")))
+    # One COMMIT for the dispatch and the access record of its answer; the ticket is read
+    # once, locked, and the service does not read it again (decision 0034).
+    with request_transaction():
+        ticket = s.ticket_dispatch(
+            actor=request.user,
+            ticket=ticket_or_404(request, number, lock=True),
+            lead=lead,
+            assists=assists,
+            mode=payload.mode,
+            catalog_days=payload.catalog_days,
+            instruction=payload.instruction,
+            instruction_days=payload.instruction_days,
+            coordinated=payload.coordinated,
+        )
+        # The service remembered the parts; the timeline is one light query.
+        return _out(request, ticket, list(ticket.events.select_related("actor", "unit")))
 
 
 @router.post("/assignments/{pk}/sign", response=Done)

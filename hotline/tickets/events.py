@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 
+from hotline.core import transactions
 from hotline.core.bulk import insert_rows
 from hotline.tickets.models import Ticket, TicketEvent
 
@@ -72,14 +73,30 @@ class EventKind(StrEnum):
     EMERGENCY_ACKNOWLEDGED = "emergency_acknowledged"
 
 
+def _locking(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.select_for_update(of=("self",)).select_related(
+        "policy_version__policy", "citizen"
+    )
+
+
 def lock_ticket(ticket: Ticket | int) -> Ticket:
     """The ticket's row, locked to the end of the transaction: a concurrent action waits,
-    then finds the new state and is refused cleanly (design rule 2)."""
-    return (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("policy_version__policy", "citizen")
-        .get(pk=getattr(ticket, "pk", ticket))
-    )
+    then finds the new state and is refused cleanly (design rule 2). A ticket already
+    read so in this request's transaction (`lock_first`) is that row: it is returned
+    as it is, not read again."""
+    if isinstance(ticket, Ticket) and transactions.locked_here(ticket):
+        return ticket
+    return _locking(Ticket.objects.all()).get(pk=getattr(ticket, "pk", ticket))
+
+
+def lock_first(tickets: QuerySet[Ticket]) -> Ticket | None:
+    """The first of `tickets` (a `visible_to` scope) read and locked as `lock_ticket`
+    locks, in one statement; inside `request_transaction()` the service it is handed to
+    locks nothing again (issue 14 item 11)."""
+    ticket = _locking(tickets).first()
+    if ticket is not None:
+        transactions.mark_locked(ticket)
+    return ticket
 
 
 def record(

@@ -10,6 +10,7 @@ from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.dates import local_moment
 from hotline.core.errors import DomainError
+from hotline.core.transactions import service_transaction
 from hotline.directory.models import CatalogItem, Unit
 from hotline.notifications.services import notify_many
 from hotline.sla.policies import ClockStart, Kind, Mode, PeriodUnit, PolicyError, Urgency
@@ -74,11 +75,12 @@ def ticket_dispatch(
         )
     if lead in assists or len(set(assists)) != len(assists):
         raise DomainError(_("Assisting units may not repeat or be the lead unit"))
-    with transaction.atomic():
+    with service_transaction():
         ticket = lock_ticket(ticket)
         # A leader's instruction recorded on a submission carries over (R-HM-6).
         instruction = instruction.strip() or ticket.instruction
         instruction_days = instruction_days or ticket.instruction_days
+        dispatched_before = bool(ticket.mode)
         if mode == Mode.INSTRUCTION and not instruction:
             raise DomainError(_("A leader's instruction needs its text"))
         ticket.mode = mode
@@ -90,7 +92,9 @@ def ticket_dispatch(
         ticket.instruction_days = instruction_days
         moved = move(ticket, "dispatch")  # saved with the fields above by the one UPDATE
         now = clock.now()
-        existing = list(ticket.assignments.select_related("unit"))
+        # Only a dispatch makes parts, and every dispatch sets the mode (read above,
+        # before it is set): a ticket without one has none to read.
+        existing = list(ticket.assignments.select_related("unit")) if dispatched_before else []
         previous = {a.unit_id: a for a in existing if a.role == Assignment.Role.LEAD}
         policy = ticket.policy_version.as_policy()
         calendar = work_calendar()  # once for every unit of the dispatch

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hotline.accounts.permissions import Capability, require
 from hotline.core import clock
 from hotline.core.errors import DomainError
 from hotline.core.text import email_is_valid, openid_is_valid, phone_is_valid
+from hotline.core.transactions import service_transaction
 from hotline.directory.models import CatalogItem, Topic, Unit
 from hotline.sla.models import PolicyVersion
 from hotline.sla.policies import Kind, Urgency
@@ -199,7 +199,7 @@ def ticket_create(
             )
         )
 
-    with transaction.atomic():
+    with service_transaction():
         contact = {"phone": phone} if phone else {"email": email, "wechat_openid": wechat_openid}
         citizen = Citizen.objects.filter(**contact, name=name.strip()).first()
         if citizen is None:
