@@ -323,8 +323,11 @@ def _new_events(state: RefreshState, limit: int) -> tuple[list[tuple[int, int]],
     top = max(last, read[-1][0]) if read else last
     present = {pk for pk, _t in read}
     floor = top - TRAILING_EVENTS
+    # The first pass has no watermark: ids below the first event it reads are not late
+    # writes but ids never used here (another database's sequence, rolled-back tests).
+    start = max(last, floor) if last or not read else max(floor, read[0][0])
     still = {pk for pk in unseen if pk not in present}
-    still |= {pk for pk in range(max(last, floor) + 1, top + 1) if pk not in present}
+    still |= {pk for pk in range(start + 1, top + 1) if pk not in present}
     return rows, sorted(pk for pk in still if pk > floor)
 
 

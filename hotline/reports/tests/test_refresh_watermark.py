@@ -43,3 +43,15 @@ def test_an_event_committed_late_below_the_watermark_is_read(flow, at):
     assert aggregate.refresh_pending()["tickets"] == 1
     assert RefreshState.objects.get().unseen_event_ids == []
     assert aggregate.refresh_pending()["tickets"] == 0
+
+
+def test_the_first_pass_waits_for_no_id_below_its_first_event(flow, at):
+    """Without a watermark there is nothing to be late for: ids below the first event the
+    first pass reads were never used here (a sequence that started higher, rolled-back
+    writes), and must not be carried as unseen."""
+    at(2026, 3, 2, 9)
+    first = flow.to("handling")
+    flow.to("handling")
+    TicketEvent.objects.filter(ticket=first).delete()
+    aggregate.refresh_pending()
+    assert RefreshState.objects.get().unseen_event_ids == []
