@@ -214,17 +214,7 @@ def refresh_tickets(ids: Iterable[int], *, now: datetime | None = None) -> int:
         _tune_session(len(ids))
         _list_tickets(ids)
         factsql.stage_facts(now)
-        if _have_facts():
-            changed = factsql.mark_changed()
-        else:  # nothing stored yet (a first computation): every ticket is new
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE IF NOT EXISTS {factsql.CHANGED} "
-                    "(id BIGINT PRIMARY KEY)"
-                )
-                cursor.execute(f"DELETE FROM {factsql.CHANGED}")
-                cursor.execute(f"INSERT INTO {factsql.CHANGED} (id) SELECT id FROM {factsql.IDS}")
-            changed = len(ids)
+        changed = factsql.mark_changed(every_listed=not _have_facts())
         if changed:
             _write_changed(changed)
     return len(ids)
@@ -261,7 +251,7 @@ def _write_changed(changed: int) -> None:
     dropped and built again once: cheaper than updating them row by row."""
     bulk = changed >= BULK_MIN and changed * BULK_SHARE >= Ticket.objects.count()
     _note_days()
-    indexes = [i for i in Fact._meta.indexes if bulk]
+    indexes = list(Fact._meta.indexes) if bulk else []
     with connection.cursor() as cursor:
         for index in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")

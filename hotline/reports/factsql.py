@@ -202,15 +202,19 @@ def stage_facts(now: datetime) -> None:
         cursor.execute(sql, params)
 
 
-def mark_changed() -> int:
+def mark_changed(*, every_listed: bool = False) -> int:
     """List in `CHANGED` the tickets whose staged facts differ from the stored ones, as
     multisets of whole rows (a ticket may hold the same fact twice: two reminders on one
     day): one grouping over both, each row weighted +1 (staged) or −n (stored), keeps the
-    groups whose weights do not cancel. Returns how many tickets changed."""
+    groups whose weights do not cancel. `every_listed`: nothing is stored for them yet (a
+    first computation), so every listed ticket is changed. Returns how many changed."""
     stored = ", ".join(f"f.{c}" for c in COLUMNS.split(", "))
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {CHANGED} (id BIGINT PRIMARY KEY)")
         cursor.execute(f"DELETE FROM {CHANGED}")
+        if every_listed:
+            cursor.execute(f"INSERT INTO {CHANGED} (id) SELECT id FROM {IDS}")
+            return cursor.rowcount
         cursor.execute(
             f"INSERT INTO {CHANGED} (id) SELECT DISTINCT ticket_id FROM (SELECT {COLUMNS} "
             f"FROM (SELECT {COLUMNS}, 1 AS w FROM {NEW} UNION ALL SELECT {stored}, -f.n "
