@@ -508,7 +508,9 @@ def _drop_indexes(tables: list[str]) -> list[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = replica")
-            cursor.execute("SET maintenance_work_mem = '256MB'")
+            # The text index's GIN build flushes whenever this fills: 2 GB builds it in a
+            # fraction of the time 256 MB took at 1,000,000 tickets.
+            cursor.execute("SET maintenance_work_mem = '2GB'")
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
                 "AND indexname NOT IN (SELECT conname FROM pg_constraint)",

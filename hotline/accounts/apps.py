@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "hotline.accounts"
     label = "accounts"
-    verbose_name = "用户与角色"
+    verbose_name = _("Users and roles")
 
     def ready(self) -> None:
         from hotline.accounts import signals

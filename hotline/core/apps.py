@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import pre_save
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "hotline.core"
     label = "core"
-    verbose_name = "核心"
+    verbose_name = _("Core")
 
     def ready(self) -> None:
         from hotline.core import lookups  # noqa: F401  (registers field__literal_in)

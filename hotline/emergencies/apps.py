@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EmergenciesConfig(AppConfig):
     name = "hotline.emergencies"
     label = "emergencies"
-    verbose_name = "紧急事件"
+    verbose_name = _("Emergencies")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntelligenceConfig(AppConfig):
     name = "hotline.intelligence"
     label = "intelligence"
-    verbose_name = "智能辅助"
+    verbose_name = _("Assistance")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "hotline.portal"
     label = "portal"
-    verbose_name = "Citizen portal"
+    verbose_name = _("Citizen portal")

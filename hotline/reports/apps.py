@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "hotline.reports"
     label = "reports"
-    verbose_name = "统计考核"
+    verbose_name = _("Statistics and assessment")

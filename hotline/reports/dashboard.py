@@ -174,7 +174,7 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
                     "display": _("%(score)s (%(group)s, rank %(rank)s)")
                     % {
                         "score": r["score"]["total"],
-                        "group": selectors.RANK_GROUP_LABELS.get(r["group"], ""),
+                        "group": selectors.rank_group_label(r["group"]),
                         "rank": r["rank"],
                     },
                     "link": _link(span, unit=r["code"], metric="received_lead", **dims),
@@ -191,7 +191,7 @@ def build(span: selectors.Span, *, filters: dict[str, str], unit_code: str = "")
             "rates": [r["rates"][k] for k in ("response_rate", "resolve_rate", "satisfy_rate")],
             "score": r["score"]["total"],
             "rank": r["rank"],
-            "group": selectors.RANK_GROUP_LABELS.get(r["group"], ""),
+            "group": selectors.rank_group_label(r["group"]),
         }
         for r in ranked
     ]

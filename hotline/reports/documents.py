@@ -49,7 +49,7 @@ def figures(span: selectors.Span) -> dict[str, Any]:
         rows.append(
             {
                 "name": row["unit"].name,
-                "group": selectors.RANK_GROUP_LABELS.get(row["group"], ""),
+                "group": selectors.rank_group_label(row["group"]),
                 "received": row["counts"]["received_lead"],
                 "overdue": row["counts"]["overdue"],
                 "rates": {k: [r.numerator, r.denominator] for k, r in row["rates"].items()},

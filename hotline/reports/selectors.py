@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import UNIT_ROLES
 from hotline.core.errors import DomainError, NotFound
@@ -29,7 +30,18 @@ RANK_GROUPS: dict[str, tuple[str, ...]] = {
     "local": (UnitKind.DISTRICT, UnitKind.TOWN),
     "utility": (UnitKind.UTILITY,),
 }
-RANK_GROUP_LABELS = {"department": "市直部门", "local": "区镇街道", "utility": "公共服务企业"}
+RANK_GROUP_LABELS = {
+    "department": _("City departments"),
+    "local": _("Districts and towns"),
+    "utility": _("Public utilities"),
+}
+
+
+def rank_group_label(group: str) -> str:
+    """The group's name in the interface language ("" for a unit outside the ranking)."""
+    return str(RANK_GROUP_LABELS.get(group, ""))
+
+
 DIMENSIONS = ("kind", "channel", "topic_id", "region_id")
 
 
@@ -353,7 +365,7 @@ def bulletin_ranking(month: date) -> list[dict[str, Any]]:
     return [
         {
             "unit": r["unit"].name,
-            "group": RANK_GROUP_LABELS[r["group"]],
+            "group": rank_group_label(r["group"]),
             "rates": [(rate.label, r["rates"][rate.key]) for rate in ind.RATES],
             "score": r["score"]["total"],
             "rank": r["rank"],

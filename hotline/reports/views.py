@@ -373,7 +373,7 @@ def public_results(request):
                 {
                     **row,
                     "rates": rates,
-                    "group_label": selectors.RANK_GROUP_LABELS.get(row["group"], ""),
+                    "group_label": selectors.rank_group_label(row["group"]),
                 }
             )
         rows.sort(key=lambda r: (r["group"], r["rank"] or 9999))

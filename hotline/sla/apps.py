@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SlaConfig(AppConfig):
     name = "hotline.sla"
     label = "sla"
-    verbose_name = "时限与工作日"
+    verbose_name = _("Deadlines and working days")

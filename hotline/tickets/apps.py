@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_search_index(sender, using="default", **kwargs) -> None:
@@ -11,7 +12,7 @@ def _ensure_search_index(sender, using="default", **kwargs) -> None:
 class TicketsConfig(AppConfig):
     name = "hotline.tickets"
     label = "tickets"
-    verbose_name = "工单"
+    verbose_name = _("Tickets")
 
     def ready(self) -> None:
         # The text index is database-specific (tsvector GIN / FTS5 + triggers), so it is

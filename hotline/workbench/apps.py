@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkbenchConfig(AppConfig):
     name = "hotline.workbench"
     label = "workbench"
-    verbose_name = "Workbench"
+    verbose_name = _("Workbench")

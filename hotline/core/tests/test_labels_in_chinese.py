@@ -39,6 +39,27 @@ def test_every_model_has_a_chinese_name():
     assert missing == []
 
 
+def test_every_app_is_named_through_translation_and_in_chinese():
+    """The admin's section titles: an English name translated, not a Chinese literal and not
+    an untranslated English one (the portal and the workbench were "Citizen portal"...)."""
+    configs = [c for c in apps.get_app_configs() if c.name.startswith("hotline.")]
+    literal = [c.label for c in configs if isinstance(c.verbose_name, str)]
+    with translation.override("zh-hans"):
+        english = [c.label for c in configs if not CJK.search(str(c.verbose_name))]
+    assert (literal, english) == ([], [])
+
+
+def test_rank_groups_are_named_in_the_interface_language():
+    from hotline.reports.selectors import RANK_GROUPS, rank_group_label
+
+    with translation.override("zh-hans"):
+        labels = [rank_group_label(g) for g in RANK_GROUPS]
+    assert labels == ["市直部门", "区镇街道", "公共服务企业"]
+    with translation.override("en"):
+        assert rank_group_label("utility") == "Public utilities"
+    assert rank_group_label("none") == ""
+
+
 def test_every_field_the_admin_site_shows_has_a_chinese_label():
     with translation.override("zh-hans"):
         missing = [
