@@ -498,7 +498,7 @@ def sample(seconds: float = 0.0, counts: dict[str, int] | None = None) -> Filled
     )
 
 
-def _drop_indexes(tables: list[str]) -> list[str]:
+def _drop_indexes(tables: list[str], memory: str = "2GB") -> list[str]:
     """Drop the secondary indexes of `tables` (not those behind a constraint); returns the
     statements that make them again. Building an index once over the copied rows is many
     times faster than growing it row by row (the text index above all). On PostgreSQL the
@@ -508,9 +508,9 @@ def _drop_indexes(tables: list[str]) -> list[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = replica")
-            # The text index's GIN build flushes whenever this fills: 2 GB builds it in a
-            # fraction of the time 256 MB took at 1,000,000 tickets.
-            cursor.execute("SET maintenance_work_mem = '2GB'")
+            # The text index's GIN build writes out what it gathered whenever this fills
+            # (about 185 bigrams a ticket: 2 GB holds 1,000,000 tickets' worth).
+            cursor.execute("SELECT set_config('maintenance_work_mem', %s, false)", [memory])
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
                 "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
@@ -528,14 +528,19 @@ def _drop_indexes(tables: list[str]) -> list[str]:
     return [statement for _name, statement in found]
 
 
-def multiply(times: int) -> None:
+# The digits of a ticket number (YYYYMMDD + the day's 5-digit sequence) a multiplication may
+# set: the sequence's leading zeros, then the year's 0.
+NUMBER_DIGITS = (9, 10, 11, 12, 13, 2)
+
+
+def multiply(times: int, index_memory: str = "2GB") -> None:
     """Make the filled database `times` as large by copying its tickets and everything
     hanging from them inside the database (INSERT … SELECT, no Python per row): the
     copies keep the states' shares, units, dates and texts exactly, so the larger run
     differs from the smaller only in size. Copy k gets ids shifted by k × the table's
     largest id, the first digit of the number's day sequence that is 0 everywhere set to k,
     and the caller's phone digit of the same rank (the 2nd, then the 3rd) shifted by k.
-    This is how the 100,000 and 1,000,000 databases are made from 10,000."""
+    This is how the 100,000, 1,000,000 and 10,000,000 databases are made from 10,000."""
     from django.db import connection, transaction
 
     from hotline.tickets.models import (
@@ -563,8 +568,10 @@ def multiply(times: int) -> None:
             offsets[model] = cursor.fetchone()[0]
     with connection.cursor() as cursor:
         # The first digit of the day's sequence that is 0 in every number (a second
-        # multiplication takes the next one); the phone digit of the same rank after "1".
-        for digit in range(9, 14):
+        # multiplication takes the next one; once the sequence has none, the year's
+        # second digit, so a third copy's numbers read 21xx…29xx); in the phone, the
+        # digit as far after the leading "1" as that digit is along NUMBER_DIGITS.
+        for digit in NUMBER_DIGITS:
             cursor.execute(
                 f"SELECT COUNT(*) FROM tickets_ticket WHERE substr(number, {digit}, 1) <> '0'"
             )
@@ -572,8 +579,8 @@ def multiply(times: int) -> None:
                 break
         else:
             raise SystemExit("no free digit left in the ticket numbers to multiply again")
-    phone = digit - 7
-    indexes = _drop_indexes([m._meta.db_table for m in copied])
+    phone = 2 + NUMBER_DIGITS.index(digit)
+    indexes = _drop_indexes([m._meta.db_table for m in copied], index_memory)
     for k in range(1, times):
         began = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
@@ -851,6 +858,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="with --reuse: copy the kept database's tickets to K times as many, in SQL",
     )
     parser.add_argument(
+        "--index-memory",
+        default="2GB",
+        help="PostgreSQL's maintenance_work_mem for the multiply's index rebuild "
+        "(e.g. 12GB for 10,000,000 tickets)",
+    )
+    parser.add_argument(
         "--explain", metavar="FILE", help="write the plans of each page's slowest statements"
     )
     parser.add_argument("--save", metavar="FILE", help="also write the timings as JSON")
@@ -880,7 +893,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.reuse and Ticket.objects.exists():
             if args.multiply > 1:
                 print(f"copying the tickets to {args.multiply}× ...", file=sys.stderr)
-                multiply(args.multiply)
+                multiply(args.multiply, args.index_memory)
             filled = sample()
             print(f"reusing {filled.tickets:,} tickets on {engine}", file=sys.stderr)
         else:
