@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hotline.channels import notices
 from hotline.channels.models import Cursor, OnlineRequest, ReplyChannel
 from hotline.core.dates import local_moment
 from hotline.notifications.models import NotificationChannel
@@ -194,21 +195,17 @@ def send_notices(*, limit: int = 500) -> dict[str, int]:
             if request is None or not body:
                 continue
             if event.kind == "completion_approved" and request.channel == "transfer":
-                from hotline.channels.transfers import report_back
-
-                report_back(
-                    request=request,
-                    state="completed",
+                notices.report_transfer(
+                    request,
+                    "completed",
                     number=event.ticket.number,
                     result=final_reply(event.ticket),
                 )
                 sent += 1
                 continue
             if event.kind == "completion_approved" and request.reply_channel == "sms":
-                from hotline.channels.sms import invite_visit
-
                 if request.phone:  # R-FB-2: visited by SMS, as the citizen chose
-                    invite_visit(
+                    notices.invite_sms_visit(
                         ticket=event.ticket,
                         phone=request.phone,
                         key=f"visit-sms:{event.pk}",

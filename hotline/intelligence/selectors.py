@@ -60,6 +60,13 @@ def _load(row: Mapping[str, Any]) -> TopicClassifier | None:
         return None
 
 
+def level1_name(topic) -> str:
+    """The name of the level-1 topic above `topic` (itself at level 1): a ticket's label."""
+    while topic.parent_id is not None:
+        topic = topic.parent
+    return topic.name
+
+
 def active_topic_model() -> TopicClassifier | None:
     """The newest active topic model, or None when none is trained."""
     now = time.monotonic()
@@ -348,7 +355,6 @@ def topic_drift(*, user, weeks: int = 8, limit: int = 3000) -> dict:
     from django.utils.timezone import localtime
 
     from hotline.core import clock
-    from hotline.intelligence.services import level1_name
     from hotline.tickets.models import Ticket
     from hotline.tickets.states import Status
 

@@ -18,6 +18,7 @@ from django.db.models import Max
 
 from hotline.intelligence.classifier import TopicClassifier, TrainingError, evaluate, sha256
 from hotline.intelligence.models import ModelVersion
+from hotline.intelligence.selectors import active_topic_model, level1_name
 from hotline.intelligence.text import Example
 
 # Punctuation and blanks only: ticket-trained models need no file from outside the product.
@@ -121,12 +122,6 @@ def topic_model_train(
     return topic_model_save(model=model, source=source, metrics=metrics, by=by, activate=activate)
 
 
-def level1_name(topic) -> str:
-    while topic.parent_id is not None:
-        topic = topic.parent
-    return topic.name
-
-
 def ticket_examples() -> list[Example]:
     """Finished tickets with a topic, labelled with its level-1 name (their final topic)."""
     from hotline.tickets.models import Ticket
@@ -169,8 +164,6 @@ def topic_model_retrain(*, by=None, holdout: float = 0.2, seed: int = 0) -> dict
     new model scores worse (macro-F1). Returns what happened, for the tick and the page.
     An operator's choice of topic at intake is the ticket's topic, so a correction of a
     suggestion is a label like any other."""
-    from hotline.intelligence.selectors import active_topic_model
-
     examples = ticket_examples()
     if len({e.label for e in examples}) < 2:
         return {"trained": 0, "reason": "too few labelled tickets"}

@@ -135,7 +135,7 @@ def _draft_text(kind: str, span: selectors.Span, f: dict[str, Any]) -> tuple[str
 def ind_kind_labels() -> list[tuple[str, str]]:
     from hotline.sla.policies import KIND_LABELS
 
-    return [(str(k), v) for k, v in KIND_LABELS.items()]
+    return [(str(k), str(v)) for k, v in KIND_LABELS.items()]
 
 
 def document_html(doc: ReportDocument) -> str:

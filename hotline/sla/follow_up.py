@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hotline.sla.i18n import gettext, gettext_lazy
 from hotline.sla.periods import Period, PeriodUnit, PolicyError, working_days
 
 
@@ -33,15 +34,18 @@ DEFAULT_FOLLOW_UP = FollowUp()
 
 def validate_follow_up(follow_up: FollowUp) -> None:
     for label, period in (
-        ("联系诉求人时限", follow_up.contact_within),
-        ("回访时限", follow_up.visit_within),
-        ("回访重试间隔", follow_up.retry_after),
+        (gettext_lazy("The time to contact the citizen"), follow_up.contact_within),
+        (gettext_lazy("The time to visit"), follow_up.visit_within),
+        (gettext_lazy("The wait before another visit attempt"), follow_up.retry_after),
     ):
         if period.unit == PeriodUnit.CATALOG or period.parameter:
-            raise PolicyError(f"{label}须为固定的工作日或小时数")
+            raise PolicyError(
+                gettext("%(what)s must be a fixed number of working days or hours")
+                % {"what": label}
+            )
         if period.amount is None or period.amount <= 0:
-            raise PolicyError(f"{label}必须大于 0")
+            raise PolicyError(gettext("%(what)s must be greater than 0") % {"what": label})
         if period.unit == PeriodUnit.WORKING_DAYS and not float(period.amount).is_integer():
-            raise PolicyError(f"{label}按工作日计时须为整数")
+            raise PolicyError(gettext("%(what)s in working days must be whole") % {"what": label})
     if not 1 <= follow_up.max_attempts <= 10:
-        raise PolicyError("回访最多尝试次数须在 1 到 10 之间")
+        raise PolicyError(gettext("The most visit attempts must be between 1 and 10"))

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hotline.sla.i18n import gettext_lazy
+
 
 class Kind(StrEnum):
     CONSULT = "consult"  # 咨询
@@ -41,29 +43,48 @@ class ClockStart(StrEnum):
     FIRST_RECEIPT = "first_receipt"  # counts from the unit's first receipt
 
 
+# Interface labels: English msgids, Chinese in the catalogue; `str()` them where they are
+# joined or serialised (they translate when read, see hotline.sla.i18n).
 KIND_LABELS = {
-    Kind.CONSULT: "咨询",
-    Kind.HELP: "求助",
-    Kind.COMPLAINT: "投诉",
-    Kind.REPORT: "举报",
-    Kind.SUGGEST: "建议",
+    Kind.CONSULT: gettext_lazy("Consultation"),
+    Kind.HELP: gettext_lazy("Help"),
+    Kind.COMPLAINT: gettext_lazy("Complaint"),
+    Kind.REPORT: gettext_lazy("Report"),
+    Kind.SUGGEST: gettext_lazy("Suggestion"),
 }
-MODE_LABELS = {Mode.PHONE: "电话交办", Mode.WRITTEN: "书面交办", Mode.INSTRUCTION: "领导批办"}
-URGENCY_LABELS = {Urgency.NORMAL: "一般", Urgency.URGENT: "紧急"}
+MODE_LABELS = {
+    Mode.PHONE: gettext_lazy("Phone assignment"),
+    Mode.WRITTEN: gettext_lazy("Written assignment"),
+    Mode.INSTRUCTION: gettext_lazy("Leader instruction"),
+}
+URGENCY_LABELS = {Urgency.NORMAL: gettext_lazy("Normal"), Urgency.URGENT: gettext_lazy("Urgent")}
 UNIT_LABELS = {
-    PeriodUnit.WORKING_DAYS: "个工作日",
-    PeriodUnit.WORKING_HOURS: "个工作小时",
-    PeriodUnit.NATURAL_HOURS: "小时（自然时）",
-    PeriodUnit.CATALOG: "按派单目录",
+    PeriodUnit.WORKING_DAYS: gettext_lazy("working days"),
+    PeriodUnit.WORKING_HOURS: gettext_lazy("working hours"),
+    PeriodUnit.NATURAL_HOURS: gettext_lazy("hours (natural time)"),
+    PeriodUnit.CATALOG: gettext_lazy("as the dispatch catalog says"),
+}
+# A period in words: "3 working days" / "3个工作日".
+AMOUNT_IN_UNIT = {
+    PeriodUnit.WORKING_DAYS: gettext_lazy("%(amount)s working days"),
+    PeriodUnit.WORKING_HOURS: gettext_lazy("%(amount)s working hours"),
+    PeriodUnit.NATURAL_HOURS: gettext_lazy("%(amount)s hours (natural time)"),
 }
 CLOCK_START_LABELS = {
-    ClockStart.RESTART: "重新计算",
-    ClockStart.FIRST_RECEIPT: "自首次接到工单起计算",
+    ClockStart.RESTART: gettext_lazy("Counted afresh"),
+    ClockStart.FIRST_RECEIPT: gettext_lazy("Counted from the first receipt of the ticket"),
 }
 
 
 class PolicyError(ValueError):
-    """A policy that cannot be used; the message is Chinese and names the problem."""
+    """A policy that cannot be used; the message names the problem (translated when
+    raised). `code` is what the API reports: "policy_incomplete" for a blank that the city
+    or the ticket must fill (a parameter, a catalog item, a rule), else "policy_invalid"."""
+
+    def __init__(self, message: str, *, code: str = "policy_invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -74,13 +95,13 @@ class Period:
 
     def describe(self, parameters: Mapping[str, float | None] | None = None) -> str:
         if self.unit == PeriodUnit.CATALOG:
-            return UNIT_LABELS[self.unit]
+            return str(UNIT_LABELS[self.unit])
         amount = self.amount
+        shown = format_number(amount)
         if self.parameter:
             amount = (parameters or {}).get(self.parameter)
-            if amount is None:
-                return f"[{self.parameter}]{UNIT_LABELS[self.unit]}"
-        return f"{format_number(amount)}{UNIT_LABELS[self.unit]}"
+            shown = format_number(amount) if amount is not None else f"[{self.parameter}]"
+        return str(AMOUNT_IN_UNIT[self.unit]) % {"amount": shown}
 
 
 def format_number(value: float | None) -> str:

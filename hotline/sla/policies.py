@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import time
 
 from hotline.sla.follow_up import DEFAULT_FOLLOW_UP, FollowUp, validate_follow_up
+from hotline.sla.i18n import gettext
 from hotline.sla.periods import (
     CLOCK_START_LABELS,
     KIND_LABELS,
@@ -152,7 +153,9 @@ class Policy:
     def with_parameters(self, values: Mapping[str, float | None]) -> Policy:
         unknown = set(values) - {p.name for p in self.parameters}
         if unknown:
-            raise PolicyError(f"未知参数：{'、'.join(sorted(unknown))}")
+            raise PolicyError(
+                gettext("Unknown parameters: %(names)s") % {"names": ", ".join(sorted(unknown))}
+            )
         params = tuple(replace(p, value=values.get(p.name, p.value)) for p in self.parameters)
         return replace(self, parameters=params)
 
@@ -161,47 +164,74 @@ class Policy:
             if rule.matches(kind, mode, urgency):
                 return rule
         raise PolicyError(
-            f"政策 {self.code} 没有适用于 {KIND_LABELS[kind]}/{MODE_LABELS[mode]}/"
-            f"{URGENCY_LABELS[urgency]} 的规则"
+            gettext("Policy %(code)s has no rule for %(kind)s/%(mode)s/%(urgency)s")
+            % {
+                "code": self.code,
+                "kind": KIND_LABELS[kind],
+                "mode": MODE_LABELS[mode],
+                "urgency": URGENCY_LABELS[urgency],
+            },
+            code="policy_incomplete",
         )
 
     def resolve(self, period: Period, *, catalog_days: float | None = None) -> Period:
         """The period with its amount filled in from a parameter or the catalog item."""
         if period.unit == PeriodUnit.CATALOG:
             if catalog_days is None:
-                raise PolicyError("该规则按派单目录确定时限，但工单没有对应的派单目录事项")
+                raise PolicyError(
+                    gettext(
+                        "The rule takes its deadline from the dispatch catalog, but the ticket "
+                        "has no dispatch catalog item"
+                    ),
+                    code="policy_incomplete",
+                )
             return working_days(catalog_days)
         if period.parameter:
             value = self.parameter_values.get(period.parameter)
             if value is None:
-                raise PolicyError(f"政策 {self.code} 的参数 {period.parameter} 尚未填写")
+                raise PolicyError(
+                    gettext("Parameter %(parameter)s of policy %(code)s is not filled in yet")
+                    % {"parameter": period.parameter, "code": self.code},
+                    code="policy_incomplete",
+                )
             return replace(period, amount=value, parameter="")
         return period
 
     def validate(self) -> None:
         """Raise PolicyError for anything that would break deadline computation."""
         if not self.rules:
-            raise PolicyError("政策至少需要一条规则")
+            raise PolicyError(gettext("A policy needs at least one rule"))
         names = {p.name for p in self.parameters}
         keys: set[str] = set()
         for rule in self.rules:
             if rule.key in keys:
-                raise PolicyError(f"规则标识 {rule.key} 重复")
+                raise PolicyError(gettext("Rule key %(key)s is repeated") % {"key": rule.key})
             keys.add(rule.key)
             for period in (rule.sign, rule.reply, rule.return_window, rule.extension_max):
                 if period is None:
                     continue
                 if period.parameter and period.parameter not in names:
-                    raise PolicyError(f"规则「{rule.label}」引用了不存在的参数 {period.parameter}")
+                    raise PolicyError(
+                        gettext(
+                            "Rule “%(rule)s” refers to a parameter that does not exist: %(name)s"
+                        )
+                        % {"rule": rule.label, "name": period.parameter}
+                    )
                 fixed = period.unit != PeriodUnit.CATALOG and not period.parameter
                 if fixed and (period.amount is None or period.amount < 0):
-                    raise PolicyError(f"规则「{rule.label}」的时限必须是非负数")
+                    raise PolicyError(
+                        gettext("The deadlines of rule “%(rule)s” must not be negative")
+                        % {"rule": rule.label}
+                    )
             if any(lead <= 0 for lead in rule.reminder_leads):
-                raise PolicyError(f"规则「{rule.label}」的催办提前量必须大于 0")
+                raise PolicyError(
+                    gettext("The reminder leads of rule “%(rule)s” must be greater than 0")
+                    % {"rule": rule.label}
+                )
         for kind in Kind:
             for mode in Mode:
                 self.rule_for(kind, mode, Urgency.NORMAL)
         if self.clock.day_start >= self.clock.day_end:
-            raise PolicyError("上班时间必须早于下班时间")
+            raise PolicyError(gettext("The working day must start before it ends"))
         validate_ladder(self.ladder)
         validate_follow_up(self.follow_up)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import time
 from typing import Any
 
+from hotline.sla.i18n import gettext
 from hotline.sla.policies import (
     DEFAULT_FOLLOW_UP,
     DEFAULT_LADDER,
@@ -36,17 +37,17 @@ def _count_from(value: Any) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, float) and not value.is_integer():
-        raise PolicyError("延期次数必须是整数")
+        raise PolicyError(gettext("The number of extensions must be whole"))
     count = int(value)
     if count < 0:
-        raise PolicyError("延期次数不能为负数")
+        raise PolicyError(gettext("The number of extensions must not be negative"))
     return count
 
 
 def _hours_from(data: Mapping[str, Any], key: str, default: float) -> float:
     value = float(data.get(key, default))
     if not 0 < value <= 24 * 30:
-        raise PolicyError(f"{key} 必须在 0 到 720 小时之间")
+        raise PolicyError(gettext("%(name)s must be between 0 and 720 hours") % {"name": key})
     return value
 
 
@@ -67,7 +68,9 @@ def _period_from(data: Any) -> Period | None:
     try:
         unit = PeriodUnit(data["unit"])
     except (KeyError, ValueError, TypeError):
-        raise PolicyError(f"无法识别的时限：{data!r}") from None
+        raise PolicyError(
+            gettext("Unrecognised period: %(value)s") % {"value": repr(data)}
+        ) from None
     amount = data.get("amount")
     return Period(unit, float(amount) if amount is not None else None, data.get("parameter", ""))
 
@@ -82,7 +85,7 @@ def _time_from(value: str | None) -> time | None:
     try:
         return time.fromisoformat(value)
     except ValueError:
-        raise PolicyError(f"无法识别的时间：{value}") from None
+        raise PolicyError(gettext("Unrecognised time: %(value)s") % {"value": value}) from None
 
 
 def to_dict(policy: Policy) -> dict[str, Any]:
@@ -265,6 +268,8 @@ def from_dict(data: Mapping[str, Any]) -> Policy:
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, PolicyError):
             raise
-        raise PolicyError(f"政策数据不完整或格式错误：{exc}") from None
+        raise PolicyError(
+            gettext("The policy data is incomplete or malformed: %(error)s") % {"error": exc}
+        ) from None
     policy.validate()
     return policy

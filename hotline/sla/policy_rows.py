@@ -28,9 +28,9 @@ def rule_rows(policy: policies.Policy) -> list[dict[str, Any]]:
         rows.append(
             {
                 "rule": rule,
-                "kinds": sep.join(KIND_LABELS[k] for k in rule.kinds) or every,
-                "modes": sep.join(MODE_LABELS[m] for m in rule.modes) or every,
-                "urgencies": sep.join(URGENCY_LABELS[u] for u in rule.urgencies) or every,
+                "kinds": sep.join(str(KIND_LABELS[k]) for k in rule.kinds) or every,
+                "modes": sep.join(str(MODE_LABELS[m]) for m in rule.modes) or every,
+                "urgencies": sep.join(str(URGENCY_LABELS[u]) for u in rule.urgencies) or every,
                 "sign": _period(rule.sign, policy),
                 "reply": _period(rule.reply, policy),
                 "reminders": sep.join(
@@ -72,11 +72,14 @@ def clock_rows(policy: policies.Policy) -> list[tuple[str, str]]:
         (_("Working hours"), f"{clock_policy.day_start:%H:%M}–{clock_policy.day_end:%H:%M}"),
         (
             _("After a return is approved (new unit)"),
-            CLOCK_START_LABELS[clock_policy.on_return_approved],
+            str(CLOCK_START_LABELS[clock_policy.on_return_approved]),
         ),
-        (_("Return refused"), CLOCK_START_LABELS[clock_policy.on_return_refused]),
-        (_("Completion review failed"), CLOCK_START_LABELS[clock_policy.on_completion_refused]),
-        (_("Redo"), CLOCK_START_LABELS[clock_policy.on_redo]),
+        (_("Return refused"), str(CLOCK_START_LABELS[clock_policy.on_return_refused])),
+        (
+            _("Completion review failed"),
+            str(CLOCK_START_LABELS[clock_policy.on_completion_refused]),
+        ),
+        (_("Redo"), str(CLOCK_START_LABELS[clock_policy.on_redo])),
         (
             _("Hotline review time"),
             _("Counted in the handling time")

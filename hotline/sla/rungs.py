@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hotline.sla.i18n import gettext
 from hotline.sla.periods import Period, PeriodUnit, PolicyError, working_days
 
 
@@ -123,19 +124,39 @@ def validate_ladder(ladder: tuple[Rung, ...]) -> None:
     keys: set[str] = set()
     for rung in ladder:
         if not rung.key or rung.key in keys:
-            raise PolicyError(f"督办阶梯的标识 {rung.key or '（空）'} 为空或重复")
+            raise PolicyError(
+                gettext("A rung of the supervision ladder has an empty or repeated key: %(key)s")
+                % {"key": rung.key or "—"}
+            )
         keys.add(rung.key)
         wait = rung.wait
         if wait.unit == PeriodUnit.CATALOG or wait.parameter:
-            raise PolicyError(f"督办阶梯「{rung.label}」的等待时间须为固定的工作日或小时数")
+            raise PolicyError(
+                gettext(
+                    "The wait of ladder rung “%(rung)s” must be a fixed number of working days "
+                    "or hours"
+                )
+                % {"rung": rung.label}
+            )
         if wait.amount is None or wait.amount < 0:
-            raise PolicyError(f"督办阶梯「{rung.label}」的等待时间必须是非负数")
+            raise PolicyError(
+                gettext("The wait of ladder rung “%(rung)s” must not be negative")
+                % {"rung": rung.label}
+            )
         if wait.unit == PeriodUnit.WORKING_DAYS and not float(wait.amount).is_integer():
-            raise PolicyError(f"督办阶梯「{rung.label}」按工作日等待时须为整数")
+            raise PolicyError(
+                gettext("The wait of ladder rung “%(rung)s” in working days must be whole")
+                % {"rung": rung.label}
+            )
         if rung.measure == RungMeasure.URGE and rung.by is None:
-            raise PolicyError(f"督办阶梯「{rung.label}」须指明由谁催办")
+            raise PolicyError(
+                gettext("Ladder rung “%(rung)s” must say who urges") % {"rung": rung.label}
+            )
         if rung.min_reminders < 0:
-            raise PolicyError(f"督办阶梯「{rung.label}」的催办次数不能为负")
+            raise PolicyError(
+                gettext("The reminder count of ladder rung “%(rung)s” must not be negative")
+                % {"rung": rung.label}
+            )
 
 
 # --- JSON ------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ def official_year_enter(*, actor, year: int, text: str, notice: str = "") -> Off
 def _add_version(
     *, actor, policy: DeadlinePolicy, data: dict[str, Any], note: str
 ) -> PolicyVersion:
-    checked = policy_json.from_dict(data)  # raises PolicyError with a Chinese message
+    checked = policy_json.from_dict(data)  # PolicyError: a translated message and a code
     if checked.missing_parameters():
         names = "、".join(p.label for p in checked.missing_parameters())
         raise DomainError(gettext("Fill in the parameters first: %(names)s") % {"names": names})
@@ -144,7 +144,7 @@ def policy_install_preset(
     try:
         filled = preset.with_parameters(parameters or {})
     except policies.PolicyError as exc:
-        raise DomainError(str(exc)) from None
+        raise DomainError(str(exc), code=exc.code) from None
     with transaction.atomic():
         if DeadlinePolicy.objects.filter(code=code).exists():
             raise Conflict(
@@ -185,7 +185,7 @@ def policy_version_create(
             data = {**data, "code": locked.code}
             return _add_version(actor=actor, policy=locked, data=data, note=note)
     except policies.PolicyError as exc:
-        raise DomainError(str(exc)) from None
+        raise DomainError(str(exc), code=exc.code) from None
 
 
 def policy_set_default(*, actor, policy: DeadlinePolicy) -> None:

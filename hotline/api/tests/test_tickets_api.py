@@ -90,3 +90,25 @@ def test_pagination_is_bounded(as_role):
     assert c.get("/api/tickets", {"limit": 2**63}).status_code == 422
     assert c.get("/api/tickets", {"offset": 2**63}).status_code == 422
     assert c.get("/api/tickets", {"limit": 10, "offset": 5}).status_code == 200
+
+
+def test_a_policy_that_does_not_read_is_a_400_with_its_code_and_a_chinese_message(as_role, users):
+    """PolicyError keeps its code through the service (DomainError) to the API, and the
+    message is the catalogue's Chinese: no 500, nothing half-written (decision 0025)."""
+    from hotline.sla.models import PolicyVersion
+
+    c = as_role(Role.OPERATOR)
+    made = post(c, "/api/tickets", {"phone": "13911112222", "summary": "路灯不亮", "kind": "help"})
+    number = made.json()["number"]
+    ticket = Ticket.objects.get(number=number)
+    version = PolicyVersion.objects.get(pk=ticket.policy_version_id)
+    PolicyVersion.objects.filter(pk=version.pk).update(data={**version.data, "rules": []})
+    c = as_role(Role.DISPATCHER)
+    lead = users[Role.UNIT_CLERK].unit.code
+    refused = post(c, f"/api/tickets/{number}/dispatch", {"lead": lead})
+    assert refused.status_code == 400, refused.content
+    assert refused.json() == {
+        "error": {"code": "policy_invalid", "message": "政策至少需要一条规则"}
+    }
+    ticket.refresh_from_db()
+    assert ticket.status == "pending_dispatch" and not ticket.assignments.exists()

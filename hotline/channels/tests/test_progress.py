@@ -55,3 +55,12 @@ def test_r_fb_1_one_timeline_for_portal_sms_wechat_and_notices(make_request, ope
     assert progress.step_text(step) in notice.body
     request.refresh_from_db()
     assert found.steps == progress.request_steps(request) + progress.ticket_steps(ticket)
+
+
+def test_senders_above_notices_are_registered_at_ready():
+    """notices and progress reach transfers and sms through the registry ChannelsConfig
+    fills, not an import upward (the no-cycles contract)."""
+    from hotline.channels import notices, sms, transfers
+
+    assert notices._sender(notices.TRANSFER_REPORT) is transfers.report_back
+    assert notices._sender(notices.SMS_VISIT) is sms.invite_visit

@@ -101,3 +101,29 @@ def test_the_audit_log_page_reads_in_chinese(client, django_user_model):
     body = client.get("/admin/core/auditevent/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "导入单位" in body and "units_imported</td>" not in body
     assert "审计记录" in body
+
+
+def test_policy_errors_and_deadline_labels_go_through_translation():
+    """sla's PolicyError messages and its label dicts are English msgids with Chinese in the
+    catalogue (decision 0025), not Chinese literals; they read Chinese in the site language."""
+    from hotline.sla import periods
+
+    literal = [
+        f"{path.relative_to(SOURCE)}:{text.count(chr(10), 0, call.start()) + 1}"
+        for path, text in _code_files()
+        for call in re.finditer(r"\bPolicyError\((.*?)\)\n", text, re.S)
+        if CJK.search(call.group(1))
+    ]
+    assert literal == []
+    dicts = [
+        periods.KIND_LABELS,
+        periods.MODE_LABELS,
+        periods.URGENCY_LABELS,
+        periods.UNIT_LABELS,
+        periods.AMOUNT_IN_UNIT,
+        periods.CLOCK_START_LABELS,
+    ]
+    with translation.override("zh-hans"):
+        assert [str(v) for d in dicts for v in d.values() if not CJK.search(str(v))] == []
+    with translation.override("en"):
+        assert [str(v) for d in dicts for v in d.values() if CJK.search(str(v))] == []

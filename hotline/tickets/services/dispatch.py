@@ -96,7 +96,10 @@ def ticket_dispatch(
         # before it is set): a ticket without one has none to read.
         existing = list(ticket.assignments.select_related("unit")) if dispatched_before else []
         previous = {a.unit_id: a for a in existing if a.role == Assignment.Role.LEAD}
-        policy = ticket.policy_version.as_policy()
+        try:
+            policy = ticket.policy_version.as_policy()
+        except PolicyError as exc:  # a stored version that no longer reads: a 400, not a 500
+            raise DomainError(str(exc), code=exc.code) from None
         calendar = work_calendar()  # once for every unit of the dispatch
         made = []
         for unit, role in [(lead, Assignment.Role.LEAD)] + [
@@ -194,7 +197,7 @@ def _dispatch_deadlines(ticket: Ticket, assignment: Assignment, calendar, policy
                 % {"rule": rule.label},
                 code="deadline_required",
             ) from None
-        raise DomainError(str(exc), code="policy_incomplete") from None
+        raise DomainError(str(exc), code=exc.code) from None
 
 
 def ticket_merge(*, actor, ticket: Ticket, into: Ticket, reason: str = "") -> Ticket:
