@@ -104,3 +104,31 @@ def test_an_anonymous_tracker_gets_no_session_row(client, demo, portal):
     assert "等待热线审核受理" in response.content.decode()
     assert _writes(queries) == [] and not Session.objects.exists()
     assert "sessionid" not in response.cookies
+
+
+def test_track_finds_a_ticket_by_its_callers_phone_or_an_online_requests(flow):
+    from hotline.portal import selectors
+
+    ticket = flow.create(phone="13800001111")
+    other = channel_services.online_request_create(
+        channel="web", subject="同一件事", body="电梯停运", phone=PHONE, reply_channel="sms"
+    )
+    type(other).objects.filter(pk=other.pk).update(ticket=ticket)
+    by_caller = selectors.track(number=ticket.number, phone="13800001111")
+    assert by_caller.ticket == ticket and by_caller.request is None
+    by_request = selectors.track(number=ticket.number.lower(), phone=PHONE)
+    assert by_request.ticket == ticket and by_request.request == other
+    assert len(by_request.steps) > len(by_caller.steps)  # the request's own steps too
+    assert selectors.track(number=ticket.number, phone="13911112222") is None
+    assert selectors.track(number="X" + ticket.number, phone="13800001111") is None
+
+
+def test_tracking_a_calls_ticket_reads_three_times(client, flow, portal):
+    """The limit, the ticket with its caller's phone and online request, its events: the
+    ticket was read with a DISTINCT over an OR of two joins, then its online request."""
+    ticket = flow.create(phone=PHONE)
+    client.get("/portal/track/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/portal/track/", {"number": ticket.number, "phone": PHONE})
+    assert "当前状态" in response.content.decode()
+    assert len(queries) == 3 and not any("DISTINCT" in q["sql"] for q in queries)
