@@ -10,6 +10,8 @@ write instead of two or three. Expired challenges are dropped by the tick's swee
 
 from __future__ import annotations
 
+from typing import Any
+
 from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField
 from captcha.models import CaptchaStore
@@ -25,7 +27,7 @@ def take(hashkey: str, *, live_only: bool = True) -> str | None:
     connection = connections[router.db_for_write(CaptchaStore)]
     q = connection.ops.quote_name
     sql = f"DELETE FROM {q(CaptchaStore._meta.db_table)} WHERE {q('hashkey')} = %s"
-    params: list[object] = [hashkey]
+    params: list[Any] = [hashkey]
     if live_only:
         sql += f" AND {q('expiration')} > %s"
         params.append(connection.ops.adapt_datetimefield_value(timezone.now()))

@@ -50,7 +50,7 @@ def _found_ticket(ticket: Ticket, request: OnlineRequest | None = None) -> Found
     return Found(ticket.number, ticket.summary, ticket.get_status_display(), steps, ticket, request)
 
 
-def _ticket_of(number: str, phone: str) -> Ticket | None:
+def _ticket_of(number: str, phone: str) -> tuple[Ticket, int | None] | None:
     """The ticket `number` when `phone` asked for it (tickets_of), with its first online
     request from that phone (online_pk): one read by the unique number, no DISTINCT over
     a join (a call's ticket, the usual case, needs no second query)."""
@@ -66,7 +66,7 @@ def _ticket_of(number: str, phone: str) -> Ticket | None:
     ticket = next(iter(rows), None)
     if ticket is None or (ticket.caller_phone != phone and ticket.online_pk is None):
         return None
-    return ticket
+    return ticket, ticket.online_pk
 
 
 def track(*, number: object, phone: str) -> Found | None:
@@ -75,9 +75,10 @@ def track(*, number: object, phone: str) -> Found | None:
     number = _clean_number(number)
     if not number or not phone:
         return None
-    ticket = _ticket_of(number, phone)
-    if ticket is not None:
-        online = OnlineRequest.objects.get(pk=ticket.online_pk) if ticket.online_pk else None
+    mine = _ticket_of(number, phone)
+    if mine is not None:
+        ticket, online_pk = mine
+        online = OnlineRequest.objects.get(pk=online_pk) if online_pk else None
         return _found_ticket(ticket, online)
     request = OnlineRequest.objects.filter(number=number, phone=phone).select_related("ticket")
     found = request.first()
