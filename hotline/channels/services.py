@@ -141,6 +141,9 @@ def online_request_create(
     kept, refused = _check_files(files)
     refused = [*dropped, *refused]
     received_at = received_at or clock.now()
+    # The deadline's reads and arithmetic before the transaction: on SQLite it holds the
+    # one write lock from its first statement (IMMEDIATE) to its commit.
+    due = accept_due(received_at)
     try:
         with transaction.atomic():
             request = OnlineRequest.objects.create(
@@ -157,7 +160,7 @@ def online_request_create(
                 confidential=bool(confidential),
                 reply_channel=reply_channel,
                 received_at=received_at,
-                accept_due=accept_due(received_at),
+                accept_due=due,
                 dropped=refused,
             )
             request.number = f"W{timezone.localtime(received_at):%Y%m%d}{request.pk:06d}"

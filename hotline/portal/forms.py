@@ -3,7 +3,6 @@ surrogates) in the services, the forms only shape the page."""
 
 from __future__ import annotations
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hotline.channels import text
 from hotline.channels.models import ReplyChannel
 from hotline.core.errors import DomainError
+from hotline.portal.captchas import Captcha
 from hotline.tickets.models import KIND_CHOICES, Visit
 
 KINDS = list(KIND_CHOICES)
@@ -42,7 +42,7 @@ VISIT_CHOICES = [
 
 class PhoneForm(forms.Form):
     phone = Text(label=_("Mobile phone"), max_length=32)
-    captcha = CaptchaField(label=_("Picture code"))
+    captcha = Captcha(label=_("Picture code"))
 
 
 class CodeForm(forms.Form):
@@ -61,7 +61,7 @@ class SubmitForm(forms.Form):
     reply_channel = forms.ChoiceField(
         label=_("How to hear back"), choices=VISIT_CHOICES, widget=forms.RadioSelect, initial="sms"
     )
-    captcha = CaptchaField(label=_("Picture code"))
+    captcha = Captcha(label=_("Picture code"))
 
 
 class TrackForm(forms.Form):

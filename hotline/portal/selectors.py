@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from hotline.channels.models import OnlineRequest
@@ -50,15 +50,36 @@ def _found_ticket(ticket: Ticket, request: OnlineRequest | None = None) -> Found
     return Found(ticket.number, ticket.summary, ticket.get_status_display(), steps, ticket, request)
 
 
+def _ticket_of(number: str, phone: str) -> tuple[Ticket, int | None] | None:
+    """The ticket `number` when `phone` asked for it (tickets_of), with its first online
+    request from that phone (online_pk): one read by the unique number, no DISTINCT over
+    a join (a call's ticket, the usual case, needs no second query)."""
+    first_online = OnlineRequest.objects.filter(ticket=OuterRef("pk"), phone=phone)
+    rows = (
+        Ticket.objects.filter(number=number)
+        .annotate(
+            caller_phone=F("citizen__phone"),
+            online_pk=Subquery(first_online.order_by("received_at", "id").values("pk")[:1]),
+        )
+        .order_by()[:1]  # the number is unique: no ORDER BY to build
+    )
+    ticket = next(iter(rows), None)
+    if ticket is None or (ticket.caller_phone != phone and ticket.online_pk is None):
+        return None
+    return ticket, ticket.online_pk
+
+
 def track(*, number: object, phone: str) -> Found | None:
     """The ticket or online request with this number asked by this phone, else None
     (the caller answers NO_MATCH whatever was wrong)."""
     number = _clean_number(number)
     if not number or not phone:
         return None
-    ticket = Ticket.objects.filter(tickets_of(phone), number=number).distinct().first()
-    if ticket is not None:
-        return _found_ticket(ticket, ticket.online_requests.filter(phone=phone).first())
+    mine = _ticket_of(number, phone)
+    if mine is not None:
+        ticket, online_pk = mine
+        online = OnlineRequest.objects.get(pk=online_pk) if online_pk else None
+        return _found_ticket(ticket, online)
     request = OnlineRequest.objects.filter(number=number, phone=phone).select_related("ticket")
     found = request.first()
     if found is None:

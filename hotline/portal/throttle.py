@@ -1,5 +1,10 @@
 """Rate limits shared by every server process (a row per key and window in the database;
-Django's default cache is per process, so gunicorn's workers would each count apart)."""
+Django's default cache is per process, so gunicorn's workers would each count apart).
+
+A hit is one statement (an INSERT … ON CONFLICT DO UPDATE … RETURNING, on SQLite and
+PostgreSQL alike): on SQLite every write statement takes the database's one write lock,
+so a hit that took an UPDATE, a SELECT and sometimes an INSERT in a transaction of its
+own queued three times behind the portal's other writers (issue 13)."""
 
 from __future__ import annotations
 
@@ -8,8 +13,7 @@ import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from hotline.core import clock
@@ -35,15 +39,17 @@ def hit(scope: str, ident: str, *, limit: int, seconds: int) -> None:
     key = keyed(scope, ident)
     stamp = int(clock.now().timestamp())
     window = stamp - stamp % seconds  # the window's start, in seconds
-    updated = Throttle.objects.filter(key=key, window=window).update(hits=F("hits") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                Throttle.objects.create(key=key, window=window, hits=1)
-        except IntegrityError:
-            Throttle.objects.filter(key=key, window=window).update(hits=F("hits") + 1)
-    hits = Throttle.objects.filter(key=key, window=window).values_list("hits", flat=True).first()
-    if (hits or 0) > limit:
+    connection = connections[router.db_for_write(Throttle)]
+    q = connection.ops.quote_name
+    table, k, w, h = (q(n) for n in (Throttle._meta.db_table, "key", "window", "hits"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({k}, {w}, {h}) VALUES (%s, %s, 1) "
+            f"ON CONFLICT ({k}, {w}) DO UPDATE SET {h} = {table}.{h} + 1 RETURNING {h}",
+            [key, window],
+        )
+        hits = cursor.fetchall()[0][0]  # read to the end: SQLite ends the statement there
+    if hits > limit:
         raise TooMany(str(TOO_MANY))
 
 
@@ -59,13 +65,15 @@ def blocked(scope: str, ident: str, *, limit: int, seconds: int) -> bool:
 
 
 def sweep() -> dict[str, int]:
-    """The tick's job: drop counters and SMS codes older than a day."""
+    """The tick's job: drop counters and SMS codes older than a day, and expired picture
+    codes (the form's check no longer sweeps them on every request)."""
+    from hotline.portal.captchas import sweep_expired
     from hotline.portal.models import PhoneCode
 
     cutoff = int(clock.now().timestamp()) - 24 * 3600
     counters = Throttle.objects.filter(window__lt=cutoff).delete()[0]
     codes = PhoneCode.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()[0]
-    return {"counters": counters, "codes": codes}
+    return {"counters": counters, "codes": codes, "captchas": sweep_expired()}
 
 
 def client_address(request) -> str:

@@ -240,12 +240,16 @@ def test_own_list_shows_only_the_proved_phones_items(citizen):
     assert "路灯不亮" in page and "别人的" not in page
 
 
-def test_tick_sweeps_old_counters_and_codes(demo):
+def test_tick_sweeps_old_counters_codes_and_picture_codes(demo):
+    from captcha.models import CaptchaStore
+
     from hotline.portal.models import Throttle
     from hotline.site.tick import run_once
 
     services.phone_code_send(phone=PHONE, address="10.0.0.9")
+    CaptchaStore.generate_key()  # shown, never answered: the form's check no longer sweeps
     assert Throttle.objects.count() == 2 and PhoneCode.objects.count() == 1
-    assert run_once()["portal_limits"] == {"counters": 0, "codes": 0}
+    assert run_once()["portal_limits"] == {"counters": 0, "codes": 0, "captchas": 0}
     with time_machine.travel(clock.now() + dt.timedelta(days=2)):
-        assert run_once()["portal_limits"] == {"counters": 2, "codes": 1}
+        assert run_once()["portal_limits"] == {"counters": 2, "codes": 1, "captchas": 1}
+    assert not CaptchaStore.objects.exists()
