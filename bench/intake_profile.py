@@ -53,8 +53,12 @@ def main() -> None:
     parser.add_argument("--filter", default="")
     parser.add_argument("--width", type=int, default=220)
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--prepare", type=int, default=None,
-                        help="server-side binding, statements prepared after N runs")
+    parser.add_argument(
+        "--prepare",
+        type=int,
+        default=None,
+        help="server-side binding, statements prepared after N runs",
+    )
     options = parser.parse_args()
     url = loadkit.database_url()
     env = loadkit.environment(loadkit.DATA_DIR)
@@ -135,7 +139,7 @@ def run(options) -> None:
         if options.statements:
             per = count // n
             for sql, t in statements.rows[-per:]:
-                print(f"   {t * 1000:6.2f} ms  {sql[:options.width]}")
+                print(f"   {t * 1000:6.2f} ms  {sql[: options.width]}")
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(options.filter, 60)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)

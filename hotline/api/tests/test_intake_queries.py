@@ -122,7 +122,9 @@ def test_the_dispatch_answer_reads_only_what_it_shows_of_the_timeline(client, us
     with CaptureQueriesContext(connection) as captured:
         done = post(client, f"/api/tickets/{number}/dispatch", {"lead": lead})
     assert done.status_code == 200, done.content
-    reads = [q["sql"] for q in captured.captured_queries if 'FROM "tickets_ticketevent"' in q["sql"]]
+    reads = [
+        q["sql"] for q in captured.captured_queries if 'FROM "tickets_ticketevent"' in q["sql"]
+    ]
     assert len(reads) == 1
     assert '"password"' not in reads[0] and '"head_phone"' not in reads[0], reads[0]
     actors = [e["actor"] for e in done.json()["events"]]
