@@ -10,7 +10,9 @@ nothing is silently cut, nothing reaches the database that would make a page a 5
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -31,7 +33,7 @@ class TextError(DomainError):
 TEXT = pgettext_lazy("a field", "text")
 
 
-def clean_text(value: str, *, label: str | None = None, max_length: int | None = None) -> str:
+def clean_text(value: str, *, label: Any = None, max_length: int | None = None) -> str:
     """The text with control characters removed; TextError when it cannot be stored.
 
     The refusal names the field by `label` (the model field's verbose name) and is
@@ -60,7 +62,7 @@ def clean_text(value: str, *, label: str | None = None, max_length: int | None =
     return value
 
 
-def clean_data(value: Any, *, label: str) -> Any:
+def clean_data(value: Any, *, label: Any) -> Any:
     """Every string inside JSON-shaped data (dicts, lists) cleaned the same way."""
     if isinstance(value, str):
         return clean_text(value, label=label)
@@ -73,29 +75,40 @@ def clean_data(value: Any, *, label: str) -> Any:
     return value
 
 
-def clean_model_text(instance: models.Model) -> None:
-    """Clean every text and JSON field of the instance in place (the pre_save hook)."""
-    for field in instance._meta.concrete_fields:
+@functools.cache
+def _text_fields(model: type[models.Model]) -> tuple[tuple[str, str, Any, int | None], ...]:
+    """The model's text and JSON columns: (kind, attname, verbose name, max_length). Found
+    once per model, not on every save (issue 14 item 11)."""
+    found = []
+    for field in model._meta.concrete_fields:
         if isinstance(field, models.CharField | models.TextField):
-            value = getattr(instance, field.attname)
-            if isinstance(value, str):
-                label = str(field.verbose_name)
-                max_length = field.max_length if isinstance(field, models.CharField) else None
-                setattr(
-                    instance,
-                    field.attname,
-                    clean_text(value, label=label, max_length=max_length),
-                )
+            max_length = field.max_length if isinstance(field, models.CharField) else None
+            found.append(("text", field.attname, field.verbose_name, max_length))
         elif isinstance(field, models.JSONField):
-            value = getattr(instance, field.attname)
-            if value is not None:
-                setattr(instance, field.attname, clean_data(value, label=str(field.verbose_name)))
+            found.append(("json", field.attname, field.verbose_name, None))
+    return tuple(found)
 
 
-def clean_text_pre_save(sender, instance, raw=False, **kwargs) -> None:
+def clean_model_text(instance: models.Model, only: Iterable[str] | None = None) -> None:
+    """Clean every text and JSON field of the instance in place (the pre_save hook); with
+    `only` (a save's `update_fields`), those of them the save writes. The field's verbose
+    name is translated only for a refusal, not on every save."""
+    names = None if only is None else set(only)
+    for kind, attname, label, max_length in _text_fields(type(instance)):
+        if names is not None and attname not in names:
+            continue
+        value = getattr(instance, attname)
+        if kind == "text":
+            if isinstance(value, str):
+                setattr(instance, attname, clean_text(value, label=label, max_length=max_length))
+        elif value is not None:
+            setattr(instance, attname, clean_data(value, label=label))
+
+
+def clean_text_pre_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     if raw or not sender.__module__.startswith("hotline."):
         return
-    clean_model_text(instance)
+    clean_model_text(instance, update_fields)
 
 
 # Digits with the separators people type (+86, 0571-, spaces, brackets), an extension after 转.

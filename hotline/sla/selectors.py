@@ -22,16 +22,17 @@ _cache: dict[str, object] = {}
 
 def _fingerprint() -> tuple:
     """Changes whenever an administrator edits the calendar, so every worker rebuilds.
-    One statement (a dispatch asks for it every time)."""
+    One statement (a dispatch asks for it every time) that reads each table once: one
+    aggregate row per table. Six scalar subqueries said the same at twice PostgreSQL's
+    planning and execution (bench/README.md, "Where a create and a dispatch go")."""
     days = connection.ops.quote_name(CalendarDay._meta.db_table)
     years = connection.ops.quote_name(OfficialYear._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {days}), (SELECT MAX(created_at) FROM {days}), "
-            f"(SELECT MAX(id) FROM {days}), (SELECT COUNT(*) FROM {years}), "
-            f"(SELECT MAX(entered_at) FROM {years}), (SELECT MAX(id) FROM {years})"
+            f"SELECT COUNT(*), MAX(created_at), MAX(id) FROM {days} "
+            f"UNION ALL SELECT COUNT(*), MAX(entered_at), MAX(id) FROM {years}"
         )
-        return tuple(cursor.fetchone())
+        return tuple(tuple(row) for row in cursor.fetchall())
 
 
 def work_calendar() -> WorkCalendar:

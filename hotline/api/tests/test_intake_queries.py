@@ -108,3 +108,25 @@ def test_an_unchanged_session_is_renewed_once_a_minute_not_on_every_request(clie
         assert session_writes(client) == 1
         after = Session.objects.get(session_key=key).expire_date
         assert after - before == dt.timedelta(minutes=30)
+
+
+def test_the_dispatch_answer_reads_only_what_it_shows_of_the_timeline(client, users):
+    """The events of the answer come with their actor's name and unit's code, not every
+    column of both (the password hash among them): compiling and building those cost
+    more Python than the read."""
+    client.force_login(users[Role.OPERATOR])
+    number = create(client).json()["number"]
+    client.force_login(users[Role.DISPATCHER])
+    client.get("/api/me")
+    lead = users[Role.UNIT_CLERK].unit.code
+    with CaptureQueriesContext(connection) as captured:
+        done = post(client, f"/api/tickets/{number}/dispatch", {"lead": lead})
+    assert done.status_code == 200, done.content
+    reads = [
+        q["sql"] for q in captured.captured_queries if 'FROM "tickets_ticketevent"' in q["sql"]
+    ]
+    assert len(reads) == 1
+    assert '"password"' not in reads[0] and '"head_phone"' not in reads[0], reads[0]
+    actors = [e["actor"] for e in done.json()["events"]]
+    assert actors == [users[Role.OPERATOR].get_full_name(), users[Role.DISPATCHER].get_full_name()]
+    assert done.json()["events"][1]["unit_code"] == lead
