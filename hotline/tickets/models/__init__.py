@@ -34,13 +34,14 @@ from hotline.tickets.models.records import (
     Visit,
     attachment_path,
 )
-from hotline.tickets.models.ticket import Ticket, TicketCounter
+from hotline.tickets.models.ticket import NO_VISIT_DUE, Ticket, TicketCounter
 from hotline.tickets.models.unit_work import Contact, Reply, UnitRequest, UnitRequestQuerySet
 
 __all__ = [
     "DECLINE_GUIDANCE",
     "EVENT_LABELS",
     "INBOX_INDEXES",
+    "NO_VISIT_DUE",
     "KIND_CHOICES",
     "MODE_CHOICES",
     "URGENCY_CHOICES",
