@@ -103,3 +103,11 @@ def test_the_api_documents_the_capped_count(client, people):
     assert properties["count_capped"]["type"] == "boolean"
     assert "at least" in properties["count"]["description"]
     assert "count_capped" not in paged[0].get("required", [])  # old clients need not read it
+
+
+def test_the_page_says_it_in_chinese(client, people, words, monkeypatch):
+    monkeypatch.setattr(paging, "BUDGET", 4)
+    client.cookies["django_language"] = "zh-hans"
+    client.force_login(people["zjj_clerk"])
+    body = client.get("/tickets/", {"text": "电梯"}).content.decode()
+    assert "至少有" in body and "已在含这些词的前 4 个工单后停止计数" in body
