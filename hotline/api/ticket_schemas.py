@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
+
+from hotline.tickets import paging
 
 
 class Pagination(LimitOffsetPagination):
@@ -15,6 +20,46 @@ class Pagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
         offset: int = Field(0, ge=0, le=10_000_000)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the ticket list's view hands its pager: the ordered search, for a word search
+    the same search planned for walking received time (tickets.paging), and its count."""
+
+    tickets: QuerySet
+    rows: QuerySet | None
+    count: Callable[[], paging.Count]
+
+
+class SearchPagination(Pagination):
+    """The ticket list's pager: a word search (`q`) is counted as the list page counts it
+    (exports.search_count: to 1,000, and for a unit among at most paging.BUDGET word
+    matches) and its rows are read from windows of received time (issue 16)."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(
+            description="Tickets that match; with count_capped, at least this many "
+            "(a word search counts to 1,001)."
+        )
+        count_capped: bool = Field(
+            False,
+            description="True when the count stopped before the last match (`q` only): "
+            "more tickets may match than `count`. Page on with `offset` until fewer than "
+            "`limit` items come back.",
+        )
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request, **params: Any) -> Any:
+        if not isinstance(queryset, Found):
+            return super().paginate_queryset(queryset, pagination, request, **params)
+        offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
+        counted = queryset.count()
+        if queryset.rows is not None and counted.capped:
+            items = paging.first_rows(queryset.rows, offset + limit)[offset:]
+        else:
+            items = list(queryset.tickets[offset : offset + limit])
+        return {"items": items, "count": counted.n, "count_capped": counted.capped}
 
 
 class AssignmentOut(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,10 +17,11 @@ from hotline.api.ticket_schemas import (
     DispatchIn,
     Done,
     ExtensionIn,
+    Found,
     MergeIn,
-    Pagination,
     ReasonIn,
     ReplyIn,
+    SearchPagination,
     SendBackIn,
     TextIn,
     TicketIn,
@@ -31,7 +33,7 @@ from hotline.core.access import access
 from hotline.core.errors import DomainError, NotFound, form_errors_text
 from hotline.core.transactions import request_transaction
 from hotline.directory.models import Unit
-from hotline.tickets import events, exports, record, selectors
+from hotline.tickets import events, exports, paging, record, selectors
 from hotline.tickets import services as s
 from hotline.tickets.models import Assignment, Reply, Ticket, TicketEvent, UnitRequest
 from hotline.tickets.services import followup as sf
@@ -137,8 +139,10 @@ def ticket_detail_data(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.get("", response=list[TicketSummaryOut])
-@paginate(Pagination)
+@paginate(SearchPagination)
 def ticket_list(request: HttpRequest, status: str = "", phone: str = "", q: str = ""):
+    """Tickets the user sees, newest first. With `q` (words) the count stops as the list
+    page's does: `count_capped` then says that at least `count` tickets match."""
     if phone:
         require(request.user, Capability.VIEW_PERSONAL_DATA)
     # The search of the ticket list page: the same scope, and a unit never learns by
@@ -150,7 +154,15 @@ def ticket_list(request: HttpRequest, status: str = "", phone: str = "", q: str 
     )
     if not form.is_valid():
         raise DomainError(form_errors_text(form), code="invalid_search")
-    return exports.ticket_search(user=request.user, data=form.cleaned_data)
+    data = form.cleaned_data
+    tickets = exports.ticket_search(user=request.user, data=data)
+    if not exports.has_words(data):
+        return Found(tickets, None, lambda: paging.Count(tickets.count()))  # exact, as ever
+    return Found(
+        tickets,
+        exports.ticket_search(user=request.user, data=data, walk=True),
+        partial(exports.search_count, user=request.user, data=data, cap=paging.LIST_CAP),
+    )
 
 
 @router.post("", response={201: TicketOut})

@@ -28,8 +28,9 @@ from hotline.core.masking import mask_phone
 from hotline.core.models import audit
 from hotline.directory.models import Topic, Unit
 from hotline.directory.selectors import subtree
-from hotline.tickets import search
+from hotline.tickets import paging, search
 from hotline.tickets.models import KIND_CHOICES, Assignment, Citizen, Ticket
+from hotline.tickets.models.assignment import sees_ticket
 from hotline.tickets.selectors import citizen_for
 from hotline.tickets.states import Status
 
@@ -156,7 +157,27 @@ def ticket_search(*, user, data: dict[str, Any], walk: bool = False) -> QuerySet
     """The tickets `user` may see that match the cleaned search `data`, in the chosen order
     (`walk`: the same tickets, planned for reading a page in received order, see
     search.matching)."""
-    tickets = Ticket.objects.visible_to(user)
+    return _filtered(Ticket.objects.visible_to(user), user, data, walk=walk, record=not walk)
+
+
+def search_count(*, user, data: dict[str, Any], cap: int) -> paging.Count:
+    """How many tickets of `ticket_search` there are, counted to `cap` + 1; for a word
+    search of a user who sees only some tickets, among at most paging.BUDGET word
+    matches (paging.capped_count). The same search, not recorded a second time."""
+    if has_words(data):
+        matches = _filtered(Ticket.objects.all(), user, data, walk=False, record=False)
+        scope = sees_ticket(user, "pk")
+        return paging.capped_count(matches, scope, cap=cap, budget=paging.BUDGET)
+    # Other searches walk an index of their own (a unit's list: its assignments).
+    tickets = _filtered(Ticket.objects.visible_to(user), user, data, walk=False, record=False)
+    return paging.capped_count(tickets, True, cap=cap, budget=paging.BUDGET)
+
+
+def _filtered(
+    tickets: QuerySet[Ticket], user, data: dict[str, Any], *, walk: bool, record: bool
+) -> QuerySet[Ticket]:
+    """`tickets` narrowed by the cleaned search `data` as `user` may search (the phone by
+    capability), in the chosen order; `record`: write the phone search to the log."""
     number = data.get("number") or ""
     if number:
         if len(number) >= NUMBER_LENGTH:
@@ -165,7 +186,7 @@ def ticket_search(*, user, data: dict[str, Any], walk: bool = False) -> QuerySet
             tickets = tickets.filter(number__startswith=number)
     phone = data.get("phone") or ""
     if phone and can(user, Capability.VIEW_PERSONAL_DATA):
-        if not walk:  # the same search built again for its page is not a second one
+        if record:  # the same search built again for its page is not a second one
             record_access(user=user, what=SEARCH, detail=mask_phone(phone))
         tickets = tickets.filter(citizen__phone=phone)
         if not can(user, Capability.VIEW_CONFIDENTIAL):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
@@ -25,9 +28,7 @@ from hotline.tickets import deadlines, exports, paging, record, selectors, servi
 from hotline.tickets.models import Ticket
 
 PAGE_SIZE = 50
-# The list counts this many matches at most, then says "more than 1,000": counting a
-# common word's 10,000 matches read as many rows as it counted (issue 16).
-LIST_CAP = 1_000
+LIST_CAP = paging.LIST_CAP  # the list counts this many matches at most (issue 16)
 
 
 def _search(request) -> tuple[exports.TicketSearchForm, QuerySet[Ticket] | None]:
@@ -41,31 +42,54 @@ def _search(request) -> tuple[exports.TicketSearchForm, QuerySet[Ticket] | None]
 
 
 class CappedPaginator(Paginator):
-    """Counts at most `cap` matches: "more than 10,000" is all a person needs to know, and
+    """Counts at most `cap` matches: "more than 1,000" is all a person needs to know, and
     counting every match of a broad search over a city's tickets costs a full scan. The
     pages stop there too (a deep OFFSET is a scan as well): narrow the search or turn the
-    order around to reach the rest."""
+    order around to reach the rest. `counter` gives the count (exports.search_count: a
+    unit's word search stops after a budget of word matches, "at least n")."""
 
     def __init__(
-        self, object_list, per_page: int, *, cap: int, rows: QuerySet | None = None
+        self,
+        object_list,
+        per_page: int,
+        *,
+        cap: int,
+        rows: QuerySet | None = None,
+        counter: Callable[[], paging.Count] | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self.rows = rows  # the same search planned for reading a page (search.matching)
+        self.counter = counter
+
+    @cached_property
+    def counted(self) -> paging.Count:
+        if self.counter is not None:
+            return self.counter()
+        # Unordered and only the keys: the database may stop at the cap (bench/pages.py).
+        n = self.object_list.order_by().values("pk")[: self.cap + 1].count()  # type: ignore[attr-defined]
+        return paging.Count(n, capped=n > self.cap)
 
     @cached_property
     def count(self) -> int:
-        # Unordered and only the keys: the database may stop at the cap (bench/pages.py).
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()  # type: ignore[attr-defined]
+        return self.counted.n
 
     @cached_property
     def more(self) -> bool:
-        return self.count > self.cap
+        """Whether more tickets may match than were counted (beyond the cap or the
+        budget)."""
+        return self.counted.capped
+
+    @cached_property
+    def floor(self) -> int:
+        """What the page says is matched at least: "1000+", or "240+" when the budget of
+        word matches ran out first."""
+        return min(self.count, self.cap)
 
     def page(self, number):
-        """With `rows` and more matches than the cap, the page's rows come from windows
-        of received time at the list's end (tickets.paging), not from sorting every
-        match."""
+        """With `rows` and more matches than were counted, the page's rows come from
+        windows of received time at the list's end (tickets.paging), not from sorting
+        every match."""
         rows = self.rows
         if rows is None or not paging.direction(rows) or not self.more:
             return super().page(number)
@@ -87,11 +111,14 @@ def ticket_list(request):
         messages.error(request, _("Please correct the marked fields."))
         tickets = Ticket.objects.none()
     rows = None
-    if form.is_valid() and exports.has_words(form.cleaned_data):
-        rows = exports.ticket_search(user=request.user, data=form.cleaned_data, walk=True)
-    paginator = CappedPaginator(
-        tickets, PAGE_SIZE, cap=min(LIST_CAP, exports.EXPORT_LIMIT), rows=rows
-    )
+    counter: Callable[[], paging.Count] | None = None
+    cap = min(LIST_CAP, exports.EXPORT_LIMIT)
+    if form.is_valid():
+        data = form.cleaned_data
+        if exports.has_words(data):
+            rows = exports.ticket_search(user=request.user, data=data, walk=True)
+        counter = partial(exports.search_count, user=request.user, data=data, cap=cap)
+    paginator = CappedPaginator(tickets, PAGE_SIZE, cap=cap, rows=rows, counter=counter)
     page = paginator.get_page(request.GET.get("page"))
     sort = request.GET.get("sort", "")
     return render(
@@ -104,6 +131,7 @@ def ticket_list(request):
             "filtered": bool(_filters(request)),
             "export_limit": exports.EXPORT_LIMIT,
             "cap": paginator.cap,
+            "budget": paging.BUDGET,
         },
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )

@@ -14,7 +14,14 @@ from django.utils.translation import gettext
 from hotline.core.lookups import Unindexed
 from hotline.sla import wording
 from hotline.sla.calendar import WorkCalendar
-from hotline.tickets.models import INBOX_INDEXES, Assignment, Reply, Ticket, UnitRequest
+from hotline.tickets.models import (
+    INBOX_INDEXES,
+    NO_VISIT_DUE,
+    Assignment,
+    Reply,
+    Ticket,
+    UnitRequest,
+)
 from hotline.tickets.states import Status
 from hotline.workbench.paging import capped_counts
 
@@ -219,9 +226,12 @@ def replies_to_approve(user) -> QuerySet[Reply]:
 # --- return visits -----------------------------------------------------------------------
 
 
+# "No deadline" as its own key (NO_VISIT_DUE), not `NULLS LAST`: the same expressions
+# as the index `ticket_queue_visits`, so both databases walk it instead of sorting every
+# completed ticket (SQLite's indexes put NULLs first; issue 16).
 VISIT_SORTS = {
-    "due": (F("visit_due").asc(nulls_last=True), "received_at", "id"),
-    "-due": (F("visit_due").desc(nulls_last=True), "-received_at", "-id"),
+    "due": (NO_VISIT_DUE.asc(), F("visit_due").asc(), "received_at", "id"),
+    "-due": (NO_VISIT_DUE.asc(), F("visit_due").desc(), "-received_at", "-id"),
     "received": ("received_at", "id"),
 }
 

@@ -34,7 +34,7 @@ from hotline.tickets.models.records import (
     Visit,
     attachment_path,
 )
-from hotline.tickets.models.ticket import Ticket, TicketCounter
+from hotline.tickets.models.ticket import NO_VISIT_DUE, Ticket, TicketCounter
 from hotline.tickets.models.unit_work import Contact, Reply, UnitRequest, UnitRequestQuerySet
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "INBOX_INDEXES",
     "KIND_CHOICES",
     "MODE_CHOICES",
+    "NO_VISIT_DUE",
     "URGENCY_CHOICES",
     "AbuseRecord",
     "Assignment",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,12 @@ from hotline.tickets.models.choices import (
 from hotline.tickets.models.citizens import Citizen
 from hotline.tickets.models.querysets import TicketQuerySet
 from hotline.tickets.states import Status
+
+# "No visit deadline" as a key of its own, before the deadline: both databases then keep
+# the tickets without one after the others in an ascending index, which `NULLS LAST`
+# cannot say to SQLite (its indexes put NULLs first). The visit list orders by the same
+# expressions, so it walks `ticket_queue_visits` instead of sorting (issue 16).
+NO_VISIT_DUE = ExpressionWrapper(Q(visit_due__isnull=True), output_field=BooleanField())
 
 if TYPE_CHECKING:
     from hotline.tickets.models.assignment import Assignment
@@ -161,9 +167,12 @@ class Ticket(models.Model):
                 )
                 for status in ("pending_dispatch", "replied")
             ],
-            # The visit call list (PostgreSQL sorts NULLs last in an ascending column).
+            # The visit call list in its order (R-FB-2, R-HM-4): urgent first, then by
+            # visit deadline, the tickets without one last (NO_VISIT_DUE), on both
+            # databases.
             models.Index(
                 F("urgency").desc(),
+                NO_VISIT_DUE,
                 F("visit_due"),
                 F("received_at"),
                 F("id"),
