@@ -5,7 +5,8 @@ AccountPolicyMiddleware asks on every request whether the user has a confirmed d
 (a second factor to demand); django_otp answers with one query per device type. Here
 the user's row comes with that answer (`has_confirmed_device`), so an authenticated
 request costs the session row and the user row only. The answer is as fresh as the
-request: nothing is cached across requests.
+request: nothing is cached across requests but the read's SQL, compiled once
+(`hotline.core.fixed_reads`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from operator import or_
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.db.models import Exists, OuterRef
+
+from hotline.core.fixed_reads import FixedRead, Slot
 
 
 def _confirmed_device():
@@ -28,11 +31,21 @@ def _confirmed_device():
     return reduce(or_, found)
 
 
+def _user_by_pk(pk):
+    users = get_user_model()._default_manager
+    return users.annotate(has_confirmed_device=_confirmed_device()).filter(pk=pk)
+
+
+_USER_BY_PK = FixedRead(get_user_model(), _user_by_pk, pk=Slot.INT)
+
+
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id):
-        users = get_user_model()._default_manager
         try:
-            user = users.annotate(has_confirmed_device=_confirmed_device()).get(pk=user_id)
-        except users.model.DoesNotExist:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None  # a session from another user model: nobody, as Django's lookup
+        user = _USER_BY_PK.first(pk=pk)
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None

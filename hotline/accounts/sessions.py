@@ -7,6 +7,9 @@ rule (the idle age is renewed by activity, settings.SESSION_COOKIE_AGE) but skip
 write while the stored expiry is less than SESSION_RENEW_SECONDS old and nothing in the
 session changed: a session expires at most that many seconds earlier than a store that
 writes every time. A changed session (login, logout, a new key) is always written.
+
+The session's row is read by its key with SQL compiled once (`hotline.core.fixed_reads`)
+and its expiry compared here, as Django's store does in its query.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from hotline.core.fixed_reads import FixedRead, Slot
+
 RENEW_SECONDS = 60
+_BY_KEY = FixedRead(Session, lambda key: Session.objects.filter(session_key=key), key=Slot.STR)
 
 
 class SessionStore(DbSessionStore):
@@ -26,7 +33,11 @@ class SessionStore(DbSessionStore):
         self._stored_expiry = None
 
     def _get_session_from_db(self):
-        found = super()._get_session_from_db()  # type: ignore[misc]
+        found = _BY_KEY.first(key=self.session_key) if self.session_key else None
+        if found is not None and found.expire_date <= timezone.now():
+            found = None
+        if found is None:
+            self._session_key = None  # as Django's store: an unknown or expired key
         self._stored_expiry = found.expire_date if found is not None else None
         return found
 

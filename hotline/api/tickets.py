@@ -31,8 +31,10 @@ from hotline.api.ticket_schemas import (
 )
 from hotline.core.access import access
 from hotline.core.errors import DomainError, NotFound, form_errors_text
+from hotline.core.fixed_reads import FixedRead, Slot
 from hotline.core.transactions import request_transaction
 from hotline.directory.models import Unit
+from hotline.directory.selectors import unit_by_code
 from hotline.tickets import events, exports, paging, record, selectors
 from hotline.tickets import services as s
 from hotline.tickets.models import Assignment, Reply, Ticket, TicketEvent, UnitRequest
@@ -51,7 +53,7 @@ FOLLOW_UP_DECIDE: dict[str, Any] = {
 def _unit(code: str | None) -> Unit | None:
     if not code:
         return None
-    unit = Unit.objects.filter(code=code).first()
+    unit = unit_by_code(code)
     if unit is None:
         raise DomainError(_("No unit has the code %(code)s") % {"code": code}, code="unknown_unit")
     return unit
@@ -218,9 +220,24 @@ TIMELINE_FIELDS = (
 )
 
 
+_TIMELINE = FixedRead(
+    TicketEvent,
+    lambda ticket_id: (
+        TicketEvent.objects.filter(ticket_id=ticket_id)
+        .select_related("actor", "unit")
+        .only(*TIMELINE_FIELDS)
+    ),
+    ticket_id=Slot.INT,
+)
+
+
 def timeline(ticket: Ticket) -> list[TicketEvent]:
-    """The ticket's events in time order, with what the answer shows of them."""
-    return list(ticket.events.select_related("actor", "unit").only(*TIMELINE_FIELDS))
+    """The ticket's events in time order, with what the answer shows of them (the SQL
+    compiled once: hotline.core.fixed_reads)."""
+    events = _TIMELINE.rows(ticket_id=ticket.pk)
+    for event in events:
+        TicketEvent.ticket.field.set_cached_value(event, ticket)
+    return events
 
 
 @router.post("/assignments/{pk}/sign", response=Done)

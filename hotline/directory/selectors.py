@@ -9,6 +9,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from hotline.core import clock
+from hotline.core.fixed_reads import FixedRead, Slot
 from hotline.directory.models import (
     CatalogItem,
     CatalogItemQuerySet,
@@ -68,6 +69,15 @@ def unit_search(*, query: str, limit: int = 20) -> list[Unit]:
 
 def unit_get(*, code: str) -> Unit | None:
     return Unit.objects.select_related("parent").filter(code=code).first()
+
+
+_UNIT_BY_CODE = FixedRead(Unit, lambda code: Unit.objects.filter(code=code), code=Slot.STR)
+
+
+def unit_by_code(code: str) -> Unit | None:
+    """The unit with this code (unique), active or not: the API's and the forms' lookup
+    of a code, run with SQL compiled once (hotline.core.fixed_reads)."""
+    return _UNIT_BY_CODE.first(code=code)
 
 
 def unit_ancestors(unit: Unit) -> list[Unit]:

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 from hotline.accounts.permissions import Capability, require
 from hotline.core.errors import DomainError, NotFound
 from hotline.directory.models import Topic, Unit
+from hotline.directory.selectors import unit_by_code
 from hotline.knowledge import selectors, services
 from hotline.knowledge.models import Entry, EntryVersion
 
@@ -81,7 +82,7 @@ class ReasonIn(Schema):
 def _unit(code: str, field: str) -> Unit | None:
     if not code:
         return None
-    unit = Unit.objects.filter(code=code).first()
+    unit = unit_by_code(code)
     if unit is None:
         raise DomainError(
             _("No unit has the code %(code)s.") % {"code": code}, code=f"invalid_{field}"

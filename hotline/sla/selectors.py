@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db import connection
 
+from hotline.core.fixed_reads import FixedRead
 from hotline.sla.calendar import DayMark, WorkCalendar
 from hotline.sla.models import (
     CalendarDay,
@@ -80,11 +81,17 @@ def policy_latest_version(policy: DeadlinePolicy) -> PolicyVersion | None:
     return policy.versions.order_by("-number").first()
 
 
-def default_policy_version() -> PolicyVersion | None:
-    """The latest version of the default policy (at most one is the default): one query."""
-    return (
+_DEFAULT_VERSION = FixedRead(
+    PolicyVersion,
+    lambda: (
         PolicyVersion.objects.filter(policy__is_default=True)
         .select_related("policy")
-        .order_by("-number")
-        .first()
-    )
+        .order_by("-number", "-pk")[:1]
+    ),
+)
+
+
+def default_policy_version() -> PolicyVersion | None:
+    """The latest version of the default policy (at most one is the default): one query,
+    its SQL compiled once (every create asks; hotline.core.fixed_reads)."""
+    return _DEFAULT_VERSION.first()
