@@ -413,6 +413,8 @@ def fill(n: int, seed: int) -> Filled:
                     replies.append(
                         Reply(
                             assignment=lead,
+                            unit_id=lead.unit_id,
+                            urgency=lead.urgency,
                             text=f"经核查，{ticket.summary}一事已按规定处理，并电话告知诉求人。",
                             points=[ticket.summary],
                             state=Reply.State.APPROVED,
@@ -456,7 +458,16 @@ def fill(n: int, seed: int) -> Filled:
     zjj = by_code["QX-ZJJ"]
     waiting = Assignment.objects.filter(unit=zjj, state=Assignment.State.HANDLING, role="lead")[:30]
     Reply.objects.bulk_create(
-        [Reply(assignment=a, text="拟答复：已处理。", state=Reply.State.SUBMITTED) for a in waiting]
+        [
+            Reply(
+                assignment=a,
+                unit_id=a.unit_id,
+                urgency=a.urgency,
+                text="拟答复：已处理。",
+                state=Reply.State.SUBMITTED,
+            )
+            for a in waiting
+        ]
     )
     settle()
     return sample(time.perf_counter() - began, counts)

@@ -210,16 +210,15 @@ def inbox_counts(user, *, calendar: WorkCalendar, now: datetime) -> dict[str, in
 
 
 def replies_to_approve(user) -> QuerySet[Reply]:
-    """Replies of the leader's unit waiting for sign-off (R-UN-5)."""
+    """Replies of the leader's unit waiting for sign-off (R-UN-5), urgent first: in the
+    order of the partial index `reply_approval_queue` (the reply carries its unit and
+    urgency), so a page reads its rows, not every waiting reply (issue 16)."""
     if not user.unit_id:
         return Reply.objects.none()
     return (
-        Reply.objects.filter(
-            state=Reply.State.SUBMITTED,
-            assignment__unit_id=user.unit_id,
-        )
+        Reply.objects.filter(state=Reply.State.SUBMITTED, unit_id=user.unit_id)
         .select_related("assignment__ticket", "assignment__unit", "written_by")
-        .order_by("-assignment__urgency", "written_at", "id")
+        .order_by("-urgency", "written_at", "id")
     )
 
 

@@ -57,12 +57,23 @@ def sees_ticket(user, ticket: str) -> Exists | bool:
         return True
     if not user.unit_id:
         return False
-    units = unit_and_descendants(user.unit_id)
     return Exists(
-        Assignment.objects.filter(ticket=OuterRef(ticket), unit_id__in=units).exclude(
+        Assignment.objects.filter(ticket=OuterRef(ticket), unit_id__in=_units_of(user)).exclude(
             state=Assignment.State.RETURNED
         )
     )
+
+
+def _units_of(user) -> list[int]:
+    """The user's unit and the units below it, read once for the user object: a page
+    scopes several reads (its count, its rows, its tabs) and each asked for the unit
+    tree again (three identical statements on the clerk's ticket list, issue 16). The
+    request's user is loaded anew for every request, so the tree is as fresh as that."""
+    memo = getattr(user, "_units_seen", None)
+    if memo is None or memo[0] != user.unit_id:
+        memo = (user.unit_id, unit_and_descendants(user.unit_id))
+        user._units_seen = memo
+    return memo[1]
 
 
 def scoped_to_tickets(rows: Rows, user, ticket: str) -> Rows:

@@ -43,4 +43,19 @@ def test_list_queries_do_not_grow_with_the_page(flow, people):
         rows = Ticket.objects.visible_to(people["zjj_clerk"]).select_related("citizen")[:n]
         return [(t.number, t.citizen.phone) for t in rows]
 
-    assert count(lambda: read(1)) == count(lambda: read(3))
+    read(1)  # the clerk's unit tree, read once per user object (sees_ticket)
+    assert count(lambda: read(1)) == count(lambda: read(3)) == 1
+
+
+def test_a_units_tree_is_read_once_for_the_requests_user(flow, people):
+    """A page scopes several reads by the user's units; the tree is read for the first
+    only (the clerk's word search read it three times, issue 16). A user loaded anew
+    (the next request) reads it again, so a moved unit shows at once."""
+    from hotline.accounts.models import User
+
+    flow.to("dispatched", assists=())
+    clerk = User.objects.get(pk=people["zjj_clerk"].pk)
+    assert count(lambda: list(Ticket.objects.visible_to(clerk)[:1])) == 2
+    assert count(lambda: list(Ticket.objects.visible_to(clerk)[:1])) == 1
+    again = User.objects.get(pk=clerk.pk)
+    assert count(lambda: list(Ticket.objects.visible_to(again)[:1])) == 2

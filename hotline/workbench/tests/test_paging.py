@@ -84,6 +84,36 @@ def test_inbox_tabs_over_several_states_use_their_partial_index(people, flow):
         assert unindexed == (key == "due_soon" and connection.vendor == "sqlite"), sql
 
 
+def test_leaders_approvals_read_in_the_order_of_their_partial_index(client, people, flow):
+    """A reply carries its assignment's unit and urgency, so the leader's approvals are
+    one walk of `reply_approval_queue`, urgent first, not a sort of every waiting reply
+    through a join (issue 16; R-UN-5)."""
+    from django.db import connection
+
+    from hotline.tickets.models import Reply
+
+    normal, urgent = flow.to("handling"), flow.to("handling", urgency="urgent")
+    other = flow.to("handling", lead="QX-CD", assists=())
+    for ticket in (normal, urgent, other):
+        flow.reply(ticket)
+    waiting = Reply.objects.filter(state="submitted")
+    assert {(r.unit_id, r.urgency) for r in waiting} == {
+        (r.assignment.unit_id, r.assignment.urgency) for r in waiting
+    }
+    leader = people["zjj_leader"]
+    client.force_login(leader)
+    rows = client.get("/inbox/?tab=approve").context["rows"]
+    assert [r["obj"].assignment.ticket for r in rows] == [urgent, normal]
+    listed = queues.replies_to_approve(leader)
+    sql, params = listed.query.sql_with_params()
+    assert "tickets_assignment" not in sql.split("ORDER BY")[1]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "reply_approval_queue" in plan and "TEMP B-TREE" not in plan, plan
+
+
 def test_literal_in_takes_constants_only():
     import pytest
 

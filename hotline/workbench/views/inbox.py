@@ -307,8 +307,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     counts = queues.inbox_counts(user, calendar=calendar, now=now) if user.unit_id else {}
     others = capped_counts({k: all_queues[k] for k, _label in tabs if k not in counts})
     urgency = request.GET.get("urgency", "")
-    field = "assignment__urgency" if tab == "approve" else "urgency"
-    listed = queues.by_urgency(all_queues[tab], urgency, field)
+    listed = queues.by_urgency(all_queues[tab], urgency)
     if tab != "approve":
         listed = _inbox_search(listed, request.GET.get("q", ""))
     page = page_of(request, listed)
