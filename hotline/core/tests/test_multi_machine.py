@@ -150,3 +150,18 @@ def test_report_pages_read_from_the_replica_other_pages_from_the_primary(users, 
     with CaptureQueriesContext(replica) as other:
         assert client.get("/tickets/").status_code == 200
     assert other.captured_queries == []
+
+
+def test_postgresql_connections_plan_without_jit(monkeypatch, tmp_path, db):
+    """Decision 0050: JIT off for every PostgreSQL connection, the replica's too (a word
+    search's capped count spent most of its time in JIT compiling at 10,000,000)."""
+    from django.db import connection
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://hotline@db:5432/hotline")
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://hotline@standby:5432/hotline")
+    for config in (env.database(tmp_path), env.replica_database()):
+        assert config["OPTIONS"]["options"] == "-c jit=off"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
