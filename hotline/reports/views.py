@@ -20,7 +20,7 @@ from hotline.accounts.decorators import capability_required
 from hotline.accounts.permissions import Capability, can
 from hotline.core.errors import DomainError
 from hotline.directory.models import Topic, Unit
-from hotline.directory.selectors import today
+from hotline.directory.selectors import today, unit_by_code
 from hotline.reports import aggregate, dashboard, documents, schemes, selectors, services
 from hotline.reports import indicators as ind
 from hotline.reports.models import Period, ReportDocument, Scheme
@@ -119,7 +119,7 @@ def drill(request):
     if error:
         messages.error(request, error)
     code = request.GET.get("unit", "")
-    unit = Unit.objects.filter(code=code).first() if code else None
+    unit = unit_by_code(code) if code else None
     metric = request.GET.get("metric", "intake")
     dims = {k: request.GET.get(k, "") for k in selectors.DIMENSIONS}
     try:
