@@ -30,7 +30,7 @@ from hotline.directory.models import Topic, Unit
 from hotline.directory.selectors import subtree
 from hotline.tickets import paging, search
 from hotline.tickets.models import KIND_CHOICES, Assignment, Citizen, Ticket
-from hotline.tickets.models.assignment import sees_ticket
+from hotline.tickets.models.assignment import sees_ticket, units_seen
 from hotline.tickets.selectors import citizen_for
 from hotline.tickets.states import Status
 
@@ -167,7 +167,9 @@ def search_count(*, user, data: dict[str, Any], cap: int) -> paging.Count:
     if has_words(data):
         matches = _filtered(Ticket.objects.all(), user, data, walk=False, record=False)
         scope = sees_ticket(user, "pk")
-        return paging.capped_count(matches, scope, cap=cap, budget=paging.BUDGET)
+        return paging.capped_count(
+            matches, scope, cap=cap, budget=paging.BUDGET, windows=search.counts_by_windows()
+        )
     # Other searches walk an index of their own (a unit's list: its assignments).
     tickets = _filtered(Ticket.objects.visible_to(user), user, data, walk=False, record=False)
     return paging.capped_count(tickets, True, cap=cap, budget=paging.BUDGET)
@@ -208,6 +210,11 @@ def _filtered(
         tickets = search.matching(tickets, quick, walk=walk)
     tickets = search.matching(tickets, data.get("text") or "", walk=walk)
     unit = data.get("unit")
+    if has_words(data):
+        # The units the user sees, and the unit asked for, narrow the words in the index.
+        tickets = search.in_units(tickets, units_seen(user))
+        if unit is not None:
+            tickets = search.in_units(tickets, [unit.pk])
     if unit is not None:
         tickets = tickets.filter(
             Exists(Assignment.objects.filter(ticket_id=OuterRef("pk"), unit_id=unit.pk))

@@ -7,12 +7,15 @@ some moment comes before every older one, so the search runs on a window of rece
 time at the list's end (the last hour before the newest ticket), then on a wider one,
 each sized from the matches per hour seen so far, until the page is full: a page reads
 about the rows it shows, however long the history. On PostgreSQL
-words and window are one GIN index scan (tickets.search.PG_DATED_INDEX). See
+words, units and window are one GIN index scan (tickets.search.PG_INDEXES). See
 docs/decisions/0038-search-windows.md.
 
 The count of a word search stops too (`capped_count`): at the list's cap, and for a user
 who sees only some tickets (a unit) after a budget of word matches, so that a unit's
-count reads as many rows at 1,000,000 tickets as at 100,000 (decision 0044).
+count reads as many rows at 1,000,000 tickets as at 100,000 (decision 0044). Where the
+text index holds the received time (PostgreSQL), the count reads windows from the
+newest end as well, so it reads about the matches it counts, not every match of the
+word into one bitmap (decision 0051).
 """
 
 from __future__ import annotations
@@ -21,11 +24,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Exists, QuerySet
+from django.db.models import Exists, QuerySet, Subquery
 
 FIRST_SPAN = timedelta(hours=1)
-LAST_SPAN = timedelta(days=3 * 366)  # beyond it, the rest of the history in one step
 SLACK = 1.5  # a window aims at 1.5 times the rows still missing
+# A window costs what the city received in it (the index's received-time range); the
+# whole history costs what the words match in all of it. When the matches per hour seen
+# so far put the whole history's matches under these, it is read at once: for a page's
+# rows, which are all fetched and sorted, 2,000; for a count, which stops at its limit
+# and only gathers the index's matches, 20,000 (decision 0051).
+WHOLE_ROWS = 2_000
+WHOLE_COUNT = 20_000
 # A ticket list (page and API) counts this many matches at most, then says "more than
 # 1,000": counting a common word's 10,000 matches read as many rows as it counted.
 LIST_CAP = 1_000
@@ -43,7 +52,9 @@ class Count:
     capped: bool = False
 
 
-def capped_count(matches: QuerySet, scope: Exists | bool, *, cap: int, budget: int) -> Count:
+def capped_count(
+    matches: QuerySet, scope: Exists | bool, *, cap: int, budget: int, windows: bool = False
+) -> Count:
     """The tickets of `matches` (a search before the user's scope) inside `scope` (the
     condition `sees_ticket` gives), counted up to `cap` + 1.
 
@@ -51,12 +62,31 @@ def capped_count(matches: QuerySet, scope: Exists | bool, *, cap: int, budget: i
     percent of a common word's matches, so reaching cap + 1 visible ones meant testing
     about twelve times as many matches (11,937 at 1,000,000 tickets, 0.7 s): here at
     most `budget` matches are tested, in one statement, and when they run out first the
-    count is `n` visible "at least"."""
+    count is `n` visible "at least".
+
+    With `windows`, the same count on windows of received time from the newest end, each
+    wider than the last, until one holds more than `cap` (or exhausts the budget): the
+    count of the last window is the count, and the widest window is the whole history."""
     if scope is False:
         return Count(0)
+    if not windows:
+        return _count(matches, scope, cap, budget)[0]
+    ends = _ends(matches, -1)
+    if ends is None:
+        return Count(0)
+    span: timedelta | None = FIRST_SPAN
+    while True:
+        counted, found = _count(_window(matches, -1, ends[0], span), scope, cap, budget)
+        if counted.capped or span is None:
+            return counted
+        span = _next_span(span, found, cap + 1 - found, ends, WHOLE_COUNT)
+
+
+def _count(matches: QuerySet, scope: Exists | bool, cap: int, budget: int) -> tuple[Count, int]:
+    """capped_count on one set of matches, in one statement; and how many it saw."""
     if scope is True:
         n = matches.order_by().values("pk")[: cap + 1].count()
-        return Count(n, capped=n > cap)
+        return Count(n, capped=n > cap), n
     candidates = matches.order_by().annotate(seen=scope).values("seen")[: budget + 1]
     sql, params = candidates.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -67,8 +97,8 @@ def capped_count(matches: QuerySet, scope: Exists | bool, *, cap: int, budget: i
         )
         tested, seen = cursor.fetchone()
     if seen > cap:
-        return Count(cap + 1, capped=True)
-    return Count(seen, capped=tested > budget)
+        return Count(cap + 1, capped=True), seen
+    return Count(seen, capped=tested > budget), seen
 
 
 def direction(tickets: QuerySet) -> int:
@@ -81,45 +111,64 @@ def direction(tickets: QuerySet) -> int:
     return 0
 
 
-def _next_span(span: timedelta, found: int, missing: int) -> timedelta:
-    """How far the next window reaches: at the matches per hour seen so far, far enough
-    for SLACK times the missing rows; at least twice, at most 16 times as far."""
+def _next_span(
+    span: timedelta, found: int, missing: int, ends: tuple, whole_at: int
+) -> timedelta | None:
+    """How far the next window reaches (None: the whole history, from `ends`, its newest
+    and oldest received time). At the matches per hour seen so far: far enough for
+    SLACK times the missing rows, at least twice and at most 16 times as far (8 times
+    when nothing was found); the whole history when it would hold no more than
+    `whole_at` matches at that rate, or when the window would reach it anyway."""
+    history = abs(ends[0] - ends[1])
+    if max(found, 1) * (history / span) <= whole_at:
+        return None
     if found == 0:
-        return span * 8
-    wanted = span * (SLACK * missing / found)
-    return span + min(max(wanted, span), span * 15)
+        reach = span * 8
+    else:
+        wanted = span * (SLACK * missing / found)
+        reach = span + min(max(wanted, span), span * 15)
+    return None if reach >= history else reach
+
+
+def _ends(tickets: QuerySet, way: int) -> tuple | None:
+    """The received time of the history's end the list starts from and of its other end
+    (None when there is no ticket), whatever the user may see, in one statement of two
+    index look-ups. They only place the windows; the rows still come through `tickets`."""
+    manager = tickets.model._default_manager
+    first, last = ("-received_at", "received_at") if way < 0 else ("received_at", "-received_at")
+    other = manager.order_by(last).values("received_at")[:1]
+    return manager.order_by(first).values_list("received_at", Subquery(other)).first()
+
+
+def _window(tickets: QuerySet, way: int, edge, span: timedelta | None) -> QuerySet:
+    """`tickets` received within `span` of the history's `edge` (None: all of them).
+
+    One open-ended condition (`received_at >= bound`): in the GIN index (btree_gin) a
+    closed range would be two conditions, and `received_at < x` alone covers the whole
+    older history."""
+    if span is None:
+        return tickets
+    if way < 0:
+        return tickets.filter(received_at__gte=edge - span)
+    return tickets.filter(received_at__lte=edge + span)
 
 
 def first_rows(tickets: QuerySet, stop: int) -> list:
     """The first `stop` rows of `tickets` (ordered by received time first), read from
     windows of received time that reach from the newest (descending) or oldest end of
     the history, each further than the last and sized from the matches per hour of
-    the one before, so the last window holds about the rows the page needs.
-
-    Each window is one open-ended condition (`received_at >= bound`): in the GIN index
-    (btree_gin) a closed range would be two conditions, and `received_at < x` alone
-    covers the whole older history. A wider window reads the narrower one's rows again;
-    the spans grow at least twofold, so that is at most as many rows once more."""
+    the one before, so the last window holds about the rows the page needs. A wider
+    window reads the narrower one's rows again; the spans grow at least twofold, so that
+    is at most as many rows once more."""
     way = direction(tickets)
     if way == 0 or stop <= 0:
         return list(tickets[: max(stop, 0)])
-    # Where the history ends, whatever the user may see: one row of the received_at index.
-    # It only places the windows; the rows still come through `tickets`.
-    edge = (
-        tickets.model._default_manager.order_by("-received_at" if way < 0 else "received_at")
-        .values_list("received_at", flat=True)
-        .first()
-    )
-    if edge is None:
+    ends = _ends(tickets, way)
+    if ends is None:
         return []
-    span = FIRST_SPAN
-    while span <= LAST_SPAN:
-        if way < 0:
-            window = tickets.filter(received_at__gte=edge - span)
-        else:
-            window = tickets.filter(received_at__lte=edge + span)
-        rows = list(window[:stop])
-        if len(rows) >= stop:
+    span: timedelta | None = FIRST_SPAN
+    while True:
+        rows = list(_window(tickets, way, ends[0], span)[:stop])
+        if len(rows) >= stop or span is None:
             return rows
-        span = _next_span(span, len(rows), stop - len(rows))
-    return list(tickets[:stop])
+        span = _next_span(span, len(rows), stop - len(rows), ends, WHOLE_ROWS)

@@ -8,6 +8,12 @@ database's tokenizer or locale can split or drop it. PostgreSQL indexes the colu
 "all its bigrams", which narrows the candidates through the index; the exact
 `icontains` test then runs on those few rows only. Words of one character have no
 bigram and fall back to the plain scan. See docs/decisions/0005-search.md.
+
+A unit sees a few percent of a common word's matches. Each ticket also keeps
+`unit_terms`, a token per unit it was ever given to ("u12"), which the dispatch writes in
+the same UPDATE; on PostgreSQL the index holds both columns and the received time, so a
+unit's word search asks the index for "these words, these units, after t" and fetches
+about the rows it may see (decision 0051). The exact rule (`sees_ticket`) still decides.
 """
 
 from __future__ import annotations
@@ -21,10 +27,16 @@ from django.db.models.expressions import RawSQL
 
 FIELDS = ("summary", "detail", "address")
 FTS_TABLE = "tickets_ticket_fts"
-PG_INDEX = "tickets_ticket_search_gin"
-# The bigrams and the received time in one GIN index (btree_gin): a newest-first window
-# (tickets.paging) is then one index scan, not every match of a common word (issue 16).
-PG_DATED_INDEX = "tickets_ticket_search_dated"
+# PostgreSQL's text index, best first (issue 16): the bigrams, the units and the received
+# time in one GIN index (btree_gin), so that a newest-first window (tickets.paging) of a
+# unit's word search is one index scan, not every match of a common word; without the
+# btree_gin extension, the bigrams and the units.
+PG_INDEX = "tickets_ticket_search_units"
+PG_INDEXES = {
+    PG_INDEX: "(search_terms::tsvector), (unit_terms::tsvector), received_at",
+    "tickets_ticket_search_words": "(search_terms::tsvector), (unit_terms::tsvector)",
+}
+PG_RETIRED = ("tickets_ticket_search_gin", "tickets_ticket_search_dated")
 Tickets = TypeVar("Tickets", bound=QuerySet)
 
 
@@ -53,6 +65,40 @@ def terms(*texts: str) -> str:
     for text in texts:
         tokens.update(dict.fromkeys(_bigrams(text or "")))
     return " ".join(tokens)
+
+
+def unit_token(unit_id: int) -> str:
+    return f"u{unit_id}"
+
+
+def with_units(unit_terms: str, unit_ids) -> str:
+    """The value of `Ticket.unit_terms` once the ticket is given to these units too."""
+    tokens = dict.fromkeys(unit_terms.split())
+    tokens.update(dict.fromkeys(unit_token(pk) for pk in unit_ids))
+    return " ".join(tokens)
+
+
+def in_units(tickets: Tickets, unit_ids) -> Tickets:
+    """A word search narrowed, inside PostgreSQL's text index, to tickets ever given to
+    one of these units: a superset of what they see (a ticket sent back keeps its
+    token), so the caller still applies the rule that decides. Elsewhere unchanged:
+    SQLite walks the received time and tests each row (decision 0038)."""
+    if connection.vendor != "postgresql" or not unit_ids:
+        return tickets
+    return tickets.filter(
+        RawSQL(
+            '"tickets_ticket"."unit_terms"::tsvector @@ %s::tsquery',
+            [" | ".join(unit_token(pk) for pk in unit_ids)],
+            output_field=BooleanField(),
+        )
+    )
+
+
+def counts_by_windows() -> bool:
+    """Whether a word search's count is best read newest-first in windows of received
+    time (tickets.paging.capped_count): where the text index holds the received time.
+    SQLite's count walks the matches and stops at the cap; a window would not narrow it."""
+    return connection.vendor == "postgresql"
 
 
 def _indexed(tickets: Tickets, tokens: list[str], walk: bool = False) -> Tickets:
@@ -142,34 +188,31 @@ def ensure_index(using=None) -> bool:
 
 
 def _ensure_postgresql(conn) -> bool:
-    """The dated GIN index when the btree_gin extension can be had (PostgreSQL's contrib,
-    a trusted extension: the database's owner may create it), else the bigrams alone."""
+    """The first index of PG_INDEXES that can be had (btree_gin is PostgreSQL's contrib, a
+    trusted extension: the database's owner may create it), the others dropped."""
     from django.db import DatabaseError, transaction
 
     with conn.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE indexname IN (%s, %s)",
-            [PG_INDEX, PG_DATED_INDEX],
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'tickets_ticket'"
+            " AND indexname = ANY(%s)",
+            [[*PG_INDEXES, *PG_RETIRED]],
         )
         present = {row[0] for row in cursor.fetchall()}
-        if PG_DATED_INDEX in present:
-            if PG_INDEX in present:
-                cursor.execute(f"DROP INDEX {PG_INDEX}")
-            return False
-        try:
-            with transaction.atomic(using=conn.alias):
-                cursor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
-                cursor.execute(
-                    f"CREATE INDEX {PG_DATED_INDEX} ON tickets_ticket "
-                    "USING gin ((search_terms::tsvector), received_at)"
-                )
-        except DatabaseError:
-            if PG_INDEX in present:
-                return False
-            cursor.execute(
-                f"CREATE INDEX {PG_INDEX} ON tickets_ticket USING gin ((search_terms::tsvector))"
-            )
-            return True
-        if PG_INDEX in present:
-            cursor.execute(f"DROP INDEX {PG_INDEX}")
-        return True
+        kept, built = None, False
+        for name, columns in PG_INDEXES.items():
+            if name in present:
+                kept = name
+                break
+            try:
+                with transaction.atomic(using=conn.alias):
+                    if "received_at" in columns:
+                        cursor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+                    cursor.execute(f"CREATE INDEX {name} ON tickets_ticket USING gin ({columns})")
+            except DatabaseError:
+                continue
+            kept, built = name, True
+            break
+        for name in present - {kept} if kept else ():
+            cursor.execute(f"DROP INDEX {name}")
+        return built

@@ -70,6 +70,11 @@ class Ticket(models.Model):
     search_terms = models.TextField(
         editable=False, blank=True, default="", verbose_name=_("search terms")
     )
+    # A token per unit the ticket was ever given to, for narrowing a unit's word search
+    # inside the same index (tickets.search.in_units); written by the dispatch services.
+    unit_terms = models.TextField(
+        editable=False, blank=True, default="", verbose_name=_("unit search terms")
+    )
     latitude = models.DecimalField(
         max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("latitude")
     )

@@ -15,7 +15,7 @@ from hotline.directory.models import CatalogItem, Unit
 from hotline.notifications.services import notify_many
 from hotline.sla.policies import ClockStart, Kind, Mode, PeriodUnit, PolicyError, Urgency
 from hotline.sla.selectors import work_calendar
-from hotline.tickets import deadlines
+from hotline.tickets import deadlines, search
 from hotline.tickets.events import EventKind, lock_ticket, record
 from hotline.tickets.models import (
     DECLINE_GUIDANCE,
@@ -90,6 +90,10 @@ def ticket_dispatch(
         ticket.catalog_days = catalog_days
         ticket.instruction = instruction
         ticket.instruction_days = instruction_days
+        # Each unit's word search finds the ticket in the index from now on (0051).
+        ticket.unit_terms = search.with_units(
+            ticket.unit_terms, [lead.pk, *(u.pk for u in assists)]
+        )
         moved = move(ticket, "dispatch")  # saved with the fields above by the one UPDATE
         now = clock.now()
         # Only a dispatch makes parts, and every dispatch sets the mode (read above,
@@ -161,6 +165,7 @@ def ticket_dispatch(
                 "catalog_days",
                 "instruction",
                 "instruction_days",
+                "unit_terms",
             ],
             assignment=lead_assignment,
             assists=[u.code for u in assists],

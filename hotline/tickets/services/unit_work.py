@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from hotline.core import clock
 from hotline.core.errors import Conflict, DomainError
 from hotline.directory.models import Unit
-from hotline.tickets import followup, states
+from hotline.tickets import followup, search, states
 from hotline.tickets.events import EventKind, record
 from hotline.tickets.models import (
     Assignment,
@@ -97,10 +97,12 @@ def assignment_pass_down(
             sign_due=assignment.sign_due,
             reply_due=assignment.reply_due,
         )
+        ticket.unit_terms = search.with_units(ticket.unit_terms, [unit.pk])
         record(
             ticket,
             EventKind.PASSED_DOWN,
             actor=actor,
+            fields=["unit_terms"],
             assignment=sub,
             note=note,
             parent_unit=assignment.unit.code,

@@ -35,8 +35,17 @@ def english(client):
     client.cookies["django_language"] = "en"
 
 
+@pytest.fixture(params=["windows", "whole"])
+def whole_at(request, monkeypatch):
+    """Windows all the way (no history is small enough to read at once), or as set."""
+    if request.param == "windows":
+        monkeypatch.setattr(paging, "WHOLE_ROWS", 0)
+        monkeypatch.setattr(paging, "WHOLE_COUNT", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("order", [("-received_at", "-id"), ("received_at", "id")])
-def test_windows_give_the_rows_of_the_plain_sort(history, order):
+def test_windows_give_the_rows_of_the_plain_sort(history, order, whole_at):
     tickets = search.matching(Ticket.objects.all(), "电梯").order_by(*order)
     plain = list(tickets.values_list("pk", flat=True))
     assert len(plain) == len(AGES)
@@ -48,6 +57,30 @@ def test_windows_widen_only_as_far_as_the_page_needs(history, django_assert_max_
     tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
     with django_assert_max_num_queries(2):  # the history's end + the first hour
         assert len(paging.first_rows(tickets, 2)) == 2
+
+
+def test_a_few_matches_per_hour_read_the_whole_history_at_once(
+    history, django_assert_max_num_queries, monkeypatch
+):
+    """When the newest hour's matches put the whole history's under WHOLE_ROWS (two an
+    hour for eight years: 144,000), the rest is read at once, not window after window,
+    each of which costs what the city received in it (decision 0051)."""
+    monkeypatch.setattr(paging, "WHOLE_ROWS", 150_000)
+    tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
+    with django_assert_max_num_queries(3):  # the ends, the newest hour, the whole history
+        assert len(paging.first_rows(tickets, len(AGES))) == len(AGES)
+
+
+def test_the_next_window_sized_from_the_matches_per_hour():
+    hour, now = timedelta(hours=1), clock.now()
+    year = (now, now - timedelta(days=365))
+    assert paging._next_span(hour, 30, 20, year, 2_000) == 2 * hour  # 1.5 x 20 / 30 h: twice
+    assert paging._next_span(hour, 30, 970, year, 2_000) == 16 * hour  # at most 16 times
+    assert paging._next_span(hour, 0, 50, year, 0) == 8 * hour  # none found: 8 times
+    assert paging._next_span(hour, 0, 50, year, 10_000) is None  # < 1 an hour: 8,760 a year
+    assert paging._next_span(hour, 3, 47, year, 20_000) == 16 * hour  # 26,280 a year
+    assert paging._next_span(hour, 2, 48, year, 20_000) is None  # 17,520 a year: all of it
+    assert paging._next_span(hour, 30, 970, (now, now - 10 * hour), 0) is None
 
 
 def test_an_unordered_or_otherwise_ordered_search_is_sliced_as_it_is(history):
@@ -106,25 +139,40 @@ def _indexes() -> dict[str, str]:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN index")
-def test_the_words_index_holds_the_received_time_and_replaces_the_old_one(history):
-    """One GIN index scan answers words and window together (the planner's choice at
-    scale is measured in bench/pages.py); a database with the bigram-only index of
-    decision 0005 gets the dated one at the next migrate."""
-    definition = _indexes()[search.PG_DATED_INDEX]
-    assert "gin" in definition and "tsvector" in definition and "received_at" in definition
+@pytest.mark.parametrize("retired", search.PG_RETIRED)
+def test_the_words_index_holds_units_and_time_and_replaces_the_old_ones(history, retired):
+    """One GIN index scan answers words, units and window together (the planner's choice
+    at scale is measured in bench/pages.py); a database with the index of decision 0005
+    or 0038 gets this one at the next migrate (decision 0051)."""
+    definition = _indexes()[search.PG_INDEX]
+    for part in ("gin", "search_terms", "unit_terms", "received_at"):
+        assert part in definition
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no index change with FK checks due
-        cursor.execute(f"DROP INDEX {search.PG_DATED_INDEX}")
+        cursor.execute(f"DROP INDEX {search.PG_INDEX}")
         cursor.execute(
-            f"CREATE INDEX {search.PG_INDEX} ON tickets_ticket USING gin ((search_terms::tsvector))"
+            f"CREATE INDEX {retired} ON tickets_ticket USING gin ((search_terms::tsvector))"
         )
     assert search.ensure_index() is True
     indexes = _indexes()
-    assert search.PG_DATED_INDEX in indexes and search.PG_INDEX not in indexes
+    assert search.PG_INDEX in indexes and not set(search.PG_RETIRED) & set(indexes)
     assert search.ensure_index() is False
     assert set(search.matching(Ticket.objects.all(), "电梯").values_list("pk", flat=True)) == set(
         history
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN index")
+def test_without_btree_gin_the_index_holds_words_and_units(history, monkeypatch):
+    """Where the extension cannot be created, the next index of the list is built."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"DROP INDEX {search.PG_INDEX}")
+    monkeypatch.setitem(search.PG_INDEXES, search.PG_INDEX, "no_such_column")
+    assert search.ensure_index() is True
+    plain = set(search.PG_INDEXES) - {search.PG_INDEX}
+    assert set(_indexes()) & set(search.PG_INDEXES) == plain
+    assert search.ensure_index() is False
 
 
 @pytest.mark.parametrize("text", ["电梯", "电梯 故障", "梯故", "路灯", "x"])

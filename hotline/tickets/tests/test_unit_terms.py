@@ -1,0 +1,159 @@
+"""A unit's word search narrowed inside the text index (issue 16, decision 0051): every
+ticket carries a token per unit it was ever given to, written by the services that give
+it; PostgreSQL's index holds words, units and received time; the count of a word search
+reads windows from the newest end. The rule that decides who sees what stays
+`sees_ticket`: the tokens only narrow."""
+
+import importlib
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+
+from hotline.accounts.models import User
+from hotline.core import clock
+from hotline.tickets import exports, paging, search
+from hotline.tickets import services as s
+from hotline.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def tokens(ticket) -> set[str]:
+    ticket.refresh_from_db()
+    return set(ticket.unit_terms.split())
+
+
+def token(unit) -> str:
+    return search.unit_token(unit.pk)
+
+
+def test_with_units_adds_each_unit_once_and_keeps_the_rest():
+    assert search.with_units("", [3, 12]) == "u3 u12"
+    assert search.with_units("u3 u12", [12, 7, 7]) == "u3 u12 u7"
+    assert search.with_units("u3", []) == "u3"
+
+
+def test_the_dispatch_writes_the_lead_and_the_assisting_units(flow, units):
+    ticket = flow.to("dispatched", assists=("QX-CD",))
+    assert tokens(ticket) == {token(units["QX-ZJJ"]), token(units["QX-CD"])}
+    assert flow.create().unit_terms == ""  # not given to anybody yet
+
+
+def test_a_ticket_sent_on_keeps_the_old_units_token_but_not_its_sight(flow, people, units):
+    """The token only grows: the unit that sent it back is still in the index, and the
+    rule (a returned assignment is not seen) keeps the ticket from its search."""
+    ticket = flow.to("handling", assists=(), summary="电梯困人")
+    first = flow.lead(ticket)
+    request = s.send_back_request(
+        actor=flow.clerk(first), assignment=first, reason="属特种设备", legal_basis="三定方案"
+    )
+    s.send_back_decide(actor=people["dispatcher1"], request=request, approve=True, note="同意")
+    flow.dispatch(Ticket.objects.get(pk=ticket.pk), lead="QX-SJJ")
+    assert tokens(ticket) == {token(units["QX-ZJJ"]), token(units["QX-SJJ"])}
+    for clerk, seen in (("zjj_clerk", False), ("sjj_clerk", True)):
+        found = exports.ticket_search(user=people[clerk], data={"text": "电梯困人"})
+        assert list(found) == ([Ticket.objects.get(pk=ticket.pk)] if seen else [])
+        assert exports.search_count(user=people[clerk], data={"text": "电梯困人"}, cap=10).n == (
+            1 if seen else 0
+        )
+
+
+def test_passing_down_adds_the_sub_unit(flow, people, units):
+    ticket = flow.to("handling", lead="QX-CD", assists=())
+    s.assignment_pass_down(
+        actor=people["cd_clerk"], assignment=flow.lead(ticket), unit=units["QX-CD-DM"]
+    )
+    assert tokens(ticket) == {token(units["QX-CD"]), token(units["QX-CD-DM"])}
+    community = User.objects.create(username="dm", role="unit_clerk", unit=units["QX-CD-DM"])
+    found = exports.ticket_search(user=community, data={"text": "电梯"})
+    assert [t.pk for t in found] == [ticket.pk]
+
+
+def test_the_migration_fills_what_the_services_write(flow, units):
+    made = [
+        flow.to("dispatched", assists=("QX-CD",)),
+        flow.to("handling", lead="QX-CD", assists=()),
+        flow.create(),
+    ]
+    written = {t.pk: tokens(t) for t in made}
+    Ticket.objects.update(unit_terms="")
+    migration = importlib.import_module("hotline.tickets.migrations.0021_ticket_unit_terms")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FILL[connection.vendor])
+    assert {t.pk: tokens(t) for t in made} == written
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN index")
+def test_a_units_word_search_asks_the_index_for_its_units(flow, people, units):
+    flow.to("dispatched", assists=(), summary="电梯故障")
+    found = exports.ticket_search(user=people["zjj_clerk"], data={"text": "电梯"}, walk=True)
+    sql, params = found.query.sql_with_params()
+    assert '"unit_terms"::tsvector @@' in sql
+    assert any(token(units["QX-ZJJ"]) in str(p).split(" | ") for p in params)
+    # Words and units in one scan of the index (the order and the rule come after).
+    narrowed = search.in_units(search.matching(Ticket.objects.all(), "电梯"), [units["QX-ZJJ"].pk])
+    sql, params = narrowed.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A tiny table: a scan, or the received_at index for the order, is cheaper.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert search.PG_INDEX in plan, plan
+    conditions = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert any("unit_terms" in c and "search_terms" in c for c in conditions), plan
+
+
+def test_the_unit_filter_narrows_a_word_search_too(flow, people, units):
+    mine = flow.to("dispatched", assists=(), summary="电梯故障")
+    flow.to("dispatched", lead="QX-CD", assists=(), summary="电梯异响")
+    data = {"text": "电梯", "unit": units["QX-ZJJ"]}
+    found = exports.ticket_search(user=people["dispatcher1"], data=data)
+    assert [t.pk for t in found] == [mine.pk]
+    assert exports.search_count(user=people["dispatcher1"], data=data, cap=10) == paging.Count(1)
+
+
+# --- the count read from windows --------------------------------------------------------
+
+AGES = (0, 0, 0.02, 0.5, 2, 10, 40, 200, 900, 3000)  # days before now
+
+
+@pytest.fixture
+def aged(flow):
+    """Matches of 电梯 across the history, every other one dispatched to 住建局."""
+    now = clock.now()
+    for n, days in enumerate(AGES):
+        if n % 2:
+            ticket = flow.create(summary=f"电梯故障 {n}")
+        else:
+            ticket = flow.to("dispatched", assists=(), summary=f"电梯故障 {n}")
+        Ticket.objects.filter(pk=ticket.pk).update(received_at=now - timedelta(days=days))
+    flow.create(summary="路灯不亮", detail="晚上很黑")
+
+
+@pytest.mark.parametrize("who", ["dispatcher1", "zjj_clerk"])
+def test_a_count_by_windows_is_the_count_over_every_match(aged, people, who, monkeypatch):
+    """For every cap and budget, the windows' count is the one-statement count: exact
+    under the cap, cap + 1 past it, "at least n" when the budget runs out."""
+    user = people[who]
+    for cap in range(len(AGES) + 1):
+        for budget in (1, 3, 100):
+            monkeypatch.setattr(paging, "BUDGET", budget)
+            counts = {}
+            for windows in (False, True):
+                monkeypatch.setattr(search, "counts_by_windows", lambda w=windows: w)
+                counts[windows] = exports.search_count(user=user, data={"text": "电梯"}, cap=cap)
+            if who == "dispatcher1" or not counts[False].capped or counts[False].n > cap:
+                assert counts[True] == counts[False], (cap, budget)
+            else:  # the budget ran out: both say "at least", the windows newest first
+                assert counts[True].capped and counts[True].n <= len(AGES) // 2
+
+
+def test_a_count_by_windows_stops_at_the_first_window_past_the_cap(
+    aged, people, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(search, "counts_by_windows", lambda: True)
+    with django_assert_max_num_queries(2):  # the history's end + the first hour (3 matches)
+        counted = exports.search_count(user=people["dispatcher1"], data={"text": "电梯"}, cap=2)
+    assert counted == paging.Count(3, capped=True)
