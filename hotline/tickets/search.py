@@ -37,6 +37,8 @@ PG_INDEXES = {
     "tickets_ticket_search_words": "(search_terms::tsvector), (unit_terms::tsvector)",
 }
 PG_RETIRED = ("tickets_ticket_search_gin", "tickets_ticket_search_dated")
+# The columns only the index reads (a list never shows them).
+INDEX_COLUMNS = ("search_terms", "unit_terms")
 Tickets = TypeVar("Tickets", bound=QuerySet)
 
 

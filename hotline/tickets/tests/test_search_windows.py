@@ -53,19 +53,37 @@ def test_windows_give_the_rows_of_the_plain_sort(history, order, whole_at):
         assert [t.pk for t in paging.first_rows(tickets, stop)] == plain[:stop]
 
 
-def test_windows_widen_only_as_far_as_the_page_needs(history, django_assert_max_num_queries):
+def test_windows_widen_only_as_far_as_the_page_needs(
+    history, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(paging, "WHOLE_ROWS", 0)
+    monkeypatch.setattr(paging, "_expected", lambda tickets: None)  # as on SQLite
     tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
-    with django_assert_max_num_queries(2):  # the history's end + the first hour
+    with django_assert_max_num_queries(2):  # the history's ends and the first hour
         assert len(paging.first_rows(tickets, 2)) == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
+def test_few_expected_matches_are_read_at_once(history, django_assert_num_queries):
+    """The planner expects a few matches (the bigram's statistics): no ends, no windows."""
+    tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
+    with connection.cursor() as cursor:  # a tiny table: the planner would scan it
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    assert paging._expected(tickets) <= paging.WHOLE_ROWS
+    with django_assert_num_queries(2):  # the estimate, the rows
+        assert len(paging.first_rows(tickets, 5)) == 5
+    assert paging._expected(Ticket.objects.none()) == 0
 
 
 def test_a_few_matches_per_hour_read_the_whole_history_at_once(
     history, django_assert_max_num_queries, monkeypatch
 ):
     """When the newest hour's matches put the whole history's under WHOLE_ROWS (two an
-    hour for eight years: 144,000), the rest is read at once, not window after window,
-    each of which costs what the city received in it (decision 0051)."""
-    monkeypatch.setattr(paging, "WHOLE_ROWS", 150_000)
+    hour, taken as five, for eight years: 360,000), the rest is read at once, not window
+    after window, each of which costs what the city received in it (decision 0051)."""
+    monkeypatch.setattr(paging, "WHOLE_ROWS", 400_000)
+    monkeypatch.setattr(paging, "_expected", lambda tickets: None)  # as on SQLite
     tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
     with django_assert_max_num_queries(3):  # the ends, the newest hour, the whole history
         assert len(paging.first_rows(tickets, len(AGES))) == len(AGES)
@@ -76,10 +94,12 @@ def test_the_next_window_sized_from_the_matches_per_hour():
     year = (now, now - timedelta(days=365))
     assert paging._next_span(hour, 30, 20, year, 2_000) == 2 * hour  # 1.5 x 20 / 30 h: twice
     assert paging._next_span(hour, 30, 970, year, 2_000) == 16 * hour  # at most 16 times
-    assert paging._next_span(hour, 0, 50, year, 0) == 8 * hour  # none found: 8 times
-    assert paging._next_span(hour, 0, 50, year, 10_000) is None  # < 1 an hour: 8,760 a year
-    assert paging._next_span(hour, 3, 47, year, 20_000) == 16 * hour  # 26,280 a year
-    assert paging._next_span(hour, 2, 48, year, 20_000) is None  # 17,520 a year: all of it
+    # The rate taken high, at found + 3 an hour: none found, 26,280 a year.
+    assert paging._next_span(hour, 0, 50, year, 20_000) == 8 * hour  # none found: 8 times
+    assert paging._next_span(hour, 0, 50, year, 30_000) is None  # all of it
+    assert paging._next_span(8 * hour, 0, 50, year, 20_000) is None  # 3 in 8 h: 3,285 a year
+    assert paging._next_span(hour, 3, 47, year, 50_000) == 16 * hour  # 52,560 a year
+    assert paging._next_span(hour, 2, 48, year, 50_000) is None  # 43,800 a year
     assert paging._next_span(hour, 30, 970, (now, now - 10 * hour), 0) is None
 
 
