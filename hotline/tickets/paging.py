@@ -38,9 +38,9 @@ SLACK = 1.5  # a window aims at 1.5 times the rows still missing
 # whole history costs what the words match in all of it. When the matches per hour seen
 # so far put the whole history's matches under these, it is read at once: for a page's
 # rows, which are all fetched and sorted, 2,000; for a count, which stops at its limit
-# and only gathers the index's matches, 20,000 (decision 0051).
+# and only gathers the index's matches, 40,000 (decision 0051).
 WHOLE_ROWS = 2_000
-WHOLE_COUNT = 20_000
+WHOLE_COUNT = 40_000
 # A ticket list (page and API) counts this many matches at most, then says "more than
 # 1,000": counting a common word's 10,000 matches read as many rows as it counted.
 LIST_CAP = 1_000
@@ -82,7 +82,9 @@ def capped_count(
         counted, found = _count(window, scope, cap, budget)
         return counted, found, counted.capped
 
-    return _windowed(matches, -1, cap + 1, WHOLE_COUNT, read)
+    # Where the planner estimates the whole, only it decides: a common word's count that
+    # found none in a window must not gather all its matches (262,000) into one bitmap.
+    return _windowed(matches, -1, cap + 1, WHOLE_COUNT, read, jump=False)
 
 
 def _count(matches: QuerySet, scope: Exists | bool, cap: int, budget: int) -> tuple[Count, int]:
@@ -177,12 +179,15 @@ def first_rows(tickets: QuerySet, stop: int) -> list:
     return _windowed(tickets, way, stop, WHOLE_ROWS, read)
 
 
-def _windowed(tickets: QuerySet, way: int, wanted: int, whole_at: int, read: Callable) -> Any:
+def _windowed(
+    tickets: QuerySet, way: int, wanted: int, whole_at: int, read: Callable, jump: bool = True
+) -> Any:
     """What `read(window)` gives on the first window of `tickets` where it says it is
     enough (`read` returns the result, the rows it found and whether that is enough), or
     on the whole history. Where the planner expects the text index to give no more than
     `whole_at` candidates (PostgreSQL, from the index's statistics), they are read at
-    once, without windows."""
+    once, without windows; with `jump` false, a window's rate (`_next_span`) then never
+    sends the rest to the whole history."""
     expected = _expected(tickets)
     ends = None if expected is not None and expected <= whole_at else _ends(tickets, way)
     if ends is None:
@@ -192,7 +197,8 @@ def _windowed(tickets: QuerySet, way: int, wanted: int, whole_at: int, read: Cal
         result, found, enough = read(_window(tickets, way, ends[0], span))
         if enough or span is None:
             return result
-        span = _next_span(span, found, wanted - found, ends, whole_at)
+        jump_at = whole_at if jump or expected is None else 0
+        span = _next_span(span, found, wanted - found, ends, jump_at)
 
 
 def _expected(tickets: QuerySet) -> float | None:

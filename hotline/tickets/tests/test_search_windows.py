@@ -212,3 +212,20 @@ def test_the_walking_plan_reads_the_received_index_on_sqlite(history):
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "received_at" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("jump", [True, False])
+def test_with_an_estimate_a_count_widens_its_windows_and_rows_may_jump(history, monkeypatch, jump):
+    """A window that found none says "fewer than 3 an hour". Rows take that to read the
+    rest at once; a count does not where the planner expects many (decision 0051)."""
+    monkeypatch.setattr(paging, "_expected", lambda tickets: 10.0**7)
+    tickets = search.matching(Ticket.objects.all(), "路灯").order_by("-received_at", "-id")
+    windows = []
+
+    def read(window):
+        windows.append(window)
+        return None, 0, False
+
+    paging._windowed(tickets, -1, 1001, 10**6, read, jump=jump)
+    whole = windows[-1].query.where == tickets.query.where
+    assert whole and (len(windows) == 2) == jump  # else 1 h, 8 h, 64 h, ... then all
