@@ -35,10 +35,11 @@ from hotline.tickets import search
 FIRST_SPAN = timedelta(hours=1)
 SLACK = 1.5  # a window aims at 1.5 times the rows still missing
 # A window costs what the city received in it (the index's received-time range); the
-# whole history costs what the words match in all of it. When the matches per hour seen
-# so far put the whole history's matches under these, it is read at once: for a page's
-# rows, which are all fetched and sorted, 2,000; for a count, which stops at its limit
-# and only gathers the index's matches, 40,000 (decision 0051).
+# whole history costs what the words match in all of it. When the planner's estimate
+# (or, without one, the matches per hour seen so far) puts the whole history's matches
+# under these, it is read at once: for a page's rows, which are all fetched and sorted,
+# 2,000; for a count, which stops at its limit and only gathers the index's matches,
+# 40,000 (decision 0051).
 WHOLE_ROWS = 2_000
 WHOLE_COUNT = 40_000
 # A ticket list (page and API) counts this many matches at most, then says "more than
