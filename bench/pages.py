@@ -142,8 +142,8 @@ class Filled:
     counts: dict[str, int]
     # Words with fewer matches (decision 0051), whose windows reach further back: one
     # message of the data's (1 in 447 tickets), and a place in 1 of 10,000 tickets.
-    some_word: str = ""
-    rare_word: str = ""
+    rarer_word: str = ""
+    rare_place: str = ""
 
 
 RARE_PLACE, RARE_EVERY = "清风巷", 10_000
@@ -535,7 +535,7 @@ def _fewer_words(messages) -> dict[str, str]:
         for pair in {text[i : i + 2] for i in range(len(text) - 1)}:
             if all("\u4e00" <= c <= "\u9fff" for c in pair):
                 shares[pair] = shares.get(pair, 0) + 1
-    return {"some_word": min(w for w, n in shares.items() if n == 1), "rare_word": RARE_PLACE}
+    return {"rarer_word": min(w for w, n in shares.items() if n == 1), "rare_place": RARE_PLACE}
 
 
 def _drop_indexes(tables: list[str], memory: str = "2GB") -> list[str]:
@@ -718,9 +718,9 @@ def pages(filled: Filled) -> list[tuple[str, str, str]]:
         ("tickets: status+kind", "dispatcher1", "/tickets/?status=handling&kind=complaint"),
         ("tickets: unit (clerk)", "zjj_clerk", "/tickets/"),
         ("tickets: words (clerk)", "zjj_clerk", f"/tickets/?text={word}"),
-        ("tickets: rarer words", "dispatcher1", f"/tickets/?text={filled.some_word}"),
-        ("tickets: rare place", "dispatcher1", f"/tickets/?text={filled.rare_word}"),
-        ("tickets: rare (clerk)", "zjj_clerk", f"/tickets/?text={filled.rare_word}"),
+        ("tickets: rarer words", "dispatcher1", f"/tickets/?text={filled.rarer_word}"),
+        ("tickets: rare place", "dispatcher1", f"/tickets/?text={filled.rare_place}"),
+        ("tickets: rare (clerk)", "zjj_clerk", f"/tickets/?text={filled.rare_place}"),
         ("ticket detail", "zjj_clerk", f"/tickets/{number}/"),
         ("ticket detail (hotline)", "dispatcher1", f"/tickets/{number}/"),
     ]

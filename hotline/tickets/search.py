@@ -215,6 +215,7 @@ def _ensure_postgresql(conn) -> bool:
                 continue
             kept, built = name, True
             break
-        for name in present - {kept} if kept else ():
-            cursor.execute(f"DROP INDEX {name}")
+        if kept:  # none could be built: keep whatever there is
+            for name in present - {kept}:
+                cursor.execute(f"DROP INDEX {name}")
         return built
