@@ -56,7 +56,8 @@ class SearchPagination(Pagination):
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
         counted = queryset.count()
         if queryset.rows is not None and counted.capped:
-            items = paging.first_rows(queryset.rows, offset + limit)[offset:]
+            found = paging.first_rows(queryset.rows, offset + limit, whole=queryset.tickets)
+            items = found[offset:]
         else:
             items = list(queryset.tickets[offset : offset + limit])
         return {"items": items, "count": counted.n, "count_capped": counted.capped}

@@ -7,8 +7,8 @@ some moment comes before every older one, so the search runs on a window of rece
 time at the list's end (the last hour before the newest ticket), then on a wider one,
 each sized from the matches per hour seen so far, until the page is full: a page reads
 about the rows it shows, however long the history. On PostgreSQL
-words, units and window are one GIN index scan (tickets.search.PG_INDEXES). See
-docs/decisions/0038-search-windows.md.
+words, units and window are one GIN index scan (tickets.search.PG_INDEX). See
+docs/decisions/0038-search-windows.md and 0052.
 
 The count of a word search stops too (`capped_count`): at the list's cap, and for a user
 who sees only some tickets (a unit) after a budget of word matches, so that a unit's
@@ -33,14 +33,17 @@ from django.db.models import Exists, QuerySet, Subquery
 from hotline.tickets import search
 
 FIRST_SPAN = timedelta(hours=1)
+# How far a window reaches past the history's end: a ticket received while the page is
+# read is inside it (six weeks: a few more time buckets to ask).
+AHEAD = timedelta(hours=1024)
 SLACK = 1.5  # a window aims at 1.5 times the rows still missing
-# A window costs what the city received in it (the index's received-time range); the
-# whole history costs what the words match in all of it. When the planner's estimate
-# (or, without one, the matches per hour seen so far) puts the whole history's matches
-# under these, it is read at once: for a page's rows, which are all fetched and sorted,
-# 2,000; for a count, which stops at its limit and only gathers the index's matches,
-# 40,000 (decision 0051).
-WHOLE_ROWS = 2_000
+# A window costs a statement and the candidates it holds; the whole history costs what
+# the words match in all of it. When the planner's estimate (or, without one, the
+# matches per hour seen so far) puts the whole history's matches under these, it is
+# read at once: for a page's rows, which are all fetched and sorted, 8,000; for a count,
+# which stops at its limit and only gathers the index's matches, 40,000 (decisions
+# 0051, 0052).
+WHOLE_ROWS = 8_000
 WHOLE_COUNT = 40_000
 # A ticket list (page and API) counts this many matches at most, then says "more than
 # 1,000": counting a common word's 10,000 matches read as many rows as it counted.
@@ -152,23 +155,29 @@ def _ends(tickets: QuerySet, way: int) -> tuple | None:
 def _window(tickets: QuerySet, way: int, edge, span: timedelta | None) -> QuerySet:
     """`tickets` received within `span` of the history's `edge` (None: all of them).
 
-    One open-ended condition (`received_at >= bound`): in the GIN index (btree_gin) a
-    closed range would be two conditions, and `received_at < x` alone covers the whole
-    older history."""
+    On PostgreSQL, the hours from there to `AHEAD` past the edge, as the text index's time
+    buckets: the index answers them exactly, as it answers the words, so a row it gives is
+    not tested again (decision 0052). Elsewhere one open-ended condition
+    (`received_at >= bound`), which SQLite walks in its received_at index."""
     if span is None:
         return tickets
+    if connection.vendor == "postgresql":
+        start, end = (edge - span, edge + AHEAD) if way < 0 else (edge - AHEAD, edge + span)
+        return search.received_between(tickets, start, end)
     if way < 0:
         return tickets.filter(received_at__gte=edge - span)
     return tickets.filter(received_at__lte=edge + span)
 
 
-def first_rows(tickets: QuerySet, stop: int) -> list:
+def first_rows(tickets: QuerySet, stop: int, whole: QuerySet | None = None) -> list:
     """The first `stop` rows of `tickets` (ordered by received time first), read from
     windows of received time that reach from the newest (descending) or oldest end of
     the history, each further than the last and sized from the matches per hour of
     the one before, so the last window holds about the rows the page needs. A wider
     window reads the narrower one's rows again; the spans grow at least twofold, so that
-    is at most as many rows once more."""
+    is at most as many rows once more. `whole`: the same search planned from its
+    matches (search.matching without `walk`), for reading the whole history at once
+    when its candidates are few (SQLite then starts from them instead of walking)."""
     way = direction(tickets)
     if way == 0 or stop <= 0:
         return list(tickets[: max(stop, 0)])
@@ -177,22 +186,28 @@ def first_rows(tickets: QuerySet, stop: int) -> list:
         rows = list(window[:stop])
         return rows, len(rows), len(rows) >= stop
 
-    return _windowed(tickets, way, stop, WHOLE_ROWS, read)
+    return _windowed(tickets, way, stop, WHOLE_ROWS, read, whole=whole)
 
 
 def _windowed(
-    tickets: QuerySet, way: int, wanted: int, whole_at: int, read: Callable, jump: bool = True
+    tickets: QuerySet,
+    way: int,
+    wanted: int,
+    whole_at: int,
+    read: Callable,
+    jump: bool = True,
+    whole: QuerySet | None = None,
 ) -> Any:
     """What `read(window)` gives on the first window of `tickets` where it says it is
     enough (`read` returns the result, the rows it found and whether that is enough), or
-    on the whole history. Where the planner expects the text index to give no more than
-    `whole_at` candidates (PostgreSQL, from the index's statistics), they are read at
-    once, without windows; with `jump` false, a window's rate (`_next_span`) then never
-    sends the rest to the whole history."""
-    expected = _expected(tickets)
+    on the whole history. Where the text index gives no more than `whole_at` candidates
+    (`_expected`), they are read at once, without windows, from `whole` if given; with
+    `jump` false, a window's rate (`_next_span`) then never sends the rest to the whole
+    history."""
+    expected = _expected(tickets, whole_at)
     ends = None if expected is not None and expected <= whole_at else _ends(tickets, way)
     if ends is None:
-        return read(tickets)[0]
+        return read(tickets if whole is None else whole)[0]
     span: timedelta | None = FIRST_SPAN
     while True:
         result, found, enough = read(_window(tickets, way, ends[0], span))
@@ -202,27 +217,45 @@ def _windowed(
         span = _next_span(span, found, wanted - found, ends, jump_at)
 
 
-def _expected(tickets: QuerySet) -> float | None:
-    """How many candidates the planner expects the text index to give for `tickets`
-    (EXPLAIN, nothing run): PostgreSQL estimates words and units from the index's
-    statistics, the bigrams' and units' frequencies. Not the plan's rows: those assume
-    the `LIKE` re-check keeps a tenth of a percent (270 expected of 262,000 matches).
-    None where there is no such estimate (SQLite, or a plan without the index)."""
-    if connection.vendor != "postgresql":
-        return None
+def _expected(tickets: QuerySet, limit: int) -> float | None:
+    """How many candidates the text index gives `tickets` at most: on SQLite counted in
+    the FTS index up to `limit` + 1; on PostgreSQL as the planner expects from the
+    index's statistics (EXPLAIN, nothing run). None for a search without words.
+
+    Each condition on the index (a word's bigrams, the user's units) is asked on its own
+    and the fewest counts. PostgreSQL's planner multiplies their frequencies as if they
+    were independent; the words of one search are not, nor a unit and the words it
+    handles: 电梯 and 小区 each match tens of thousands, but their product said a few
+    thousand, and a count read the whole history at once (decision 0052). Not the
+    search's own rows either: those assume the `LIKE` re-check keeps a tenth of a
+    percent."""
     try:
         sql, params = tickets.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # .none(): nothing to ask
         return 0.0
+    asked = search.conditions(sql, params)
+    queries = [query for _, query in asked]
+    if not asked:
+        return None
+    if connection.vendor != "postgresql":
+        fts = search.FTS_TABLE
+        each = ", ".join(
+            f"(SELECT COUNT(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH %s"
+            f" LIMIT {limit + 1}))"
+            for _ in asked
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {each}", queries)
+            return float(min(cursor.fetchone()))
+    each = " UNION ALL ".join(
+        f"(SELECT 1 FROM tickets_ticket WHERE {expression} @@ %s::tsquery)"
+        for expression, _ in asked
+    )
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        cursor.execute("EXPLAIN (FORMAT JSON) " + each, queries)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    nodes, found = [plan[0]["Plan"]], []
-    while nodes:
-        node = nodes.pop()
-        nodes += node.get("Plans", [])
-        if node.get("Index Name") in search.PG_INDEXES:
-            found.append(float(node["Plan Rows"]))
-    return min(found) if found else None
+    top = plan[0]["Plan"]
+    parts = top["Plans"] if len(asked) > 1 else [top]
+    return min(float(part["Plan Rows"]) for part in parts)

@@ -95,7 +95,9 @@ class CappedPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        return Page(paging.first_rows(rows, bottom + self.per_page)[bottom:], number, self)
+        whole = self.object_list  # the same search, planned from its matches
+        found = paging.first_rows(rows, bottom + self.per_page, whole=whole)  # type: ignore[arg-type]
+        return Page(found[bottom:], number, self)
 
 
 def _filters(request) -> dict[str, str]:

@@ -34,7 +34,7 @@ def test_a_unit_counts_exactly_within_the_budget(
     people, words, django_assert_num_queries, monkeypatch
 ):
     # So few matches are counted at once, where windows are used too (PostgreSQL).
-    monkeypatch.setattr(paging, "_expected", lambda tickets: 8.0)
+    monkeypatch.setattr(paging, "_expected", lambda tickets, limit: 8.0)
     with django_assert_num_queries(2):  # the unit's sub-units; matches and visibility
         assert count(people["zjj_clerk"]) == paging.Count(SEEN)
     assert count(people["dispatcher1"]) == paging.Count(SEEN + UNSEEN)

@@ -2,7 +2,8 @@
 rows found in widening windows of received time are exactly those of the plain sort,
 and the list counts to a cap and then says "more than"."""
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -57,7 +58,7 @@ def test_windows_widen_only_as_far_as_the_page_needs(
     history, django_assert_max_num_queries, monkeypatch
 ):
     monkeypatch.setattr(paging, "WHOLE_ROWS", 0)
-    monkeypatch.setattr(paging, "_expected", lambda tickets: None)  # as on SQLite
+    monkeypatch.setattr(paging, "_expected", lambda tickets, limit: None)  # no estimate
     tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
     with django_assert_max_num_queries(2):  # the history's ends and the first hour
         assert len(paging.first_rows(tickets, 2)) == 2
@@ -70,10 +71,30 @@ def test_few_expected_matches_are_read_at_once(history, django_assert_num_querie
     with connection.cursor() as cursor:  # a tiny table: the planner would scan it
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-    assert paging._expected(tickets) <= paging.WHOLE_ROWS
+    assert paging._expected(tickets, paging.WHOLE_ROWS) <= paging.WHOLE_ROWS
     with django_assert_num_queries(2):  # the estimate, the rows
         assert len(paging.first_rows(tickets, 5)) == 5
-    assert paging._expected(Ticket.objects.none()) == 0
+    assert paging._expected(Ticket.objects.none(), 10) == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS count")
+def test_sqlite_counts_the_candidates_and_reads_few_from_the_matches(
+    history, django_assert_num_queries
+):
+    """SQLite counts each word's candidates in the FTS index, up to the limit + 1; when
+    they are few, the whole history is read once from `whole`, the search planned from
+    its matches, not by walking the received time (decision 0052)."""
+    walk = search.matching(Ticket.objects.all(), "电梯 故障", walk=True)
+    walk = walk.order_by("-received_at", "-id")
+    assert paging._expected(walk, 100) == len(AGES)
+    assert paging._expected(walk, 5) == 6
+    assert paging._expected(search.matching(Ticket.objects.all(), "路灯"), 100) == 1
+    assert paging._expected(search.matching(Ticket.objects.all(), "灯"), 100) is None
+    whole = search.matching(Ticket.objects.all(), "电梯 故障").order_by("-received_at", "-id")
+    with django_assert_num_queries(2) as captured:  # the count, the rows
+        rows = paging.first_rows(walk, 5, whole=whole)
+    assert rows == list(whole[:5])
+    assert '+"tickets_ticket"."id"' not in captured.captured_queries[-1]["sql"]
 
 
 def test_a_few_matches_per_hour_read_the_whole_history_at_once(
@@ -83,7 +104,7 @@ def test_a_few_matches_per_hour_read_the_whole_history_at_once(
     hour, taken as five, for eight years: 360,000), the rest is read at once, not window
     after window, each of which costs what the city received in it (decision 0051)."""
     monkeypatch.setattr(paging, "WHOLE_ROWS", 400_000)
-    monkeypatch.setattr(paging, "_expected", lambda tickets: None)  # as on SQLite
+    monkeypatch.setattr(paging, "_expected", lambda tickets, limit: None)  # no estimate
     tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
     with django_assert_max_num_queries(3):  # the ends, the newest hour, the whole history
         assert len(paging.first_rows(tickets, len(AGES))) == len(AGES)
@@ -162,10 +183,10 @@ def _indexes() -> dict[str, str]:
 @pytest.mark.parametrize("retired", search.PG_RETIRED)
 def test_the_words_index_holds_units_and_time_and_replaces_the_old_ones(history, retired):
     """One GIN index scan answers words, units and window together (the planner's choice
-    at scale is measured in bench/pages.py); a database with the index of decision 0005
-    or 0038 gets this one at the next migrate (decision 0051)."""
+    at scale is measured in bench/pages.py); a database with the index of decision 0005,
+    0038 or 0051 gets this one at the next migrate (decision 0052)."""
     definition = _indexes()[search.PG_INDEX]
-    for part in ("gin", "search_terms", "unit_terms", "received_at"):
+    for part in ("gin", "search_terms", "unit_terms", "hotline_time_terms(received_at)"):
         assert part in definition
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no index change with FK checks due
@@ -182,17 +203,58 @@ def test_the_words_index_holds_units_and_time_and_replaces_the_old_ones(history,
     )
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN index")
-def test_without_btree_gin_the_index_holds_words_and_units(history, monkeypatch):
-    """Where the extension cannot be created, the next index of the list is built."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(f"DROP INDEX {search.PG_INDEX}")
-    monkeypatch.setitem(search.PG_INDEXES, search.PG_INDEX, "no_such_column")
-    assert search.ensure_index() is True
-    plain = set(search.PG_INDEXES) - {search.PG_INDEX}
-    assert set(_indexes()) & set(search.PG_INDEXES) == plain
-    assert search.ensure_index() is False
+def test_time_terms_cover_exactly_the_hours_asked():
+    """The fewest buckets, each of 2^k hours where one starts and fits: every hour of the
+    span in exactly one of them, none outside (decision 0052)."""
+
+    def hours(tokens):
+        covered = []
+        for token in tokens:
+            level, number = (int(part) for part in token[1:].split("x"))
+            covered += range(number << level, (number + 1) << level)
+        return covered
+
+    for first, last in [(0, 0), (5, 5), (7, 8), (100, 612), (-40, 3), (499_014, 499_014 + 1024)]:
+        tokens = search.time_terms(first, last)
+        assert hours(tokens) == list(range(first, last + 1)), (first, last)
+        assert len(tokens) <= 2 * search.LEVELS
+    assert search.time_terms(0, 2**15 - 1) == ["t15x0"]
+    assert search.time_terms(0, 2**17 - 1) == ["t15x0", "t15x1", "t15x2", "t15x3"]
+    assert search.time_terms(3, 2) == []
+    moment = datetime(2026, 12, 5, 8, 59, 59, 999_999, tzinfo=UTC)
+    assert search.hour(moment) + 1 == search.hour(moment + timedelta(microseconds=1))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's time buckets")
+def test_the_database_buckets_a_time_as_python_does(history):
+    """hotline_time_terms (in the index) and search.hour agree, at an hour's edges too."""
+    edge = datetime(2026, 12, 5, 9, tzinfo=UTC)
+    for moment in (edge, edge - timedelta(microseconds=1), datetime(1969, 12, 31, 23, tzinfo=UTC)):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT hotline_time_terms(%s)::text", [moment])
+            got = {token.strip("'") for token in cursor.fetchone()[0].split()}
+        first = search.hour(moment)
+        assert got == {f"t{k}x{first >> k}" for k in range(search.LEVELS)}
+        assert search.time_terms(first, first) == [f"t0x{first}"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's time buckets")
+@pytest.mark.parametrize("days", [0.01, 0.5, 2, 45, 1000, 5000])
+def test_a_window_of_buckets_holds_the_tickets_since_its_first_hour(history, days):
+    """The window the index answers is every ticket from the start of the hour `days`
+    before the newest one: a suffix of the received order, as the paging needs."""
+    newest = Ticket.objects.latest("received_at").received_at
+    window = paging._window(Ticket.objects.all(), -1, newest, timedelta(days=days))
+    start = (newest - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    assert set(window.values_list("pk", flat=True)) == set(
+        Ticket.objects.filter(received_at__gte=start).values_list("pk", flat=True)
+    )
+    oldest = Ticket.objects.earliest("received_at").received_at
+    window = paging._window(Ticket.objects.all(), 1, oldest, timedelta(days=days))
+    end = (oldest + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+    assert set(window.values_list("pk", flat=True)) == set(
+        Ticket.objects.filter(received_at__lt=end + timedelta(hours=1)).values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.parametrize("text", ["电梯", "电梯 故障", "梯故", "路灯", "x"])
@@ -218,7 +280,7 @@ def test_the_walking_plan_reads_the_received_index_on_sqlite(history):
 def test_with_an_estimate_a_count_widens_its_windows_and_rows_may_jump(history, monkeypatch, jump):
     """A window that found none says "fewer than 3 an hour". Rows take that to read the
     rest at once; a count does not where the planner expects many (decision 0051)."""
-    monkeypatch.setattr(paging, "_expected", lambda tickets: 10.0**7)
+    monkeypatch.setattr(paging, "_expected", lambda tickets, limit: 10.0**7)
     tickets = search.matching(Ticket.objects.all(), "路灯").order_by("-received_at", "-id")
     windows = []
 
@@ -229,3 +291,33 @@ def test_with_an_estimate_a_count_widens_its_windows_and_rows_may_jump(history, 
     paging._windowed(tickets, -1, 1001, 10**6, read, jump=jump)
     whole = windows[-1].query.where == tickets.query.where
     assert whole and (len(windows) == 2) == jump  # else 1 h, 8 h, 64 h, ... then all
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
+def test_correlated_words_are_expected_as_often_as_the_rarer_alone(flow):
+    """Two words that always come together (电梯 小区): the planner's own estimate multiplies
+    their frequencies; the estimate the windows go by is the rarer word's alone, so a
+    count of a common pair is not read over the whole history at once (decision 0052)."""
+    for n in range(40):
+        flow.create(summary="电梯小区" if n % 4 == 0 else "路灯不亮", detail="")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tickets_ticket")
+    both = search.matching(Ticket.objects.all(), "电梯 小区")
+    alone = search.matching(Ticket.objects.all(), "电梯")
+    assert search.conditions(*both.query.sql_with_params()) == [
+        (search.WORDS, "k7535g68af"),
+        (search.WORDS, "k5c0fg533a"),
+    ]
+    assert paging._expected(both, 100) == paging._expected(alone, 100) == pytest.approx(10, abs=3)
+    sql, params = both.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    planner = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+    assert planner < 5  # 40 x 1/4 x 1/4 (and a tenth of a percent for each LIKE)
+    units = search.in_units(alone, [1, 2])
+    assert [e for e, _ in search.conditions(*units.query.sql_with_params())] == [
+        search.WORDS,
+        search.UNITS,
+    ]
+    assert paging._expected(units, 100) == 1  # no ticket has either token: the planner's floor

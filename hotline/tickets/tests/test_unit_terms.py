@@ -154,7 +154,7 @@ def test_a_count_by_windows_stops_at_the_first_window_past_the_cap(
     aged, people, django_assert_max_num_queries, monkeypatch
 ):
     monkeypatch.setattr(search, "counts_by_windows", lambda: True)
-    monkeypatch.setattr(paging, "_expected", lambda tickets: None)  # many: windows
+    monkeypatch.setattr(paging, "_expected", lambda tickets, limit: None)  # many: windows
     with django_assert_max_num_queries(2):  # the history's end + the first hour (3 matches)
         counted = exports.search_count(user=people["dispatcher1"], data={"text": "电梯"}, cap=2)
     assert counted == paging.Count(3, capped=True)
