@@ -170,7 +170,7 @@ def search_count(*, user, data: dict[str, Any], cap: int) -> paging.Count:
         matches = _filtered(Ticket.objects.all(), user, data, walk=False, record=False)
         scope = sees_ticket(user, "pk")
         return paging.capped_count(
-            matches, scope, cap=cap, budget=paging.BUDGET, windows=search.counts_by_windows()
+            matches, scope, cap=cap, budget=paging.BUDGET, windows=search.time_in_index()
         )
     # Other searches walk an index of their own (a unit's list: its assignments).
     tickets = _filtered(Ticket.objects.visible_to(user), user, data, walk=False, record=False)

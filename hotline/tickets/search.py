@@ -153,10 +153,13 @@ def received_between(tickets: Tickets, start, end) -> Tickets:
     return tickets.filter(RawSQL(f"{TIMES} @@ %s::tsquery", [query], output_field=BooleanField()))
 
 
-def counts_by_windows() -> bool:
-    """Whether a word search's count is best read newest-first in windows of received
-    time (tickets.paging.capped_count): where the text index holds the received time.
-    SQLite's count walks the matches and stops at the cap; a window would not narrow it."""
+def time_in_index() -> bool:
+    """Whether the text index holds the received time (PostgreSQL). There a window is
+    answered inside the index, a word search's count is best read newest-first in
+    windows (tickets.paging.capped_count), and reading the whole history means fetching
+    and sorting every candidate. SQLite walks the received time instead: its count
+    starts from the matches and stops at the cap, and its whole history stops at the
+    page's last row."""
     return connection.vendor == "postgresql"
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from hotline.tickets import exports, paging, search
 from hotline.tickets.models import Ticket
+from hotline.tickets.models.assignment import sees_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +125,19 @@ def test_the_page_says_it_in_chinese(client, people, words, unnarrowed, monkeypa
     client.force_login(people["zjj_clerk"])
     body = client.get("/tickets/", {"text": "电梯"}).content.decode()
     assert "至少有" in body and "已在含这些词的前 4 个工单后停止计数" in body
+
+
+@pytest.mark.parametrize("cap", [0, 1, 2, 3, 10])
+@pytest.mark.parametrize("budget", [0, 1, 3, 7, 8, 20])
+def test_a_unit_count_stops_at_the_cap_or_the_budget(people, words, unnarrowed, cap, budget):
+    """The candidates are tested as they come: the count ends at the cap + 1st visible
+    one or after the budget + 1st candidate (decision 0052); 3 of 8 candidates seen."""
+    matches = search.matching(Ticket.objects.all(), "电梯")
+    scope = sees_ticket(people["zjj_clerk"], "pk")
+    counted = paging.capped_count(matches, scope, cap=cap, budget=budget)
+    if budget >= SEEN + UNSEEN:  # every candidate tested: exact up to the cap
+        assert counted == paging.Count(min(SEEN, cap + 1), capped=SEEN > cap)
+    else:
+        assert counted.capped and counted.n <= min(SEEN, cap + 1)
+    if counted.n > cap:
+        assert counted == paging.Count(cap + 1, capped=True)

@@ -142,7 +142,7 @@ def test_a_count_by_windows_is_the_count_over_every_match(aged, people, who, mon
             monkeypatch.setattr(paging, "BUDGET", budget)
             counts = {}
             for windows in (False, True):
-                monkeypatch.setattr(search, "counts_by_windows", lambda w=windows: w)
+                monkeypatch.setattr(search, "time_in_index", lambda w=windows: w)
                 counts[windows] = exports.search_count(user=user, data={"text": "电梯"}, cap=cap)
             if who == "dispatcher1" or not counts[False].capped or counts[False].n > cap:
                 assert counts[True] == counts[False], (cap, budget)
@@ -153,7 +153,7 @@ def test_a_count_by_windows_is_the_count_over_every_match(aged, people, who, mon
 def test_a_count_by_windows_stops_at_the_first_window_past_the_cap(
     aged, people, django_assert_max_num_queries, monkeypatch
 ):
-    monkeypatch.setattr(search, "counts_by_windows", lambda: True)
+    monkeypatch.setattr(search, "time_in_index", lambda: True)
     monkeypatch.setattr(paging, "_expected", lambda tickets, limit: None)  # many: windows
     with django_assert_max_num_queries(2):  # the history's end + the first hour (3 matches)
         counted = exports.search_count(user=people["dispatcher1"], data={"text": "电梯"}, cap=2)
