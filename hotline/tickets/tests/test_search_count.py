@@ -136,7 +136,7 @@ def test_a_unit_count_stops_at_the_cap_or_the_budget(people, words, unnarrowed, 
     scope = sees_ticket(people["zjj_clerk"], "pk")
     counted = paging.capped_count(matches, scope, cap=cap, budget=budget)
     if budget >= SEEN + UNSEEN:  # every candidate tested: exact up to the cap
-        assert counted == paging.Count(min(SEEN, cap + 1), capped=SEEN > cap)
+        assert counted == paging.Count(min(SEEN, cap + 1), capped=cap < SEEN)
     else:
         assert counted.capped and counted.n <= min(SEEN, cap + 1)
     if counted.n > cap:
