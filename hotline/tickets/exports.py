@@ -208,15 +208,11 @@ def _filtered(
                 by_phone &= Q(confidential=False)
             match |= by_phone
         tickets = tickets.filter(match)
-    elif quick:
-        tickets = search.matching(tickets, quick, walk=walk)
-    tickets = search.matching(tickets, data.get("text") or "", walk=walk)
+    words = " ".join([quick if not quick.isdigit() else "", data.get("text") or ""])
     unit = data.get("unit")
-    if has_words(data):
-        # The units the user sees, and the unit asked for, narrow the words in the index.
-        tickets = search.in_units(tickets, units_seen(user))
-        if unit is not None:
-            tickets = search.in_units(tickets, [unit.pk])
+    # The units the user sees, and the unit asked for, narrow the words in the index.
+    units = [units_seen(user) or [], [unit.pk] if unit is not None else []]
+    tickets = search.matching(tickets, words, walk=walk, units=units)
     if unit is not None:
         tickets = tickets.filter(
             Exists(Assignment.objects.filter(ticket_id=OuterRef("pk"), unit_id=unit.pk))

@@ -14,6 +14,8 @@ A unit sees a few percent of a common word's matches. Each ticket also keeps
 the same UPDATE; on PostgreSQL the index holds both columns and the received time, so a
 unit's word search asks the index for "these words, these units, after t" and fetches
 about the rows it may see (decision 0051). The exact rule (`sees_ticket`) still decides.
+The received time is in that index as hour buckets (`hotline_time_terms`), which GIN
+answers exactly, so a window of received time needs no re-check of its rows (0052).
 """
 
 from __future__ import annotations
@@ -99,26 +101,17 @@ def with_units(unit_terms: str, unit_ids) -> str:
     return " ".join(tokens)
 
 
-def in_units(tickets: Tickets, unit_ids) -> Tickets:
-    """A word search narrowed, inside PostgreSQL's text index, to tickets ever given to
-    one of these units: a superset of what they see (a ticket sent back keeps its
-    token), so the caller still applies the rule that decides. Elsewhere unchanged:
-    SQLite walks the received time and tests each row (decision 0038)."""
-    if connection.vendor != "postgresql" or not unit_ids:
-        return tickets
-    return tickets.filter(
-        RawSQL(
-            f"{UNITS} @@ %s::tsquery",
-            [" | ".join(unit_token(pk) for pk in unit_ids)],
-            output_field=BooleanField(),
-        )
-    )
+def _unit_query(unit_ids, *, sqlite: bool) -> str:
+    """One unit group as an index query: the ticket was given to one of these units."""
+    if sqlite:
+        return "(" + " OR ".join(f'"{unit_token(pk)}"' for pk in unit_ids) + ")"
+    return " | ".join(unit_token(pk) for pk in unit_ids)
 
 
 def conditions(sql: str, params) -> list[tuple[str, str]]:
-    """The text index's conditions in a compiled search statement: the expression and the
-    query of each word (`matching`) and of the units (`in_units`); on SQLite the FTS
-    table and each word's MATCH."""
+    """The text index's conditions in a compiled search statement (`matching`): the
+    expression and the query of each word and of each unit group; on SQLite the FTS
+    table and the one MATCH of all of them."""
     ends = {f"{e} @@ ": e for e in EXPRESSIONS} | {f"{FTS_TABLE} MATCH ": FTS_TABLE}
     found = []
     for piece, param in zip(sql.split("%s"), params, strict=False):  # the last piece has none
@@ -163,19 +156,25 @@ def time_in_index() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _indexed(tickets: Tickets, tokens: list[str], walk: bool = False) -> Tickets:
+def _indexed(tickets: Tickets, tokens: list[str], units, walk: bool) -> Tickets:
+    """`tickets` whose index terms hold every token, and one unit of each group."""
     if connection.vendor == "postgresql":
-        # The same expression as the index, so the planner can use it.
-        query = " & ".join(tokens)
-        return tickets.filter(
-            RawSQL(
-                f"{WORDS} @@ %s::tsquery",
-                [query],
-                output_field=BooleanField(),
-            )
+        # The same expressions as the index, so the planner can use it.
+        tickets = tickets.filter(
+            RawSQL(f"{WORDS} @@ %s::tsquery", [" & ".join(tokens)], output_field=BooleanField())
         )
+        for unit_ids in units:
+            tickets = tickets.filter(
+                RawSQL(
+                    f"{UNITS} @@ %s::tsquery",
+                    [_unit_query(unit_ids, sqlite=False)],
+                    output_field=BooleanField(),
+                )
+            )
+        return tickets
     if connection.vendor == "sqlite":
-        query = " AND ".join(f'"{token}"' for token in tokens)
+        query = " AND ".join([f'"{token}"' for token in tokens])
+        query = " AND ".join([query] + [_unit_query(ids, sqlite=True) for ids in units])
         matches = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         if walk:
             # The unary + keeps SQLite from driving the query by the index's matches (it
@@ -190,10 +189,15 @@ def _indexed(tickets: Tickets, tokens: list[str], walk: bool = False) -> Tickets
     return tickets
 
 
-def matching(tickets: Tickets, text: str, *, walk: bool = False) -> Tickets:
+def matching(tickets: Tickets, text: str, *, walk: bool = False, units=()) -> Tickets:
     """`tickets` whose summary, detail or place contains every word of `text`. With
     `walk`, for reading a few rows in received order (tickets.paging): SQLite then walks
-    the received_at index instead of starting from every match."""
+    the received_at index instead of starting from every match.
+
+    `units`: groups of unit ids; the index keeps only tickets ever given to one unit of
+    each group (`unit_terms`). A superset of what those units see (a ticket sent back
+    keeps its token), so the caller still applies the rule that decides (decision
+    0051). Only where a word has bigrams: units alone would be most of the index."""
     words = unicodedata.normalize("NFKC", text).split()
     each = [_bigrams(word) for word in words]
     if connection.vendor == "sqlite":
@@ -202,9 +206,10 @@ def matching(tickets: Tickets, text: str, *, walk: bool = False) -> Tickets:
         # PostgreSQL each word stays a condition of its own, estimated alone
         # (tickets.paging._expected); one GIN scan answers them together.
         each = [[token for tokens in each for token in tokens]]
-    for tokens in each:
-        if tokens:
-            tickets = _indexed(tickets, tokens, walk)
+    each = [tokens for tokens in each if tokens]
+    groups = [list(ids) for ids in units if ids]
+    for n, tokens in enumerate(each):
+        tickets = _indexed(tickets, tokens, groups if n == 0 else [], walk)
     for word in words:
         tickets = tickets.filter(
             Q(summary__icontains=word) | Q(detail__icontains=word) | Q(address__icontains=word)
@@ -214,17 +219,23 @@ def matching(tickets: Tickets, text: str, *, walk: bool = False) -> Tickets:
 
 # --- the index itself ------------------------------------------------------------------
 
+# SQLite's FTS row holds the ticket's bigrams and its unit tokens ("k…g…" and "u12":
+# they cannot collide), so one MATCH narrows a unit's word search (decision 0052).
+_FTS_TERMS = "{row}.search_terms || ' ' || {row}.unit_terms"
 _SQLITE = [
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(terms)",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON tickets_ticket BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, new.search_terms); END""",
+        INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, {_FTS_TERMS.format(row="new")});
+        END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update
-        AFTER UPDATE OF search_terms ON tickets_ticket BEGIN
+        AFTER UPDATE OF search_terms, unit_terms ON tickets_ticket BEGIN
         DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
-        INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, new.search_terms); END""",
+        INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, {_FTS_TERMS.format(row="new")});
+        END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON tickets_ticket BEGIN
         DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END""",
 ]
+_SQLITE_TRIGGERS = [f"{FTS_TABLE}_{event}" for event in ("insert", "update", "delete")]
 
 
 def ensure_index(using=None) -> bool:
@@ -241,18 +252,22 @@ def ensure_index(using=None) -> bool:
     with conn.cursor() as cursor:
         if conn.vendor != "sqlite":
             return False
-        names = [f"{FTS_TABLE}_{event}" for event in ("insert", "update", "delete")]
+        # Present, and of this version: the update trigger fires on the unit tokens too.
         cursor.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)",
-            names,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (%s, %s, %s)"
+            " AND (name <> %s OR sql LIKE '%%unit_terms ON%%')",
+            [*_SQLITE_TRIGGERS, _SQLITE_TRIGGERS[1]],
         )
-        if cursor.fetchone()[0] == len(names):
+        if cursor.fetchone()[0] == len(_SQLITE_TRIGGERS):
             return False
+        for name in _SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         for statement in _SQLITE:
             cursor.execute(statement)
         cursor.execute(f"DELETE FROM {FTS_TABLE}")
         cursor.execute(
-            f"INSERT INTO {FTS_TABLE}(rowid, terms) SELECT id, search_terms FROM tickets_ticket"
+            f"INSERT INTO {FTS_TABLE}(rowid, terms)"
+            f" SELECT id, {_FTS_TERMS.format(row='tickets_ticket')} FROM tickets_ticket"
         )
         return True
 

@@ -66,7 +66,8 @@ def sees_ticket(user, ticket: str) -> Exists | bool:
 
 def units_seen(user) -> list[int] | None:
     """The units whose tickets `user` sees under `sees_ticket` (None: every ticket): for
-    narrowing a search inside an index before that rule decides (search.in_units)."""
+    narrowing a search inside an index before that rule decides (`units` of
+    search.matching)."""
     scope = sees_ticket(user, "pk")
     if scope is True:
         return None

@@ -71,7 +71,8 @@ class Ticket(models.Model):
         editable=False, blank=True, default="", verbose_name=_("search terms")
     )
     # A token per unit the ticket was ever given to, for narrowing a unit's word search
-    # inside the same index (tickets.search.in_units); written by the dispatch services.
+    # inside the same index (tickets.search.matching's `units`); written by the dispatch
+    # services.
     unit_terms = models.TextField(
         editable=False, blank=True, default="", verbose_name=_("unit search terms")
     )

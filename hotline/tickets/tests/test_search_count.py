@@ -43,9 +43,9 @@ def test_a_unit_counts_exactly_within_the_budget(
 
 @pytest.fixture
 def unnarrowed(monkeypatch):
-    """Where the index does not narrow by unit (SQLite; PostgreSQL does, so that every
-    candidate is the unit's: test_unit_terms), a unit's count tests every word match."""
-    monkeypatch.setattr(search, "in_units", lambda tickets, units: tickets)
+    """A search whose index does not narrow by unit (the index narrows every unit's search
+    to its own candidates: test_unit_terms): a unit's count tests every word match."""
+    monkeypatch.setattr(exports, "units_seen", lambda user: None)
 
 
 def test_a_unit_count_stops_at_the_budget_at_least_n(people, words, unnarrowed, monkeypatch):

@@ -315,7 +315,7 @@ def test_correlated_words_are_expected_as_often_as_the_rarer_alone(flow):
         plan = cursor.fetchone()[0]
     planner = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
     assert planner < 5  # 40 x 1/4 x 1/4 (and a tenth of a percent for each LIKE)
-    units = search.in_units(alone, [1, 2])
+    units = search.matching(Ticket.objects.all(), "电梯", units=[[1, 2]])
     assert [e for e, _ in search.conditions(*units.query.sql_with_params())] == [
         search.WORDS,
         search.UNITS,

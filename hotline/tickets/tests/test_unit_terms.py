@@ -92,7 +92,7 @@ def test_a_units_word_search_asks_the_index_for_its_units(flow, people, units):
     assert '"unit_terms"::tsvector @@' in sql
     assert any(token(units["QX-ZJJ"]) in str(p).split(" | ") for p in params)
     # Words and units in one scan of the index (the order and the rule come after).
-    narrowed = search.in_units(search.matching(Ticket.objects.all(), "电梯"), [units["QX-ZJJ"].pk])
+    narrowed = search.matching(Ticket.objects.all(), "电梯", units=[[units["QX-ZJJ"].pk]])
     sql, params = narrowed.query.sql_with_params()
     with connection.cursor() as cursor:
         # A tiny table: a scan, or the received_at index for the order, is cheaper.
@@ -158,3 +158,45 @@ def test_a_count_by_windows_stops_at_the_first_window_past_the_cap(
     with django_assert_max_num_queries(2):  # the history's end + the first hour (3 matches)
         counted = exports.search_count(user=people["dispatcher1"], data={"text": "电梯"}, cap=2)
     assert counted == paging.Count(3, capped=True)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS index")
+def test_sqlite_matches_words_and_units_in_one_fts_query(flow, people, units):
+    """SQLite's FTS row holds the bigrams and the unit tokens, kept by the triggers as the
+    dispatch writes them: a unit's word search is one MATCH (decision 0052)."""
+    mine = flow.to("dispatched", assists=(), summary="电梯故障")
+    other = flow.to("dispatched", lead="QX-CD", assists=(), summary="电梯异响")
+    zjj, cd = units["QX-ZJJ"].pk, units["QX-CD"].pk
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT terms FROM {search.FTS_TABLE} WHERE rowid = %s", [mine.pk])
+        assert search.unit_token(zjj) in cursor.fetchone()[0].split()
+    narrowed = search.matching(Ticket.objects.all(), "电梯 故障", units=[[zjj, cd], [zjj]])
+    sql, params = narrowed.query.sql_with_params()
+    assert sql.count("MATCH") == 1 and [e for e, _ in search.conditions(sql, params)] == [
+        search.FTS_TABLE
+    ]
+    assert list(narrowed) == [mine]
+    both = search.matching(Ticket.objects.all(), "电梯", units=[[zjj, cd]])
+    assert set(both) == {mine, other}
+    assert paging._expected(both, 10) == 2
+    clerk = exports.ticket_search(user=people["zjj_clerk"], data={"text": "电梯"})
+    assert list(clerk) == [mine]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite triggers")
+def test_sqlite_triggers_of_the_words_alone_are_replaced_and_the_units_filled(flow, units):
+    """A database whose FTS triggers predate the unit tokens gets them at the next migrate."""
+    mine = flow.to("dispatched", assists=(), summary="电梯故障")
+    fts = search.FTS_TABLE
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {fts}_update")
+        cursor.execute(
+            f"CREATE TRIGGER {fts}_update AFTER UPDATE OF search_terms ON tickets_ticket BEGIN"
+            f" DELETE FROM {fts} WHERE rowid = old.id;"
+            f" INSERT INTO {fts}(rowid, terms) VALUES (new.id, new.search_terms); END"
+        )
+        cursor.execute(f"UPDATE {fts} SET terms = %s WHERE rowid = %s", ["x", mine.pk])
+    assert search.ensure_index() is True
+    assert search.ensure_index() is False
+    units_only = search.matching(Ticket.objects.all(), "电梯", units=[[units["QX-ZJJ"].pk]])
+    assert list(units_only) == [mine]
