@@ -30,6 +30,7 @@ class Found:
     tickets: QuerySet
     rows: QuerySet | None
     count: Callable[[], paging.Count]
+    whole: QuerySet | None = None  # the search read at once (exports.whole_rows)
 
 
 class SearchPagination(Pagination):
@@ -56,7 +57,7 @@ class SearchPagination(Pagination):
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
         counted = queryset.count()
         if queryset.rows is not None and counted.capped:
-            found = paging.first_rows(queryset.rows, offset + limit, whole=queryset.tickets)
+            found = paging.first_rows(queryset.rows, offset + limit, whole=queryset.whole)
             items = found[offset:]
         else:
             items = list(queryset.tickets[offset : offset + limit])

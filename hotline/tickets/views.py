@@ -55,11 +55,13 @@ class CappedPaginator(Paginator):
         *,
         cap: int,
         rows: QuerySet | None = None,
+        whole: QuerySet | None = None,
         counter: Callable[[], paging.Count] | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self.rows = rows  # the same search planned for reading a page (search.matching)
+        self.whole = whole  # and for reading all of it at once (paging.first_rows)
         self.counter = counter
 
     @cached_property
@@ -95,8 +97,7 @@ class CappedPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        whole = self.object_list  # the same search, planned from its matches
-        found = paging.first_rows(rows, bottom + self.per_page, whole=whole)  # type: ignore[arg-type]
+        found = paging.first_rows(rows, bottom + self.per_page, whole=self.whole)
         return Page(found[bottom:], number, self)
 
 
@@ -112,15 +113,18 @@ def ticket_list(request):
     if tickets is None:
         messages.error(request, _("Please correct the marked fields."))
         tickets = Ticket.objects.none()
-    rows = None
+    rows = whole = None
     counter: Callable[[], paging.Count] | None = None
     cap = min(LIST_CAP, exports.EXPORT_LIMIT)
     if form.is_valid():
         data = form.cleaned_data
         if exports.has_words(data):
             rows = exports.ticket_search(user=request.user, data=data, walk=True)
+            whole = exports.whole_rows(request.user, tickets)
         counter = partial(exports.search_count, user=request.user, data=data, cap=cap)
-    paginator = CappedPaginator(tickets, PAGE_SIZE, cap=cap, rows=rows, counter=counter)
+    paginator = CappedPaginator(
+        tickets, PAGE_SIZE, cap=cap, rows=rows, whole=whole, counter=counter
+    )
     page = paginator.get_page(request.GET.get("page"))
     sort = request.GET.get("sort", "")
     return render(

@@ -81,7 +81,7 @@ def test_few_expected_matches_are_read_at_once(history, django_assert_num_querie
 def test_sqlite_counts_the_candidates_and_reads_few_from_the_matches(
     history, django_assert_num_queries
 ):
-    """SQLite counts each word's candidates in the FTS index, up to the limit + 1; when
+    """SQLite counts each term's candidates in the FTS index, up to the limit + 1; when
     they are few, the whole history is read once from `whole`, the search planned from
     its matches, not by walking the received time (decision 0052)."""
     walk = search.matching(Ticket.objects.all(), "电梯 故障", walk=True)
@@ -89,6 +89,8 @@ def test_sqlite_counts_the_candidates_and_reads_few_from_the_matches(
     assert paging._expected(walk, 100) == len(AGES)
     assert paging._expected(walk, 5) == 6
     assert paging._expected(search.matching(Ticket.objects.all(), "路灯"), 100) == 1
+    # Each term alone, the fewest: an upper bound (电梯 路灯 has none together).
+    assert paging._expected(search.matching(Ticket.objects.all(), "电梯 路灯"), 100) == 1
     assert paging._expected(search.matching(Ticket.objects.all(), "灯"), 100) is None
     whole = search.matching(Ticket.objects.all(), "电梯 故障").order_by("-received_at", "-id")
     with django_assert_num_queries(2) as captured:  # the count, the rows
@@ -276,11 +278,12 @@ def test_the_walking_plan_reads_the_received_index_on_sqlite(history):
     assert "received_at" in plan and "TEMP B-TREE" not in plan, plan
 
 
-@pytest.mark.parametrize("jump", [True, False])
-def test_with_an_estimate_a_count_widens_its_windows_and_rows_may_jump(history, monkeypatch, jump):
-    """A window that found none says "fewer than 3 an hour". Rows take that to read the
-    rest at once; a count does not where the planner expects many (decision 0051)."""
-    monkeypatch.setattr(paging, "_expected", lambda tickets, limit: 10.0**7)
+@pytest.mark.parametrize("estimate", [10.0**7, None])
+def test_with_an_estimate_windows_widen_without_jumping(history, monkeypatch, estimate):
+    """A window that found none says "fewer than 3 an hour". Without an estimate that
+    sends the rest to the whole history at once; where the index expects many, the
+    windows only widen (decisions 0051, 0052)."""
+    monkeypatch.setattr(paging, "_expected", lambda tickets, limit: estimate)
     tickets = search.matching(Ticket.objects.all(), "路灯").order_by("-received_at", "-id")
     windows = []
 
@@ -288,9 +291,9 @@ def test_with_an_estimate_a_count_widens_its_windows_and_rows_may_jump(history, 
         windows.append(window)
         return None, 0, False
 
-    paging._windowed(tickets, -1, 1001, 10**6, read, jump=jump)
+    paging._windowed(tickets, -1, 1001, 10**6, read)
     whole = windows[-1].query.where == tickets.query.where
-    assert whole and (len(windows) == 2) == jump  # else 1 h, 8 h, 64 h, ... then all
+    assert whole and (len(windows) == 2) == (estimate is None)  # else 1 h, 8 h, 64 h, ...
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
@@ -321,3 +324,11 @@ def test_correlated_words_are_expected_as_often_as_the_rarer_alone(flow):
         search.UNITS,
     ]
     assert paging._expected(units, 100) == 1  # no ticket has either token: the planner's floor
+
+
+def test_only_a_user_who_sees_every_ticket_reads_the_whole_from_the_matches(people):
+    """A unit's candidates each cost a test of its assignments: its whole history is read
+    as its pages are, walking the received time on SQLite (decision 0052)."""
+    tickets = Ticket.objects.all()
+    assert exports.whole_rows(people["dispatcher1"], tickets) is tickets
+    assert exports.whole_rows(people["zjj_clerk"], tickets) is None
