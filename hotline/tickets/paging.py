@@ -275,5 +275,5 @@ def _expected(tickets: QuerySet, limit: int) -> float | None:
     if isinstance(plan, str):
         plan = json.loads(plan)
     top = plan[0]["Plan"]
-    parts = top["Plans"] if len(asked) > 1 else [top]
-    return min(float(part["Plan Rows"]) for part in parts)
+    scans = top["Plans"] if len(asked) > 1 else [top]
+    return min(float(scan["Plan Rows"]) for scan in scans)
