@@ -7,7 +7,8 @@ some moment comes before every older one, so the search runs on a window of rece
 time at the list's end (the last hour before the newest ticket), then on a wider one,
 each sized from the matches per hour seen so far, until the page is full: a page reads
 about the rows it shows, however long the history. On PostgreSQL
-words, units and window are one GIN index scan (tickets.search.PG_INDEX). See
+words, units and window are one GIN index scan (tickets.search.PG_INDEX). SQLite walks
+the received time once and stops at the page's last row. See
 docs/decisions/0038-search-windows.md and 0052.
 
 The count of a word search stops too (`capped_count`): at the list's cap, and for a user
@@ -175,15 +176,18 @@ def _window(tickets: QuerySet, way: int, edge, span: timedelta | None) -> QueryS
 
 
 def first_rows(tickets: QuerySet, stop: int, whole: QuerySet | None = None) -> list:
-    """The first `stop` rows of `tickets` (ordered by received time first), read from
-    windows of received time that reach from the newest (descending) or oldest end of
-    the history, each further than the last and sized from the matches per hour of
-    the one before, so the last window holds about the rows the page needs. A wider
-    window reads the narrower one's rows again; the spans grow at least twofold, so that
-    is at most as many rows once more. `whole`: the same search planned from its
-    matches (search.matching without `walk`), for reading the whole history at once
-    when its candidates are few (SQLite then starts from them instead of walking;
-    exports.whole_rows)."""
+    """The first `stop` rows of `tickets` (ordered by received time first).
+
+    On PostgreSQL, read from windows of received time that reach from the newest
+    (descending) or oldest end of the history, each further than the last and sized
+    from the matches per hour of the one before, so the last window holds about the
+    rows the page needs. A wider window reads the narrower one's rows again; the spans
+    grow at least twofold, so that is at most as many rows once more. On SQLite, one
+    walk of the received time that stops at the page's last row.
+
+    `whole`: the same search planned from its matches (search.matching without `walk`,
+    exports.whole_rows), for reading the whole history at once when its candidates are
+    few: SQLite then starts from them instead of walking."""
     way = direction(tickets)
     if way == 0 or stop <= 0:
         return list(tickets[: max(stop, 0)])
@@ -249,9 +253,9 @@ def _expected(tickets: QuerySet, limit: int) -> float | None:
     except EmptyResultSet:  # .none(): nothing to ask
         return 0.0
     asked = search.conditions(sql, params)
-    queries = [query for _, query in asked]
     if not asked:
         return None
+    queries = [query for _, query in asked]
     if connection.vendor != "postgresql":
         # Each term alone: FTS5 answers "a AND b" by reading both lists whole (小区's
         # 85,000 at 1,000,000 tickets: 7 ms), one term's first limit + 1 in a fraction.
