@@ -21,7 +21,6 @@ word into one bitmap (decision 0051).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -159,20 +158,14 @@ def _ends(tickets: QuerySet, way: int) -> tuple | None:
 
 
 def _window(tickets: QuerySet, way: int, edge, span: timedelta | None) -> QuerySet:
-    """`tickets` received within `span` of the history's `edge` (None: all of them).
-
-    On PostgreSQL, the hours from there to `AHEAD` past the edge, as the text index's time
-    buckets: the index answers them exactly, as it answers the words, so a row it gives is
-    not tested again (decision 0052). Elsewhere one open-ended condition
-    (`received_at >= bound`), which SQLite walks in its received_at index."""
+    """`tickets` received within `span` of the history's `edge` (None: all of them): the
+    hours from there to `AHEAD` past the edge, as the text index's time buckets, which
+    the index answers exactly, as it answers the words, so a row it gives is not tested
+    again (PostgreSQL, decision 0052; SQLite reads no windows)."""
     if span is None:
         return tickets
-    if connection.vendor == "postgresql":
-        start, end = (edge - span, edge + AHEAD) if way < 0 else (edge - AHEAD, edge + span)
-        return search.received_between(tickets, start, end)
-    if way < 0:
-        return tickets.filter(received_at__gte=edge - span)
-    return tickets.filter(received_at__lte=edge + span)
+    start, end = (edge - span, edge + AHEAD) if way < 0 else (edge - AHEAD, edge + span)
+    return search.received_between(tickets, start, end)
 
 
 def first_rows(tickets: QuerySet, stop: int, whole: QuerySet | None = None) -> list:
@@ -237,47 +230,15 @@ def _windowed(
 
 
 def _expected(tickets: QuerySet, limit: int) -> float | None:
-    """How many candidates the text index gives `tickets` at most: on SQLite each term
-    counted in the FTS index up to `limit` + 1; on PostgreSQL as the planner expects
-    from the index's statistics (EXPLAIN, nothing run). None for a search without words.
-
-    Each condition on the index (a word's bigrams, the user's units) is asked on its own
-    and the fewest counts. PostgreSQL's planner multiplies their frequencies as if they
-    were independent; the words of one search are not, nor a unit and the words it
-    handles: 电梯 and 小区 each match tens of thousands, but their product said a few
-    thousand, and a count read the whole history at once (decision 0052). Not the
-    search's own rows either: those assume the `LIKE` re-check keeps a tenth of a
-    percent."""
+    """How many candidates the text index gives `tickets` at most
+    (search.fewest_candidates: each condition alone, the fewest). PostgreSQL's planner
+    multiplies the conditions' frequencies as if they were independent; the words of one
+    search are not, nor a unit and the words it handles: 电梯 and 小区 each match tens of
+    thousands, their product said a few thousand, and a count read the whole history at
+    once (decision 0052). Not the search's own rows either: those assume the `LIKE`
+    re-check keeps a tenth of a percent. None for a search without words."""
     try:
         sql, params = tickets.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # .none(): nothing to ask
         return 0.0
-    asked = search.conditions(sql, params)
-    if not asked:
-        return None
-    queries = [query for _, query in asked]
-    if connection.vendor != "postgresql":
-        # Each term alone: FTS5 answers "a AND b" by reading both lists whole (小区's
-        # 85,000 at 1,000,000 tickets: 7 ms), one term's first limit + 1 in a fraction.
-        parts = [part for query in queries for part in query.split(" AND ")]
-        fts = search.FTS_TABLE
-        each = ", ".join(
-            f"(SELECT COUNT(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH %s"
-            f" LIMIT {limit + 1}))"
-            for _ in parts
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {each}", parts)
-            return float(min(cursor.fetchone()))
-    each = " UNION ALL ".join(
-        f"(SELECT 1 FROM tickets_ticket WHERE {expression} @@ %s::tsquery)"
-        for expression, _ in asked
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + each, queries)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    top = plan[0]["Plan"]
-    scans = top["Plans"] if len(asked) > 1 else [top]
-    return min(float(scan["Plan Rows"]) for scan in scans)
+    return search.fewest_candidates(sql, params, limit)
