@@ -141,12 +141,12 @@ class Filled:
     sample_word: str
     counts: dict[str, int]
     # Words with fewer matches (decision 0051), whose windows reach further back: one
-    # message of the data's (1 in 447 tickets), and a place in 1 of 10,000 tickets.
+    # message of the data's (1 in 447 tickets), and a place in 1 of 2,000 tickets.
     rarer_word: str = ""
     rare_place: str = ""
 
 
-RARE_PLACE, RARE_EVERY = "清风巷", 10_000
+RARE_PLACE, RARE_EVERY = "清风巷", 2_000
 
 
 # Units that take the lead, with weights: the demo accounts' units get a realistic share
@@ -268,8 +268,9 @@ def fill(n: int, seed: int) -> Filled:
                 age = timedelta(minutes=rng.randrange(3 * 24 * 60, 365 * 24 * 60))
             received = now - age
             label, summary, detail = messages[rng.randrange(len(messages))]
-            # One ticket in 10,000 names this place: a word with few matches at any size
-            # (the data's messages are too few for one: 447).
+            # One ticket in 2,000 names this place: a word with few matches at any size
+            # (the data's messages are too few for one: 447), yet a full page of 50 from
+            # 100,000 tickets on, so each size shows as many rows.
             place = RARE_PLACE if i % RARE_EVERY == RARE_EVERY // 2 else ""
             day = received.strftime("%Y%m%d")
             day_seq[day] = day_seq.get(day, 0) + 1

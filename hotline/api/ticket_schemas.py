@@ -55,12 +55,13 @@ class SearchPagination(Pagination):
         if not isinstance(queryset, Found):
             return super().paginate_queryset(queryset, pagination, request, **params)
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
-        counted = queryset.count()
-        if queryset.rows is not None and counted.capped:
-            found = paging.first_rows(queryset.rows, offset + limit, whole=queryset.whole)
-            items = found[offset:]
-        else:
-            items = list(queryset.tickets[offset : offset + limit])
+        with paging.one_look():  # the count and the rows ask the index the same
+            counted = queryset.count()
+            if queryset.rows is not None and counted.capped:
+                found = paging.first_rows(queryset.rows, offset + limit, whole=queryset.whole)
+                items = found[offset:]
+            else:
+                items = list(queryset.tickets[offset : offset + limit])
         return {"items": items, "count": counted.n, "count_capped": counted.capped}
 
 

@@ -3,25 +3,29 @@ end of the city's history instead of from every match (issue 16).
 
 A common word (电梯) matches a few percent of all tickets: 26,000 of 1,000,000. Sorting
 them all by date to show 50 costs what the city ever received. Every ticket newer than
-some moment comes before every older one, so the search runs on a window of received
-time at the list's end (the last hour before the newest ticket), then on a wider one,
-each sized from the matches per hour seen so far, until the page is full: a page reads
-about the rows it shows, however long the history. On PostgreSQL
-words, units and window are one GIN index scan (tickets.search.PG_INDEX). SQLite walks
-the received time once and stops at the page's last row. See
-docs/decisions/0038-search-windows.md and 0052.
+some moment comes before every older one, so on PostgreSQL the search is cut into
+windows of received time from the list's end, the first about as long as the index's
+estimate says holds the page, each next twice as long, and the windows are read one
+after another in one statement until the page is full: a page reads about the rows it
+shows, and makes as many statements, however long the history (decision 0053). Words,
+units and window are one GIN index scan (tickets.search.PG_INDEX). SQLite walks the
+received time once and stops at the page's last row. See
+docs/decisions/0038-search-windows.md, 0052 and 0053.
 
 The count of a word search stops too (`capped_count`): at the list's cap, and for a user
 who sees only some tickets (a unit) after a budget of word matches, so that a unit's
 count reads as many rows at 1,000,000 tickets as at 100,000 (decision 0044). Where the
-text index holds the received time (PostgreSQL), the count reads windows from the
-newest end as well, so it reads about the matches it counts, not every match of the
-word into one bitmap (decision 0051).
+text index holds the received time (PostgreSQL), the count reads the same windows
+newest first, so it reads about the matches it counts, not every match of the word into
+one bitmap (decision 0051).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -32,17 +36,16 @@ from django.db.models import Exists, QuerySet, Subquery
 
 from hotline.tickets import search
 
-FIRST_SPAN = timedelta(hours=1)
-# How far a window reaches past the history's end: a ticket received while the page is
-# read is inside it (six weeks: a few more time buckets to ask).
+HOUR = timedelta(hours=1)
+FIRST_SPAN = HOUR
+# How far the first window reaches past the history's end: a ticket received while the
+# page is read is inside it (six weeks: a few more time buckets to ask).
 AHEAD = timedelta(hours=1024)
-SLACK = 1.5  # a window aims at 1.5 times the rows still missing
-# A window costs a statement and the candidates it holds; the whole history costs what
-# the words match in all of it. When the planner's estimate (or, without one, the
-# matches per hour seen so far) puts the whole history's matches under these, it is
-# read at once: for a page's rows, which are all fetched and sorted, 8,000; for a count,
-# which stops at its limit and only gathers the index's matches, 40,000 (decisions
-# 0051, 0052).
+# Windows cost a GIN scan each, of the candidates they hold; the whole history costs
+# what the words match in all of it. When the index's estimate puts the whole
+# history's candidates under these, it is read at once: for a page's rows, which are all
+# fetched and sorted, 8,000; for a count, which stops at its limit and only gathers the
+# index's matches, 40,000 (decisions 0051, 0052).
 WHOLE_ROWS = 8_000
 WHOLE_COUNT = 40_000
 # A ticket list (page and API) counts this many matches at most, then says "more than
@@ -74,33 +77,45 @@ def capped_count(
     most `budget` matches are tested, in one statement, and when they run out first the
     count is `n` visible "at least".
 
-    With `windows`, the same count on windows of received time from the newest end, each
-    wider than the last, until one holds more than `cap` (or exhausts the budget): the
-    count of the last window is the count, and the widest window is the whole history."""
+    With `windows`, the matches come from windows of received time, newest first, read
+    one after another in the same statement until the count stops (`_windowed`): a
+    common word's count does not gather all its matches (262,000) into one bitmap."""
     if scope is False:
         return Count(0)
     if not windows:
-        return _count(matches, scope, cap, budget)[0]
-
-    def read(window: QuerySet) -> tuple[Count, int, bool]:
-        counted, found = _count(window, scope, cap, budget)
-        return counted, found, counted.capped
-
-    return _windowed(matches, -1, cap + 1, WHOLE_COUNT, read)
+        return _count(matches, None, scope, cap, budget)
+    return _windowed(
+        matches, -1, cap + 1, WHOLE_COUNT, lambda found: _count(matches, found, scope, cap, budget)
+    )
 
 
-def _count(matches: QuerySet, scope: Exists | bool, cap: int, budget: int) -> tuple[Count, int]:
-    """capped_count on one set of matches, in one statement; and how many it saw.
+def _count(
+    matches: QuerySet, windows: list[str] | None, scope: Exists | bool, cap: int, budget: int
+) -> Count:
+    """capped_count on `matches`, from `windows` in turn (None: at once), in one statement.
 
     The candidates are tested as they come, and the statement stops at the cap + 1st
     visible one, or after the budget + 1st candidate, which marks that the budget ran
     out: a unit that sees most of its candidates tests about cap + 1 of them, not the
     whole budget."""
+    try:
+        return _counted(matches, windows, scope, cap, budget)
+    except EmptyResultSet:  # a condition no ticket can meet (an empty list of units)
+        return Count(0)
+
+
+def _counted(
+    matches: QuerySet, windows: list[str] | None, scope: Exists | bool, cap: int, budget: int
+) -> Count:
     if scope is True:
-        n = matches.order_by().values("pk")[: cap + 1].count()
-        return Count(n, capped=n > cap), n
-    candidates = matches.order_by().annotate(seen=scope).values("seen")[: budget + 1]
-    sql, params = candidates.query.sql_with_params()
+        keys = matches.order_by().values("pk")
+        sql, params = _one_after_another(keys, windows, cap + 1)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) found", params)
+            n = cursor.fetchone()[0]
+        return Count(n, capped=n > cap)
+    tested = matches.order_by().annotate(seen=scope).values("seen")
+    sql, params = _one_after_another(tested, windows, budget + 1)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COALESCE(SUM(CASE WHEN seen THEN 1 ELSE 0 END), 0), MAX(n) FROM"
@@ -111,8 +126,8 @@ def _count(matches: QuerySet, scope: Exists | bool, cap: int, budget: int) -> tu
         )
         seen, last = cursor.fetchone()
     if seen > cap:
-        return Count(cap + 1, capped=True), seen
-    return Count(seen, capped=(last or 0) > budget), seen
+        return Count(cap + 1, capped=True)
+    return Count(seen, capped=(last or 0) > budget)
 
 
 def direction(tickets: QuerySet) -> int:
@@ -125,58 +140,82 @@ def direction(tickets: QuerySet) -> int:
     return 0
 
 
-def _next_span(
-    span: timedelta, found: int, missing: int, ends: tuple, whole_at: int
-) -> timedelta | None:
-    """How far the next window reaches (None: the whole history, from `ends`, its newest
-    and oldest received time). At the matches per hour seen so far: far enough for
-    SLACK times the missing rows, at least twice and at most 16 times as far (8 times
-    when nothing was found); the whole history when it would hold no more than
-    `whole_at` matches at that rate, or when the window would reach it anyway. The rate
-    is taken high, at found + 3 (3 is about as many as a window that found none may
-    have missed by chance): a common word that found none in the first hour must not
-    send a count through the whole history (decision 0051)."""
+def _first_span(expected: float | None, wanted: int, ends: tuple) -> timedelta:
+    """How far back the first window reaches: as far as the history's candidates at an
+    even rate (the index's estimate, an upper bound) would give the rows wanted; at
+    least an hour. The windows after it each double the reach, so a rate overestimated
+    n times costs about log2(n) more windows read, each small, and one too low at most
+    the rows of the first window."""
+    if not expected:
+        return FIRST_SPAN
     history = abs(ends[0] - ends[1])
-    if (found + 3) * (history / span) <= whole_at:
-        return None
-    if found == 0:
-        reach = span * 8
-    else:
-        wanted = span * (SLACK * missing / found)
-        reach = span + min(max(wanted, span), span * 15)
-    return None if reach >= history else reach
+    return max(FIRST_SPAN, history * min(1.0, wanted / expected))
 
 
 def _ends(tickets: QuerySet, way: int) -> tuple | None:
     """The received time of the history's end the list starts from and of its other end
     (None when there is no ticket), whatever the user may see, in one statement of two
-    index look-ups. They only place the windows; the rows still come through `tickets`."""
-    manager = tickets.model._default_manager
-    first, last = ("-received_at", "received_at") if way < 0 else ("received_at", "-received_at")
-    other = manager.order_by(last).values("received_at")[:1]
-    return manager.order_by(first).values_list("received_at", Subquery(other)).first()
+    index look-ups (asked once within `one_look`). They only place the windows; the rows
+    still come through `tickets`."""
+
+    def ask() -> tuple | None:
+        manager = tickets.model._default_manager
+        oldest = manager.order_by("received_at").values("received_at")[:1]
+        return manager.order_by("-received_at").values_list("received_at", Subquery(oldest)).first()
+
+    ends = _once(("ends",), ask)
+    return ends if ends is None or way < 0 else ends[::-1]
 
 
-def _window(tickets: QuerySet, way: int, edge, span: timedelta | None) -> QuerySet:
-    """`tickets` received within `span` of the history's `edge` (None: all of them): the
-    hours from there to `AHEAD` past the edge, as the text index's time buckets, which
-    the index answers exactly, as it answers the words, so a row it gives is not tested
-    again (PostgreSQL, decision 0052; SQLite reads no windows)."""
-    if span is None:
-        return tickets
-    start, end = (edge - span, edge + AHEAD) if way < 0 else (edge - AHEAD, edge + span)
-    return search.received_between(tickets, start, end)
+def _windows(way: int, ends: tuple, span: timedelta) -> list[str]:
+    """Windows of received time, as the text index's bucket queries (search.buckets), in
+    the list's order and without overlap: the first from `AHEAD` past the history's end
+    the list starts from (ends[0]) to `span` before it, each next as long as all before
+    it together, the last reaching the other end (ends[1])."""
+    edge, other = (search.hour(moment) for moment in ends)
+    length = abs(edge - other)  # hours from the list's first ticket to its last
+    low, high = -(AHEAD // HOUR), max(1, math.ceil(span / HOUR))
+    windows = []
+    while True:
+        high = min(high, length)
+        first, last = (edge - high, edge - low) if way < 0 else (edge + low, edge + high)
+        windows.append(search.buckets(first, last))
+        if high >= length:
+            return windows
+        low, high = high + 1, 2 * high
+
+
+# Where the window's query goes in the statement compiled once for all windows (no text
+# a form accepts holds a NUL).
+_WINDOW = "\0window"
+
+
+def _one_after_another(tickets: QuerySet, windows: list[str] | None, limit: int) -> tuple:
+    """The SQL and parameters of `tickets`' first `limit` rows: from each of `windows` in
+    turn (None: all of `tickets` at once), in one statement (UNION ALL), which reads a
+    later window only when the earlier ones gave fewer than `limit` rows, so an older,
+    wider window costs nothing once the newer ones fill the page (decision 0053).
+
+    The windows differ in one parameter only: the statement is compiled once and the
+    window's query put in its place. Each window is limited too: a part with a LIMIT
+    gets no parallel plan, in which workers would read the parts side by side."""
+    if windows is None:
+        return tickets[:limit].query.sql_with_params()
+    sql, params = search.in_buckets(tickets, _WINDOW)[:limit].query.sql_with_params()
+    at = list(params).index(_WINDOW)
+    every = [value for window in windows for value in (*params[:at], window, *params[at + 1 :])]
+    if len(windows) == 1:
+        return sql, every
+    return " UNION ALL ".join([f"({sql})"] * len(windows)) + f" LIMIT {limit:d}", every
 
 
 def first_rows(tickets: QuerySet, stop: int, whole: QuerySet | None = None) -> list:
     """The first `stop` rows of `tickets` (ordered by received time first).
 
-    On PostgreSQL, read from windows of received time that reach from the newest
-    (descending) or oldest end of the history, each further than the last and sized
-    from the matches per hour of the one before, so the last window holds about the
-    rows the page needs. A wider window reads the narrower one's rows again; the spans
-    grow at least twofold, so that is at most as many rows once more. On SQLite, one
-    walk of the received time that stops at the page's last row.
+    On PostgreSQL, in one statement, from windows of received time that reach from the
+    newest (descending) or oldest end of the history, each twice as far as the last,
+    read one after another until the page is full (`_windowed`). On SQLite, one walk of
+    the received time that stops at the page's last row.
 
     `whole`: the same search planned from its matches (search.matching without `walk`,
     exports.whole_rows), for reading the whole history at once when its candidates are
@@ -184,49 +223,43 @@ def first_rows(tickets: QuerySet, stop: int, whole: QuerySet | None = None) -> l
     way = direction(tickets)
     if way == 0 or stop <= 0:
         return list(tickets[: max(stop, 0)])
-
-    def read(window: QuerySet) -> tuple[list, int, bool]:
-        rows = list(window[:stop])
-        return rows, len(rows), len(rows) >= stop
-
     if not search.time_in_index():
         # SQLite walks the received time and stops at the page's last row, so a window
         # would only walk the newest part again: the whole history at once, from its
         # matches where they are few (decision 0052).
         if whole is not None and (_expected(tickets, WHOLE_ROWS) or 0) <= WHOLE_ROWS:
-            return read(whole)[0]
-        return read(tickets)[0]
+            return list(whole[:stop])
+        return list(tickets[:stop])
+
     # On PostgreSQL the whole history is every candidate fetched and sorted: a unit's
     # 2,200 took 25 ms, the windows that find its page a few (decision 0052).
-    return _windowed(tickets, way, stop, WHOLE_ROWS, read, whole=whole)
+    def read(windows: list[str] | None) -> list:
+        source = whole if windows is None and whole is not None else tickets
+        try:
+            sql, params = _one_after_another(source, windows, stop)
+        except EmptyResultSet:  # a condition no ticket can meet (an empty list of units)
+            return []
+        # The model's own columns, as the list selects them (rows are read by raw SQL
+        # because the statement is compiled once for all windows).
+        return list(tickets.model._default_manager.raw(sql, params))
+
+    return _windowed(tickets, way, stop, WHOLE_ROWS, read)
 
 
 def _windowed(
-    tickets: QuerySet,
-    way: int,
-    wanted: int,
-    whole_at: int,
-    read: Callable,
-    whole: QuerySet | None = None,
+    tickets: QuerySet, way: int, wanted: int, whole_at: int, read: Callable[[list | None], Any]
 ) -> Any:
-    """What `read(window)` gives on the first window of `tickets` where it says it is
-    enough (`read` returns the result, the rows it found and whether that is enough), or
-    on the whole history. Where the text index gives no more than `whole_at` candidates
-    (`_expected`), they are read at once, without windows, from `whole` if given. Where
-    it expects more, a window's rate (`_next_span`) never sends the rest to the whole
-    history: a common word's count that found none in its first hour must not gather
-    all its matches (262,000) into one bitmap; a page's rows must not sort them."""
+    """What `read(windows)` gives for `tickets` read from windows of received time from
+    the list's end (`_windows`), or for the whole history at once (None) where the text
+    index gives no more than `whole_at` candidates (`_expected`): a page's rows or a
+    count, in one statement either way, so a page makes as many statements at
+    10,000,000 tickets as at 100,000 (decision 0053). The history's ends are asked
+    either way, for the same reason."""
     expected = _expected(tickets, whole_at)
-    ends = None if expected is not None and expected <= whole_at else _ends(tickets, way)
-    if ends is None:
-        return read(tickets if whole is None else whole)[0]
-    span: timedelta | None = FIRST_SPAN
-    while True:
-        result, found, enough = read(_window(tickets, way, ends[0], span))
-        if enough or span is None:
-            return result
-        jump_at = whole_at if expected is None else 0
-        span = _next_span(span, found, wanted - found, ends, jump_at)
+    ends = _ends(tickets, way)
+    if ends is None or (expected is not None and expected <= whole_at):
+        return read(None)
+    return read(_windows(way, ends, _first_span(expected, wanted, ends)))
 
 
 def _expected(tickets: QuerySet, limit: int) -> float | None:
@@ -241,4 +274,34 @@ def _expected(tickets: QuerySet, limit: int) -> float | None:
         sql, params = tickets.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # .none(): nothing to ask
         return 0.0
-    return search.fewest_candidates(sql, params, limit)
+    # PostgreSQL's estimate is the same whatever the limit (SQLite's counts up to it), so
+    # a page's count and its rows share it within `one_look`.
+    limited = None if search.time_in_index() else limit
+    key = ("expected", tuple(search.conditions(sql, params)), limited)
+    return _once(key, lambda: search.fewest_candidates(sql, params, limit))
+
+
+# What a request has asked the index and the table once (`one_look`).
+_asked: ContextVar[dict | None] = ContextVar("hotline_paging_asked", default=None)
+
+
+@contextmanager
+def one_look() -> Iterator[None]:
+    """Within it, a search's estimate (`_expected`) and the history's ends (`_ends`) are
+    asked once: a word search's page asks both for its count and again for its rows, the
+    same answers a few milliseconds apart (decision 0053)."""
+    token = _asked.set({})
+    try:
+        yield
+    finally:
+        _asked.reset(token)
+
+
+def _once(key: tuple, ask: Callable[[], Any]) -> Any:
+    """`ask()`, or within `one_look` what it gave the first time for `key`."""
+    asked = _asked.get()
+    if asked is None:
+        return ask()
+    if key not in asked:
+        asked[key] = ask()
+    return asked[key]

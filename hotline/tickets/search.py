@@ -175,11 +175,16 @@ def time_terms(first: int, last: int) -> list[str]:
     return tokens
 
 
-def received_between(tickets: Tickets, start, end) -> Tickets:
-    """`tickets` received in the hours from `start`'s to `end`'s (PostgreSQL): one condition
-    on the text index's time buckets, which the index answers exactly, as it answers the
-    words, so that no row found is tested again (decision 0052)."""
-    query = " | ".join(time_terms(hour(start), hour(end)))
+def buckets(first: int, last: int) -> str:
+    """The text index's query for the hours `first`…`last` (hour numbers): one of the
+    fewest buckets that cover them (`time_terms`)."""
+    return " | ".join(time_terms(first, last))
+
+
+def in_buckets(tickets: Tickets, query: str) -> Tickets:
+    """`tickets` received in the hours of `query` (`buckets`, PostgreSQL): one condition
+    on the text index's time buckets, which the index answers exactly, as it answers
+    the words, so that no row found is tested again (decision 0052)."""
     return tickets.filter(RawSQL(f"{TIMES} @@ %s::tsquery", [query], output_field=BooleanField()))
 
 

@@ -125,7 +125,8 @@ def ticket_list(request):
     paginator = CappedPaginator(
         tickets, PAGE_SIZE, cap=cap, rows=rows, whole=whole, counter=counter
     )
-    page = paginator.get_page(request.GET.get("page"))
+    with paging.one_look():  # the count and the rows ask the index the same
+        page = paginator.get_page(request.GET.get("page"))
     sort = request.GET.get("sort", "")
     return render(
         request,

@@ -3,10 +3,12 @@ rows found in widening windows of received time are exactly those of the plain s
 and the list counts to a cap and then says "more than"."""
 
 import json
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hotline.core import clock
 from hotline.tickets import exports, paging, search
@@ -54,25 +56,29 @@ def test_windows_give_the_rows_of_the_plain_sort(history, order, whole_at):
         assert [t.pk for t in paging.first_rows(tickets, stop)] == plain[:stop]
 
 
-def test_windows_widen_only_as_far_as_the_page_needs(
-    history, django_assert_max_num_queries, monkeypatch
+@pytest.mark.parametrize("stop", [2, len(AGES)])
+def test_the_windows_are_one_statement_however_many_are_read(
+    history, django_assert_num_queries, monkeypatch, stop
 ):
+    """The first hour or every window back to 3,000 days: the history's ends, then one
+    statement (decision 0053)."""
     monkeypatch.setattr(paging, "WHOLE_ROWS", 0)
     monkeypatch.setattr(paging, "_expected", lambda tickets, limit: None)  # no estimate
     tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
-    with django_assert_max_num_queries(2):  # the history's ends and the first hour
-        assert len(paging.first_rows(tickets, 2)) == 2
+    queries = 2 if search.time_in_index() else 1  # SQLite walks once, without windows
+    with django_assert_num_queries(queries):
+        assert len(paging.first_rows(tickets, stop)) == stop
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
 def test_few_expected_matches_are_read_at_once(history, django_assert_num_queries):
-    """The planner expects a few matches (the bigram's statistics): no ends, no windows."""
+    """The planner expects a few matches (the bigram's statistics): no windows."""
     tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
     with connection.cursor() as cursor:  # a tiny table: the planner would scan it
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
     assert paging._expected(tickets, paging.WHOLE_ROWS) <= paging.WHOLE_ROWS
-    with django_assert_num_queries(2):  # the estimate, the rows
+    with django_assert_num_queries(3):  # the estimate, the ends (as ever: 0053), the rows
         assert len(paging.first_rows(tickets, 5)) == 5
     assert paging._expected(Ticket.objects.none(), 10) == 0
 
@@ -99,31 +105,13 @@ def test_sqlite_counts_the_candidates_and_reads_few_from_the_matches(
     assert '+"tickets_ticket"."id"' not in captured.captured_queries[-1]["sql"]
 
 
-def test_a_few_matches_per_hour_read_the_whole_history_at_once(
-    history, django_assert_max_num_queries, monkeypatch
-):
-    """When the newest hour's matches put the whole history's under WHOLE_ROWS (two an
-    hour, taken as five, for eight years: 360,000), the rest is read at once, not window
-    after window, each of which costs what the city received in it (decision 0051)."""
-    monkeypatch.setattr(paging, "WHOLE_ROWS", 400_000)
-    monkeypatch.setattr(paging, "_expected", lambda tickets, limit: None)  # no estimate
-    tickets = search.matching(Ticket.objects.all(), "电梯").order_by("-received_at", "-id")
-    with django_assert_max_num_queries(3):  # the ends, the newest hour, the whole history
-        assert len(paging.first_rows(tickets, len(AGES))) == len(AGES)
-
-
-def test_the_next_window_sized_from_the_matches_per_hour():
+def test_the_first_window_reaches_as_far_as_the_estimate_gives_the_rows_wanted():
     hour, now = timedelta(hours=1), clock.now()
     year = (now, now - timedelta(days=365))
-    assert paging._next_span(hour, 30, 20, year, 2_000) == 2 * hour  # 1.5 x 20 / 30 h: twice
-    assert paging._next_span(hour, 30, 970, year, 2_000) == 16 * hour  # at most 16 times
-    # The rate taken high, at found + 3 an hour: none found, 26,280 a year.
-    assert paging._next_span(hour, 0, 50, year, 20_000) == 8 * hour  # none found: 8 times
-    assert paging._next_span(hour, 0, 50, year, 30_000) is None  # all of it
-    assert paging._next_span(8 * hour, 0, 50, year, 20_000) is None  # 3 in 8 h: 3,285 a year
-    assert paging._next_span(hour, 3, 47, year, 50_000) == 16 * hour  # 52,560 a year
-    assert paging._next_span(hour, 2, 48, year, 50_000) is None  # 43,800 a year
-    assert paging._next_span(hour, 30, 970, (now, now - 10 * hour), 0) is None
+    assert paging._first_span(8760, 50, year) == 50 * hour  # one an hour: 50 hours
+    assert paging._first_span(8760 * 1000, 50, year) == hour  # at least an hour
+    assert paging._first_span(20, 50, year) == 365 * 24 * hour  # all of it, no more
+    assert paging._first_span(None, 50, year) == paging._first_span(0, 50, year) == hour
 
 
 def test_an_unordered_or_otherwise_ordered_search_is_sliced_as_it_is(history):
@@ -163,6 +151,32 @@ def test_list_says_more_than_the_cap_and_pages_through_windows(
             assert "narrow the search to export the rest" not in body
             shown = [n for n in numbers if n in body]
             assert shown == numbers[(page - 1) * 2 : page * 2]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="windows: PostgreSQL's index")
+def test_a_page_makes_as_many_statements_with_windows_as_without(
+    client, people, history, monkeypatch
+):
+    """Every window in one statement, the estimate and the history's ends asked once for
+    the count and the rows: a word search's page makes as many statements whether it
+    reads the whole history or windows back to 3,000 days (issue 16, decision 0053)."""
+    monkeypatch.setattr("hotline.tickets.views.LIST_CAP", 3)  # so the rows are windowed too
+    client.force_login(people["dispatcher1"])
+    client.get("/tickets/")  # the session's first save
+    estimate = paging.search.fewest_candidates
+    monkeypatch.setattr(search, "fewest_candidates", lambda *a: estimate(*a) and 10.0**6)
+    made = {}
+    for whole in (0, 10**6):
+        monkeypatch.setattr(paging, "WHOLE_ROWS", whole)
+        monkeypatch.setattr(paging, "WHOLE_COUNT", whole)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/tickets/", {"text": "电梯", "page": 2}).status_code == 200
+        made[whole] = [query["sql"] for query in captured.captured_queries]
+    assert len(made[0]) == len(made[10**6])
+    assert sum("UNION ALL" in sql for sql in made[0]) == 2  # the count, the rows
+    assert not any("UNION ALL" in sql for sql in made[10**6])
+    for sqls in made.values():
+        assert sum(sql.startswith("EXPLAIN") for sql in sqls) == 1
 
 
 def test_a_count_under_the_cap_is_exact(client, people, history, monkeypatch):
@@ -242,21 +256,33 @@ def test_the_database_buckets_a_time_as_python_does(history):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's time buckets")
 @pytest.mark.parametrize("days", [0.01, 0.5, 2, 45, 1000, 5000])
-def test_a_window_of_buckets_holds_the_tickets_since_its_first_hour(history, days):
-    """The window the index answers is every ticket from the start of the hour `days`
-    before the newest one: a suffix of the received order, as the paging needs."""
-    newest = Ticket.objects.latest("received_at").received_at
-    window = paging._window(Ticket.objects.all(), -1, newest, timedelta(days=days))
-    start = (newest - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    assert set(window.values_list("pk", flat=True)) == set(
-        Ticket.objects.filter(received_at__gte=start).values_list("pk", flat=True)
-    )
-    oldest = Ticket.objects.earliest("received_at").received_at
-    window = paging._window(Ticket.objects.all(), 1, oldest, timedelta(days=days))
-    end = (oldest + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
-    assert set(window.values_list("pk", flat=True)) == set(
-        Ticket.objects.filter(received_at__lt=end + timedelta(hours=1)).values_list("pk", flat=True)
-    )
+@pytest.mark.parametrize("way", [-1, 1])
+def test_the_windows_cut_the_history_in_order_without_overlap(history, days, way):
+    """From the list's end, the first window reaching `days` back (and AHEAD ahead), each
+    next as long as all before it, the last reaching the other end: every ticket in
+    exactly one window, the windows in the list's order (decision 0053)."""
+    ends = paging._ends(Ticket.objects.all(), way)
+    windows = paging._windows(way, ends, timedelta(days=days))
+    found = [
+        sorted(search.in_buckets(Ticket.objects.all(), window).values_list("received_at", "pk"))
+        for window in windows
+    ]
+    every = [pk for window in found for _, pk in window]
+    assert sorted(every) == sorted(Ticket.objects.values_list("pk", flat=True))
+    oldest_first = found[::-1] if way < 0 else found  # each window sorted oldest first
+    times = [moment for window in oldest_first for moment, _ in window]
+    assert times == sorted(times)
+    # The first window: every ticket within `days` (whole hours) of the list's first.
+    reach = max(1, math.ceil(days * 24))
+    near = {
+        pk
+        for moment, pk in Ticket.objects.values_list("received_at", "pk")
+        if way * (search.hour(moment) - search.hour(ends[0])) <= reach
+    }
+    assert {pk for _, pk in found[0]} == near
+    # Each window doubles the reach: log2(history / first reach) more windows.
+    length = abs(search.hour(ends[0]) - search.hour(ends[1]))
+    assert len(windows) == 1 + max(0, math.ceil(math.log2(length / reach)))
 
 
 @pytest.mark.parametrize("text", ["电梯", "电梯 故障", "梯故", "路灯", "x"])
@@ -276,24 +302,6 @@ def test_the_walking_plan_reads_the_received_index_on_sqlite(history):
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "received_at" in plan and "TEMP B-TREE" not in plan, plan
-
-
-@pytest.mark.parametrize("estimate", [10.0**7, None])
-def test_with_an_estimate_windows_widen_without_jumping(history, monkeypatch, estimate):
-    """A window that found none says "fewer than 3 an hour". Without an estimate that
-    sends the rest to the whole history at once; where the index expects many, the
-    windows only widen (decisions 0051, 0052)."""
-    monkeypatch.setattr(paging, "_expected", lambda tickets, limit: estimate)
-    tickets = search.matching(Ticket.objects.all(), "路灯").order_by("-received_at", "-id")
-    windows = []
-
-    def read(window):
-        windows.append(window)
-        return None, 0, False
-
-    paging._windowed(tickets, -1, 1001, 10**6, read)
-    whole = windows[-1].query.where == tickets.query.where
-    assert whole and (len(windows) == 2) == (estimate is None)  # else 1 h, 8 h, 64 h, ...
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimate")
