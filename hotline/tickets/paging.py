@@ -5,7 +5,7 @@ A common word (电梯) matches a few percent of all tickets: 26,000 of 1,000,000
 them all by date to show 50 costs what the city ever received. Every ticket newer than
 some moment comes before every older one, so on PostgreSQL the search is cut into
 windows of received time from the list's end, the first about as long as the index's
-estimate says holds the page, each next twice as long, and the windows are read one
+estimate says holds the page, each next reaching four times as far, and the windows are read one
 after another in one statement until the page is full: a page reads about the rows it
 shows, and makes as many statements, however long the history (decision 0053). Words,
 units and window are one GIN index scan (tickets.search.PG_INDEX). SQLite walks the
@@ -41,13 +41,20 @@ FIRST_SPAN = HOUR
 # How far the first window reaches past the history's end: a ticket received while the
 # page is read is inside it (six weeks: a few more time buckets to ask).
 AHEAD = timedelta(hours=1024)
-# Windows cost a GIN scan each, of the candidates they hold; the whole history costs
-# what the words match in all of it. When the index's estimate puts the whole
-# history's candidates under these, it is read at once: for a page's rows, which are all
-# fetched and sorted, 8,000; for a count, which stops at its limit and only gathers the
-# index's matches, 40,000 (decisions 0051, 0052).
-WHOLE_ROWS = 8_000
+# Each window a page reads costs a GIN scan of the candidates it holds, and each window
+# of the statement costs its planning (about 0.15 ms); the whole history at once costs
+# what the words match in all of it. When the index's estimate puts the whole history's
+# candidates under these, it is read at once (PostgreSQL): for a page's rows, which are
+# all fetched and sorted, 1,000; for a count, which stops at its limit and only gathers
+# the index's matches, 40,000 (decisions 0051, 0052, 0053).
+WHOLE_ROWS = 1_000
 WHOLE_COUNT = 40_000
+# Each window reaches this many times as far back as the one before.
+GROWTH = 4
+# SQLite reads a page's rows from the matches, not by walking the received time, when
+# they are no more than this: a rarer word's 2,300 candidates took 7 ms from the
+# matches and 19 ms walking at 1,000,000 tickets (decision 0052).
+FROM_MATCHES = 8_000
 # A ticket list (page and API) counts this many matches at most, then says "more than
 # 1,000": counting a common word's 10,000 matches read as many rows as it counted.
 LIST_CAP = 1_000
@@ -143,9 +150,9 @@ def direction(tickets: QuerySet) -> int:
 def _first_span(expected: float | None, wanted: int, ends: tuple) -> timedelta:
     """How far back the first window reaches: as far as the history's candidates at an
     even rate (the index's estimate, an upper bound) would give the rows wanted; at
-    least an hour. The windows after it each double the reach, so a rate overestimated
-    n times costs about log2(n) more windows read, each small, and one too low at most
-    the rows of the first window."""
+    least an hour. The windows after it each reach GROWTH times as far, so a rate
+    overestimated n times costs about log4(n) more windows read, each small, and one
+    too low at most the rows of the first window."""
     if not expected:
         return FIRST_SPAN
     history = abs(ends[0] - ends[1])
@@ -170,8 +177,8 @@ def _ends(tickets: QuerySet, way: int) -> tuple | None:
 def _windows(way: int, ends: tuple, span: timedelta) -> list[str]:
     """Windows of received time, as the text index's bucket queries (search.buckets), in
     the list's order and without overlap: the first from `AHEAD` past the history's end
-    the list starts from (ends[0]) to `span` before it, each next as long as all before
-    it together, the last reaching the other end (ends[1])."""
+    the list starts from (ends[0]) to `span` before it, each next reaching GROWTH times as
+    far back, the last reaching the other end (ends[1])."""
     edge, other = (search.hour(moment) for moment in ends)
     length = abs(edge - other)  # hours from the list's first ticket to its last
     low, high = -(AHEAD // HOUR), max(1, math.ceil(span / HOUR))
@@ -182,7 +189,7 @@ def _windows(way: int, ends: tuple, span: timedelta) -> list[str]:
         windows.append(search.buckets(first, last))
         if high >= length:
             return windows
-        low, high = high + 1, 2 * high
+        low, high = high + 1, GROWTH * high
 
 
 # Where the window's query goes in the statement compiled once for all windows (no text
@@ -213,7 +220,7 @@ def first_rows(tickets: QuerySet, stop: int, whole: QuerySet | None = None) -> l
     """The first `stop` rows of `tickets` (ordered by received time first).
 
     On PostgreSQL, in one statement, from windows of received time that reach from the
-    newest (descending) or oldest end of the history, each twice as far as the last,
+    newest (descending) or oldest end of the history, each reaching four times as far,
     read one after another until the page is full (`_windowed`). On SQLite, one walk of
     the received time that stops at the page's last row.
 
@@ -227,7 +234,7 @@ def first_rows(tickets: QuerySet, stop: int, whole: QuerySet | None = None) -> l
         # SQLite walks the received time and stops at the page's last row, so a window
         # would only walk the newest part again: the whole history at once, from its
         # matches where they are few (decision 0052).
-        if whole is not None and (_expected(tickets, WHOLE_ROWS) or 0) <= WHOLE_ROWS:
+        if whole is not None and (_expected(tickets, FROM_MATCHES) or 0) <= FROM_MATCHES:
             return list(whole[:stop])
         return list(tickets[:stop])
 

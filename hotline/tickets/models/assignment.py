@@ -116,8 +116,9 @@ class Assignment(models.Model):
         RETURNED = "returned", _("Sent back")
         CLOSED = "closed", _("Closed")
 
+    # Indexed with the unit and the state (Meta.indexes), not alone.
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.CASCADE, related_name="assignments"
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="assignments", db_index=False
     )
     unit = models.ForeignKey(
         "directory.Unit",
@@ -185,6 +186,10 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["dispatched_at", "id"]
         indexes = [
+            # A ticket's assignments, and whether a unit sees it (`sees_ticket`) from the
+            # index alone: a unit's search tests a thousand candidates this way (issue 16;
+            # the heap visits were half the count's time).
+            models.Index(fields=["ticket", "unit", "state"], name="assignment_ticket_unit"),
             models.Index(fields=["active", "reply_due"]),
             models.Index(fields=["unit", "active", "state"]),
             # The sweeper's claim (hotline.supervision.sweep._claim): only the

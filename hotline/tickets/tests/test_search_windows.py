@@ -259,7 +259,7 @@ def test_the_database_buckets_a_time_as_python_does(history):
 @pytest.mark.parametrize("way", [-1, 1])
 def test_the_windows_cut_the_history_in_order_without_overlap(history, days, way):
     """From the list's end, the first window reaching `days` back (and AHEAD ahead), each
-    next as long as all before it, the last reaching the other end: every ticket in
+    next reaching GROWTH times as far, the last reaching the other end: every ticket in
     exactly one window, the windows in the list's order (decision 0053)."""
     ends = paging._ends(Ticket.objects.all(), way)
     windows = paging._windows(way, ends, timedelta(days=days))
@@ -280,9 +280,10 @@ def test_the_windows_cut_the_history_in_order_without_overlap(history, days, way
         if way * (search.hour(moment) - search.hour(ends[0])) <= reach
     }
     assert {pk for _, pk in found[0]} == near
-    # Each window doubles the reach: log2(history / first reach) more windows.
+    # Each window reaches GROWTH times as far; the last is the first to reach the other end.
     length = abs(search.hour(ends[0]) - search.hour(ends[1]))
-    assert len(windows) == 1 + max(0, math.ceil(math.log2(length / reach)))
+    reaches = [reach * paging.GROWTH**n for n in range(len(windows))]
+    assert reaches[-1] >= length and all(far < length for far in reaches[:-1])
 
 
 @pytest.mark.parametrize("text", ["电梯", "电梯 故障", "梯故", "路灯", "x"])
