@@ -36,8 +36,26 @@ class Slot:
     STR = "\x1ffixed-read-slot\x1f"
 
 
+def slot_places(params, slots: dict[str, Any], what: str) -> dict[str, int]:
+    """The index of each slot's stand-in among a compiled statement's `params`; refused
+    (ImproperlyConfigured) unless each appears exactly once, unchanged."""
+    places = {}
+    for name, stand_in in slots.items():
+        found = [i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in]
+        if len(found) != 1:
+            raise ImproperlyConfigured(
+                f"{what}: the value {name!r} must appear once, unchanged, in the compiled "
+                f"parameters ({len(found)} found)"
+            )
+        places[name] = found[0]
+    return places
+
+
 @dataclass(frozen=True)
-class _Plan:
+class Plan:
+    """A queryset of model rows compiled with stand-ins: its SQL, its parameters, where
+    each slot's value goes, and how a fetched row becomes a model instance."""
+
     sql: str
     params: tuple[Any, ...]
     slots: dict[str, int]  # value name -> its index in params
@@ -48,6 +66,51 @@ class _Plan:
     populators: list[Any]
     annotations: dict[str, int]
 
+    def params_with(self, **values: Any) -> list[Any]:
+        params = list(self.params)
+        for name, index in self.slots.items():
+            params[index] = values[name]
+        return params
+
+    def build(self, model: type[M], alias: str, fetched) -> list[M]:
+        """The instances of the fetched rows, as Django's ModelIterable builds them."""
+        connection = connections[alias]
+        found = []
+        for raw in fetched:
+            row = list(raw)
+            for index, (converters, expression) in self.converters.items():
+                value = row[index]
+                for convert in converters:
+                    value = convert(value, expression, connection)
+                row[index] = value
+            obj = model.from_db(alias, self.init_list, row[self.fields_start : self.fields_end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, index in self.annotations.items():
+                setattr(obj, name, row[index])
+            found.append(obj)
+        return found
+
+
+def plan(queryset: QuerySet, alias: str, **slots: Any) -> Plan:
+    """`queryset` (built with the slots' stand-ins) compiled for the database `alias`."""
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    return Plan(
+        sql=sql,
+        params=tuple(params),
+        slots=slot_places(params, slots, f"A read of {queryset.model.__name__}"),
+        init_list=[column[0].target.attname for column in select[start:end]],
+        fields_start=start,
+        fields_end=end,
+        converters=compiler.get_converters([s[0] for s in select[: compiler.col_count]]),
+        populators=get_related_populators(klass_info, select, alias),
+        annotations=dict(compiler.annotation_col_map or {}),
+    )
+
 
 class FixedRead(Generic[M]):
     """`build(**slots)` returns the queryset (no slicing beyond a fixed `[:n]`, no
@@ -57,65 +120,17 @@ class FixedRead(Generic[M]):
         self.model = model
         self._build = build
         self._slots = slots
-        self._plans: dict[str, _Plan] = {}
-
-    def _compile(self, alias: str) -> _Plan:
-        queryset = self._build(**self._slots)
-        compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        places = {}
-        for name, stand_in in self._slots.items():
-            found = [i for i, p in enumerate(params) if type(p) is type(stand_in) and p == stand_in]
-            if len(found) != 1:
-                raise ImproperlyConfigured(
-                    f"FixedRead of {self.model.__name__}: the value {name!r} must appear "
-                    f"once, unchanged, in the compiled parameters ({len(found)} found)"
-                )
-            places[name] = found[0]
-        select, klass_info = compiler.select, compiler.klass_info
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        plan = _Plan(
-            sql=sql,
-            params=tuple(params),
-            slots=places,
-            init_list=[column[0].target.attname for column in select[start:end]],
-            fields_start=start,
-            fields_end=end,
-            converters=compiler.get_converters([s[0] for s in select[: compiler.col_count]]),
-            populators=get_related_populators(klass_info, select, alias),
-            annotations=dict(compiler.annotation_col_map or {}),
-        )
-        self._plans[alias] = plan
-        return plan
+        self._plans: dict[str, Plan] = {}
 
     def rows(self, **values: Any) -> list[M]:
         alias = router.db_for_read(self.model)
-        plan = self._plans.get(alias) or self._compile(alias)
-        params = list(plan.params)
-        for name, index in plan.slots.items():
-            params[index] = values[name]
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(plan.sql, params)
+        if alias not in self._plans:
+            self._plans[alias] = plan(self._build(**self._slots), alias, **self._slots)
+        compiled = self._plans[alias]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.params_with(**values))
             fetched = cursor.fetchall()
-        found = []
-        for raw in fetched:
-            row = list(raw)
-            for index, (converters, expression) in plan.converters.items():
-                value = row[index]
-                for convert in converters:
-                    value = convert(value, expression, connection)
-                row[index] = value
-            obj = self.model.from_db(
-                alias, plan.init_list, row[plan.fields_start : plan.fields_end]
-            )
-            for populator in plan.populators:
-                populator.populate(row, obj)
-            for name, index in plan.annotations.items():
-                setattr(obj, name, row[index])
-            found.append(obj)
-        return found
+        return compiled.build(self.model, alias, fetched)
 
     def first(self, **values: Any) -> M | None:
         found = self.rows(**values)

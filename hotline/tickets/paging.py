@@ -31,9 +31,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Exists, QuerySet, Subquery
 
+from hotline.core import fixed_reads
+from hotline.core.fixed_reads import Slot, slot_places
 from hotline.tickets import search
 
 HOUR = timedelta(hours=1)
@@ -116,13 +118,13 @@ def _counted(
 ) -> Count:
     if scope is True:
         keys = matches.order_by().values("pk")
-        sql, params = _one_after_another(keys, windows, cap + 1)
+        sql, params = _statement(keys, windows, cap + 1)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) found", params)
             n = cursor.fetchone()[0]
         return Count(n, capped=n > cap)
     tested = matches.order_by().annotate(seen=scope).values("seen")
-    sql, params = _one_after_another(tested, windows, budget + 1)
+    sql, params = _statement(tested, windows, budget + 1)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COALESCE(SUM(CASE WHEN seen THEN 1 ELSE 0 END), 0), MAX(n) FROM"
@@ -192,24 +194,24 @@ def _windows(way: int, ends: tuple, span: timedelta) -> list[str]:
         low, high = high + 1, GROWTH * high
 
 
-# Where the window's query goes in the statement compiled once for all windows (no text
-# a form accepts holds a NUL).
-_WINDOW = "\0window"
-
-
-def _one_after_another(tickets: QuerySet, windows: list[str] | None, limit: int) -> tuple:
-    """The SQL and parameters of `tickets`' first `limit` rows: from each of `windows` in
-    turn (None: all of `tickets` at once), in one statement (UNION ALL), which reads a
-    later window only when the earlier ones gave fewer than `limit` rows, so an older,
-    wider window costs nothing once the newer ones fill the page (decision 0053).
-
-    The windows differ in one parameter only: the statement is compiled once and the
-    window's query put in its place. Each window is limited too: a part with a LIMIT
-    gets no parallel plan, in which workers would read the parts side by side."""
+def _statement(tickets: QuerySet, windows: list[str] | None, limit: int) -> tuple[str, list]:
+    """The SQL and parameters of `tickets`' first `limit` rows, from `windows` in turn
+    (None: all of `tickets` at once); `_one_after_another`."""
     if windows is None:
-        return tickets[:limit].query.sql_with_params()
-    sql, params = search.in_buckets(tickets, _WINDOW)[:limit].query.sql_with_params()
-    at = list(params).index(_WINDOW)
+        sql, params = tickets[:limit].query.sql_with_params()
+        return sql, list(params)
+    sql, params = search.in_buckets(tickets, Slot.STR)[:limit].query.sql_with_params()
+    at = slot_places(params, {"window": Slot.STR}, "A search's window")["window"]
+    return _one_after_another(sql, params, at, windows, limit)
+
+
+def _one_after_another(sql: str, params, at: int, windows: list[str], limit: int) -> tuple:
+    """`sql` (compiled once, with a stand-in for the window's query at `params[at]`) for
+    each of `windows` in turn, at most `limit` rows, in one statement (UNION ALL). The
+    database reads a later window only when the earlier ones gave fewer than `limit`
+    rows, so an older, wider window costs nothing once the newer ones fill the page
+    (decision 0053). Each window is limited too: a part with a LIMIT gets no parallel
+    plan, in which workers would read the parts side by side, in no order."""
     every = [value for window in windows for value in (*params[:at], window, *params[at + 1 :])]
     if len(windows) == 1:
         return sql, every
@@ -241,14 +243,20 @@ def first_rows(tickets: QuerySet, stop: int, whole: QuerySet | None = None) -> l
     # On PostgreSQL the whole history is every candidate fetched and sorted: a unit's
     # 2,200 took 25 ms, the windows that find its page a few (decision 0052).
     def read(windows: list[str] | None) -> list:
-        source = whole if windows is None and whole is not None else tickets
+        if windows is None:
+            return list((tickets if whole is None else whole)[:stop])
+        # Compiled once for every window, and the rows built as the ORM builds them.
+        alias = tickets.db
         try:
-            sql, params = _one_after_another(source, windows, stop)
+            window = search.in_buckets(tickets, Slot.STR)[:stop]
+            compiled = fixed_reads.plan(window, alias, window=Slot.STR)
         except EmptyResultSet:  # a condition no ticket can meet (an empty list of units)
             return []
-        # The model's own columns, as the list selects them (rows are read by raw SQL
-        # because the statement is compiled once for all windows).
-        return list(tickets.model._default_manager.raw(sql, params))
+        at = compiled.slots["window"]
+        sql, params = _one_after_another(compiled.sql, compiled.params, at, windows, stop)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return compiled.build(tickets.model, alias, cursor.fetchall())
 
     return _windowed(tickets, way, stop, WHOLE_ROWS, read)
 

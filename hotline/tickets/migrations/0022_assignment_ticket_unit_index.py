@@ -1,10 +1,18 @@
 # A ticket's assignments indexed with their unit and state (issue 16, decision 0053): whether
 # a unit sees a ticket (tickets.models.assignment.sees_ticket) is then read from the index
-# alone, and this index replaces the foreign key's own on the ticket.
+# alone, and this index replaces the foreign key's own on the ticket. SQLite rebuilds the
+# table to drop that index, and its statistics with it: they are gathered again, or its
+# planner drives the unit's request queues from every unit's assignments (0.4 s a page at
+# 1,000,000 tickets instead of 40 ms).
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+
+def analyze_sqlite(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("ANALYZE tickets_assignment")
 
 
 class Migration(migrations.Migration):
@@ -30,4 +38,5 @@ class Migration(migrations.Migration):
                 to="tickets.ticket",
             ),
         ),
+        migrations.RunPython(analyze_sqlite, migrations.RunPython.noop),
     ]
