@@ -30,7 +30,7 @@ class Found:
     tickets: QuerySet
     rows: QuerySet | None
     count: Callable[[], paging.Count]
-    whole: QuerySet | None = None  # the search read at once (exports.whole_rows)
+    whole: QuerySet | None = None  # the search planned from its matches (paging.first_rows)
 
 
 class SearchPagination(Pagination):
@@ -57,7 +57,7 @@ class SearchPagination(Pagination):
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
         with paging.one_look():  # the count and the rows ask the index the same
             counted = queryset.count()
-            if queryset.rows is not None and counted.capped:
+            if queryset.rows is not None:  # read as the list page reads it
                 found = paging.first_rows(queryset.rows, offset + limit, whole=queryset.whole)
                 items = found[offset:]
             else:

@@ -164,7 +164,7 @@ def ticket_list(request: HttpRequest, status: str = "", phone: str = "", q: str 
         tickets,
         exports.ticket_search(user=request.user, data=data, walk=True),
         partial(exports.search_count, user=request.user, data=data, cap=paging.LIST_CAP),
-        exports.whole_rows(request.user, tickets),
+        tickets,  # the same search planned from its matches (paging.first_rows)
     )
 
 

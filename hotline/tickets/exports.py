@@ -162,15 +162,6 @@ def ticket_search(*, user, data: dict[str, Any], walk: bool = False) -> QuerySet
     return tickets.defer(*search.INDEX_COLUMNS)
 
 
-def whole_rows(user, tickets: QuerySet[Ticket]) -> QuerySet[Ticket] | None:
-    """`tickets` (a `ticket_search`, planned from its matches) as the way to read a word
-    search's whole history at once (paging.first_rows), for a user who sees every
-    ticket. A unit's candidates each cost a test of its assignments: SQLite reads its
-    few pages' rows faster by walking the received time (10 against 21 ms for 2,200
-    candidates at 1,000,000 tickets, decision 0052). None: read as the page's rows."""
-    return tickets if units_seen(user) is None else None
-
-
 def search_count(*, user, data: dict[str, Any], cap: int) -> paging.Count:
     """How many tickets of `ticket_search` there are, counted to `cap` + 1; for a word
     search of a user who sees only some tickets, among at most paging.BUDGET word

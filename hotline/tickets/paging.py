@@ -226,9 +226,12 @@ def first_rows(tickets: QuerySet, stop: int, whole: QuerySet | None = None) -> l
     read one after another until the page is full (`_windowed`). On SQLite, one walk of
     the received time that stops at the page's last row.
 
-    `whole`: the same search planned from its matches (search.matching without `walk`,
-    exports.whole_rows), for reading the whole history at once when its candidates are
-    few: SQLite then starts from them instead of walking."""
+    `whole`: the same search planned from its matches (search.matching without `walk`),
+    for reading the whole history at once when its candidates are few: SQLite then
+    starts from them instead of walking. The estimate counts each term of the index,
+    the unit's among them, so a unit's rare word starts from its few matches, and a
+    unit's common word (the clerk's 2,200 at 1,000,000 tickets, where each candidate
+    costs a test of its assignments) walks."""
     way = direction(tickets)
     if way == 0 or stop <= 0:
         return list(tickets[: max(stop, 0)])

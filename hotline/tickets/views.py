@@ -89,11 +89,11 @@ class CappedPaginator(Paginator):
         return min(self.count, self.cap)
 
     def page(self, number):
-        """With `rows` and more matches than were counted, the page's rows come from
-        windows of received time at the list's end (tickets.paging), not from sorting
-        every match."""
+        """With `rows`, the page's rows come from windows of received time at the list's
+        end (tickets.paging), not from sorting every match: however many there are, so a
+        word search's page is read the same way, in as many statements, at every size."""
         rows = self.rows
-        if rows is None or not paging.direction(rows) or not self.more:
+        if rows is None or not paging.direction(rows):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -120,7 +120,7 @@ def ticket_list(request):
         data = form.cleaned_data
         if exports.has_words(data):
             rows = exports.ticket_search(user=request.user, data=data, walk=True)
-            whole = exports.whole_rows(request.user, tickets)
+            whole = tickets  # the same search planned from its matches
         counter = partial(exports.search_count, user=request.user, data=data, cap=cap)
     paginator = CappedPaginator(
         tickets, PAGE_SIZE, cap=cap, rows=rows, whole=whole, counter=counter

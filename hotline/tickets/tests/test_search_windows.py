@@ -333,11 +333,3 @@ def test_correlated_words_are_expected_as_often_as_the_rarer_alone(flow):
         search.UNITS,
     ]
     assert paging._expected(units, 100) == 1  # no ticket has either token: the planner's floor
-
-
-def test_only_a_user_who_sees_every_ticket_reads_the_whole_from_the_matches(people):
-    """A unit's candidates each cost a test of its assignments: its whole history is read
-    as its pages are, walking the received time on SQLite (decision 0052)."""
-    tickets = Ticket.objects.all()
-    assert exports.whole_rows(people["dispatcher1"], tickets) is tickets
-    assert exports.whole_rows(people["zjj_clerk"], tickets) is None

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hotline.accounts.models import User
 from hotline.core import clock
@@ -160,6 +161,23 @@ def test_a_count_by_windows_stops_at_the_first_window_past_the_cap(
     with django_assert_max_num_queries(2):  # the history's end + the first hour (3 matches)
         counted = exports.search_count(user=people["dispatcher1"], data={"text": "电梯"}, cap=2)
     assert counted == paging.Count(3, capped=True)
+
+
+def test_a_units_page_of_few_matches_starts_from_them(client, aged, people):
+    """Every word search's page goes through the windows' paging, counted to its cap or
+    not (as many statements at every size, decision 0053); a unit's few matches are then
+    read from the index's matches, not by walking the received time (SQLite), and the
+    page shows what the plain sort shows."""
+    client.force_login(people["zjj_clerk"])
+    client.cookies["django_language"] = "en"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/tickets/", {"text": "电梯"})
+    assert response.status_code == 200
+    shown = [ticket.pk for ticket in response.context["page"]]
+    mine = exports.ticket_search(user=people["zjj_clerk"], data={"text": "电梯"})
+    assert shown == list(mine.order_by("-received_at", "-id").values_list("pk", flat=True))
+    assert len(shown) == (len(AGES) + 1) // 2
+    assert not any('+"tickets_ticket"."id"' in query["sql"] for query in captured)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS index")
