@@ -13,6 +13,11 @@ The values that change are stand-ins: the queryset is built with a `Slot` where 
 goes, and the compiled parameters are searched for it. A slot must be a value Django
 passes to the driver unchanged (an integer or a string: a primary key, a code, a key);
 a slot it changes, drops or repeats is refused when the read is compiled, not guessed at.
+
+`plan` and `Plan.build` are the two halves a `FixedRead` uses, also for a read compiled
+once per request rather than per process: a word search's windows of received time are
+one statement of the same branch repeated with a different value in one slot
+(tickets.paging, decision 0053).
 """
 
 from __future__ import annotations

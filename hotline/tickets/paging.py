@@ -5,9 +5,9 @@ A common word (电梯) matches a few percent of all tickets: 26,000 of 1,000,000
 them all by date to show 50 costs what the city ever received. Every ticket newer than
 some moment comes before every older one, so on PostgreSQL the search is cut into
 windows of received time from the list's end, the first about as long as the index's
-estimate says holds the page, each next reaching four times as far, and the windows are read one
-after another in one statement until the page is full: a page reads about the rows it
-shows, and makes as many statements, however long the history (decision 0053). Words,
+estimate says holds the page, each next reaching four times as far, and the windows are
+read one after another in one statement until the page is full: a page reads about the
+rows it shows, and makes as many statements, however long the history (decision 0053). Words,
 units and window are one GIN index scan (tickets.search.PG_INDEX). SQLite walks the
 received time once and stops at the page's last row. See
 docs/decisions/0038-search-windows.md, 0052 and 0053.
