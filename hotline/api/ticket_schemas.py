@@ -30,7 +30,6 @@ class Found:
     tickets: QuerySet
     rows: QuerySet | None
     count: Callable[[], paging.Count]
-    whole: QuerySet | None = None  # the search planned from its matches (paging.first_rows)
 
 
 class SearchPagination(Pagination):
@@ -58,7 +57,8 @@ class SearchPagination(Pagination):
         with paging.one_look():  # the count and the rows ask the index the same
             counted = queryset.count()
             if queryset.rows is not None:  # read as the list page reads it
-                found = paging.first_rows(queryset.rows, offset + limit, whole=queryset.whole)
+                # `tickets` is the same search planned from its matches (`whole`).
+                found = paging.first_rows(queryset.rows, offset + limit, whole=queryset.tickets)
                 items = found[offset:]
             else:
                 items = list(queryset.tickets[offset : offset + limit])

@@ -164,7 +164,6 @@ def ticket_list(request: HttpRequest, status: str = "", phone: str = "", q: str 
         tickets,
         exports.ticket_search(user=request.user, data=data, walk=True),
         partial(exports.search_count, user=request.user, data=data, cap=paging.LIST_CAP),
-        tickets,  # the same search planned from its matches (paging.first_rows)
     )
 
 

@@ -55,13 +55,11 @@ class CappedPaginator(Paginator):
         *,
         cap: int,
         rows: QuerySet | None = None,
-        whole: QuerySet | None = None,
         counter: Callable[[], paging.Count] | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self.rows = rows  # the same search planned for reading a page (search.matching)
-        self.whole = whole  # and for reading all of it at once (paging.first_rows)
         self.counter = counter
 
     @cached_property
@@ -97,7 +95,9 @@ class CappedPaginator(Paginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        found = paging.first_rows(rows, bottom + self.per_page, whole=self.whole)
+        # The list itself is the same search planned from its matches (`whole`).
+        whole = self.object_list
+        found = paging.first_rows(rows, bottom + self.per_page, whole=whole)  # type: ignore[arg-type]
         return Page(found[bottom:], number, self)
 
 
@@ -113,18 +113,15 @@ def ticket_list(request):
     if tickets is None:
         messages.error(request, _("Please correct the marked fields."))
         tickets = Ticket.objects.none()
-    rows = whole = None
+    rows = None
     counter: Callable[[], paging.Count] | None = None
     cap = min(LIST_CAP, exports.EXPORT_LIMIT)
     if form.is_valid():
         data = form.cleaned_data
         if exports.has_words(data):
             rows = exports.ticket_search(user=request.user, data=data, walk=True)
-            whole = tickets  # the same search planned from its matches
         counter = partial(exports.search_count, user=request.user, data=data, cap=cap)
-    paginator = CappedPaginator(
-        tickets, PAGE_SIZE, cap=cap, rows=rows, whole=whole, counter=counter
-    )
+    paginator = CappedPaginator(tickets, PAGE_SIZE, cap=cap, rows=rows, counter=counter)
     with paging.one_look():  # the count and the rows ask the index the same
         page = paginator.get_page(request.GET.get("page"))
     sort = request.GET.get("sort", "")
